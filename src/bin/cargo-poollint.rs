@@ -1,0 +1,9 @@
+//! `cargo poollint ARGS`: cargo runs `cargo-poollint poollint ARGS`; drop the
+//! subcommand name so it behaves exactly like `poollint ARGS`.
+fn main() {
+    let mut args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if args.get(1).is_some_and(|a| a == "poollint") {
+        args.remove(1);
+    }
+    std::process::exit(poollint_core::cli::main_with(args));
+}

@@ -1,0 +1,167 @@
+//! The command line shared by `poollint ARGS` and `cargo poollint ARGS`.
+
+use crate::config::Config;
+use crate::diagnostic::Level;
+use crate::discover;
+use crate::engine;
+use crate::report;
+use crate::rules;
+use clap::{Parser, ValueEnum};
+use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Static analysis of object-pool discipline: pooled values that leak on some
+/// path, are used after release, or are abandoned by a reassignment.
+#[derive(Debug, Parser)]
+#[command(name = "poollint", version, about, long_about = None)]
+pub struct Args {
+    /// Files or directories to check (default: the current directory).
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// When to use colours in human output.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+    /// Print the documentation of a rule (by code or name) and exit.
+    #[arg(long, value_name = "RULE")]
+    pub explain: Option<String>,
+    /// List every rule with its code, name, default level and summary.
+    #[arg(long)]
+    pub list_rules: bool,
+    /// Print every pool API the index knows for the given paths, and where it came from.
+    #[arg(long)]
+    pub explain_apis: bool,
+    /// Use this config file instead of searching for one.
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Set a rule to `warn` (repeatable).
+    #[arg(long, value_name = "RULE")]
+    pub warn: Vec<String>,
+    /// Set a rule to `error` (repeatable).
+    #[arg(long, value_name = "RULE")]
+    pub deny: Vec<String>,
+    /// Turn a rule off (repeatable).
+    #[arg(long, value_name = "RULE")]
+    pub allow: Vec<String>,
+    /// Exit 0 even when there are findings.
+    #[arg(long)]
+    pub exit_zero: bool,
+}
+
+/// Run with these arguments (the first is the program name); returns the exit status.
+pub fn main_with(args: Vec<std::ffi::OsString>) -> i32 {
+    let args = match Args::try_parse_from(args) {
+        Ok(a) => a,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { 2 } else { 0 };
+        }
+    };
+    match run(args) {
+        Ok(code) => code,
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            2
+        }
+    }
+}
+
+fn run(args: Args) -> Result<i32, String> {
+    let mut stdout = std::io::stdout().lock();
+    if args.list_rules {
+        for r in rules::ALL {
+            let _ = writeln!(stdout, "{}  {:<24} {:<6} {}", r.code, r.name, level_name(r.default_level), r.summary);
+        }
+        return Ok(0);
+    }
+    if let Some(key) = &args.explain {
+        let rule = rules::find(key).ok_or_else(|| {
+            let names = rules::ALL.iter().flat_map(|r| [r.code, r.name]);
+            format!("unknown rule `{key}`{}", crate::config::did_you_mean(key, names))
+        })?;
+        let _ = writeln!(stdout, "{} ({}): {}\n\n{}", rule.code, rule.name, rule.summary, rule.doc.trim_end());
+        let _ = writeln!(stdout, "\nDefault level: {}", level_name(rule.default_level));
+        return Ok(0);
+    }
+    let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
+    let mut config = Config::load(&paths[0], args.config.as_deref()).map_err(|e| e.to_string())?;
+    for (keys, level) in [(&args.warn, Level::Warn), (&args.deny, Level::Error), (&args.allow, Level::Allow)] {
+        for key in keys {
+            let rule = rules::find(key).ok_or_else(|| {
+                let names = rules::ALL.iter().flat_map(|r| [r.code, r.name]);
+                format!("unknown rule `{key}`{}", crate::config::did_you_mean(key, names))
+            })?;
+            config.set_level(rule.code, level);
+        }
+    }
+    let found = discover::discover(&paths, &config)
+        .map_err(|discover::MissingPath(p)| format!("no such file or directory: {}", p.display()))?;
+    let base = std::env::current_dir().unwrap_or_default();
+    let inputs = engine::inputs(&found.report, &found.index_only, &base);
+    let outcome = engine::run(inputs, &config);
+    if args.explain_apis {
+        for api in outcome.index.apis() {
+            let _ = writeln!(stdout, "{:<32} {:<22} {}", api.display_name(), role_name(api.role), api.origin);
+        }
+        if outcome.index.is_empty() {
+            let _ = writeln!(stdout, "{}", report::NO_APIS_HINT);
+        }
+        return Ok(0);
+    }
+    let written = match args.format {
+        Format::Json => report::json::write(&mut stdout, &outcome),
+        Format::Human => {
+            drop(stdout);
+            let choice = match args.color {
+                Color::Always => ColorChoice::Always,
+                Color::Never => ColorChoice::Never,
+                Color::Auto if std::io::stdout().is_terminal() => ColorChoice::Auto,
+                Color::Auto => ColorChoice::Never,
+            };
+            let mut out = StandardStream::stdout(choice);
+            report::human::write(&mut out, &outcome)
+        }
+    };
+    if let Err(e) = written
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        return Err(format!("cannot write output: {e}"));
+    }
+    Ok(if outcome.diagnostics.is_empty() || args.exit_zero { 0 } else { 1 })
+}
+
+fn level_name(level: Level) -> &'static str {
+    match level {
+        Level::Allow => "allow",
+        Level::Warn => "warn",
+        Level::Error => "error",
+    }
+}
+
+fn role_name(role: crate::knowledge::Role) -> String {
+    use crate::knowledge::{ReleaseParam, Role};
+    match role {
+        Role::Acquire { guard: false } => "acquire".into(),
+        Role::Acquire { guard: true } => "acquire (guard)".into(),
+        Role::Release(ReleaseParam::Receiver) => "release (self)".into(),
+        Role::Release(ReleaseParam::Param(i)) => format!("release (arg {i})"),
+        Role::Detach => "detach".into(),
+        Role::Reset => "reset".into(),
+    }
+}
+

@@ -1,0 +1,87 @@
+//! Which files a run reports on, and which files its knowledge index covers.
+//!
+//! Directories are walked respecting `.gitignore` and skipping `target/`;
+//! explicit files are taken as given. The index always covers the whole crate
+//! (nearest `Cargo.toml`) of every reported file, so pool APIs annotated in
+//! files that are not reported are still known.
+
+use crate::config::Config;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Default)]
+pub struct Discovered {
+    /// Files whose findings are reported, sorted.
+    pub report: Vec<PathBuf>,
+    /// Further files read only for the index, sorted.
+    pub index_only: Vec<PathBuf>,
+}
+
+/// A path given on the command line that does not exist.
+#[derive(Debug)]
+pub struct MissingPath(pub PathBuf);
+
+pub fn discover(paths: &[PathBuf], config: &Config) -> Result<Discovered, MissingPath> {
+    let mut report = BTreeSet::new();
+    for path in paths {
+        if path.is_dir() {
+            report.extend(walk(path).into_iter().filter(|p| !config.is_excluded(p)));
+        } else if path.exists() {
+            report.insert(path.clone());
+        } else {
+            return Err(MissingPath(path.clone()));
+        }
+    }
+    let mut roots = BTreeSet::new();
+    for file in &report {
+        if let Some(root) = crate_root(file) {
+            roots.insert(root);
+        }
+    }
+    let mut index_only = BTreeSet::new();
+    let reported: BTreeSet<PathBuf> = report.iter().map(|p| normalize(p)).collect();
+    for root in roots {
+        for file in walk(&root) {
+            if !config.is_excluded(&file) && !reported.contains(&normalize(&file)) {
+                index_only.insert(file);
+            }
+        }
+    }
+    Ok(Discovered {
+        report: report.into_iter().collect(),
+        index_only: index_only.into_iter().collect(),
+    })
+}
+
+fn normalize(p: &Path) -> PathBuf {
+    std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
+}
+
+/// Every `.rs` file under `dir`, honouring ignore files and skipping `target/`.
+pub fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let walker = ignore::WalkBuilder::new(dir)
+        .require_git(false)
+        .filter_entry(|e| !(e.file_type().is_some_and(|t| t.is_dir()) && e.file_name() == "target"))
+        .build();
+    for entry in walker.flatten() {
+        if entry.file_type().is_some_and(|t| t.is_file()) && entry.path().extension().is_some_and(|e| e == "rs") {
+            out.push(entry.into_path());
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The directory of the nearest `Cargo.toml` above a file.
+pub fn crate_root(file: &Path) -> Option<PathBuf> {
+    let abs = normalize(file);
+    let mut dir = abs.parent();
+    while let Some(d) = dir {
+        if d.join("Cargo.toml").is_file() {
+            return Some(d.to_path_buf());
+        }
+        dir = d.parent();
+    }
+    None
+}

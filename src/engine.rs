@@ -1,0 +1,271 @@
+//! The pipeline: read and lower every file once (in parallel), build the
+//! knowledge index, infer wrappers, analyse the reported files' bodies (in
+//! parallel) and collect diagnostics in a deterministic order.
+
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Level};
+use crate::flow::{self, Resolution};
+use crate::frontend::{self, FileFacts};
+use crate::ir::{Body, PlaceKind};
+use crate::knowledge::infer::{self, InferInput};
+use crate::knowledge::{Api, ApiOrigin, Index, ReleaseParam, Role};
+use crate::rules::{self, RuleContext, Unreadable, UnreadableSource};
+use crate::source::SourceFile;
+use rayon::prelude::*;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+
+/// Stack for worker threads: deeply nested code recurses deeply in the parser.
+const WORKER_STACK: usize = 512 << 20;
+
+/// One input file: where it is and how to show it.
+#[derive(Debug, Clone)]
+pub struct InputFile {
+    pub path: PathBuf,
+    pub name: String,
+    /// Findings are reported only for these; the others only feed the index.
+    pub reported: bool,
+    /// Text given directly (tests); otherwise read from `path`.
+    pub text: Option<String>,
+}
+
+/// The result of a run.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub files: Vec<SourceFile>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub files_scanned: usize,
+    pub index: Index,
+}
+
+struct Loaded {
+    source: SourceFile,
+    reported: bool,
+    facts: Result<FileFacts, Diagnostic>,
+}
+
+/// Run the whole pipeline over `inputs`.
+pub fn run(inputs: Vec<InputFile>, config: &Config) -> Outcome {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .stack_size(WORKER_STACK)
+        .build()
+        .expect("thread pool");
+    pool.install(|| run_in_pool(inputs, config))
+}
+
+fn run_in_pool(inputs: Vec<InputFile>, config: &Config) -> Outcome {
+    let loaded: Vec<Loaded> = inputs
+        .into_par_iter()
+        .enumerate()
+        .map(|(id, input)| load(id, input))
+        .collect();
+
+    let items: Vec<(usize, PathBuf, &crate::knowledge::FileItems)> = loaded
+        .iter()
+        .enumerate()
+        .filter_map(|(id, l)| l.facts.as_ref().ok().map(|f| (id, l.source.path.clone(), &f.items)))
+        .collect();
+    let mut index = Index::build(&items);
+    add_config_pools(&mut index, config);
+
+    let line_fns: Vec<Box<dyn Fn(u32) -> usize + '_>> = loaded
+        .iter()
+        .map(|l| {
+            let src = &l.source;
+            Box::new(move |offset: u32| src.line_col(offset as usize).0) as Box<dyn Fn(u32) -> usize>
+        })
+        .collect();
+    let infer_inputs: Vec<InferInput<'_>> = loaded
+        .iter()
+        .zip(&line_fns)
+        .map(|(l, line_of)| InferInput {
+            path: l.source.path.clone(),
+            bodies: l.facts.as_ref().map(|f| f.bodies.as_slice()).unwrap_or(&[]),
+            line_of: line_of.as_ref(),
+        })
+        .collect();
+    infer::infer(&mut index, &infer_inputs);
+    drop(infer_inputs);
+    drop(line_fns);
+
+    let mut diagnostics: Vec<Diagnostic> = loaded
+        .par_iter()
+        .enumerate()
+        .filter(|(_, l)| l.reported)
+        .flat_map_iter(|(id, l)| match &l.facts {
+            Err(d) => vec![d.clone()],
+            Ok(facts) => analyze_file(id, l, facts, &index),
+        })
+        .collect();
+
+    for d in &mut diagnostics {
+        d.level = config.level(d.code);
+    }
+    diagnostics.retain(|d| d.level != Level::Allow);
+    let files: Vec<SourceFile> = loaded.into_iter().map(|l| l.source).collect();
+    diagnostics.sort_by(|a, b| {
+        let fa = &files[a.file];
+        let fb = &files[b.file];
+        (&fa.name, fa.line_col(a.primary.span.start as usize), a.code, &a.message).cmp(&(
+            &fb.name,
+            fb.line_col(b.primary.span.start as usize),
+            b.code,
+            &b.message,
+        ))
+    });
+    diagnostics.dedup();
+    let files_scanned = files.len();
+    Outcome {
+        files,
+        diagnostics,
+        files_scanned,
+        index,
+    }
+}
+
+fn load(id: usize, input: InputFile) -> Loaded {
+    let text = match input.text {
+        Some(t) => Ok(t),
+        None => std::fs::read(&input.path)
+            .map_err(|e| Unreadable::Io(e.to_string()))
+            .and_then(|bytes| {
+                String::from_utf8(bytes).map_err(|e| Unreadable::NotUtf8 {
+                    valid_up_to: e.utf8_error().valid_up_to(),
+                })
+            }),
+    };
+    let (text, facts) = match text {
+        Ok(text) => {
+            let lowered = catch_unwind(AssertUnwindSafe(|| frontend::lower_source(&text)));
+            let facts = match lowered {
+                Ok(Ok(facts)) => Ok(facts),
+                Ok(Err(e)) => Err(Unreadable::Syntax {
+                    message: e.message,
+                    span: crate::ir::Span::new(e.start, e.end),
+                }),
+                Err(panic) => Err(Unreadable::Internal(panic_message(&panic))),
+            };
+            (text, facts)
+        }
+        Err(reason) => (String::new(), Err(reason)),
+    };
+    let source = SourceFile::new(input.path, input.name, text);
+    let facts = facts.map_err(|reason| UnreadableSource::diagnostic(id, &source.name, reason));
+    Loaded {
+        source,
+        reported: input.reported,
+        facts,
+    }
+}
+
+fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "panic".to_string())
+}
+
+fn analyze_file(id: usize, loaded: &Loaded, facts: &FileFacts, index: &Index) -> Vec<Diagnostic> {
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        let mut out = Vec::new();
+        for body in &facts.bodies {
+            let res = resolve(body, index, id);
+            let Some(facts) = flow::analyze(body, &res) else {
+                continue;
+            };
+            let cx = RuleContext {
+                body,
+                facts: &facts,
+                index,
+                file: id,
+                text: &loaded.source.text,
+            };
+            rules::check_body(&cx, &mut out);
+        }
+        out
+    }));
+    result.unwrap_or_else(|panic| {
+        vec![UnreadableSource::diagnostic(
+            id,
+            &loaded.source.name,
+            Unreadable::Internal(panic_message(&panic)),
+        )]
+    })
+}
+
+/// Resolve a body's calls and the pooled fields of `self` against the index.
+pub fn resolve(body: &Body, index: &Index, file: usize) -> Resolution {
+    let calls = body.callees.iter().map(|c| index.effect(c, file)).collect();
+    let mut entry_fields = Vec::new();
+    if let (Some((receiver, _)), Some(self_type)) = (body.receiver, &body.self_type) {
+        for (p, place) in body.places.iter().enumerate() {
+            if place.kind == PlaceKind::Field
+                && place.parent == Some(receiver)
+                && index.field_holds_pooled(self_type, body.field_path(p as u32)[0])
+            {
+                entry_fields.push(p as u32);
+            }
+        }
+    }
+    Resolution {
+        calls,
+        entry_fields,
+        track_params: false,
+    }
+}
+
+/// `[[pools]]` entries of the config become index entries.
+fn add_config_pools(index: &mut Index, config: &Config) {
+    let file = config.file.clone().unwrap_or_default();
+    for pool in &config.pools {
+        let lists: [(&Vec<String>, Role); 5] = [
+            (&pool.acquire, Role::Acquire { guard: false }),
+            (&pool.guard_acquire, Role::Acquire { guard: true }),
+            (&pool.release, Role::Release(ReleaseParam::Param(0))),
+            (&pool.detach, Role::Detach),
+            (&pool.reset, Role::Reset),
+        ];
+        for (entries, role) in lists {
+            for entry in entries {
+                let (owner, name) = match entry.rsplit_once("::") {
+                    Some((path, name)) => (Some(path.rsplit("::").next().unwrap_or(path).to_string()), name),
+                    None => (None, entry.as_str()),
+                };
+                // `Type::method` names a type when it starts upper-case; `module::fn` a free fn.
+                let owner = owner.filter(|o| o.chars().next().is_some_and(char::is_uppercase));
+                index.add(Api {
+                    role,
+                    owner,
+                    name: name.to_string(),
+                    has_receiver: None,
+                    pool: pool.name.clone(),
+                    origin: ApiOrigin::Config { file: file.clone() },
+                    file: None,
+                });
+            }
+        }
+    }
+}
+
+/// Build the inputs of a run from discovered paths, naming files relative to `base`.
+pub fn inputs(report: &[PathBuf], index_only: &[PathBuf], base: &Path) -> Vec<InputFile> {
+    let name = |p: &Path| {
+        p.strip_prefix(base)
+            .unwrap_or(p)
+            .to_string_lossy()
+            .trim_start_matches("./")
+            .to_string()
+    };
+    report
+        .iter()
+        .map(|p| (p, true))
+        .chain(index_only.iter().map(|p| (p, false)))
+        .map(|(p, reported)| InputFile {
+            path: p.clone(),
+            name: name(p),
+            reported,
+            text: None,
+        })
+        .collect()
+}

@@ -1,0 +1,784 @@
+//! May-analysis over a body's CFG: the possible states of every tracked pooled
+//! value at every point, and the facts the rules read.
+//!
+//! Values are abstracted by their origin (one per acquire call site, one per
+//! field that holds a pooled type on entry, one per released place that held
+//! nothing known). Places own values with copy semantics (`let b = a;` leaves
+//! both owning the value) because a later read of `a` means `a` is `Copy`; a
+//! value leaks only when no live place owns it any more. Temporaries hand
+//! their values over when moved.
+
+use crate::ir::{AssignKind, Body, DropKind, Event, ExitKind, Mode, PlaceId, PlaceKind, Span};
+use std::collections::BTreeSet;
+
+/// What a call does, once the knowledge index has resolved its callee.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CallEffect {
+    Unknown,
+    Acquire { guard: bool },
+    Release { arg: ReleaseArg },
+}
+
+/// Which operand of a call a release gives back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReleaseArg {
+    Receiver,
+    Arg(usize),
+}
+
+/// The knowledge-dependent inputs of one body's analysis.
+#[derive(Clone, Debug, Default)]
+pub struct Resolution {
+    /// One effect per callee of the body.
+    pub calls: Vec<CallEffect>,
+    /// Field places of `self` whose declared type holds a pooled value on entry.
+    pub entry_fields: Vec<PlaceId>,
+    /// Give by-value parameters and a by-value receiver an entry value (for inference).
+    pub track_params: bool,
+}
+
+impl Resolution {
+    pub fn is_trivial(&self) -> bool {
+        self.entry_fields.is_empty()
+            && !self.track_params
+            && self.calls.iter().all(|c| *c == CallEffect::Unknown)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// Returned by the acquire call at this event site.
+    Acquire { call: u32, span: Span, guard: bool },
+    /// The value a field held when the body started.
+    EntryField { place: PlaceId },
+    /// The value a released place held that nothing here acquired.
+    Implicit { place: PlaceId },
+    /// A by-value parameter (index) or the receiver (`None`).
+    Param { index: Option<usize> },
+}
+
+#[derive(Clone, Debug)]
+pub struct Value {
+    pub origin: Origin,
+}
+
+impl Value {
+    fn is_obligation(&self) -> bool {
+        !matches!(self.origin, Origin::Acquire { guard: true, .. })
+    }
+}
+
+pub type ValueId = usize;
+
+/// A leaking exit of a value: the value is still held when its last owner goes away.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Leak {
+    pub value: ValueId,
+    pub kind: LeakKind,
+    pub span: Span,
+    pub place: PlaceId,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum LeakKind {
+    Exit(ExitKindOrd),
+    Dropped,
+    Discarded,
+}
+
+/// [`ExitKind`] with an order, so leaks sort deterministically.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ExitKindOrd {
+    Return,
+    Try,
+    Break,
+    Continue,
+    End,
+}
+
+impl From<ExitKind> for ExitKindOrd {
+    fn from(kind: ExitKind) -> Self {
+        match kind {
+            ExitKind::Return => ExitKindOrd::Return,
+            ExitKind::Try => ExitKindOrd::Try,
+            ExitKind::Break => ExitKindOrd::Break,
+            ExitKind::Continue => ExitKindOrd::Continue,
+            ExitKind::End => ExitKindOrd::End,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct UseAfterRelease {
+    pub value: ValueId,
+    pub use_span: Span,
+    pub release_span: Span,
+    /// The place read, when it is an alias (pointer, slice, clone) rather than an owner.
+    pub alias: Option<PlaceId>,
+    pub place: PlaceId,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Abandon {
+    pub value: ValueId,
+    pub place: PlaceId,
+    pub span: Span,
+    /// `None` when the value was taken out of the place and discarded.
+    pub kind: Option<AssignKindOrd>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum AssignKindOrd {
+    Null,
+    Fresh,
+    Other,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct DoubleRelease {
+    pub value: ValueId,
+    pub span: Span,
+    pub first: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct HeldAcrossAwait {
+    pub value: ValueId,
+    pub span: Span,
+}
+
+/// Everything the rules read about one body.
+#[derive(Clone, Debug, Default)]
+pub struct Facts {
+    pub values: Vec<Value>,
+    pub leaks: BTreeSet<Leak>,
+    pub uses_after_release: BTreeSet<UseAfterRelease>,
+    pub abandons: BTreeSet<Abandon>,
+    pub double_releases: BTreeSet<DoubleRelease>,
+    pub held_across_await: BTreeSet<HeldAcrossAwait>,
+    /// Values that may leave the body through `return` or its tail.
+    pub returned: BTreeSet<ValueId>,
+    /// The possible states of each value where the body exits.
+    pub exit_states: Vec<u8>,
+}
+
+/// Status bits: what may have happened to a value on the paths reaching a point.
+pub const ABSENT: u8 = 1;
+pub const HELD: u8 = 2;
+pub const RELEASED: u8 = 4;
+pub const TRANSFERRED: u8 = 8;
+
+const NO_SITE: u32 = u32::MAX;
+
+#[derive(Clone, PartialEq, Eq)]
+struct State {
+    reachable: bool,
+    /// Per tracked place: the values it owns, and the values it points into.
+    owns: Vec<Vec<u64>>,
+    aliases: Vec<Vec<u64>>,
+    status: Vec<u8>,
+    /// Per value: a release that may have happened (start offset), for labels.
+    release_site: Vec<(u32, u32)>,
+}
+
+fn bit_set(bits: &mut [u64], i: usize) {
+    bits[i / 64] |= 1 << (i % 64);
+}
+fn bit_get(bits: &[u64], i: usize) -> bool {
+    bits[i / 64] & (1 << (i % 64)) != 0
+}
+fn bits_iter(bits: &[u64]) -> impl Iterator<Item = usize> + '_ {
+    bits.iter().enumerate().flat_map(|(w, &word)| {
+        (0..64).filter(move |b| word & (1 << b) != 0).map(move |b| w * 64 + b)
+    })
+}
+fn bits_clear(bits: &mut [u64]) {
+    bits.iter_mut().for_each(|w| *w = 0);
+}
+
+impl State {
+    fn join(&mut self, other: &State) {
+        if !other.reachable {
+            return;
+        }
+        if !self.reachable {
+            *self = other.clone();
+            return;
+        }
+        for (a, b) in self.owns.iter_mut().zip(&other.owns) {
+            a.iter_mut().zip(b).for_each(|(x, y)| *x |= y);
+        }
+        for (a, b) in self.aliases.iter_mut().zip(&other.aliases) {
+            a.iter_mut().zip(b).for_each(|(x, y)| *x |= y);
+        }
+        for (a, b) in self.status.iter_mut().zip(&other.status) {
+            *a |= b;
+        }
+        for (a, b) in self.release_site.iter_mut().zip(&other.release_site) {
+            *a = (*a).min(*b);
+        }
+    }
+}
+
+/// The analysis of one body under one resolution.
+struct Analysis<'a> {
+    body: &'a Body,
+    res: &'a Resolution,
+    /// Place id -> dense tracked index.
+    tracked: Vec<Option<usize>>,
+    tracked_count: usize,
+    words: usize,
+    values: Vec<Value>,
+    /// Call id -> acquired value.
+    call_value: Vec<Option<ValueId>>,
+    /// (call id, place) -> implicit value for a release of an untracked place.
+    implicit: Vec<((u32, PlaceId), ValueId)>,
+}
+
+/// Analyse one body. Returns `None` when nothing in it can involve a pooled value.
+pub fn analyze(body: &Body, res: &Resolution) -> Option<Facts> {
+    if res.is_trivial() {
+        return None;
+    }
+    let mut a = Analysis::new(body, res);
+    if a.values.is_empty() {
+        return None;
+    }
+    Some(a.run())
+}
+
+impl<'a> Analysis<'a> {
+    fn new(body: &'a Body, res: &'a Resolution) -> Self {
+        let mut values = Vec::new();
+        let mut call_value = vec![None; body.callees.len()];
+        let mut implicit = Vec::new();
+        let mut seeds: Vec<PlaceId> = Vec::new();
+        for &place in &res.entry_fields {
+            values.push(Value {
+                origin: Origin::EntryField { place },
+            });
+            seeds.push(place);
+        }
+        if res.track_params {
+            for (i, p) in body.params.iter().enumerate() {
+                if let Some(p) = *p {
+                    values.push(Value {
+                        origin: Origin::Param { index: Some(i) },
+                    });
+                    seeds.push(p);
+                }
+            }
+            if let Some((p, true)) = body.receiver {
+                values.push(Value {
+                    origin: Origin::Param { index: None },
+                });
+                seeds.push(p);
+            }
+        }
+        for block in &body.blocks {
+            for ev in &block.events {
+                let Event::Call {
+                    call,
+                    recv,
+                    args,
+                    result,
+                    span,
+                } = ev
+                else {
+                    continue;
+                };
+                match res.calls[*call as usize] {
+                    CallEffect::Unknown => {}
+                    CallEffect::Acquire { guard } => {
+                        if call_value[*call as usize].is_none() {
+                            call_value[*call as usize] = Some(values.len());
+                            values.push(Value {
+                                origin: Origin::Acquire {
+                                    call: *call,
+                                    span: *span,
+                                    guard,
+                                },
+                            });
+                        }
+                        seeds.push(*result);
+                    }
+                    CallEffect::Release { arg } => {
+                        let released = match arg {
+                            ReleaseArg::Receiver => recv.as_ref(),
+                            ReleaseArg::Arg(i) => args.get(i),
+                        };
+                        for &(place, _) in released.map(|a| a.places.as_slice()).unwrap_or(&[]) {
+                            if !implicit.iter().any(|(k, _)| *k == (*call, place)) {
+                                implicit.push(((*call, place), values.len()));
+                                values.push(Value {
+                                    origin: Origin::Implicit { place },
+                                });
+                            }
+                            seeds.push(place);
+                        }
+                    }
+                }
+            }
+        }
+        let tracked = track_places(body, &seeds);
+        let tracked_count = tracked.iter().flatten().count();
+        let words = values.len().div_ceil(64).max(1);
+        Analysis {
+            body,
+            res,
+            tracked,
+            tracked_count,
+            words,
+            values,
+            call_value,
+            implicit,
+        }
+    }
+
+    fn entry_state(&self) -> State {
+        let mut st = State {
+            reachable: true,
+            owns: vec![vec![0; self.words]; self.tracked_count],
+            aliases: vec![vec![0; self.words]; self.tracked_count],
+            status: vec![ABSENT; self.values.len()],
+            release_site: vec![(NO_SITE, NO_SITE); self.values.len()],
+        };
+        for (v, value) in self.values.iter().enumerate() {
+            let place = match value.origin {
+                Origin::EntryField { place } => Some(place),
+                Origin::Param { index: Some(i) } => self.body.params[i],
+                Origin::Param { index: None } => self.body.receiver.map(|r| r.0),
+                _ => None,
+            };
+            if let Some(t) = place.and_then(|p| self.tracked[p as usize]) {
+                bit_set(&mut st.owns[t], v);
+                st.status[v] = HELD;
+            }
+        }
+        st
+    }
+
+    fn run(&mut self) -> Facts {
+        let n = self.body.blocks.len();
+        let unreachable = State {
+            reachable: false,
+            ..self.entry_state()
+        };
+        let mut ins = vec![unreachable; n];
+        ins[self.body.entry as usize] = self.entry_state();
+        let mut queued = vec![false; n];
+        let mut work = std::collections::VecDeque::new();
+        work.push_back(self.body.entry as usize);
+        queued[self.body.entry as usize] = true;
+        while let Some(b) = work.pop_front() {
+            queued[b] = false;
+            let mut st = ins[b].clone();
+            for ev in &self.body.blocks[b].events {
+                self.step(&mut st, ev, None);
+            }
+            for &s in &self.body.blocks[b].succs {
+                let s = s as usize;
+                let before = ins[s].clone();
+                ins[s].join(&st);
+                if ins[s] != before && !queued[s] {
+                    queued[s] = true;
+                    work.push_back(s);
+                }
+            }
+        }
+        let mut facts = Facts {
+            values: self.values.clone(),
+            ..Facts::default()
+        };
+        for (b, block) in self.body.blocks.iter().enumerate() {
+            let mut st = ins[b].clone();
+            if !st.reachable {
+                continue;
+            }
+            for ev in &block.events {
+                self.step(&mut st, ev, Some(&mut facts));
+            }
+        }
+        facts.exit_states = ins[self.body.exit as usize].status.clone();
+        facts
+    }
+
+    fn t(&self, place: PlaceId) -> Option<usize> {
+        self.tracked[place as usize]
+    }
+
+    fn owned_elsewhere(&self, st: &State, v: ValueId) -> bool {
+        st.owns.iter().any(|bits| bit_get(bits, v))
+    }
+
+    /// A read of `place`: report the values it (or a place it is a field of) may hold after release.
+    fn check_use(&self, st: &State, place: PlaceId, span: Span, facts: &mut Option<&mut Facts>) {
+        let Some(facts) = facts.as_deref_mut() else {
+            return;
+        };
+        if self.body.places[place as usize].kind == PlaceKind::Temp {
+            return;
+        }
+        let mut p = Some(place);
+        while let Some(cur) = p {
+            if let Some(t) = self.t(cur) {
+                for (bits, alias) in [(&st.owns[t], None), (&st.aliases[t], Some(cur))] {
+                    for v in bits_iter(bits) {
+                        if st.status[v] & RELEASED != 0 {
+                            let (start, end) = st.release_site[v];
+                            facts.uses_after_release.insert(UseAfterRelease {
+                                value: v,
+                                use_span: span,
+                                release_span: Span { start, end },
+                                alias,
+                                place: cur,
+                            });
+                        }
+                    }
+                }
+            }
+            p = self.body.places[cur as usize].parent;
+        }
+    }
+
+    fn transfer(&self, st: &mut State, place: PlaceId, span: Span, facts: &mut Option<&mut Facts>, returned: bool) {
+        self.check_use(st, place, span, facts);
+        let Some(t) = self.t(place) else { return };
+        for v in bits_iter(&st.owns[t]).collect::<Vec<_>>() {
+            st.status[v] = TRANSFERRED;
+            if returned && let Some(f) = facts.as_deref_mut() {
+                f.returned.insert(v);
+            }
+        }
+        if self.body.places[place as usize].kind == PlaceKind::Temp {
+            bits_clear(&mut st.owns[t]);
+        }
+    }
+
+    /// Values whose last owner just went away while they were still held.
+    fn report_orphans(&self, st: &State, vals: &[ValueId], mut on_leak: impl FnMut(ValueId)) {
+        for &v in vals {
+            if st.status[v] & HELD != 0 && self.values[v].is_obligation() && !self.owned_elsewhere(st, v) {
+                on_leak(v);
+            }
+        }
+    }
+
+    fn step(&self, st: &mut State, ev: &Event, mut facts: Option<&mut Facts>) {
+        match ev {
+            Event::Call {
+                call,
+                recv,
+                args,
+                result,
+                span,
+            } => {
+                let effect = self.res.calls[*call as usize];
+                let released = match effect {
+                    CallEffect::Release { arg: ReleaseArg::Receiver } => recv.as_ref(),
+                    CallEffect::Release { arg: ReleaseArg::Arg(i) } => args.get(i),
+                    _ => None,
+                };
+                for arg in recv.iter().chain(args) {
+                    if released.is_some_and(|r| std::ptr::eq(r, arg)) {
+                        continue;
+                    }
+                    for &(place, mode) in &arg.places {
+                        match mode {
+                            Mode::Move => self.transfer(st, place, arg.span, &mut facts, false),
+                            Mode::Borrow => self.check_use(st, place, arg.span, &mut facts),
+                        }
+                    }
+                }
+                if let Some(arg) = released {
+                    for &(place, _) in &arg.places {
+                        self.release(st, *call, place, *span, &mut facts);
+                    }
+                }
+                if let Some(v) = self.call_value[*call as usize] {
+                    // A new instance from this site: an old one that is no longer held is gone.
+                    if st.status[v] & HELD == 0 {
+                        st.owns.iter_mut().chain(st.aliases.iter_mut()).for_each(|bits| {
+                            bits[v / 64] &= !(1 << (v % 64));
+                        });
+                    }
+                    st.status[v] = HELD;
+                    st.release_site[v] = (NO_SITE, NO_SITE);
+                    if let Some(t) = self.t(*result) {
+                        bits_clear(&mut st.owns[t]);
+                        bit_set(&mut st.owns[t], v);
+                    }
+                }
+            }
+            Event::Move { dest, src, span } | Event::Take { dest, src, span } => {
+                self.check_use(st, *src, *span, &mut facts);
+                let (Some(d), Some(s)) = (self.t(*dest), self.t(*src)) else {
+                    return;
+                };
+                if d == s {
+                    return;
+                }
+                st.owns[d] = st.owns[s].clone();
+                st.aliases[d] = st.aliases[s].clone();
+                if matches!(ev, Event::Take { .. }) || self.body.places[*src as usize].kind == PlaceKind::Temp {
+                    bits_clear(&mut st.owns[s]);
+                    bits_clear(&mut st.aliases[s]);
+                }
+            }
+            Event::Alias { dest, of, span } => {
+                self.check_use(st, *of, *span, &mut facts);
+                let (Some(d), Some(o)) = (self.t(*dest), self.t(*of)) else {
+                    return;
+                };
+                let mut bits = st.owns[o].clone();
+                bits.iter_mut().zip(&st.aliases[o]).for_each(|(x, y)| *x |= y);
+                st.aliases[d] = bits;
+                bits_clear(&mut st.owns[d]);
+            }
+            Event::Transfer { place, span, returned } => {
+                self.transfer(st, *place, *span, &mut facts, *returned);
+            }
+            Event::Use { place, span } => self.check_use(st, *place, *span, &mut facts),
+            Event::Assign { place, kind, span } => {
+                let Some(t) = self.t(*place) else { return };
+                let owned: Vec<_> = bits_iter(&st.owns[t]).collect();
+                bits_clear(&mut st.owns[t]);
+                bits_clear(&mut st.aliases[t]);
+                if let Some(f) = facts {
+                    let kind = match kind {
+                        AssignKind::Null => AssignKindOrd::Null,
+                        AssignKind::Fresh => AssignKindOrd::Fresh,
+                        AssignKind::Other => AssignKindOrd::Other,
+                    };
+                    self.report_orphans(st, &owned, |v| {
+                        f.abandons.insert(Abandon {
+                            value: v,
+                            place: *place,
+                            span: *span,
+                            kind: Some(kind),
+                        });
+                    });
+                }
+            }
+            Event::Drop { place, kind, span } => {
+                if *kind == DropKind::Explicit {
+                    self.check_use(st, *place, *span, &mut facts);
+                }
+                let Some(t) = self.t(*place) else { return };
+                let owned: Vec<_> = bits_iter(&st.owns[t]).collect();
+                bits_clear(&mut st.owns[t]);
+                if let Some(f) = facts {
+                    self.report_orphans(st, &owned, |v| match kind {
+                        DropKind::TakenAndDiscarded => {
+                            f.abandons.insert(Abandon {
+                                value: v,
+                                place: *place,
+                                span: *span,
+                                kind: None,
+                            });
+                        }
+                        DropKind::Explicit | DropKind::Discarded => {
+                            f.leaks.insert(Leak {
+                                value: v,
+                                kind: if *kind == DropKind::Explicit {
+                                    LeakKind::Dropped
+                                } else {
+                                    LeakKind::Discarded
+                                },
+                                span: *span,
+                                place: *place,
+                            });
+                        }
+                    });
+                }
+                for v in owned {
+                    if st.status[v] & HELD != 0 {
+                        st.status[v] = (st.status[v] & !HELD) | TRANSFERRED;
+                    }
+                }
+            }
+            Event::Vanish { place } => {
+                if let Some(t) = self.t(*place) {
+                    bits_clear(&mut st.owns[t]);
+                    bits_clear(&mut st.aliases[t]);
+                }
+            }
+            Event::Await { span } => {
+                if let Some(f) = facts {
+                    for (v, value) in self.values.iter().enumerate() {
+                        if matches!(value.origin, Origin::Acquire { guard: false, .. })
+                            && st.status[v] & HELD != 0
+                            && self.owned_elsewhere(st, v)
+                        {
+                            f.held_across_await.insert(HeldAcrossAwait { value: v, span: *span });
+                        }
+                    }
+                }
+            }
+            Event::Exit { kind, span, drops } => {
+                let mut owned: Vec<(ValueId, PlaceId)> = Vec::new();
+                for &p in drops {
+                    if let Some(t) = self.t(p) {
+                        owned.extend(bits_iter(&st.owns[t]).map(|v| (v, p)));
+                        bits_clear(&mut st.owns[t]);
+                        bits_clear(&mut st.aliases[t]);
+                    }
+                }
+                owned.sort_unstable();
+                owned.dedup_by_key(|(v, _)| *v);
+                if let Some(f) = facts {
+                    for (v, place) in owned {
+                        self.report_orphans(st, &[v], |v| {
+                            f.leaks.insert(Leak {
+                                value: v,
+                                kind: LeakKind::Exit((*kind).into()),
+                                span: *span,
+                                place,
+                            });
+                        });
+                    }
+                }
+            }
+        }
+    }
+
+    fn release(&self, st: &mut State, call: u32, place: PlaceId, span: Span, facts: &mut Option<&mut Facts>) {
+        let Some(t) = self.t(place) else { return };
+        let mut owned: Vec<_> = bits_iter(&st.owns[t]).collect();
+        if owned.is_empty() {
+            owned = bits_iter(&st.aliases[t]).collect();
+        }
+        if owned.is_empty()
+            && let Some(&(_, v)) = self.implicit.iter().find(|(k, _)| *k == (call, place))
+        {
+            bit_set(&mut st.owns[t], v);
+            owned.push(v);
+        }
+        for v in owned {
+            if st.status[v] & RELEASED != 0
+                && let Some(f) = facts.as_deref_mut()
+            {
+                let (start, end) = st.release_site[v];
+                f.double_releases.insert(DoubleRelease {
+                    value: v,
+                    span,
+                    first: Span { start, end },
+                });
+            }
+            st.status[v] = RELEASED;
+            st.release_site[v] = (span.start, span.end);
+        }
+    }
+}
+
+/// The places that can ever hold a tracked value: the seeds and everything
+/// values flow to from them. Everything else is left out of the state.
+fn track_places(body: &Body, seeds: &[PlaceId]) -> Vec<Option<usize>> {
+    let n = body.places.len();
+    let mut flows_to: Vec<Vec<PlaceId>> = vec![Vec::new(); n];
+    for block in &body.blocks {
+        for ev in &block.events {
+            match ev {
+                Event::Move { dest, src, .. } | Event::Take { dest, src, .. } => flows_to[*src as usize].push(*dest),
+                Event::Alias { dest, of, .. } => flows_to[*of as usize].push(*dest),
+                _ => {}
+            }
+        }
+    }
+    let mut on = vec![false; n];
+    let mut stack: Vec<PlaceId> = seeds.to_vec();
+    while let Some(p) = stack.pop() {
+        if std::mem::replace(&mut on[p as usize], true) {
+            continue;
+        }
+        stack.extend(flows_to[p as usize].iter().copied());
+    }
+    let mut next = 0;
+    on.into_iter()
+        .map(|on| {
+            on.then(|| {
+                next += 1;
+                next - 1
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::*;
+
+    fn place(name: &str, kind: PlaceKind) -> Place {
+        Place {
+            name: name.into(),
+            kind,
+            parent: None,
+        }
+    }
+
+    fn callee() -> Callee {
+        Callee {
+            name: "f".into(),
+            qualifier: None,
+            receiver_type: None,
+            is_method: false,
+            arg_count: 0,
+        }
+    }
+
+    /// `let buf = acquire(); if c { return; } release(buf);`
+    #[test]
+    fn early_return_leaks_and_release_path_does_not() {
+        let span = |s| Span::new(s, s + 1);
+        let body = Body {
+            kind: BodyKind::Fn,
+            name: "f".into(),
+            fn_name: Some("f".into()),
+            self_type: None,
+            trait_name: None,
+            span: span(0),
+            places: vec![place("<temp>", PlaceKind::Temp), place("buf", PlaceKind::Local), place("<temp>", PlaceKind::Temp)],
+            callees: vec![callee(), callee()],
+            blocks: vec![
+                Block {
+                    events: vec![
+                        Event::Call { call: 0, recv: None, args: vec![], result: 0, span: span(1) },
+                        Event::Move { dest: 1, src: 0, span: span(1) },
+                    ],
+                    succs: vec![1, 2],
+                },
+                Block {
+                    events: vec![Event::Exit { kind: ExitKind::Return, span: span(2), drops: vec![1] }],
+                    succs: vec![3],
+                },
+                Block {
+                    events: vec![
+                        Event::Call {
+                            call: 1,
+                            recv: None,
+                            args: vec![Arg { places: vec![(1, Mode::Move)], span: span(3) }],
+                            result: 2,
+                            span: span(3),
+                        },
+                        Event::Exit { kind: ExitKind::End, span: span(4), drops: vec![1] },
+                    ],
+                    succs: vec![3],
+                },
+                Block::default(),
+            ],
+            entry: 0,
+            exit: 3,
+            params: vec![],
+            receiver: None,
+        };
+        let res = Resolution {
+            calls: vec![CallEffect::Acquire { guard: false }, CallEffect::Release { arg: ReleaseArg::Arg(0) }],
+            ..Resolution::default()
+        };
+        let facts = analyze(&body, &res).unwrap();
+        let leaks: Vec<_> = facts.leaks.iter().map(|l| l.span).collect();
+        assert_eq!(leaks, vec![span(2)]);
+        assert_eq!(facts.exit_states[0], HELD | RELEASED);
+    }
+}

@@ -1,0 +1,284 @@
+//! The CFG builder every body is lowered through: blocks, places, lexical
+//! scopes, loop targets and the exits that drop locals on their way out.
+
+use crate::ir::{
+    Arg, Block, BlockId, Body, BodyKind, CallId, Callee, DropKind, Event, ExitKind, Place, PlaceId, PlaceKind, Span,
+    TypeRef,
+};
+use std::collections::HashMap;
+
+/// What is known about a local's type.
+#[derive(Clone, Debug, Default)]
+pub struct LocalInfo {
+    pub ty: Option<TypeRef>,
+    /// Declared as `Rc<..>`/`Arc<..>`: `.clone()` aliases it.
+    pub shared: bool,
+}
+
+#[derive(Default)]
+struct Scope {
+    names: Vec<(String, PlaceId)>,
+}
+
+/// A `loop`/`while`/`for` or a labelled block that `break`/`continue` can target.
+pub struct Target {
+    pub label: Option<String>,
+    pub is_loop: bool,
+    pub head: BlockId,
+    pub after: BlockId,
+    pub result: PlaceId,
+    scope_depth: usize,
+    temp_mark: usize,
+}
+
+pub struct Builder {
+    pub body: Body,
+    pub cur: BlockId,
+    scopes: Vec<Scope>,
+    pub targets: Vec<Target>,
+    /// Temps created by the statement(s) being lowered; dropped at statement end.
+    temps: Vec<PlaceId>,
+    pub locals: HashMap<PlaceId, LocalInfo>,
+    fields: HashMap<(PlaceId, String), PlaceId>,
+    /// Names visible in the enclosing body, for closures and async blocks.
+    outer: Option<Vec<String>>,
+    /// Outer names this body uses, with the local that stands for each here.
+    pub captures: Vec<(String, PlaceId)>,
+    /// Set when the body nests deeper than the lowering follows: not analysed.
+    pub too_deep: bool,
+    pub depth: usize,
+}
+
+impl Builder {
+    pub fn new(kind: BodyKind, name: String, span: Span, outer: Option<Vec<String>>) -> Builder {
+        let body = Body {
+            kind,
+            name,
+            fn_name: None,
+            self_type: None,
+            trait_name: None,
+            span,
+            places: Vec::new(),
+            callees: Vec::new(),
+            blocks: vec![Block::default(), Block::default()],
+            entry: 0,
+            exit: 1,
+            params: Vec::new(),
+            receiver: None,
+        };
+        Builder {
+            body,
+            cur: 0,
+            scopes: vec![Scope::default()],
+            targets: Vec::new(),
+            temps: Vec::new(),
+            locals: HashMap::new(),
+            fields: HashMap::new(),
+            outer,
+            captures: Vec::new(),
+            too_deep: false,
+            depth: 0,
+        }
+    }
+
+    pub fn new_block(&mut self) -> BlockId {
+        self.body.blocks.push(Block::default());
+        (self.body.blocks.len() - 1) as BlockId
+    }
+
+    pub fn edge(&mut self, from: BlockId, to: BlockId) {
+        let succs = &mut self.body.blocks[from as usize].succs;
+        if !succs.contains(&to) {
+            succs.push(to);
+        }
+    }
+
+    /// Continue lowering in `block`.
+    pub fn goto(&mut self, block: BlockId) {
+        self.edge(self.cur, block);
+        self.cur = block;
+    }
+
+    pub fn emit(&mut self, ev: Event) {
+        self.body.blocks[self.cur as usize].events.push(ev);
+    }
+
+    fn place(&mut self, name: String, kind: PlaceKind, parent: Option<PlaceId>) -> PlaceId {
+        self.body.places.push(Place { name, kind, parent });
+        (self.body.places.len() - 1) as PlaceId
+    }
+
+    pub fn temp(&mut self) -> PlaceId {
+        let t = self.place("<temp>".into(), PlaceKind::Temp, None);
+        self.temps.push(t);
+        t
+    }
+
+    /// A temp that lives across statements (the value of an `if`/`match`/loop).
+    pub fn join_temp(&mut self) -> PlaceId {
+        self.temp()
+    }
+
+    pub fn field(&mut self, base: PlaceId, name: &str) -> PlaceId {
+        if let Some(&p) = self.fields.get(&(base, name.to_string())) {
+            return p;
+        }
+        let full = format!("{}.{name}", self.body.places[base as usize].name);
+        let p = self.place(full, PlaceKind::Field, Some(base));
+        self.fields.insert((base, name.to_string()), p);
+        p
+    }
+
+    pub fn declare(&mut self, name: &str, info: LocalInfo) -> PlaceId {
+        let p = self.place(name.to_string(), PlaceKind::Local, None);
+        self.scopes.last_mut().expect("scope").names.push((name.to_string(), p));
+        self.locals.insert(p, info);
+        p
+    }
+
+    pub fn lookup(&mut self, name: &str) -> Option<PlaceId> {
+        for scope in self.scopes.iter().rev() {
+            if let Some((_, p)) = scope.names.iter().rev().find(|(n, _)| n == name) {
+                return Some(*p);
+            }
+        }
+        if let Some((_, p)) = self.captures.iter().find(|(n, _)| n == name) {
+            return Some(*p);
+        }
+        if self.outer.as_ref().is_some_and(|o| o.iter().any(|n| n == name)) {
+            let p = self.place(name.to_string(), PlaceKind::Local, None);
+            self.locals.insert(p, LocalInfo::default());
+            self.captures.push((name.to_string(), p));
+            return Some(p);
+        }
+        None
+    }
+
+    /// Every name visible here, for a closure or async block lowered inside.
+    pub fn visible_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.outer.clone().unwrap_or_default();
+        names.extend(self.scopes.iter().flat_map(|s| s.names.iter().map(|(n, _)| n.clone())));
+        names
+    }
+
+    pub fn push_scope(&mut self) {
+        self.scopes.push(Scope::default());
+    }
+
+    /// Close the innermost scope at `span` (its closing brace).
+    pub fn pop_scope(&mut self, span: Span) {
+        let scope = self.scopes.pop().expect("scope");
+        let drops: Vec<PlaceId> = scope.names.into_iter().map(|(_, p)| p).collect();
+        if !drops.is_empty() {
+            self.emit(Event::Exit {
+                kind: ExitKind::End,
+                span,
+                drops,
+            });
+        }
+    }
+
+    pub fn temp_mark(&self) -> usize {
+        self.temps.len()
+    }
+
+    /// End of a statement: temps it created and did not hand on are dropped.
+    pub fn drop_temps(&mut self, mark: usize, span: Span) {
+        let temps: Vec<PlaceId> = self.temps.drain(mark.min(self.temps.len())..).collect();
+        for place in temps {
+            self.emit(Event::Drop {
+                place,
+                kind: DropKind::Discarded,
+                span,
+            });
+        }
+    }
+
+    fn locals_from(&self, scope_depth: usize, temp_mark: usize) -> Vec<PlaceId> {
+        let mut drops: Vec<PlaceId> = self.scopes[scope_depth.min(self.scopes.len())..]
+            .iter()
+            .rev()
+            .flat_map(|s| s.names.iter().rev().map(|(_, p)| *p))
+            .collect();
+        drops.extend(self.temps[temp_mark.min(self.temps.len())..].iter().copied());
+        drops
+    }
+
+    /// Leave the body (`return`, `?`): every local and pending temp is dropped.
+    pub fn exit_body(&mut self, kind: ExitKind, span: Span) {
+        let drops = self.locals_from(0, 0);
+        self.emit(Event::Exit { kind, span, drops });
+        let exit = self.body.exit;
+        self.edge(self.cur, exit);
+        self.cur = self.new_block();
+    }
+
+    pub fn push_target(&mut self, label: Option<String>, is_loop: bool, head: BlockId, after: BlockId) -> PlaceId {
+        let result = self.join_temp();
+        self.targets.push(Target {
+            label,
+            is_loop,
+            head,
+            after,
+            result,
+            scope_depth: self.scopes.len(),
+            temp_mark: self.temps.len(),
+        });
+        result
+    }
+
+    pub fn pop_target(&mut self) {
+        self.targets.pop();
+    }
+
+    /// `break`/`continue` to the target named by `label` (innermost loop if `None`).
+    pub fn jump(&mut self, label: Option<&str>, kind: ExitKind, span: Span) -> Option<PlaceId> {
+        let idx = self.targets.iter().rposition(|t| match label {
+            Some(l) => t.label.as_deref() == Some(l),
+            None => t.is_loop,
+        })?;
+        let (scope_depth, temp_mark, to, result) = {
+            let t = &self.targets[idx];
+            let to = if kind == ExitKind::Continue { t.head } else { t.after };
+            (t.scope_depth, t.temp_mark, to, t.result)
+        };
+        let drops = self.locals_from(scope_depth, temp_mark);
+        self.emit(Event::Exit { kind, span, drops });
+        self.edge(self.cur, to);
+        self.cur = self.new_block();
+        Some(result)
+    }
+
+    pub fn call(&mut self, callee: Callee, recv: Option<Arg>, args: Vec<Arg>, span: Span) -> PlaceId {
+        let result = self.temp();
+        self.call_into(callee, recv, args, span, result);
+        result
+    }
+
+    /// A call whose result lands in an existing temp.
+    pub fn call_into(&mut self, callee: Callee, recv: Option<Arg>, args: Vec<Arg>, span: Span, result: PlaceId) {
+        self.body.callees.push(callee);
+        let call = (self.body.callees.len() - 1) as CallId;
+        self.emit(Event::Call {
+            call,
+            recv,
+            args,
+            result,
+            span,
+        });
+    }
+
+    pub fn finish(mut self, end: Span) -> Body {
+        let drops = self.locals_from(0, 0);
+        if !drops.is_empty() {
+            self.emit(Event::Exit {
+                kind: ExitKind::End,
+                span: end,
+                drops,
+            });
+        }
+        let exit = self.body.exit;
+        self.edge(self.cur, exit);
+        self.body
+    }
+}

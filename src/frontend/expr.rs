@@ -1,0 +1,570 @@
+//! Lowering of expressions to operands and events.
+
+use super::builder::LocalInfo;
+use super::lower::{LoopKind, Lowerer, Nested, Operand};
+use super::types;
+use crate::ir::{Arg, AssignKind, BodyKind, Callee, DropKind, Event, ExitKind, Mode, PlaceId, PlaceKind, TypeRef};
+use syn::{Expr, Member};
+
+/// Methods that hand their receiver's value through (`Option<Buf>` -> `Buf`).
+const PASSTHROUGH: &[&str] = &[
+    "unwrap",
+    "expect",
+    "unwrap_unchecked",
+    "unwrap_or_default",
+    "unwrap_or",
+    "unwrap_or_else",
+    "ok",
+    "ok_or",
+    "ok_or_else",
+    "map_err",
+    "context",
+    "with_context",
+    "wrap_err",
+];
+
+/// Methods whose result points into the receiver.
+const ALIASING: &[&str] = &[
+    "as_ptr",
+    "as_mut_ptr",
+    "as_slice",
+    "as_mut_slice",
+    "as_ref",
+    "as_mut",
+    "as_bytes",
+    "as_bytes_mut",
+    "as_str",
+    "as_deref",
+    "as_deref_mut",
+    "deref",
+    "deref_mut",
+    "borrow",
+    "borrow_mut",
+    "iter",
+    "iter_mut",
+    "get_ref",
+    "get_mut",
+    "as_non_null_ptr",
+    "chunk",
+];
+
+/// Methods that give access to the wrapped value and keep its type for receiver resolution.
+const ACCESSORS: &[&str] = &[
+    "lock", "read", "write", "borrow", "borrow_mut", "unwrap", "expect", "as_ref", "as_mut", "deref", "deref_mut",
+    "clone", "get_or_init", "load", "try_lock",
+];
+
+/// Constructors that wrap their argument: the result owns what the argument owned.
+fn is_wrapping_ctor(qualifier: Option<&str>, name: &str) -> bool {
+    matches!(
+        (qualifier, name),
+        (None, "Some" | "Ok" | "Err" | "Ready")
+            | (Some("Poll"), "Ready")
+            | (Some("Option"), "Some")
+            | (Some("Result"), "Ok" | "Err")
+            | (Some("Box" | "Rc" | "Arc" | "RefCell" | "Cell" | "Mutex" | "RwLock" | "Pin"), "new")
+    )
+}
+
+impl<'f> Lowerer<'f> {
+    pub fn expr(&mut self, e: &Expr) -> Operand {
+        if !self.enter() {
+            self.leave();
+            return Operand::default();
+        }
+        let op = self.expr_inner(e);
+        self.leave();
+        op
+    }
+
+    fn expr_inner(&mut self, e: &Expr) -> Operand {
+        let span = self.cx.span_of(e);
+        match e {
+            Expr::Path(_) | Expr::Field(_) => match self.place_of(e) {
+                Some(p) => Operand::one(p, Mode::Move),
+                None => {
+                    if let Expr::Field(f) = e {
+                        let op = self.expr(&f.base);
+                        self.read(op, span);
+                    }
+                    Operand::default()
+                }
+            },
+            Expr::Paren(p) => self.expr(&p.expr),
+            Expr::Group(g) => self.expr(&g.expr),
+            Expr::Reference(r) => match &*r.expr {
+                Expr::Index(ix) => {
+                    let iop = self.expr(&ix.index);
+                    self.read(iop, span);
+                    self.expr(&ix.expr).borrowed()
+                }
+                inner => self.expr(inner).borrowed(),
+            },
+            Expr::RawAddr(r) => self.expr(&r.expr).borrowed(),
+            Expr::Unary(u) => {
+                let op = self.expr(&u.expr);
+                if matches!(u.op, syn::UnOp::Deref(_)) {
+                    return op;
+                }
+                self.read(op, span);
+                Operand::default()
+            }
+            Expr::Binary(b) => {
+                let l = self.expr(&b.left);
+                self.read(l, span);
+                let r = self.expr(&b.right);
+                self.read(r, span);
+                Operand::default()
+            }
+            Expr::Cast(c) => {
+                let op = self.expr(&c.expr);
+                if types::is_raw_pointer(&c.ty) {
+                    return op.borrowed();
+                }
+                self.read(op, span);
+                Operand::default()
+            }
+            Expr::Index(ix) => {
+                let base = self.expr(&ix.expr);
+                self.read(base, span);
+                let idx = self.expr(&ix.index);
+                self.read(idx, span);
+                Operand::default()
+            }
+            Expr::Assign(a) => {
+                self.assign(&a.left, &a.right, span);
+                Operand::default()
+            }
+            Expr::MethodCall(m) => self.method_call(m),
+            Expr::Call(c) => self.call(c),
+            Expr::Macro(m) => self.mac(&m.mac),
+            Expr::Block(b) => match &b.label {
+                None => self.block(&b.block),
+                Some(label) => {
+                    let after = self.b.new_block();
+                    let result = self.b.push_target(Some(label.name.ident.to_string()), false, self.b.cur, after);
+                    let op = self.block(&b.block);
+                    self.assign_to(result, op, span);
+                    self.b.pop_target();
+                    self.b.goto(after);
+                    Operand::one(result, Mode::Move)
+                }
+            },
+            Expr::Unsafe(u) => self.block(&u.block),
+            Expr::TryBlock(t) => self.block(&t.block),
+            Expr::Const(_) => Operand::default(),
+            Expr::If(i) => self.if_expr(i),
+            Expr::Match(m) => self.match_expr(m),
+            Expr::Loop(l) => self.loop_expr(l.label.as_ref(), &l.body, LoopKind::Loop),
+            Expr::While(w) => self.loop_expr(w.label.as_ref(), &w.body, LoopKind::While(&w.cond)),
+            Expr::ForLoop(f) => self.loop_expr(f.label.as_ref(), &f.body, LoopKind::For(&f.pat, &f.expr)),
+            Expr::Break(b) => {
+                let kw = self.cx.span_of(&b.break_token);
+                self.jump(b.label.as_ref(), b.expr.as_deref(), ExitKind::Break, kw);
+                Operand::default()
+            }
+            Expr::Continue(c) => {
+                let kw = self.cx.span_of(&c.continue_token);
+                self.jump(c.label.as_ref(), None, ExitKind::Continue, kw);
+                Operand::default()
+            }
+            Expr::Return(r) => {
+                if let Some(v) = &r.expr {
+                    let op = self.expr(v);
+                    self.consume(op, span, true);
+                }
+                let kw = self.cx.span_of(&r.return_token);
+                self.b.exit_body(ExitKind::Return, kw);
+                Operand::default()
+            }
+            Expr::Try(t) => {
+                let op = self.expr(&t.expr);
+                let q = self.cx.span_of(&t.question_token);
+                self.early_exit(&op, q);
+                op
+            }
+            Expr::Await(a) => {
+                let op = self.expr(&a.base);
+                self.b.emit(Event::Await {
+                    span: self.cx.span_of(&a.await_token),
+                });
+                op
+            }
+            Expr::Closure(c) => {
+                let params: Vec<&syn::Pat> = c.inputs.iter().collect();
+                let head = crate::ir::Span::new(
+                    self.cx.span_of(&c.inputs_begin).start as usize,
+                    self.cx.span_of(&c.inputs_end).end as usize,
+                );
+                self.nested_body(BodyKind::Closure, head, c.capture.is_some(), &params, Nested::Expr(&c.body))
+            }
+            Expr::Async(a) => {
+                let head = self.cx.span_of(&a.async_token);
+                self.nested_body(BodyKind::AsyncBlock, head, a.capture.is_some(), &[], Nested::Block(&a.block))
+            }
+            Expr::Struct(s) => {
+                for fv in &s.fields {
+                    let op = self.expr(&fv.expr);
+                    self.consume(op, self.cx.span_of(&fv.expr), false);
+                }
+                if let Some(rest) = &s.rest {
+                    let op = self.expr(rest);
+                    self.read(op, span);
+                }
+                Operand::default()
+            }
+            Expr::Tuple(t) => {
+                let mut op = Operand::default();
+                for el in &t.elems {
+                    op.extend(self.expr(el));
+                }
+                op
+            }
+            Expr::Array(a) => {
+                for el in &a.elems {
+                    let op = self.expr(el);
+                    self.consume(op, self.cx.span_of(el), false);
+                }
+                Operand::default()
+            }
+            Expr::Repeat(r) => {
+                let op = self.expr(&r.expr);
+                self.consume(op, span, false);
+                Operand::default()
+            }
+            Expr::Range(r) => {
+                for x in r.start.iter().chain(r.end.iter()) {
+                    let op = self.expr(x);
+                    self.read(op, span);
+                }
+                Operand::default()
+            }
+            Expr::Let(l) => {
+                let op = self.expr(&l.expr);
+                self.read(op, span);
+                self.declare_pattern_names(&l.pat);
+                Operand::default()
+            }
+            Expr::Yield(y) => {
+                if let Some(v) = &y.expr {
+                    let op = self.expr(v);
+                    self.consume(op, span, false);
+                }
+                Operand::default()
+            }
+            _ => Operand::default(),
+        }
+    }
+
+    /// `e?` (and `try!`/`ready!`): the failure edge leaves the body; the value
+    /// of `e` is not there on that edge.
+    pub fn early_exit(&mut self, op: &Operand, span: crate::ir::Span) {
+        let from = self.b.cur;
+        let fail = self.b.new_block();
+        self.b.edge(from, fail);
+        self.b.cur = fail;
+        for &(place, mode) in &op.places {
+            if mode == Mode::Move {
+                self.b.emit(Event::Vanish { place });
+            }
+        }
+        self.b.exit_body(ExitKind::Try, span);
+        let ok = self.b.new_block();
+        self.b.edge(from, ok);
+        self.b.cur = ok;
+    }
+
+    /// The place an expression denotes, if it is one (`x`, `self.a.b`, `*x`).
+    pub fn place_of(&mut self, e: &Expr) -> Option<PlaceId> {
+        match e {
+            Expr::Path(p) if p.qself.is_none() => {
+                let ident = p.path.get_ident()?;
+                self.b.lookup(&ident.to_string())
+            }
+            Expr::Field(f) => {
+                let base = self.place_of(&f.base)?;
+                let name = match &f.member {
+                    Member::Named(i) => i.to_string(),
+                    Member::Unnamed(i) => i.index.to_string(),
+                };
+                Some(self.b.field(base, &name))
+            }
+            Expr::Paren(p) => self.place_of(&p.expr),
+            Expr::Group(g) => self.place_of(&g.expr),
+            Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => self.place_of(&u.expr),
+            _ => None,
+        }
+    }
+
+    /// What is known of the type of an expression, for receiver resolution.
+    pub fn type_of(&mut self, e: &Expr) -> LocalInfo {
+        let mut info = LocalInfo::default();
+        match e {
+            Expr::Path(p) if p.qself.is_none() => {
+                let Some(last) = p.path.segments.last() else {
+                    return info;
+                };
+                let name = last.ident.to_string();
+                if p.path.segments.len() == 1
+                    && let Some(place) = self.b.lookup(&name)
+                {
+                    return self.b.locals.get(&place).cloned().unwrap_or_default();
+                }
+                if name.chars().next().is_some_and(|c| c.is_uppercase()) {
+                    info.ty = Some(TypeRef::Static(name));
+                }
+            }
+            Expr::Field(f) => {
+                if let (Some(base), Member::Named(i)) = (self.type_of(&f.base).ty, &f.member) {
+                    info.ty = Some(TypeRef::FieldOf(Box::new(base), i.to_string()));
+                }
+            }
+            Expr::Paren(p) => return self.type_of(&p.expr),
+            Expr::Group(g) => return self.type_of(&g.expr),
+            Expr::Reference(r) => return self.type_of(&r.expr),
+            Expr::Unary(u) => return self.type_of(&u.expr),
+            Expr::Await(a) => return self.type_of(&a.base),
+            Expr::Try(t) => return self.type_of(&t.expr),
+            Expr::MethodCall(m) if ACCESSORS.contains(&m.method.to_string().as_str()) => {
+                let inner = self.type_of(&m.receiver);
+                info.ty = inner.ty;
+                info.shared = inner.shared && m.method == "clone";
+            }
+            Expr::Call(c) => {
+                let Expr::Path(p) = &*c.func else { return info };
+                let segs: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
+                if let [.., q, f] = segs.as_slice() {
+                    if matches!(q.as_str(), "Rc" | "Arc") {
+                        info.shared = true;
+                    }
+                    if is_wrapping_ctor(Some(q), f) {
+                        let inner = c.args.first().map(|a| self.type_of(a)).unwrap_or_default();
+                        info.ty = inner.ty;
+                    } else if q.chars().next().is_some_and(|c| c.is_uppercase())
+                        && (f.starts_with("new") || f.starts_with("with_") || f == "default" || f.starts_with("from"))
+                    {
+                        let q = if q == "Self" { self.self_type.clone() } else { Some(q.clone()) };
+                        info.ty = q.map(TypeRef::Named);
+                    }
+                }
+            }
+            Expr::Struct(s) => {
+                let name = s.path.segments.last().map(|s| s.ident.to_string());
+                let name = if name.as_deref() == Some("Self") { self.self_type.clone() } else { name };
+                info.ty = name.map(TypeRef::Named);
+            }
+            _ => {}
+        }
+        info
+    }
+
+    fn method_call(&mut self, m: &syn::ExprMethodCall) -> Operand {
+        let span = self.cx.span_of(m);
+        let name = m.method.to_string();
+        let recv_ty = self.type_of(&m.receiver);
+        let recv = self.expr(&m.receiver);
+        if PASSTHROUGH.contains(&name.as_str()) {
+            for a in &m.args {
+                let op = self.expr(a);
+                self.read(op, span);
+            }
+            return recv;
+        }
+        if ALIASING.contains(&name.as_str()) || (name == "clone" && recv_ty.shared) {
+            for a in &m.args {
+                let op = self.expr(a);
+                self.read(op, span);
+            }
+            return recv.borrowed();
+        }
+        let args = self.args_of(&m.args);
+        let owner = recv
+            .places
+            .iter()
+            .find(|(p, _)| self.b.body.places[*p as usize].kind != PlaceKind::Temp)
+            .map(|(p, _)| *p);
+        let consuming = name == "into" || name.starts_with("into_");
+        let recv_places = recv
+            .places
+            .iter()
+            .map(|&(p, mode)| {
+                let temp = self.b.body.places[p as usize].kind == PlaceKind::Temp;
+                (p, if (temp && mode == Mode::Move) || consuming { Mode::Move } else { Mode::Borrow })
+            })
+            .collect();
+        let callee = Callee {
+            name: name.clone(),
+            qualifier: None,
+            receiver_type: recv_ty.ty,
+            is_method: true,
+            arg_count: args.len(),
+        };
+        let recv_arg = Arg {
+            places: recv_places,
+            span: self.cx.span_of(&m.receiver),
+        };
+        // `opt.take()` / `opt.replace(v)` move the value out of the place.
+        let takes = match (name.as_str(), args.len(), owner) {
+            ("take", 0, Some(p)) | ("replace", 1, Some(p)) => Some(p),
+            _ => None,
+        };
+        let result = self.b.temp();
+        if let Some(src) = takes {
+            self.b.emit(Event::Take { dest: result, src, span });
+            if let Some(new) = args.first() {
+                let op = Operand {
+                    places: new.places.clone(),
+                };
+                self.assign_to(src, op, span);
+            }
+        }
+        self.b.call_into(callee, Some(recv_arg), args, span, result);
+        Operand::one(result, Mode::Move)
+    }
+
+    fn args_of(&mut self, args: &syn::punctuated::Punctuated<Expr, syn::Token![,]>) -> Vec<Arg> {
+        let mut out = Vec::with_capacity(args.len());
+        for a in args {
+            let op = self.expr(a);
+            out.push(Arg {
+                places: op.places,
+                span: self.cx.span_of(a),
+            });
+        }
+        out
+    }
+
+    fn call(&mut self, c: &syn::ExprCall) -> Operand {
+        let span = self.cx.span_of(c);
+        let Expr::Path(p) = &*c.func else {
+            let f = self.expr(&c.func);
+            self.read(f, span);
+            let args = self.args_of(&c.args);
+            let callee = Callee {
+                name: String::new(),
+                qualifier: None,
+                receiver_type: None,
+                is_method: false,
+                arg_count: args.len(),
+            };
+            let result = self.b.call(callee, None, args, span);
+            return Operand::one(result, Mode::Move);
+        };
+        let segs: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
+        let name = segs.last().cloned().unwrap_or_default();
+        let qualifier = segs.len().checked_sub(2).map(|i| {
+            let q = &segs[i];
+            if q == "Self" { self.self_type.clone().unwrap_or_else(|| q.clone()) } else { q.clone() }
+        });
+        let in_mem = matches!(qualifier.as_deref(), Some("mem") | None);
+        match (qualifier.as_deref(), name.as_str()) {
+            (_, "drop") if in_mem && c.args.len() == 1 => {
+                let op = self.expr(&c.args[0]);
+                for (place, mode) in op.places {
+                    match mode {
+                        Mode::Move => self.b.emit(Event::Drop {
+                            place,
+                            kind: DropKind::Explicit,
+                            span,
+                        }),
+                        Mode::Borrow => self.b.emit(Event::Use { place, span }),
+                    }
+                }
+                return Operand::default();
+            }
+            (Some("mem"), "take" | "replace" | "swap") => return self.mem_call(&name, c, span),
+            (Some("Rc" | "Arc"), "clone") if c.args.len() == 1 => return self.expr(&c.args[0]).borrowed(),
+            (q, n) if is_wrapping_ctor(q, n) => {
+                let mut op = Operand::default();
+                for a in &c.args {
+                    op.extend(self.expr(a));
+                }
+                return op;
+            }
+            _ => {}
+        }
+        let args = self.args_of(&c.args);
+        let callee = Callee {
+            name,
+            qualifier,
+            receiver_type: None,
+            is_method: false,
+            arg_count: args.len(),
+        };
+        let result = self.b.call(callee, None, args, span);
+        Operand::one(result, Mode::Move)
+    }
+
+    /// `mem::take(&mut p)`, `mem::replace(&mut p, v)`, `mem::swap(&mut a, &mut b)`.
+    fn mem_call(&mut self, name: &str, c: &syn::ExprCall, span: crate::ir::Span) -> Operand {
+        let target = |lw: &mut Self, e: &Expr| match e {
+            Expr::Reference(r) => lw.place_of(&r.expr),
+            other => lw.place_of(other),
+        };
+        let first = c.args.first().and_then(|a| target(self, a));
+        let Some(src) = first else {
+            for a in &c.args {
+                let op = self.expr(a);
+                self.read(op, span);
+            }
+            return Operand::default();
+        };
+        let result = self.b.temp();
+        self.b.emit(Event::Take { dest: result, src, span });
+        match (name, c.args.iter().nth(1)) {
+            ("replace", Some(v)) => {
+                let op = self.expr(v);
+                self.assign_to(src, op, span);
+            }
+            ("swap", Some(other)) => {
+                if let Some(o) = target(self, other) {
+                    self.b.emit(Event::Take { dest: src, src: o, span });
+                    self.b.emit(Event::Move { dest: o, src: result, span });
+                }
+                return Operand::default();
+            }
+            _ => {}
+        }
+        Operand::one(result, Mode::Move)
+    }
+
+    /// `left = right`: the old value of a place is overwritten.
+    fn assign(&mut self, left: &Expr, right: &Expr, span: crate::ir::Span) {
+        let op = self.expr(right);
+        if matches!(left, Expr::Infer(_)) {
+            self.discard(op, span);
+            return;
+        }
+        let Some(place) = self.place_of(left) else {
+            // `v[i] = x`, `*f() = x`: stored somewhere we do not track.
+            let lop = self.expr(left);
+            self.read(lop, span);
+            self.consume(op, span, false);
+            return;
+        };
+        let kind = assign_kind(right);
+        self.b.emit(Event::Assign { place, kind, span });
+        self.assign_to(place, op, span);
+    }
+}
+
+/// Classify what a place is overwritten with.
+fn assign_kind(e: &Expr) -> AssignKind {
+    match e {
+        Expr::Path(p) if p.path.is_ident("None") => AssignKind::Null,
+        Expr::Lit(_) | Expr::Struct(_) | Expr::Array(_) => AssignKind::Fresh,
+        Expr::Macro(m) if m.mac.path.is_ident("vec") => AssignKind::Fresh,
+        Expr::Call(c) => match &*c.func {
+            Expr::Path(p) => {
+                let last = p.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+                if last == "default" || last == "new" || last == "with_capacity" {
+                    AssignKind::Fresh
+                } else {
+                    AssignKind::Other
+                }
+            }
+            _ => AssignKind::Other,
+        },
+        _ => AssignKind::Other,
+    }
+}

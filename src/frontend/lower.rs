@@ -1,0 +1,509 @@
+//! Lowering of function bodies, closures and async blocks from `syn` to the
+//! pool IR. Statements and control flow live here; expressions that produce
+//! operands are in `expr.rs`, patterns in `pattern.rs`.
+
+use super::builder::{Builder, LocalInfo};
+use super::types;
+use crate::ir::{Body, BodyKind, Event, ExitKind, Mode, PlaceId, PlaceKind, Span, TypeRef};
+use proc_macro2::extra::DelimSpan;
+use syn::spanned::Spanned;
+use syn::{Block, Expr, FnArg, Pat, Signature, Stmt};
+
+/// Deeper than this, a body is marked too deep and left unanalysed.
+const MAX_DEPTH: usize = 1500;
+
+/// The value of an expression in terms of places: what it moves and what it points into.
+#[derive(Clone, Debug, Default)]
+pub struct Operand {
+    pub places: Vec<(PlaceId, Mode)>,
+}
+
+impl Operand {
+    pub fn one(place: PlaceId, mode: Mode) -> Operand {
+        Operand {
+            places: vec![(place, mode)],
+        }
+    }
+
+    pub fn borrowed(mut self) -> Operand {
+        self.places.iter_mut().for_each(|(_, m)| *m = Mode::Borrow);
+        self
+    }
+
+    pub fn extend(&mut self, other: Operand) {
+        self.places.extend(other.places);
+    }
+}
+
+/// Per-file context shared by every body lowered from it.
+pub struct FileCx {
+    /// Added to every byte offset (a stripped byte-order mark).
+    pub base: usize,
+}
+
+impl FileCx {
+    pub fn span(&self, s: proc_macro2::Span) -> Span {
+        let r = s.byte_range();
+        Span::new(r.start + self.base, r.end + self.base)
+    }
+
+    pub fn span_of<T: Spanned>(&self, t: &T) -> Span {
+        self.span(t.span())
+    }
+
+    pub fn close(&self, d: &DelimSpan) -> Span {
+        self.span(d.close())
+    }
+}
+
+/// Lowers one body and collects the nested closures and async blocks it contains.
+pub struct Lowerer<'f> {
+    pub cx: &'f FileCx,
+    pub b: Builder,
+    pub self_type: Option<String>,
+    /// Closures and async blocks found inside, lowered as bodies of their own.
+    pub nested: Vec<Body>,
+    /// Items (nested fns) found in the body: lowered by the item walker.
+    pub items: Vec<syn::Item>,
+}
+
+/// Information about the fn being lowered.
+pub struct FnHeader<'a> {
+    pub sig: &'a Signature,
+    pub self_type: Option<String>,
+    pub trait_name: Option<String>,
+    pub display: String,
+}
+
+pub fn lower_fn(cx: &FileCx, header: &FnHeader<'_>, block: &Block) -> (Vec<Body>, Vec<syn::Item>) {
+    let sig = header.sig;
+    let mut lw = Lowerer {
+        cx,
+        b: Builder::new(BodyKind::Fn, header.display.clone(), cx.span_of(&sig.ident), None),
+        self_type: header.self_type.clone(),
+        nested: Vec::new(),
+        items: Vec::new(),
+    };
+    lw.b.body.fn_name = Some(sig.ident.to_string());
+    lw.b.body.self_type = header.self_type.clone();
+    lw.b.body.trait_name = header.trait_name.clone();
+    for input in &sig.inputs {
+        match input {
+            FnArg::Receiver(r) => {
+                let ty = header.self_type.clone().map(TypeRef::Named);
+                let p = lw.b.declare("self", LocalInfo { ty, shared: false });
+                let by_value = matches!(r.kind, syn::ReceiverKind::Value);
+                lw.b.body.receiver = Some((p, by_value));
+            }
+            FnArg::Typed(pt) => {
+                let info = LocalInfo {
+                    ty: types::core_name(&pt.ty).map(TypeRef::Named),
+                    shared: types::is_shared_pointer(&pt.ty),
+                };
+                let by_value = !matches!(*pt.ty, syn::Type::Reference(_));
+                let place = match &*pt.pat {
+                    Pat::Ident(id) => Some(lw.b.declare(&id.ident.to_string(), info)),
+                    other => {
+                        lw.declare_pattern_names(other);
+                        None
+                    }
+                };
+                lw.b.body.params.push(place.filter(|_| by_value));
+            }
+        }
+    }
+    let end = cx.close(&block.brace_token.span);
+    lw.body_block(block, end);
+    let Lowerer {
+        b, mut nested, items, ..
+    } = lw;
+    let too_deep = b.too_deep;
+    let body = b.finish(end);
+    if !too_deep {
+        nested.insert(0, body);
+    }
+    (nested, items)
+}
+
+impl<'f> Lowerer<'f> {
+    /// A fn or closure body block: its tail value is returned.
+    fn body_block(&mut self, block: &Block, end: Span) {
+        self.b.push_scope();
+        let tail = self.stmts(&block.stmts);
+        if let Some((op, span)) = tail {
+            self.consume(op, span, true);
+        }
+        let mark = 0;
+        self.b.drop_temps(mark, end);
+        self.b.pop_scope(end);
+    }
+
+    /// Lower statements; returns the operand of a trailing expression without `;`.
+    pub fn stmts(&mut self, stmts: &[Stmt]) -> Option<(Operand, Span)> {
+        let mut tail = None;
+        for (i, stmt) in stmts.iter().enumerate() {
+            let last = i + 1 == stmts.len();
+            let mark = self.b.temp_mark();
+            let span = self.cx.span_of(stmt);
+            match stmt {
+                Stmt::Local(local) => self.local(local),
+                Stmt::Item(item) => self.items.push(item.clone()),
+                Stmt::Expr(expr, semi) => {
+                    let op = self.expr(expr);
+                    if last && semi.is_none() {
+                        tail = Some((op, span));
+                        continue;
+                    }
+                    self.discard(op, span);
+                }
+                Stmt::Macro(m) => {
+                    let op = self.mac(&m.mac);
+                    self.discard(op, span);
+                }
+            }
+            self.b.drop_temps(mark, span);
+        }
+        tail
+    }
+
+    fn local(&mut self, local: &syn::Local) {
+        let span = self.cx.span_of(local);
+        let Some(init) = &local.init else {
+            self.declare_pattern_names(&local.pat);
+            return;
+        };
+        let op = self.expr(&init.expr);
+        let inferred = self.type_of(&init.expr);
+        if let Some((_, diverge)) = &init.diverge {
+            // `let PAT = e else { .. }`: the else branch sees the pattern fail.
+            let ok = self.b.new_block();
+            let fail = self.b.new_block();
+            self.b.edge(self.b.cur, ok);
+            self.b.edge(self.b.cur, fail);
+            self.b.cur = fail;
+            self.refute(&op, &local.pat);
+            let dop = self.expr(diverge);
+            self.discard(dop, span);
+            // A diverging else never falls through; if it does (bad code), join anyway.
+            self.b.goto(ok);
+        }
+        self.bind(op, &local.pat, inferred, span);
+    }
+
+    /// A statement value nobody uses: temps it produced are dropped, locals just read.
+    pub fn discard(&mut self, op: Operand, span: Span) {
+        for (place, _) in op.places {
+            if self.b.body.places[place as usize].kind == PlaceKind::Temp {
+                self.b.emit(Event::Drop {
+                    place,
+                    kind: crate::ir::DropKind::Discarded,
+                    span,
+                });
+            } else {
+                self.b.emit(Event::Use { place, span });
+            }
+        }
+    }
+
+    /// A value that leaves: moved places are transferred, borrowed ones read.
+    pub fn consume(&mut self, op: Operand, span: Span, returned: bool) {
+        for (place, mode) in op.places {
+            match mode {
+                Mode::Move => self.b.emit(Event::Transfer { place, span, returned }),
+                Mode::Borrow => self.b.emit(Event::Use { place, span }),
+            }
+        }
+    }
+
+    /// A value only read (a condition, an operator operand, a format argument).
+    pub fn read(&mut self, op: Operand, span: Span) {
+        for (place, _) in op.places {
+            if self.b.body.places[place as usize].kind != PlaceKind::Temp {
+                self.b.emit(Event::Use { place, span });
+            }
+        }
+    }
+
+    /// `dest` receives the operand: owners move in, borrows become aliases.
+    pub fn assign_to(&mut self, dest: PlaceId, op: Operand, span: Span) {
+        for (src, mode) in op.places {
+            match mode {
+                Mode::Move => self.b.emit(Event::Move { dest, src, span }),
+                Mode::Borrow => self.b.emit(Event::Alias { dest, of: src, span }),
+            }
+        }
+    }
+
+    pub fn enter(&mut self) -> bool {
+        self.b.depth += 1;
+        if self.b.depth > MAX_DEPTH {
+            self.b.too_deep = true;
+        }
+        !self.b.too_deep
+    }
+
+    pub fn leave(&mut self) {
+        self.b.depth -= 1;
+    }
+
+    /// A block used as an expression: `{ .. }` with its own scope.
+    pub fn block(&mut self, block: &Block) -> Operand {
+        let end = self.cx.close(&block.brace_token.span);
+        self.b.push_scope();
+        let tail = self.stmts(&block.stmts);
+        let result = match tail {
+            Some((op, span)) if !op.places.is_empty() => {
+                let t = self.b.join_temp();
+                self.assign_to(t, op, span);
+                Operand::one(t, Mode::Move)
+            }
+            _ => Operand::default(),
+        };
+        self.b.pop_scope(end);
+        result
+    }
+
+    /// `if`, `if let`, and let chains.
+    pub fn if_expr(&mut self, e: &syn::ExprIf) -> Operand {
+        let then_b = self.b.new_block();
+        let else_b = self.b.new_block();
+        let join = self.b.new_block();
+        let result = self.b.join_temp();
+        self.b.push_scope();
+        self.condition(&e.cond, then_b, else_b);
+        self.b.cur = then_b;
+        let op = self.block(&e.then_branch);
+        let span = self.cx.span_of(&e.then_branch);
+        self.assign_to(result, op, span);
+        self.b.pop_scope(self.cx.close(&e.then_branch.brace_token.span));
+        self.b.goto(join);
+        self.b.cur = else_b;
+        if let Some((_, els)) = &e.else_branch {
+            let op = self.expr(els);
+            let span = self.cx.span_of(els);
+            self.assign_to(result, op, span);
+        }
+        self.b.goto(join);
+        Operand::one(result, Mode::Move)
+    }
+
+    /// Lower a condition, branching to `yes`/`no`; `let` patterns bind in `yes`.
+    fn condition(&mut self, cond: &Expr, yes: u32, no: u32) {
+        match cond {
+            Expr::Let(l) => {
+                let op = self.expr(&l.expr);
+                let inferred = self.type_of(&l.expr);
+                let from = self.b.cur;
+                let fail = self.b.new_block();
+                self.b.edge(from, fail);
+                self.b.cur = fail;
+                self.refute(&op, &l.pat);
+                self.b.goto(no);
+                let ok = self.b.new_block();
+                self.b.edge(from, ok);
+                self.b.cur = ok;
+                self.bind(op, &l.pat, inferred, self.cx.span_of(l));
+                self.b.goto(yes);
+            }
+            Expr::Binary(bin) if matches!(bin.op, syn::BinOp::And(_)) => {
+                let mid = self.b.new_block();
+                self.condition(&bin.left, mid, no);
+                self.b.cur = mid;
+                self.condition(&bin.right, yes, no);
+            }
+            Expr::Paren(p) => self.condition(&p.expr, yes, no),
+            other => {
+                let op = self.expr(other);
+                self.read(op, self.cx.span_of(other));
+                self.b.edge(self.b.cur, yes);
+                self.b.edge(self.b.cur, no);
+            }
+        }
+    }
+
+    pub fn match_expr(&mut self, m: &syn::ExprMatch) -> Operand {
+        let op = self.expr(&m.expr);
+        let inferred = self.type_of(&m.expr);
+        let dispatch = self.b.cur;
+        let join = self.b.new_block();
+        let result = self.b.join_temp();
+        for arm in &m.arms {
+            let start = self.b.new_block();
+            self.b.edge(dispatch, start);
+            self.b.cur = start;
+            self.b.push_scope();
+            let (pat, guard) = match &arm.pat {
+                Pat::Guard(g) => (&*g.pat, Some(&g.guard)),
+                p => (p, None),
+            };
+            let span = self.cx.span_of(&arm.pat);
+            if super::pattern::binds_nothing(pat) {
+                // `None`, `Err(_)`, `_` and other arms that bind nothing: the scrutinee's
+                // value is not in them (or is left where it was).
+                self.refute_arm(&op, pat);
+            } else {
+                self.bind(op.clone(), pat, inferred.clone(), span);
+            }
+            if let Some(g) = guard {
+                let gop = self.expr(g);
+                self.read(gop, self.cx.span_of(g));
+            }
+            let body = self.expr(&arm.body);
+            let bspan = self.cx.span_of(&arm.body);
+            self.assign_to(result, body, bspan);
+            self.b.pop_scope(bspan);
+            self.b.goto(join);
+        }
+        if m.arms.is_empty() {
+            self.b.goto(join);
+        }
+        self.b.cur = join;
+        Operand::one(result, Mode::Move)
+    }
+
+    pub fn loop_expr(&mut self, label: Option<&syn::Label>, body: &Block, kind: LoopKind<'_>) -> Operand {
+        let label = label.map(|l| l.name.ident.to_string());
+        if let LoopKind::For(pat, iter) = &kind {
+            let op = self.expr(iter);
+            self.consume(op, self.cx.span_of(iter), false);
+            let _ = pat;
+        }
+        let head = self.b.new_block();
+        let after = self.b.new_block();
+        self.b.goto(head);
+        let result = self.b.push_target(label, true, head, after);
+        let body_start = self.b.new_block();
+        self.b.push_scope();
+        match &kind {
+            LoopKind::Loop => self.b.edge(head, body_start),
+            LoopKind::While(cond) => {
+                self.condition(cond, body_start, after);
+            }
+            LoopKind::For(pat, _) => {
+                self.b.edge(head, body_start);
+                self.b.edge(head, after);
+                self.b.cur = body_start;
+                self.declare_pattern_names(pat);
+            }
+        }
+        self.b.cur = body_start;
+        let op = self.block(body);
+        let span = self.cx.close(&body.brace_token.span);
+        self.discard(op, span);
+        self.b.pop_scope(span);
+        self.b.goto(head);
+        self.b.pop_target();
+        self.b.cur = after;
+        Operand::one(result, Mode::Move)
+    }
+
+    pub fn jump(&mut self, label: Option<&syn::Lifetime>, value: Option<&Expr>, kind: ExitKind, span: Span) {
+        let op = value.map(|v| self.expr(v));
+        let label = label.map(|l| l.ident.to_string());
+        // Move the break value into the loop's result before the scopes close.
+        let target = self.b.targets.iter().rev().find(|t| match &label {
+            Some(l) => t.label.as_deref() == Some(l.as_str()),
+            None => t.is_loop,
+        });
+        if let (Some(op), Some(result)) = (op, target.map(|t| t.result)) {
+            self.assign_to(result, op, span);
+        }
+        if self.b.jump(label.as_deref(), kind, span).is_none() {
+            // `break` outside any loop (bad code): treat as leaving the body.
+            self.b.exit_body(kind, span);
+        }
+    }
+
+    /// A closure or async block: a body of its own; the enclosing body sees its
+    /// captures transferred (`move`, or consumed inside) or read.
+    pub fn nested_body(&mut self, kind: BodyKind, span: Span, moves: bool, params: &[&Pat], body: Nested<'_>) -> Operand {
+        let outer = self.b.visible_names();
+        let name = format!(
+            "{} in {}",
+            if kind == BodyKind::Closure { "closure" } else { "async block" },
+            self.b.body.name
+        );
+        let mut inner = Lowerer {
+            cx: self.cx,
+            b: Builder::new(kind, name, span, Some(outer)),
+            self_type: self.self_type.clone(),
+            nested: Vec::new(),
+            items: Vec::new(),
+        };
+        inner.b.body.self_type = self.self_type.clone();
+        inner.b.depth = self.b.depth;
+        for p in params {
+            inner.declare_pattern_names(p);
+        }
+        let end = match body {
+            Nested::Block(b) => self.cx.close(&b.brace_token.span),
+            Nested::Expr(e) => {
+                let s = self.cx.span_of(e);
+                Span { start: s.end, end: s.end }
+            }
+        };
+        match body {
+            Nested::Block(b) => inner.body_block(b, end),
+            Nested::Expr(Expr::Block(b)) if b.label.is_none() => inner.body_block(&b.block, end),
+            Nested::Expr(other) => {
+                inner.b.push_scope();
+                let op = inner.expr(other);
+                inner.consume(op, self.cx.span_of(other), true);
+                inner.b.drop_temps(0, end);
+                inner.b.pop_scope(end);
+            }
+        }
+        let captures = std::mem::take(&mut inner.b.captures);
+        let consumed: Vec<bool> = captures.iter().map(|(_, p)| moves || inner.consumes(*p)).collect();
+        self.too_deep_from(&inner);
+        self.items.extend(std::mem::take(&mut inner.items));
+        self.nested.extend(std::mem::take(&mut inner.nested));
+        if !inner.b.too_deep {
+            self.nested.push(inner.b.finish(end));
+        }
+        for ((name, _), consumed) in captures.into_iter().zip(consumed) {
+            if let Some(place) = self.b.lookup(&name) {
+                if consumed {
+                    self.b.emit(Event::Transfer {
+                        place,
+                        span,
+                        returned: false,
+                    });
+                } else {
+                    self.b.emit(Event::Use { place, span });
+                }
+            }
+        }
+        Operand::default()
+    }
+
+    fn too_deep_from(&mut self, inner: &Lowerer<'_>) {
+        self.b.too_deep |= inner.b.too_deep;
+    }
+
+    /// Does the body move `place` anywhere (by-value call argument, transfer, move)?
+    fn consumes(&self, place: PlaceId) -> bool {
+        self.b.body.blocks.iter().flat_map(|b| &b.events).any(|ev| match ev {
+            Event::Transfer { place: p, .. } => *p == place,
+            Event::Move { src, .. } | Event::Take { src, .. } => *src == place,
+            Event::Drop { place: p, .. } => *p == place,
+            Event::Call { recv, args, .. } => recv
+                .iter()
+                .chain(args)
+                .any(|a| a.places.iter().any(|&(p, m)| p == place && m == Mode::Move)),
+            _ => false,
+        })
+    }
+}
+
+/// The body of a closure (an expression) or of an async block.
+pub enum Nested<'a> {
+    Expr(&'a Expr),
+    Block(&'a Block),
+}
+
+pub enum LoopKind<'a> {
+    Loop,
+    While(&'a Expr),
+    For(&'a Pat, &'a Expr),
+}

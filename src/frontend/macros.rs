@@ -1,0 +1,117 @@
+//! Macro invocations: their bodies are opaque to syn, so the arguments of
+//! well-known macros are parsed as expressions; unknown macros count as uses
+//! of the locals they mention, never as releases.
+
+use super::lower::{Lowerer, Operand};
+use crate::ir::{Event, Span};
+use proc_macro2::{TokenStream, TokenTree};
+use syn::punctuated::Punctuated;
+use syn::{Expr, Token};
+
+/// Macros whose arguments are only read (formatting, assertions, logging).
+const READING: &[&str] = &[
+    "format", "print", "println", "eprint", "eprintln", "write", "writeln", "panic", "assert", "assert_eq",
+    "assert_ne", "debug_assert", "debug_assert_eq", "debug_assert_ne", "format_args", "unreachable", "todo",
+    "unimplemented", "trace", "debug", "info", "warn", "error", "log", "matches", "dbg",
+];
+
+impl<'f> Lowerer<'f> {
+    pub fn mac(&mut self, m: &syn::Macro) -> Operand {
+        let name = m.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+        let span = self.cx.span_of(m);
+        let args = m.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated).ok();
+        match (name.as_str(), args) {
+            ("defer", _) => {
+                // scopeguard::defer!: a release in it covers every later exit.
+                for place in self.mentioned_locals(m.tokens.clone()) {
+                    self.b.emit(Event::Transfer {
+                        place,
+                        span,
+                        returned: false,
+                    });
+                }
+                Operand::default()
+            }
+            ("vec", Some(args)) => {
+                for a in &args {
+                    let op = self.expr(a);
+                    self.consume(op, self.cx.span_of(a), false);
+                }
+                Operand::default()
+            }
+            ("addr_of" | "addr_of_mut", Some(args)) if args.len() == 1 => self.expr(&args[0]).borrowed(),
+            ("try" | "ready", Some(args)) if args.len() == 1 => {
+                let op = self.expr(&args[0]);
+                self.early_exit(&op, span);
+                op
+            }
+            (_, Some(args)) => {
+                let reading = READING.contains(&name.as_str());
+                for a in &args {
+                    let a = match a {
+                        // named format argument `name = expr`
+                        Expr::Assign(asg) if reading => &*asg.right,
+                        other => other,
+                    };
+                    if let Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(s), ..
+                    }) = a
+                    {
+                        self.inline_format_args(&s.value(), self.cx.span_of(s));
+                    }
+                    let op = self.expr(a);
+                    self.read(op, self.cx.span_of(a));
+                }
+                Operand::default()
+            }
+            (_, None) => {
+                for place in self.mentioned_locals(m.tokens.clone()) {
+                    self.b.emit(Event::Use { place, span });
+                }
+                Operand::default()
+            }
+        }
+    }
+
+    /// `"{buf:?}"` reads `buf`.
+    fn inline_format_args(&mut self, fmt: &str, span: Span) {
+        let mut rest = fmt;
+        while let Some(i) = rest.find('{') {
+            rest = &rest[i + 1..];
+            if rest.starts_with('{') {
+                rest = &rest[1..];
+                continue;
+            }
+            let name: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+            if !name.is_empty()
+                && !name.chars().next().is_some_and(|c| c.is_ascii_digit())
+                && let Some(place) = self.b.lookup(&name)
+            {
+                self.b.emit(Event::Use { place, span });
+            }
+        }
+    }
+
+    /// Locals named anywhere in a token stream.
+    fn mentioned_locals(&mut self, tokens: TokenStream) -> Vec<crate::ir::PlaceId> {
+        let mut out = Vec::new();
+        let mut stack = vec![tokens];
+        while let Some(ts) = stack.pop() {
+            for tt in ts {
+                match tt {
+                    TokenTree::Ident(i) => {
+                        if let Some(p) = self.b.lookup(&i.to_string())
+                            && !out.contains(&p)
+                        {
+                            out.push(p);
+                        }
+                    }
+                    TokenTree::Group(g) => stack.push(g.stream()),
+                    _ => {}
+                }
+            }
+        }
+        out
+    }
+}
+

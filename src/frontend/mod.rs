@@ -1,0 +1,285 @@
+//! The Rust frontend: one parse per file with `syn`, then one walk over its
+//! items that both extracts what the knowledge index needs and lowers every
+//! body to the pool IR. The AST is dropped before the function returns.
+
+mod attrs;
+mod builder;
+mod expr;
+mod lower;
+mod macros;
+mod pattern;
+mod types;
+
+use crate::ir::Body;
+use crate::knowledge::{DeclaredApi, FieldDecl, FileItems, ReleaseParam, Role, StructDecl};
+use attrs::Imports;
+use lower::{FileCx, FnHeader};
+use syn::{Attribute, FnArg, Item, ReturnType, Signature};
+
+/// What one file contributes: index items and lowered bodies.
+#[derive(Debug, Default)]
+pub struct FileFacts {
+    pub items: FileItems,
+    pub bodies: Vec<Body>,
+}
+
+/// A syntax error, located by byte offset.
+#[derive(Debug, Clone)]
+pub struct SyntaxError {
+    pub message: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Parse and lower one file.
+pub fn lower_source(text: &str) -> Result<FileFacts, SyntaxError> {
+    // syn strips a byte-order mark and a shebang line itself, which would shift
+    // every offset: strip the mark here, and blank the shebang out in place.
+    let base = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let content = &text[base..];
+    let blanked;
+    let content = if content.starts_with("#!") && !content[2..].trim_start().starts_with('[') {
+        let end = content.find('\n').unwrap_or(content.len());
+        blanked = format!("{}{}", " ".repeat(end), &content[end..]);
+        blanked.as_str()
+    } else {
+        content
+    };
+    let file: syn::File = syn::parse_str(content).map_err(|e| {
+        let r = e.span().byte_range();
+        SyntaxError {
+            message: e.to_string(),
+            start: r.start + base,
+            end: r.end + base,
+        }
+    })?;
+    let cx = FileCx { base };
+    let imports = Imports::collect(&file.items);
+    let mut walker = ItemWalker {
+        cx: &cx,
+        imports: &imports,
+        text,
+        facts: FileFacts::default(),
+    };
+    walker.items(&file.items, None);
+    let facts = walker.facts;
+    drop(file);
+    // Spans are no longer needed: free this thread's copy of the source.
+    proc_macro2::extra::invalidate_current_thread_spans();
+    Ok(facts)
+}
+
+struct ItemWalker<'a> {
+    cx: &'a FileCx,
+    imports: &'a Imports,
+    text: &'a str,
+    facts: FileFacts,
+}
+
+impl<'a> ItemWalker<'a> {
+    fn line_of(&self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len());
+        self.text.as_bytes()[..offset].iter().filter(|&&b| b == b'\n').count() + 1
+    }
+
+    fn items(&mut self, items: &[Item], module: Option<&str>) {
+        for item in items {
+            self.item(item, module);
+        }
+    }
+
+    fn item(&mut self, item: &Item, module: Option<&str>) {
+        match item {
+            Item::Fn(f) => {
+                self.api_attrs(&f.attrs, &f.sig, None);
+                let header = FnHeader {
+                    sig: &f.sig,
+                    self_type: None,
+                    trait_name: None,
+                    display: f.sig.ident.to_string(),
+                };
+                self.lower(&header, &f.block, module);
+            }
+            Item::Impl(imp) => {
+                let self_type = types::self_type_name(&imp.self_ty);
+                let trait_name = imp
+                    .trait_
+                    .as_ref()
+                    .and_then(|(p, _)| p.segments.last().map(|s| s.ident.to_string()));
+                if let (Some(ty), Some(tr)) = (&self_type, &trait_name) {
+                    self.facts.items.trait_impls.push((ty.clone(), tr.clone()));
+                }
+                for it in &imp.items {
+                    if let syn::ImplItem::Fn(f) = it {
+                        self.api_attrs(&f.attrs, &f.sig, self_type.as_deref());
+                        let header = FnHeader {
+                            sig: &f.sig,
+                            self_type: self_type.clone(),
+                            trait_name: trait_name.clone(),
+                            display: match &self_type {
+                                Some(t) => format!("{t}::{}", f.sig.ident),
+                                None => f.sig.ident.to_string(),
+                            },
+                        };
+                        self.lower(&header, &f.block, module);
+                    }
+                }
+            }
+            Item::Trait(tr) => {
+                let name = tr.ident.to_string();
+                for it in &tr.items {
+                    if let syn::TraitItem::Fn(f) = it {
+                        self.api_attrs(&f.attrs, &f.sig, Some(&name));
+                        if let Some(block) = &f.default {
+                            let header = FnHeader {
+                                sig: &f.sig,
+                                self_type: None,
+                                trait_name: Some(name.clone()),
+                                display: format!("{name}::{}", f.sig.ident),
+                            };
+                            self.lower(&header, block, module);
+                        }
+                    }
+                }
+            }
+            Item::Struct(s) => {
+                let fields = s.fields.iter().enumerate().map(|(i, f)| self.field(i, f)).collect();
+                self.type_decl(&s.attrs, s.ident.to_string(), fields);
+            }
+            Item::Enum(e) => {
+                let fields = e
+                    .variants
+                    .iter()
+                    .flat_map(|v| v.fields.iter())
+                    .enumerate()
+                    .map(|(i, f)| self.field(i, f))
+                    .collect();
+                self.type_decl(&e.attrs, e.ident.to_string(), fields);
+            }
+            Item::Static(s) => {
+                if let Some(ty) = types::core_name(&s.ty) {
+                    self.facts.items.statics.push((s.ident.to_string(), ty));
+                }
+            }
+            Item::Const(c) => {
+                if let Some(ty) = types::core_name(&c.ty) {
+                    self.facts.items.statics.push((c.ident.to_string(), ty));
+                }
+            }
+            Item::Use(u) => {
+                if let syn::UseTree::Path(p) = &u.tree {
+                    let krate = p.ident.to_string();
+                    if !matches!(krate.as_str(), "crate" | "self" | "super" | "std" | "core" | "alloc")
+                        && !self.facts.items.imported_crates.contains(&krate)
+                    {
+                        self.facts.items.imported_crates.push(krate);
+                    }
+                }
+            }
+            Item::Mod(m) => {
+                if let Some((_, items)) = &m.content {
+                    let name = m.ident.to_string();
+                    self.items(items, Some(&name));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn field(&self, i: usize, f: &syn::Field) -> FieldDecl {
+        let keep = f.attrs.iter().any(|a| {
+            let word = self.imports.resolve(a).or_else(|| a.path().is_ident("pooled").then_some("pooled"));
+            word == Some("pooled") && attrs::parse_args(a).keep
+        });
+        let span = self.cx.span_of(f);
+        FieldDecl {
+            name: f.ident.as_ref().map(|i| i.to_string()).unwrap_or_else(|| i.to_string()),
+            core: types::core_name(&f.ty),
+            mentions: types::mentions(&f.ty),
+            keep,
+            span: (span.start as usize, span.end as usize),
+        }
+    }
+
+    fn type_decl(&mut self, attrs: &[Attribute], name: String, fields: Vec<FieldDecl>) {
+        let mut decl = StructDecl {
+            name,
+            fields,
+            ..StructDecl::default()
+        };
+        for attr in attrs {
+            match self.imports.resolve(attr) {
+                Some("pooled") => {
+                    let args = attrs::parse_args(attr);
+                    decl.pooled = true;
+                    decl.reset = args.reset;
+                    decl.pool = args.pool;
+                    decl.line = self.line_of(self.cx.span_of(attr).start as usize);
+                }
+                Some("guard") => {
+                    decl.guard = true;
+                    decl.pool = attrs::parse_args(attr).pool;
+                }
+                _ => {}
+            }
+        }
+        self.facts.items.structs.push(decl);
+    }
+
+    /// Record the pool API attributes on a fn or method.
+    fn api_attrs(&mut self, attrs: &[Attribute], sig: &Signature, owner: Option<&str>) {
+        let has_receiver = matches!(sig.inputs.first(), Some(FnArg::Receiver(_)));
+        let params: Vec<String> = sig
+            .inputs
+            .iter()
+            .filter_map(|a| match a {
+                FnArg::Typed(pt) => Some(match &*pt.pat {
+                    syn::Pat::Ident(id) => id.ident.to_string(),
+                    _ => String::new(),
+                }),
+                FnArg::Receiver(_) => None,
+            })
+            .collect();
+        for attr in attrs {
+            let Some(word) = self.imports.resolve(attr) else {
+                continue;
+            };
+            let args = attrs::parse_args(attr);
+            let role = match word {
+                "acquire" => {
+                    if matches!(sig.output, ReturnType::Default) {
+                        continue;
+                    }
+                    Role::Acquire { guard: args.guard }
+                }
+                "release" => Role::Release(if args.receiver || (params.is_empty() && has_receiver) {
+                    ReleaseParam::Receiver
+                } else if let Some(name) = &args.arg {
+                    match params.iter().position(|p| p == name) {
+                        Some(i) => ReleaseParam::Param(i),
+                        None => continue,
+                    }
+                } else {
+                    ReleaseParam::Param(0)
+                }),
+                "detach" => Role::Detach,
+                "reset" => Role::Reset,
+                _ => continue,
+            };
+            self.facts.items.apis.push(DeclaredApi {
+                role,
+                owner: owner.map(str::to_string),
+                name: sig.ident.to_string(),
+                has_receiver,
+                pool: args.pool,
+                line: self.line_of(self.cx.span_of(attr).start as usize),
+            });
+        }
+    }
+
+    fn lower(&mut self, header: &FnHeader<'_>, block: &syn::Block, module: Option<&str>) {
+        let (bodies, nested_items) = lower::lower_fn(self.cx, header, block);
+        self.facts.bodies.extend(bodies);
+        self.items(&nested_items, module);
+    }
+}

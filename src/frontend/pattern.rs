@@ -1,0 +1,113 @@
+//! Patterns: binding a value to the names of a `let`/`match`/`if let`
+//! pattern, and what the failure edge of a refutable pattern means.
+
+use super::builder::LocalInfo;
+use super::lower::{Lowerer, Operand};
+use super::types;
+use crate::ir::{Event, Mode, Span, TypeRef};
+use syn::Pat;
+
+/// An identifier pattern that is really a constant or a unit variant (`None`, `MAX`).
+fn is_constant_ident(id: &syn::PatIdent) -> bool {
+    id.subpat.is_none() && id.ident.to_string().chars().next().is_some_and(|c| c.is_uppercase())
+}
+
+/// Does the pattern bind no names at all (`None`, `Err(_)`, `_`, `Kind::A`)?
+pub fn binds_nothing(pat: &Pat) -> bool {
+    let mut names = Vec::new();
+    collect_names(pat, &mut names);
+    names.is_empty()
+}
+
+fn collect_names<'p>(pat: &'p Pat, out: &mut Vec<&'p syn::PatIdent>) {
+    match pat {
+        Pat::Ident(id) => {
+            if !is_constant_ident(id) {
+                out.push(id);
+            }
+            if let Some((_, sub)) = &id.subpat {
+                collect_names(sub, out);
+            }
+        }
+        Pat::Or(o) => {
+            if let Some(first) = o.cases.first() {
+                collect_names(first, out);
+            }
+        }
+        Pat::Paren(p) => collect_names(&p.pat, out),
+        Pat::Reference(r) => collect_names(&r.pat, out),
+        Pat::Slice(s) => s.elems.iter().for_each(|p| collect_names(p, out)),
+        Pat::Struct(s) => s.fields.iter().for_each(|f| collect_names(&f.pat, out)),
+        Pat::Tuple(t) => t.elems.iter().for_each(|p| collect_names(p, out)),
+        Pat::TupleStruct(t) => t.elems.iter().for_each(|p| collect_names(p, out)),
+        Pat::Type(t) => collect_names(&t.pat, out),
+        Pat::Guard(g) => collect_names(&g.pat, out),
+        _ => {}
+    }
+}
+
+/// The one sub-pattern of `Some(x)`, `Ok(x)`, `Wrapper(x, _)` that binds names, if only one does.
+fn single_binding_elem(t: &syn::PatTupleStruct) -> Option<&Pat> {
+    let mut binding = t.elems.iter().filter(|p| !binds_nothing(p));
+    let first = binding.next()?;
+    binding.next().is_none().then_some(first)
+}
+
+impl<'f> Lowerer<'f> {
+    /// Declare every name of a pattern as a local that holds nothing tracked.
+    pub fn declare_pattern_names(&mut self, pat: &Pat) {
+        let mut names = Vec::new();
+        collect_names(pat, &mut names);
+        for id in names {
+            self.b.declare(&id.ident.to_string(), LocalInfo::default());
+        }
+    }
+
+    /// Bind `op` to the names of `pat` on the edge where the pattern matched.
+    pub fn bind(&mut self, op: Operand, pat: &Pat, info: LocalInfo, span: Span) {
+        match pat {
+            Pat::Ident(id) if !is_constant_ident(id) => {
+                let op = if id.by_ref.is_some() { op.borrowed() } else { op };
+                let place = self.b.declare(&id.ident.to_string(), info);
+                self.assign_to(place, op, span);
+                if let Some((_, sub)) = &id.subpat {
+                    self.declare_pattern_names(sub);
+                }
+            }
+            Pat::Type(pt) => {
+                let info = LocalInfo {
+                    ty: types::core_name(&pt.ty).map(TypeRef::Named).or(info.ty),
+                    shared: types::is_shared_pointer(&pt.ty) || info.shared,
+                };
+                self.bind(op, &pt.pat, info, span);
+            }
+            Pat::Paren(p) => self.bind(op, &p.pat, info, span),
+            Pat::Reference(r) => self.bind(op.borrowed(), &r.pat, info, span),
+            Pat::Wild(_) => self.discard(op, span),
+            Pat::TupleStruct(t) if single_binding_elem(t).is_some() => {
+                let inner = single_binding_elem(t).expect("checked");
+                self.bind(op, inner, LocalInfo::default(), span);
+            }
+            other => {
+                // Destructuring we do not follow: the value is taken apart here.
+                self.declare_pattern_names(other);
+                self.consume(op, span, false);
+            }
+        }
+    }
+
+    /// The edge where a refutable pattern did not match: the value it would
+    /// have bound is not there (`None`, `Err(_)`), so nothing can leak from it.
+    pub fn refute(&mut self, op: &Operand, _pat: &Pat) {
+        for &(place, mode) in &op.places {
+            if mode == Mode::Move {
+                self.b.emit(Event::Vanish { place });
+            }
+        }
+    }
+
+    /// A `match` arm that binds nothing: the scrutinee's value is not in it.
+    pub fn refute_arm(&mut self, op: &Operand, pat: &Pat) {
+        self.refute(op, pat);
+    }
+}

@@ -1,0 +1,221 @@
+//! The pool IR: a control-flow graph of pool events on places.
+//!
+//! Nothing in this module knows about `syn`: a frontend (today the Rust one in
+//! `frontend/`, later a Go one) lowers each function body, closure and async
+//! block into a [`Body`], and the flow analysis only ever sees this IR. Calls
+//! are recorded symbolically ([`Callee`]) so that lowering needs no knowledge of
+//! the crate's pool APIs; the knowledge index resolves them afterwards.
+
+/// A byte range in the source file of the body.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Self {
+        Span {
+            start: start as u32,
+            end: end.max(start) as u32,
+        }
+    }
+}
+
+pub type PlaceId = u32;
+pub type BlockId = u32;
+pub type CallId = u32;
+
+/// Something that can hold a pooled value: a local, a field path, a temporary.
+#[derive(Clone, Debug)]
+pub struct Place {
+    /// How the place is written in source (`buf`, `self.msg`); temps are `<temp>`.
+    pub name: String,
+    pub kind: PlaceKind,
+    /// The place this one is a field of (`self` for `self.msg`).
+    pub parent: Option<PlaceId>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PlaceKind {
+    Local,
+    Field,
+    Temp,
+}
+
+/// A receiver or variable type, as far as it can be known without a type checker.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum TypeRef {
+    /// A type name (the last path segment after peeling `&`, `Box`, `Arc`, ...).
+    Named(String),
+    /// The type of field `.1` of a value of type `.0`.
+    FieldOf(Box<TypeRef>, String),
+    /// The type of a `static` or `const` with this name.
+    Static(String),
+}
+
+/// A call as written: resolved against the knowledge index after lowering.
+#[derive(Clone, Debug)]
+pub struct Callee {
+    /// The function or method name (last path segment).
+    pub name: String,
+    /// For path calls, the segment before the name (`BufPool` in `BufPool::get`).
+    pub qualifier: Option<String>,
+    /// For method calls, what the receiver's type resolved to syntactically.
+    pub receiver_type: Option<TypeRef>,
+    pub is_method: bool,
+    /// Number of arguments, receiver excluded for method calls.
+    pub arg_count: usize,
+}
+
+/// How an operand place is passed: by value, or as a borrow/pointer/alias.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Move,
+    Borrow,
+}
+
+/// One argument of a call: the tracked places its expression mentions.
+#[derive(Clone, Debug, Default)]
+pub struct Arg {
+    pub places: Vec<(PlaceId, Mode)>,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AssignKind {
+    /// `x = None`
+    Null,
+    /// `x = Default::default()`, `x = Vec::new()`, a literal
+    Fresh,
+    /// `x = pool.get()`: another acquire (decided by the analysis)
+    Other,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExitKind {
+    Return,
+    Try,
+    Break,
+    Continue,
+    /// Falling off the end of a block: its locals go out of scope.
+    End,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DropKind {
+    /// `drop(x)`
+    Explicit,
+    /// A value produced by an expression statement or `let _ = ..` and discarded.
+    Discarded,
+    /// The value taken out of a place by `take()`/`mem::take`/`mem::replace` and discarded.
+    TakenAndDiscarded,
+}
+
+#[derive(Clone, Debug)]
+pub enum Event {
+    /// A call; `result` is the temp place its return value lands in.
+    Call {
+        call: CallId,
+        recv: Option<Arg>,
+        args: Vec<Arg>,
+        result: PlaceId,
+        span: Span,
+    },
+    /// `dest` now also owns what `src` owns (`let b = a;`).
+    Move { dest: PlaceId, src: PlaceId, span: Span },
+    /// `dest` takes what `src` owns and `src` is left empty (`Option::take`, `mem::take`).
+    Take { dest: PlaceId, src: PlaceId, span: Span },
+    /// `dest` points into what `src` holds (`as_ptr`, `&x[..]`, `Rc::clone`).
+    Alias { dest: PlaceId, of: PlaceId, span: Span },
+    /// The values of `place` leave this body (returned, moved into a call, stored).
+    Transfer {
+        place: PlaceId,
+        span: Span,
+        /// Transferred by `return` or as the body's tail value.
+        returned: bool,
+    },
+    /// `place` is read.
+    Use { place: PlaceId, span: Span },
+    /// `place` is overwritten; what it owned is abandoned unless released before.
+    Assign {
+        place: PlaceId,
+        kind: AssignKind,
+        span: Span,
+    },
+    /// The value in `place` is dropped here.
+    Drop {
+        place: PlaceId,
+        kind: DropKind,
+        span: Span,
+    },
+    /// A refutable pattern failed: `place` holds nothing on this edge (`None`, `Err`).
+    Vanish { place: PlaceId },
+    /// An `.await`.
+    Await { span: Span },
+    /// The locals in `drops` go out of scope, leaving by `kind`.
+    Exit {
+        kind: ExitKind,
+        span: Span,
+        drops: Vec<PlaceId>,
+    },
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Block {
+    pub events: Vec<Event>,
+    pub succs: Vec<BlockId>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BodyKind {
+    Fn,
+    Closure,
+    AsyncBlock,
+}
+
+/// One analysable body: a fn, a closure or an async block.
+#[derive(Clone, Debug)]
+pub struct Body {
+    pub kind: BodyKind,
+    /// `BufPool::get`, `handle`, `closure in handle`.
+    pub name: String,
+    /// The fn's own name and the type of its `impl`, for wrapper inference.
+    pub fn_name: Option<String>,
+    pub self_type: Option<String>,
+    pub trait_name: Option<String>,
+    /// Span of the fn's name (or the closure's `|..|`).
+    pub span: Span,
+    pub places: Vec<Place>,
+    pub callees: Vec<Callee>,
+    pub blocks: Vec<Block>,
+    pub entry: BlockId,
+    /// Every `return`, `?` and the end of the body lead here.
+    pub exit: BlockId,
+    /// By-value parameters in declaration order (receiver excluded).
+    pub params: Vec<Option<PlaceId>>,
+    /// The `self` place, and whether `self` is taken by value.
+    pub receiver: Option<(PlaceId, bool)>,
+}
+
+impl Body {
+    /// `self` or the place a field path starts from.
+    pub fn root_of(&self, mut place: PlaceId) -> PlaceId {
+        while let Some(parent) = self.places[place as usize].parent {
+            place = parent;
+        }
+        place
+    }
+
+    /// The field path below the root (`["msg"]` for `self.msg`).
+    pub fn field_path(&self, mut place: PlaceId) -> Vec<&str> {
+        let mut path = Vec::new();
+        while let Some(parent) = self.places[place as usize].parent {
+            let name = &self.places[place as usize].name;
+            path.push(name.rsplit('.').next().unwrap_or(name));
+            place = parent;
+        }
+        path.reverse();
+        path
+    }
+}

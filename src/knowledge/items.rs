@@ -1,0 +1,73 @@
+//! What a frontend extracts from one file's items for the knowledge index:
+//! declared pool APIs, struct layouts, trait impls and statics.
+
+/// The role a function plays for a pool.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// Returns a pooled value; `guard` if it releases itself on drop.
+    Acquire { guard: bool },
+    /// Gives a value back to its pool.
+    Release(ReleaseParam),
+    /// Detaches the raw value from a guard: the caller now owns the obligation.
+    Detach,
+    /// Resets a pooled value for reuse.
+    Reset,
+}
+
+/// Which parameter a release gives back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReleaseParam {
+    /// Index among the non-receiver parameters.
+    Param(usize),
+    Receiver,
+}
+
+/// A pool API declared in source by an attribute.
+#[derive(Clone, Debug)]
+pub struct DeclaredApi {
+    pub role: Role,
+    /// The `impl` type or trait of a method; `None` for a free fn.
+    pub owner: Option<String>,
+    pub name: String,
+    pub has_receiver: bool,
+    pub pool: Option<String>,
+    /// 1-based line of the attribute.
+    pub line: usize,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct FieldDecl {
+    pub name: String,
+    /// The field's type name after peeling references and smart pointers.
+    pub core: Option<String>,
+    /// Every type name mentioned in the field's type (`Option<Box<Msg>>` mentions `Msg`).
+    pub mentions: Vec<String>,
+    /// `#[pooled(keep)]`: deliberately kept across reuse.
+    pub keep: bool,
+    /// Byte range of the field declaration.
+    pub span: (usize, usize),
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct StructDecl {
+    pub name: String,
+    pub pooled: bool,
+    pub reset: Option<String>,
+    pub guard: bool,
+    pub pool: Option<String>,
+    pub fields: Vec<FieldDecl>,
+    pub line: usize,
+}
+
+/// Everything one file contributes to the index.
+#[derive(Clone, Debug, Default)]
+pub struct FileItems {
+    pub apis: Vec<DeclaredApi>,
+    pub structs: Vec<StructDecl>,
+    /// `(type, trait)` for each `impl Trait for Type`.
+    pub trait_impls: Vec<(String, String)>,
+    /// `(name, type)` for each `static` and `const`.
+    pub statics: Vec<(String, String)>,
+    /// Crate names the file imports (`use object_pool::Pool;` gives `object_pool`).
+    pub imported_crates: Vec<String>,
+}

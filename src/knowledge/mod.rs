@@ -1,0 +1,249 @@
+//! The knowledge index: which calls acquire, release, detach and reset pooled
+//! values, which types are pooled, and the struct layouts that receiver
+//! resolution needs. Built once per crate from every file's items, config
+//! entries and inference, then shared read-only by the parallel analysis.
+
+pub mod infer;
+pub mod items;
+
+use crate::flow::{CallEffect, ReleaseArg};
+use crate::ir::{Callee, TypeRef};
+pub use items::{DeclaredApi, FieldDecl, FileItems, ReleaseParam, Role, StructDecl};
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+/// Names too common to match a call by name alone: they only match through a
+/// resolved receiver type (DESIGN.md, Configuration).
+pub const COMMON_NAMES: &[&str] = &[
+    "get", "put", "take", "insert", "remove", "push", "pop", "pull", "acquire", "release", "alloc", "free", "clear",
+    "new", "default", "drop", "send", "recv", "clone",
+];
+
+pub fn is_common_name(name: &str) -> bool {
+    COMMON_NAMES.contains(&name)
+}
+
+/// Where the index learned about an API.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ApiOrigin {
+    Attribute { file: PathBuf, line: usize },
+    Config { file: PathBuf },
+    Pack { name: String },
+    Inferred { path: PathBuf, line: usize },
+}
+
+impl std::fmt::Display for ApiOrigin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ApiOrigin::Attribute { file, line } => write!(f, "attribute at {}:{line}", file.display()),
+            ApiOrigin::Config { file } => write!(f, "config {}", file.display()),
+            ApiOrigin::Pack { name } => write!(f, "lint pack `{name}`"),
+            ApiOrigin::Inferred { path, line } => write!(f, "inferred from {}:{line}", path.display()),
+        }
+    }
+}
+
+/// One known pool API.
+#[derive(Clone, Debug)]
+pub struct Api {
+    pub role: Role,
+    pub owner: Option<String>,
+    pub name: String,
+    /// `None` when the declaration does not say (config and packs).
+    pub has_receiver: Option<bool>,
+    pub pool: Option<String>,
+    pub origin: ApiOrigin,
+    /// The file that defines a free fn, for matching its common-named calls.
+    pub file: Option<usize>,
+}
+
+impl Api {
+    /// `Type::name` or `name`.
+    pub fn display_name(&self) -> String {
+        match &self.owner {
+            Some(owner) => format!("{owner}::{}", self.name),
+            None => self.name.clone(),
+        }
+    }
+
+    fn precedence(&self) -> u8 {
+        match self.origin {
+            ApiOrigin::Attribute { .. } => 0,
+            ApiOrigin::Config { .. } => 1,
+            ApiOrigin::Pack { .. } => 2,
+            ApiOrigin::Inferred { .. } => 3,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Index {
+    apis: Vec<Api>,
+    by_name: HashMap<String, Vec<usize>>,
+    structs: HashMap<String, StructDecl>,
+    /// type -> traits it implements
+    traits_of: HashMap<String, Vec<String>>,
+    statics: HashMap<String, String>,
+}
+
+impl Index {
+    /// Build the index from every file's items, each with its file id and path.
+    pub fn build(files: &[(usize, PathBuf, &FileItems)]) -> Index {
+        let mut index = Index::default();
+        for &(file_id, ref path, items) in files {
+            for decl in &items.apis {
+                index.add(Api {
+                    role: decl.role,
+                    owner: decl.owner.clone(),
+                    name: decl.name.clone(),
+                    has_receiver: Some(decl.has_receiver),
+                    pool: decl.pool.clone(),
+                    origin: ApiOrigin::Attribute {
+                        file: path.clone(),
+                        line: decl.line,
+                    },
+                    file: Some(file_id),
+                });
+            }
+            for s in &items.structs {
+                index.structs.entry(s.name.clone()).or_insert_with(|| s.clone());
+            }
+            for (ty, tr) in &items.trait_impls {
+                index.traits_of.entry(ty.clone()).or_default().push(tr.clone());
+            }
+            for (name, ty) in &items.statics {
+                index.statics.entry(name.clone()).or_insert_with(|| ty.clone());
+            }
+        }
+        index
+    }
+
+    /// Add an API unless one with the same owner and name is already known from
+    /// a source that takes precedence (attribute > config > pack > inference).
+    pub fn add(&mut self, api: Api) -> bool {
+        let ids = self.by_name.entry(api.name.clone()).or_default();
+        if let Some(&existing) = ids.iter().find(|&&i| self.apis[i].owner == api.owner) {
+            if self.apis[existing].precedence() <= api.precedence() {
+                return false;
+            }
+            self.apis[existing] = api;
+            return true;
+        }
+        ids.push(self.apis.len());
+        self.apis.push(api);
+        true
+    }
+
+    pub fn apis(&self) -> &[Api] {
+        &self.apis
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.apis.is_empty()
+    }
+
+    pub fn has_name(&self, name: &str) -> bool {
+        self.by_name.contains_key(name)
+    }
+
+    pub fn struct_decl(&self, name: &str) -> Option<&StructDecl> {
+        self.structs.get(name)
+    }
+
+    pub fn is_pooled(&self, ty: &str) -> bool {
+        self.structs.get(ty).is_some_and(|s| s.pooled)
+    }
+
+    /// The type a [`TypeRef`] names, following struct fields and statics.
+    pub fn resolve_type(&self, ty: &TypeRef) -> Option<String> {
+        self.resolve_type_depth(ty, 0)
+    }
+
+    fn resolve_type_depth(&self, ty: &TypeRef, depth: usize) -> Option<String> {
+        if depth > 16 {
+            return None;
+        }
+        match ty {
+            TypeRef::Named(name) => Some(name.clone()),
+            TypeRef::Static(name) => self.statics.get(name).cloned(),
+            TypeRef::FieldOf(base, field) => {
+                let base = self.resolve_type_depth(base, depth + 1)?;
+                let decl = self.structs.get(&base)?;
+                decl.fields.iter().find(|f| &f.name == field)?.core.clone()
+            }
+        }
+    }
+
+    /// Does the declared type of field `field` of `ty` hold a pooled value?
+    pub fn field_holds_pooled(&self, ty: &str, field: &str) -> bool {
+        let Some(decl) = self.structs.get(ty) else {
+            return false;
+        };
+        decl.fields
+            .iter()
+            .find(|f| f.name == field)
+            .is_some_and(|f| f.mentions.iter().any(|m| self.is_pooled(m)))
+    }
+
+    /// The API a call resolves to, if any. `file` is the calling file.
+    pub fn lookup(&self, callee: &Callee, file: usize) -> Option<&Api> {
+        let ids = self.by_name.get(&callee.name)?;
+        let common = is_common_name(&callee.name);
+        let candidates = ids.iter().map(|&i| &self.apis[i]);
+        if callee.is_method {
+            let recv = callee.receiver_type.as_ref().and_then(|t| self.resolve_type(t));
+            if let Some(recv) = &recv {
+                let traits = self.traits_of.get(recv);
+                let owned_by = |owner: &String| owner == recv || traits.is_some_and(|t| t.contains(owner));
+                if let Some(api) = candidates.clone().find(|a| a.owner.as_ref().is_some_and(owned_by)) {
+                    return Some(api);
+                }
+            }
+            if common {
+                return None;
+            }
+            return candidates.clone().find(|a| a.owner.is_some() && a.has_receiver != Some(false));
+        }
+        match &callee.qualifier {
+            Some(q) => {
+                if let Some(api) = candidates.clone().find(|a| a.owner.as_deref() == Some(q.as_str())) {
+                    return Some(api);
+                }
+                if common {
+                    return None;
+                }
+                candidates.clone().find(|a| a.owner.is_none())
+            }
+            None => candidates
+                .clone()
+                .find(|a| a.owner.is_none() && (!common || a.file == Some(file))),
+        }
+    }
+
+    /// What a call does to the flow of pooled values.
+    pub fn effect(&self, callee: &Callee, file: usize) -> CallEffect {
+        let Some(api) = self.lookup(callee, file) else {
+            return CallEffect::Unknown;
+        };
+        // A path call of a method (`BufPool::put(&pool, buf)`) passes the receiver first.
+        let ufcs = !callee.is_method
+            && callee.qualifier.is_some()
+            && api.owner.is_some()
+            && api.has_receiver.unwrap_or(callee.arg_count >= 2);
+        match api.role {
+            Role::Acquire { guard } => CallEffect::Acquire { guard },
+            Role::Detach => CallEffect::Acquire { guard: false },
+            Role::Reset => CallEffect::Unknown,
+            Role::Release(param) => {
+                let arg = match (param, ufcs, callee.is_method) {
+                    (ReleaseParam::Receiver, false, true) => ReleaseArg::Receiver,
+                    (ReleaseParam::Receiver, true, false) => ReleaseArg::Arg(0),
+                    (ReleaseParam::Receiver, _, _) => return CallEffect::Unknown,
+                    (ReleaseParam::Param(i), true, _) => ReleaseArg::Arg(i + 1),
+                    (ReleaseParam::Param(i), false, _) => ReleaseArg::Arg(i),
+                };
+                CallEffect::Release { arg }
+            }
+        }
+    }
+}

@@ -1,0 +1,14 @@
+//! poollint: static analysis of object-pool discipline.
+
+pub mod config;
+pub mod diagnostic;
+pub mod discover;
+pub mod engine;
+pub mod flow;
+pub mod frontend;
+pub mod ir;
+pub mod cli;
+pub mod knowledge;
+pub mod rules;
+pub mod report;
+pub mod source;

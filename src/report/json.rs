@@ -1,0 +1,67 @@
+//! `--format json`: one rustc-style diagnostic object per line, the shape
+//! rust-analyzer's `check.overrideCommand` and other rustc consumers read.
+
+use crate::diagnostic::{Diagnostic, Label};
+use crate::engine::Outcome;
+use crate::source::SourceFile;
+use serde_json::{Value, json};
+use std::io::Write;
+
+fn span_json(file: &SourceFile, label: &Label, primary: bool) -> Value {
+    let start = file.clamp(label.span.start as usize);
+    let end = file.clamp(label.span.end as usize).max(start);
+    let (line_start, column_start) = file.line_col(start);
+    let (line_end, column_end) = file.line_col(end);
+    let text: Vec<Value> = (line_start..=line_end)
+        .map(|line| {
+            let text = file.line_text(line);
+            let chars = text.chars().count() + 1;
+            let hs = if line == line_start { column_start } else { 1 };
+            let he = if line == line_end { column_end } else { chars };
+            json!({"text": text, "highlight_start": hs, "highlight_end": he})
+        })
+        .collect();
+    json!({
+        "file_name": file.name,
+        "byte_start": start,
+        "byte_end": end,
+        "line_start": line_start,
+        "line_end": line_end,
+        "column_start": column_start,
+        "column_end": column_end,
+        "is_primary": primary,
+        "text": text,
+        "label": label.message,
+        "suggested_replacement": null,
+        "suggestion_applicability": null,
+        "expansion": null,
+    })
+}
+
+fn child(level: &str, message: &str) -> Value {
+    json!({"message": message, "code": null, "level": level, "spans": [], "children": [], "rendered": null})
+}
+
+pub fn diagnostic_json(d: &Diagnostic, files: &[SourceFile]) -> Value {
+    let file = &files[d.file];
+    let mut spans = vec![span_json(file, &d.primary, true)];
+    spans.extend(d.secondary.iter().map(|l| span_json(file, l, false)));
+    let mut children: Vec<Value> = d.help.iter().map(|h| child("help", h)).collect();
+    children.extend(d.notes.iter().map(|n| child("note", n)));
+    json!({
+        "$message_type": "diagnostic",
+        "message": d.message,
+        "code": {"code": format!("poollint::{}", d.code), "explanation": null},
+        "level": d.level.as_str(),
+        "spans": spans,
+        "children": children,
+        "rendered": super::human::render_plain(d, files),
+    })
+}
+
+pub fn write(out: &mut dyn Write, outcome: &Outcome) -> std::io::Result<()> {
+    for d in &outcome.diagnostics {
+        writeln!(out, "{}", diagnostic_json(d, &outcome.files))?;
+    }
+    Ok(())
+}

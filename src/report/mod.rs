@@ -1,0 +1,33 @@
+//! Output formats: human (codespan-reporting) and machine-readable JSON lines.
+
+pub mod human;
+pub mod json;
+
+use crate::engine::Outcome;
+
+/// The summary line every format prints for people.
+pub fn summary(outcome: &Outcome) -> String {
+    let n = outcome.diagnostics.len();
+    let mut files: Vec<usize> = outcome.diagnostics.iter().map(|d| d.file).collect();
+    files.sort_unstable();
+    files.dedup();
+    format!(
+        "{n} finding{} in {} file{} ({} file{} scanned, {} pool API{} known)",
+        plural(n),
+        files.len(),
+        plural(files.len()),
+        outcome.files_scanned,
+        plural(outcome.files_scanned),
+        outcome.index.apis().len(),
+        plural(outcome.index.apis().len()),
+    )
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// When nothing could be checked, "no findings" must not read as "clean".
+pub const NO_APIS_HINT: &str = "no pool API is known in the scanned code, so nothing could be checked: \
+annotate your pool with the `poollint` attribute crate (`#[poollint::acquire]`, `#[poollint::release]`), \
+declare it under [[pools]] in poollint.toml, and see `poollint --explain-apis`";

@@ -1,0 +1,157 @@
+//! The rule catalogue. Each rule lives in its own file, declares itself with
+//! [`declare_rule!`] (its doc comment is its `--explain` text) and turns the
+//! flow facts of a body into diagnostics. No rule walks the AST.
+
+use crate::diagnostic::{Diagnostic, Level};
+use crate::flow::{Facts, Origin, ValueId};
+use crate::ir::{Body, Event, PlaceKind};
+use crate::knowledge::Index;
+
+mod pl000_unreadable_source;
+mod pl001_unreleased_acquire;
+mod pl002_use_after_release;
+mod pl003_abandoned_on_reassign;
+
+pub use pl000_unreadable_source::{Unreadable, UnreadableSource};
+pub use pl001_unreleased_acquire::UnreleasedAcquire;
+pub use pl002_use_after_release::UseAfterRelease;
+pub use pl003_abandoned_on_reassign::AbandonedOnReassign;
+
+/// The static description of a rule.
+#[derive(Debug)]
+pub struct RuleInfo {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub default_level: Level,
+    /// One line, for `--list-rules` and SARIF short descriptions.
+    pub summary: &'static str,
+    /// The rule's documentation (What it does / Why is this bad / Example / Use instead / Known limits).
+    pub doc: &'static str,
+}
+
+/// Declare a rule: a unit struct whose doc comment becomes [`RuleInfo::doc`].
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:literal])*
+        pub struct $name:ident {
+            code: $code:literal,
+            name: $rule:literal,
+            level: $level:ident,
+            summary: $summary:literal $(,)?
+        }
+    ) => {
+        $(#[doc = $doc])*
+        pub struct $name;
+
+        impl $name {
+            pub const INFO: $crate::rules::RuleInfo = $crate::rules::RuleInfo {
+                code: $code,
+                name: $rule,
+                default_level: $crate::diagnostic::Level::$level,
+                summary: $summary,
+                doc: concat!($($doc, "\n"),*),
+            };
+        }
+    };
+}
+pub(crate) use declare_rule;
+
+/// Every rule, in code order.
+pub const ALL: &[&RuleInfo] = &[
+    &UnreadableSource::INFO,
+    &UnreleasedAcquire::INFO,
+    &UseAfterRelease::INFO,
+    &AbandonedOnReassign::INFO,
+];
+
+/// Find a rule by code (`PL001`, case-insensitive) or name (`unreleased-acquire`).
+pub fn find(key: &str) -> Option<&'static RuleInfo> {
+    ALL.iter()
+        .copied()
+        .find(|r| r.code.eq_ignore_ascii_case(key) || r.name == key)
+}
+
+/// What a rule sees of one analysed body.
+pub struct RuleContext<'a> {
+    pub body: &'a Body,
+    pub facts: &'a Facts,
+    pub index: &'a Index,
+    pub file: usize,
+    pub text: &'a str,
+}
+
+impl RuleContext<'_> {
+    /// The first named place an acquired value is moved into (`buf` in `let buf = pool.get()`).
+    pub fn home_of(&self, v: ValueId) -> Option<u32> {
+        let Origin::Acquire { call, .. } = self.facts.values[v].origin else {
+            return None;
+        };
+        let events = || self.body.blocks.iter().flat_map(|b| &b.events);
+        let mut place = events().find_map(|ev| match ev {
+            Event::Call { call: c, result, .. } if *c == call => Some(*result),
+            _ => None,
+        })?;
+        // Follow temps (`Some(pool.get())`, `if .. { pool.get() }`) to a named place.
+        for _ in 0..16 {
+            if self.body.places[place as usize].kind != PlaceKind::Temp {
+                return Some(place);
+            }
+            place = events().find_map(|ev| match ev {
+                Event::Move { src, dest, .. } | Event::Take { src, dest, .. } if *src == place => Some(*dest),
+                _ => None,
+            })?;
+        }
+        None
+    }
+
+    /// How to call a value in a message: the local that held it, or "the pooled value".
+    pub fn value_name(&self, v: ValueId, place: Option<u32>) -> String {
+        let from_place = place
+            .or_else(|| self.home_of(v))
+            .map(|p| &self.body.places[p as usize])
+            .filter(|p| p.kind != PlaceKind::Temp)
+            .map(|p| format!("`{}`", p.name));
+        from_place.unwrap_or_else(|| match self.facts.values[v].origin {
+            Origin::EntryField { place } | Origin::Implicit { place } => {
+                format!("`{}`", self.body.places[place as usize].name)
+            }
+            _ => "the pooled value".to_string(),
+        })
+    }
+
+    /// The acquire API behind a value, as `Type::name`, with where the index learned it.
+    pub fn acquire_api(&self, v: ValueId) -> Option<(String, String)> {
+        let Origin::Acquire { call, .. } = self.facts.values[v].origin else {
+            return None;
+        };
+        let callee = &self.body.callees[call as usize];
+        let api = self.index.lookup(callee, self.file)?;
+        Some((api.display_name(), api.origin.to_string()))
+    }
+
+    /// The source text of a span, for messages.
+    pub fn snippet(&self, span: crate::ir::Span) -> &str {
+        self.text.get(span.start as usize..span.end as usize).unwrap_or("")
+    }
+
+    pub fn diagnostic(&self, rule: &RuleInfo, message: String, primary: crate::diagnostic::Label) -> Diagnostic {
+        Diagnostic {
+            code: rule.code,
+            name: rule.name,
+            level: rule.default_level,
+            file: self.file,
+            message,
+            primary,
+            secondary: Vec::new(),
+            help: None,
+            notes: Vec::new(),
+        }
+    }
+}
+
+/// Run every flow rule over one body's facts.
+pub fn check_body(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+    pl001_unreleased_acquire::check(cx, out);
+    pl002_use_after_release::check(cx, out);
+    pl003_abandoned_on_reassign::check(cx, out);
+}

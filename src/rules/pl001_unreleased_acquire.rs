@@ -1,0 +1,97 @@
+use super::{RuleContext, declare_rule};
+use crate::diagnostic::{Diagnostic, Label};
+use crate::flow::{ExitKindOrd, LeakKind, Origin};
+use std::collections::BTreeMap;
+
+declare_rule! {
+    /// ## What it does
+    /// Finds a raw pooled value (from an `#[poollint::acquire]` function, a
+    /// configured or inferred acquire) that is not released, returned, stored
+    /// or moved away on some path out of its scope: an early `return`, a `?`,
+    /// a `break` or `continue`, the end of the block, or a `drop(x)`.
+    ///
+    /// ## Why is this bad
+    /// A pool only gets back what is given back. Each leaking path costs one
+    /// pooled object; under load the pool drains, falls back to fresh
+    /// allocations, or blocks callers waiting for a free slot.
+    ///
+    /// ## Example
+    /// ```rust,ignore
+    /// let mut buf = pool.get();
+    /// let n = sock.read(&mut buf)?; // leaks `buf` when the read fails
+    /// pool.put(buf);
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```rust,ignore
+    /// let mut buf = pool.get();
+    /// let n = match sock.read(&mut buf) {
+    ///     Ok(n) => n,
+    ///     Err(e) => { pool.put(buf); return Err(e); }
+    /// };
+    /// pool.put(buf);
+    /// ```
+    /// or take a guard that releases on drop (`#[poollint::acquire(guard)]`).
+    ///
+    /// ## Known limits
+    /// Paths are not correlated: a value released under `if a` and used under
+    /// a second `if a` may be reported. A value moved into a call that is not a
+    /// known release counts as handed on (not a leak). Unknown macros count as
+    /// uses, never as releases. Panics are not exits (see PL010).
+    pub struct UnreleasedAcquire {
+        code: "PL001",
+        name: "unreleased-acquire",
+        level: Warn,
+        summary: "a raw pooled value is not released on some path",
+    }
+}
+
+fn exit_label(kind: LeakKind, name: &str) -> String {
+    match kind {
+        LeakKind::Exit(ExitKindOrd::Return) => format!("returns here without releasing {name}"),
+        LeakKind::Exit(ExitKindOrd::Try) => format!("`?` returns early here without releasing {name}"),
+        LeakKind::Exit(ExitKindOrd::Break) => format!("`break` leaves the loop without releasing {name}"),
+        LeakKind::Exit(ExitKindOrd::Continue) => format!("`continue` skips the release of {name}"),
+        LeakKind::Exit(ExitKindOrd::End) => format!("{name} goes out of scope here without being released"),
+        LeakKind::Dropped => format!("{name} is dropped here instead of being released"),
+        LeakKind::Discarded => "the value is discarded at the end of this statement".to_string(),
+    }
+}
+
+pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+    let mut by_value: BTreeMap<usize, Vec<&crate::flow::Leak>> = BTreeMap::new();
+    for leak in &cx.facts.leaks {
+        by_value.entry(leak.value).or_default().push(leak);
+    }
+    for (v, leaks) in by_value {
+        let Origin::Acquire { span, guard: false, .. } = cx.facts.values[v].origin else {
+            continue;
+        };
+        let name = cx.value_name(v, leaks.iter().map(|l| l.place).next());
+        let message = if name.starts_with('`') {
+            format!("pooled value {name} is not released on every path")
+        } else {
+            "pooled value is acquired and never released".to_string()
+        };
+        let mut d = cx.diagnostic(
+            &UnreleasedAcquire::INFO,
+            message,
+            Label::new(span, "acquired here"),
+        );
+        for leak in &leaks {
+            let label = exit_label(leak.kind, &name);
+            if leak.span == span {
+                d.primary.message = format!("acquired here; {label}");
+            } else {
+                d.secondary.push(Label::new(leak.span, label));
+            }
+        }
+        d.help = Some(format!(
+            "release {name} on every path before it goes out of scope, or acquire a guard that releases it on drop"
+        ));
+        if let Some((api, origin)) = cx.acquire_api(v) {
+            d.notes.push(format!("`{api}` returns a raw pooled value ({origin})"));
+        }
+        out.push(d);
+    }
+}
