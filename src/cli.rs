@@ -85,38 +85,77 @@ fn run(args: Args) -> Result<i32, String> {
     let mut stdout = std::io::stdout().lock();
     if args.list_rules {
         for r in rules::ALL {
-            let _ = writeln!(stdout, "{}  {:<24} {:<6} {}", r.code, r.name, level_name(r.default_level), r.summary);
+            let _ = writeln!(
+                stdout,
+                "{}  {:<24} {:<6} {}",
+                r.code,
+                r.name,
+                level_name(r.default_level),
+                r.summary
+            );
         }
         return Ok(0);
     }
     if let Some(key) = &args.explain {
         let rule = rules::find(key).ok_or_else(|| {
             let names = rules::ALL.iter().flat_map(|r| [r.code, r.name]);
-            format!("unknown rule `{key}`{}", crate::config::did_you_mean(key, names))
+            format!(
+                "unknown rule `{key}`{}",
+                crate::config::did_you_mean(key, names)
+            )
         })?;
-        let _ = writeln!(stdout, "{} ({}): {}\n\n{}", rule.code, rule.name, rule.summary, rule.doc.trim_end());
-        let _ = writeln!(stdout, "\nDefault level: {}", level_name(rule.default_level));
+        let _ = writeln!(
+            stdout,
+            "{} ({}): {}\n\n{}",
+            rule.code,
+            rule.name,
+            rule.summary,
+            rule.doc.trim_end()
+        );
+        let _ = writeln!(
+            stdout,
+            "\nDefault level: {}",
+            level_name(rule.default_level)
+        );
         return Ok(0);
     }
-    let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
     let mut config = Config::load(&paths[0], args.config.as_deref()).map_err(|e| e.to_string())?;
-    for (keys, level) in [(&args.warn, Level::Warn), (&args.deny, Level::Error), (&args.allow, Level::Allow)] {
+    for (keys, level) in [
+        (&args.warn, Level::Warn),
+        (&args.deny, Level::Error),
+        (&args.allow, Level::Allow),
+    ] {
         for key in keys {
             let rule = rules::find(key).ok_or_else(|| {
                 let names = rules::ALL.iter().flat_map(|r| [r.code, r.name]);
-                format!("unknown rule `{key}`{}", crate::config::did_you_mean(key, names))
+                format!(
+                    "unknown rule `{key}`{}",
+                    crate::config::did_you_mean(key, names)
+                )
             })?;
             config.set_level(rule.code, level);
         }
     }
-    let found = discover::discover(&paths, &config)
-        .map_err(|discover::MissingPath(p)| format!("no such file or directory: {}", p.display()))?;
+    let found = discover::discover(&paths, &config).map_err(|discover::MissingPath(p)| {
+        format!("no such file or directory: {}", p.display())
+    })?;
     let base = std::env::current_dir().unwrap_or_default();
     let inputs = engine::inputs(&found.report, &found.index_only, &base);
     let outcome = engine::run(inputs, &config);
     if args.explain_apis {
         for api in outcome.index.apis() {
-            let _ = writeln!(stdout, "{:<32} {:<22} {}", api.display_name(), role_name(api.role), api.origin);
+            let _ = writeln!(
+                stdout,
+                "{:<32} {:<22} {}",
+                api.display_name(),
+                role_name(api.role),
+                api.origin
+            );
         }
         if outcome.index.is_empty() {
             let _ = writeln!(stdout, "{}", report::NO_APIS_HINT);
@@ -142,7 +181,11 @@ fn run(args: Args) -> Result<i32, String> {
     {
         return Err(format!("cannot write output: {e}"));
     }
-    Ok(if outcome.diagnostics.is_empty() || args.exit_zero { 0 } else { 1 })
+    Ok(if outcome.diagnostics.is_empty() || args.exit_zero {
+        0
+    } else {
+        1
+    })
 }
 
 fn level_name(level: Level) -> &'static str {
@@ -164,4 +207,3 @@ fn role_name(role: crate::knowledge::Role) -> String {
         Role::Reset => "reset".into(),
     }
 }
-

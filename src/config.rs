@@ -71,7 +71,11 @@ pub const FILE_NAMES: &[&str] = &["poollint.toml", ".poollint.toml"];
 /// The closest config at or above `start`.
 pub fn find(start: &Path) -> Result<Option<(PathBuf, String, bool)>, ConfigError> {
     let start = std::fs::canonicalize(start).unwrap_or_else(|_| start.to_path_buf());
-    let mut dir = if start.is_dir() { Some(start.as_path()) } else { start.parent() };
+    let mut dir = if start.is_dir() {
+        Some(start.as_path())
+    } else {
+        start.parent()
+    };
     while let Some(d) = dir {
         for name in FILE_NAMES {
             let p = d.join(name);
@@ -103,12 +107,9 @@ fn read(p: &Path) -> Result<String, ConfigError> {
 }
 
 fn metadata(value: &toml::Table) -> Option<&toml::Value> {
-    ["package", "workspace"].iter().find_map(|section| {
-        value
-            .get(*section)?
-            .get("metadata")?
-            .get("poollint")
-    })
+    ["package", "workspace"]
+        .iter()
+        .find_map(|section| value.get(*section)?.get("metadata")?.get("poollint"))
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
@@ -117,17 +118,27 @@ fn line_of(text: &str, offset: usize) -> usize {
 
 /// The line where `key` first appears as a key, for error messages.
 fn line_of_key(text: &str, key: &str) -> Option<usize> {
-    text.lines().position(|l| {
-        let l = l.trim_start().trim_start_matches('"');
-        l.starts_with(key) && l[key.len()..].trim_start_matches('"').trim_start().starts_with('=')
-    })
-    .map(|i| i + 1)
+    text.lines()
+        .position(|l| {
+            let l = l.trim_start().trim_start_matches('"');
+            l.starts_with(key)
+                && l[key.len()..]
+                    .trim_start_matches('"')
+                    .trim_start()
+                    .starts_with('=')
+        })
+        .map(|i| i + 1)
 }
 
 pub fn did_you_mean<'a>(key: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
     candidates
         .into_iter()
-        .map(|c| (strsim::jaro_winkler(&key.to_ascii_lowercase(), &c.to_ascii_lowercase()), c))
+        .map(|c| {
+            (
+                strsim::jaro_winkler(&key.to_ascii_lowercase(), &c.to_ascii_lowercase()),
+                c,
+            )
+        })
         .filter(|(score, _)| *score > 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, c)| format!(" (did you mean `{c}`?)"))
@@ -162,20 +173,36 @@ impl Config {
         };
         let raw: RawConfig = if is_manifest {
             let table: toml::Table = toml::from_str(text).map_err(|e| {
-                err(e.span().map(|s| line_of(text, s.start)), e.message().to_string())
+                err(
+                    e.span().map(|s| line_of(text, s.start)),
+                    e.message().to_string(),
+                )
             })?;
             match metadata(&table) {
-                Some(v) => v
-                    .clone()
-                    .try_into()
-                    .map_err(|e: toml::de::Error| err(None, format!("in [*.metadata.poollint]: {}", e.message())))?,
+                Some(v) => v.clone().try_into().map_err(|e: toml::de::Error| {
+                    err(None, format!("in [*.metadata.poollint]: {}", e.message()))
+                })?,
                 None => RawConfig::default(),
             }
         } else {
             toml::from_str(text).map_err(|e| {
                 let mut message = e.message().to_string();
-                if let Some(unknown) = message.split('`').nth(1).filter(|_| message.starts_with("unknown field")) {
-                    let known = ["rules", "pools", "exclude", "name", "acquire", "release", "guard-acquire", "detach", "reset"];
+                if let Some(unknown) = message
+                    .split('`')
+                    .nth(1)
+                    .filter(|_| message.starts_with("unknown field"))
+                {
+                    let known = [
+                        "rules",
+                        "pools",
+                        "exclude",
+                        "name",
+                        "acquire",
+                        "release",
+                        "guard-acquire",
+                        "detach",
+                        "reset",
+                    ];
                     message.push_str(&did_you_mean(unknown, known));
                 }
                 err(e.span().map(|s| line_of(text, s.start)), message)
@@ -187,13 +214,18 @@ impl Config {
                 let names = rules::ALL.iter().flat_map(|r| [r.code, r.name]);
                 return Err(err(
                     line_of_key(text, key),
-                    format!("unknown rule `{key}` in [rules]{}", did_you_mean(key, names)),
+                    format!(
+                        "unknown rule `{key}` in [rules]{}",
+                        did_you_mean(key, names)
+                    ),
                 ));
             };
             let level = parse_level(value).ok_or_else(|| {
                 err(
                     line_of_key(text, key),
-                    format!("bad level `{value}` for rule `{key}`: expected `allow`, `warn` or `error`"),
+                    format!(
+                        "bad level `{value}` for rule `{key}`: expected `allow`, `warn` or `error`"
+                    ),
                 )
             })?;
             levels.insert(rule.code, level);
@@ -201,13 +233,19 @@ impl Config {
         let mut globs = GlobSetBuilder::new();
         for pattern in &raw.exclude {
             let glob = Glob::new(pattern).map_err(|e| {
-                err(line_of_key(text, "exclude"), format!("bad exclude pattern `{pattern}`: {e}"))
+                err(
+                    line_of_key(text, "exclude"),
+                    format!("bad exclude pattern `{pattern}`: {e}"),
+                )
             })?;
             globs.add(glob);
         }
-        let exclude = globs
-            .build()
-            .map_err(|e| err(line_of_key(text, "exclude"), format!("bad exclude patterns: {e}")))?;
+        let exclude = globs.build().map_err(|e| {
+            err(
+                line_of_key(text, "exclude"),
+                format!("bad exclude patterns: {e}"),
+            )
+        })?;
         Ok(Config {
             file: Some(file.to_path_buf()),
             root: file.parent().map(Path::to_path_buf).unwrap_or_default(),
@@ -224,17 +262,24 @@ impl Config {
 
     pub fn level(&self, code: &'static str) -> Level {
         self.levels.get(code).copied().unwrap_or_else(|| {
-            rules::find(code).map(|r| r.default_level).unwrap_or(Level::Warn)
+            rules::find(code)
+                .map(|r| r.default_level)
+                .unwrap_or(Level::Warn)
         })
     }
 
     /// Is the path excluded by the config's globs?
     pub fn is_excluded(&self, path: &Path) -> bool {
-        let Some(set) = &self.exclude else { return false };
+        let Some(set) = &self.exclude else {
+            return false;
+        };
         let abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
         let root = std::fs::canonicalize(&self.root).unwrap_or_else(|_| self.root.clone());
         let rel = abs.strip_prefix(&root).unwrap_or(&abs);
-        set.is_match(rel) || rel.ancestors().any(|a| !a.as_os_str().is_empty() && set.is_match(a))
+        set.is_match(rel)
+            || rel
+                .ancestors()
+                .any(|a| !a.as_os_str().is_empty() && set.is_match(a))
     }
 }
 
@@ -253,21 +298,40 @@ mod tests {
 
     #[test]
     fn unknown_rule_names_line_and_suggests() {
-        let e = Config::parse(Path::new("poollint.toml"), "[rules]\nPL0001 = \"warn\"\n", false).unwrap_err();
+        let e = Config::parse(
+            Path::new("poollint.toml"),
+            "[rules]\nPL0001 = \"warn\"\n",
+            false,
+        )
+        .unwrap_err();
         assert_eq!(e.line, Some(2));
         assert!(e.message.contains("did you mean `PL001`"), "{}", e.message);
     }
 
     #[test]
     fn unknown_key_names_line() {
-        let e = Config::parse(Path::new("poollint.toml"), "exclude = []\nexlude = []\n", false).unwrap_err();
+        let e = Config::parse(
+            Path::new("poollint.toml"),
+            "exclude = []\nexlude = []\n",
+            false,
+        )
+        .unwrap_err();
         assert_eq!(e.line, Some(2));
-        assert!(e.message.contains("did you mean `exclude`"), "{}", e.message);
+        assert!(
+            e.message.contains("did you mean `exclude`"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]
     fn levels_by_code_or_name() {
-        let c = Config::parse(Path::new("p.toml"), "[rules]\nunreleased-acquire = \"error\"\n", false).unwrap();
+        let c = Config::parse(
+            Path::new("p.toml"),
+            "[rules]\nunreleased-acquire = \"error\"\n",
+            false,
+        )
+        .unwrap();
         assert_eq!(c.level("PL001"), Level::Error);
         assert_eq!(c.level("PL002"), Level::Warn);
     }

@@ -65,7 +65,9 @@ pub fn walk(dir: &Path) -> Vec<PathBuf> {
         .filter_entry(|e| !(e.file_type().is_some_and(|t| t.is_dir()) && e.file_name() == "target"))
         .build();
     for entry in walker.flatten() {
-        if entry.file_type().is_some_and(|t| t.is_file()) && entry.path().extension().is_some_and(|e| e == "rs") {
+        if entry.file_type().is_some_and(|t| t.is_file())
+            && entry.path().extension().is_some_and(|e| e == "rs")
+        {
             out.push(entry.into_path());
         }
     }

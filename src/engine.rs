@@ -63,7 +63,12 @@ fn run_in_pool(inputs: Vec<InputFile>, config: &Config) -> Outcome {
     let items: Vec<(usize, PathBuf, &crate::knowledge::FileItems)> = loaded
         .iter()
         .enumerate()
-        .filter_map(|(id, l)| l.facts.as_ref().ok().map(|f| (id, l.source.path.clone(), &f.items)))
+        .filter_map(|(id, l)| {
+            l.facts
+                .as_ref()
+                .ok()
+                .map(|f| (id, l.source.path.clone(), &f.items))
+        })
         .collect();
     let mut index = Index::build(&items);
     add_config_pools(&mut index, config);
@@ -72,7 +77,8 @@ fn run_in_pool(inputs: Vec<InputFile>, config: &Config) -> Outcome {
         .iter()
         .map(|l| {
             let src = &l.source;
-            Box::new(move |offset: u32| src.line_col(offset as usize).0) as Box<dyn Fn(u32) -> usize>
+            Box::new(move |offset: u32| src.line_col(offset as usize).0)
+                as Box<dyn Fn(u32) -> usize>
         })
         .collect();
     let infer_inputs: Vec<InferInput<'_>> = loaded
@@ -106,12 +112,18 @@ fn run_in_pool(inputs: Vec<InputFile>, config: &Config) -> Outcome {
     diagnostics.sort_by(|a, b| {
         let fa = &files[a.file];
         let fb = &files[b.file];
-        (&fa.name, fa.line_col(a.primary.span.start as usize), a.code, &a.message).cmp(&(
-            &fb.name,
-            fb.line_col(b.primary.span.start as usize),
-            b.code,
-            &b.message,
-        ))
+        (
+            &fa.name,
+            fa.line_col(a.primary.span.start as usize),
+            a.code,
+            &a.message,
+        )
+            .cmp(&(
+                &fb.name,
+                fb.line_col(b.primary.span.start as usize),
+                b.code,
+                &b.message,
+            ))
     });
     diagnostics.dedup();
     let files_scanned = files.len();
@@ -229,7 +241,10 @@ fn add_config_pools(index: &mut Index, config: &Config) {
         for (entries, role) in lists {
             for entry in entries {
                 let (owner, name) = match entry.rsplit_once("::") {
-                    Some((path, name)) => (Some(path.rsplit("::").next().unwrap_or(path).to_string()), name),
+                    Some((path, name)) => (
+                        Some(path.rsplit("::").next().unwrap_or(path).to_string()),
+                        name,
+                    ),
                     None => (None, entry.as_str()),
                 };
                 // `Type::method` names a type when it starts upper-case; `module::fn` a free fn.

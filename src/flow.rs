@@ -189,7 +189,9 @@ fn bit_get(bits: &[u64], i: usize) -> bool {
 }
 fn bits_iter(bits: &[u64]) -> impl Iterator<Item = usize> + '_ {
     bits.iter().enumerate().flat_map(|(w, &word)| {
-        (0..64).filter(move |b| word & (1 << b) != 0).map(move |b| w * 64 + b)
+        (0..64)
+            .filter(move |b| word & (1 << b) != 0)
+            .map(move |b| w * 64 + b)
     })
 }
 fn bits_clear(bits: &mut [u64]) {
@@ -441,7 +443,14 @@ impl<'a> Analysis<'a> {
         }
     }
 
-    fn transfer(&self, st: &mut State, place: PlaceId, span: Span, facts: &mut Option<&mut Facts>, returned: bool) {
+    fn transfer(
+        &self,
+        st: &mut State,
+        place: PlaceId,
+        span: Span,
+        facts: &mut Option<&mut Facts>,
+        returned: bool,
+    ) {
         self.check_use(st, place, span, facts);
         let Some(t) = self.t(place) else { return };
         for v in bits_iter(&st.owns[t]).collect::<Vec<_>>() {
@@ -458,7 +467,10 @@ impl<'a> Analysis<'a> {
     /// Values whose last owner just went away while they were still held.
     fn report_orphans(&self, st: &State, vals: &[ValueId], mut on_leak: impl FnMut(ValueId)) {
         for &v in vals {
-            if st.status[v] & HELD != 0 && self.values[v].is_obligation() && !self.owned_elsewhere(st, v) {
+            if st.status[v] & HELD != 0
+                && self.values[v].is_obligation()
+                && !self.owned_elsewhere(st, v)
+            {
                 on_leak(v);
             }
         }
@@ -475,8 +487,12 @@ impl<'a> Analysis<'a> {
             } => {
                 let effect = self.res.calls[*call as usize];
                 let released = match effect {
-                    CallEffect::Release { arg: ReleaseArg::Receiver } => recv.as_ref(),
-                    CallEffect::Release { arg: ReleaseArg::Arg(i) } => args.get(i),
+                    CallEffect::Release {
+                        arg: ReleaseArg::Receiver,
+                    } => recv.as_ref(),
+                    CallEffect::Release {
+                        arg: ReleaseArg::Arg(i),
+                    } => args.get(i),
                     _ => None,
                 };
                 for arg in recv.iter().chain(args) {
@@ -486,7 +502,13 @@ impl<'a> Analysis<'a> {
                     for &(place, mode) in &arg.places {
                         match mode {
                             Mode::Move => self.transfer(st, place, arg.span, &mut facts, false),
-                            Mode::Borrow => self.check_use(st, place, arg.span, &mut facts),
+                            Mode::Shared => self.check_use(st, place, arg.span, &mut facts),
+                            Mode::Borrow => {
+                                self.check_use(st, place, arg.span, &mut facts);
+                                if effect == CallEffect::Unknown {
+                                    self.havoc_fields(st, place);
+                                }
+                            }
                         }
                     }
                 }
@@ -498,9 +520,12 @@ impl<'a> Analysis<'a> {
                 if let Some(v) = self.call_value[*call as usize] {
                     // A new instance from this site: an old one that is no longer held is gone.
                     if st.status[v] & HELD == 0 {
-                        st.owns.iter_mut().chain(st.aliases.iter_mut()).for_each(|bits| {
-                            bits[v / 64] &= !(1 << (v % 64));
-                        });
+                        st.owns
+                            .iter_mut()
+                            .chain(st.aliases.iter_mut())
+                            .for_each(|bits| {
+                                bits[v / 64] &= !(1 << (v % 64));
+                            });
                     }
                     st.status[v] = HELD;
                     st.release_site[v] = (NO_SITE, NO_SITE);
@@ -520,22 +545,33 @@ impl<'a> Analysis<'a> {
                 }
                 st.owns[d] = st.owns[s].clone();
                 st.aliases[d] = st.aliases[s].clone();
-                if matches!(ev, Event::Take { .. }) || self.body.places[*src as usize].kind == PlaceKind::Temp {
+                if matches!(ev, Event::Take { .. })
+                    || self.body.places[*src as usize].kind == PlaceKind::Temp
+                {
                     bits_clear(&mut st.owns[s]);
                     bits_clear(&mut st.aliases[s]);
                 }
             }
             Event::Alias { dest, of, span } => {
                 self.check_use(st, *of, *span, &mut facts);
-                let (Some(d), Some(o)) = (self.t(*dest), self.t(*of)) else {
+                let owner =
+                    std::iter::successors(Some(*of), |p| self.body.places[*p as usize].parent)
+                        .find_map(|p| self.t(p));
+                let (Some(d), Some(o)) = (self.t(*dest), owner) else {
                     return;
                 };
                 let mut bits = st.owns[o].clone();
-                bits.iter_mut().zip(&st.aliases[o]).for_each(|(x, y)| *x |= y);
+                bits.iter_mut()
+                    .zip(&st.aliases[o])
+                    .for_each(|(x, y)| *x |= y);
                 st.aliases[d] = bits;
                 bits_clear(&mut st.owns[d]);
             }
-            Event::Transfer { place, span, returned } => {
+            Event::Transfer {
+                place,
+                span,
+                returned,
+            } => {
                 self.transfer(st, *place, *span, &mut facts, *returned);
             }
             Event::Use { place, span } => self.check_use(st, *place, *span, &mut facts),
@@ -568,27 +604,27 @@ impl<'a> Analysis<'a> {
                 let owned: Vec<_> = bits_iter(&st.owns[t]).collect();
                 bits_clear(&mut st.owns[t]);
                 if let Some(f) = facts {
-                    self.report_orphans(st, &owned, |v| match kind {
-                        DropKind::TakenAndDiscarded => {
+                    self.report_orphans(st, &owned, |v| {
+                        if matches!(self.values[v].origin, Origin::EntryField { .. }) {
+                            // A field's value taken out (`take()`, `mem::take`) and dropped.
                             f.abandons.insert(Abandon {
                                 value: v,
                                 place: *place,
                                 span: *span,
                                 kind: None,
                             });
+                            return;
                         }
-                        DropKind::Explicit | DropKind::Discarded => {
-                            f.leaks.insert(Leak {
-                                value: v,
-                                kind: if *kind == DropKind::Explicit {
-                                    LeakKind::Dropped
-                                } else {
-                                    LeakKind::Discarded
-                                },
-                                span: *span,
-                                place: *place,
-                            });
-                        }
+                        f.leaks.insert(Leak {
+                            value: v,
+                            kind: if *kind == DropKind::Explicit {
+                                LeakKind::Dropped
+                            } else {
+                                LeakKind::Discarded
+                            },
+                            span: *span,
+                            place: *place,
+                        });
                     });
                 }
                 for v in owned {
@@ -598,9 +634,16 @@ impl<'a> Analysis<'a> {
                 }
             }
             Event::Vanish { place } => {
+                // The pattern did not match: the value is not there on this edge.
                 if let Some(t) = self.t(*place) {
+                    let owned: Vec<_> = bits_iter(&st.owns[t]).collect();
                     bits_clear(&mut st.owns[t]);
                     bits_clear(&mut st.aliases[t]);
+                    for v in owned {
+                        if !self.owned_elsewhere(st, v) {
+                            st.status[v] = ABSENT;
+                        }
+                    }
                 }
             }
             Event::Await { span } => {
@@ -610,7 +653,10 @@ impl<'a> Analysis<'a> {
                             && st.status[v] & HELD != 0
                             && self.owned_elsewhere(st, v)
                         {
-                            f.held_across_await.insert(HeldAcrossAwait { value: v, span: *span });
+                            f.held_across_await.insert(HeldAcrossAwait {
+                                value: v,
+                                span: *span,
+                            });
                         }
                     }
                 }
@@ -642,7 +688,35 @@ impl<'a> Analysis<'a> {
         }
     }
 
-    fn release(&self, st: &mut State, call: u32, place: PlaceId, span: Span, facts: &mut Option<&mut Facts>) {
+    /// An unknown call that borrows `place` (`self.helper()`, `reset(&mut self.msg)`)
+    /// may take or release the pooled fields under it: stay silent about them.
+    fn havoc_fields(&self, st: &mut State, place: PlaceId) {
+        for (q, tracked) in self.tracked.iter().enumerate() {
+            let Some(t) = *tracked else { continue };
+            let under =
+                std::iter::successors(Some(q as PlaceId), |p| self.body.places[*p as usize].parent)
+                    .any(|p| p == place);
+            if !under {
+                continue;
+            }
+            for v in bits_iter(&st.owns[t]).collect::<Vec<_>>() {
+                if matches!(self.values[v].origin, Origin::EntryField { .. })
+                    && st.status[v] & HELD != 0
+                {
+                    st.status[v] = (st.status[v] & !HELD) | TRANSFERRED;
+                }
+            }
+        }
+    }
+
+    fn release(
+        &self,
+        st: &mut State,
+        call: u32,
+        place: PlaceId,
+        span: Span,
+        facts: &mut Option<&mut Facts>,
+    ) {
         let Some(t) = self.t(place) else { return };
         let mut owned: Vec<_> = bits_iter(&st.owns[t]).collect();
         if owned.is_empty() {
@@ -679,8 +753,17 @@ fn track_places(body: &Body, seeds: &[PlaceId]) -> Vec<Option<usize>> {
     for block in &body.blocks {
         for ev in &block.events {
             match ev {
-                Event::Move { dest, src, .. } | Event::Take { dest, src, .. } => flows_to[*src as usize].push(*dest),
-                Event::Alias { dest, of, .. } => flows_to[*of as usize].push(*dest),
+                Event::Move { dest, src, .. } | Event::Take { dest, src, .. } => {
+                    flows_to[*src as usize].push(*dest)
+                }
+                Event::Alias { dest, of, .. } => {
+                    // A pointer into `buf.0` points into `buf`.
+                    let mut p = Some(*of);
+                    while let Some(cur) = p {
+                        flows_to[cur as usize].push(*dest);
+                        p = body.places[cur as usize].parent;
+                    }
+                }
                 _ => {}
             }
         }
@@ -738,18 +821,36 @@ mod tests {
             self_type: None,
             trait_name: None,
             span: span(0),
-            places: vec![place("<temp>", PlaceKind::Temp), place("buf", PlaceKind::Local), place("<temp>", PlaceKind::Temp)],
+            places: vec![
+                place("<temp>", PlaceKind::Temp),
+                place("buf", PlaceKind::Local),
+                place("<temp>", PlaceKind::Temp),
+            ],
             callees: vec![callee(), callee()],
             blocks: vec![
                 Block {
                     events: vec![
-                        Event::Call { call: 0, recv: None, args: vec![], result: 0, span: span(1) },
-                        Event::Move { dest: 1, src: 0, span: span(1) },
+                        Event::Call {
+                            call: 0,
+                            recv: None,
+                            args: vec![],
+                            result: 0,
+                            span: span(1),
+                        },
+                        Event::Move {
+                            dest: 1,
+                            src: 0,
+                            span: span(1),
+                        },
                     ],
                     succs: vec![1, 2],
                 },
                 Block {
-                    events: vec![Event::Exit { kind: ExitKind::Return, span: span(2), drops: vec![1] }],
+                    events: vec![Event::Exit {
+                        kind: ExitKind::Return,
+                        span: span(2),
+                        drops: vec![1],
+                    }],
                     succs: vec![3],
                 },
                 Block {
@@ -757,11 +858,18 @@ mod tests {
                         Event::Call {
                             call: 1,
                             recv: None,
-                            args: vec![Arg { places: vec![(1, Mode::Move)], span: span(3) }],
+                            args: vec![Arg {
+                                places: vec![(1, Mode::Move)],
+                                span: span(3),
+                            }],
                             result: 2,
                             span: span(3),
                         },
-                        Event::Exit { kind: ExitKind::End, span: span(4), drops: vec![1] },
+                        Event::Exit {
+                            kind: ExitKind::End,
+                            span: span(4),
+                            drops: vec![1],
+                        },
                     ],
                     succs: vec![3],
                 },
@@ -773,7 +881,12 @@ mod tests {
             receiver: None,
         };
         let res = Resolution {
-            calls: vec![CallEffect::Acquire { guard: false }, CallEffect::Release { arg: ReleaseArg::Arg(0) }],
+            calls: vec![
+                CallEffect::Acquire { guard: false },
+                CallEffect::Release {
+                    arg: ReleaseArg::Arg(0),
+                },
+            ],
             ..Resolution::default()
         };
         let facts = analyze(&body, &res).unwrap();

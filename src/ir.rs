@@ -72,7 +72,10 @@ pub struct Callee {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
     Move,
+    /// A borrow that may be mutable (`&mut x`, an auto-referenced method receiver).
     Borrow,
+    /// A shared borrow (`&x`): it cannot move anything out.
+    Shared,
 }
 
 /// One argument of a call: the tracked places its expression mentions.
@@ -108,8 +111,6 @@ pub enum DropKind {
     Explicit,
     /// A value produced by an expression statement or `let _ = ..` and discarded.
     Discarded,
-    /// The value taken out of a place by `take()`/`mem::take`/`mem::replace` and discarded.
-    TakenAndDiscarded,
 }
 
 #[derive(Clone, Debug)]
@@ -123,11 +124,23 @@ pub enum Event {
         span: Span,
     },
     /// `dest` now also owns what `src` owns (`let b = a;`).
-    Move { dest: PlaceId, src: PlaceId, span: Span },
+    Move {
+        dest: PlaceId,
+        src: PlaceId,
+        span: Span,
+    },
     /// `dest` takes what `src` owns and `src` is left empty (`Option::take`, `mem::take`).
-    Take { dest: PlaceId, src: PlaceId, span: Span },
+    Take {
+        dest: PlaceId,
+        src: PlaceId,
+        span: Span,
+    },
     /// `dest` points into what `src` holds (`as_ptr`, `&x[..]`, `Rc::clone`).
-    Alias { dest: PlaceId, of: PlaceId, span: Span },
+    Alias {
+        dest: PlaceId,
+        of: PlaceId,
+        span: Span,
+    },
     /// The values of `place` leave this body (returned, moved into a call, stored).
     Transfer {
         place: PlaceId,

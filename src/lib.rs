@@ -1,5 +1,6 @@
 //! poollint: static analysis of object-pool discipline.
 
+pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod discover;
@@ -7,8 +8,7 @@ pub mod engine;
 pub mod flow;
 pub mod frontend;
 pub mod ir;
-pub mod cli;
 pub mod knowledge;
-pub mod rules;
 pub mod report;
+pub mod rules;
 pub mod source;

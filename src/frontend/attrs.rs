@@ -58,7 +58,12 @@ impl Imports {
 
     /// The vocabulary word an attribute stands for, if it is one of ours.
     pub fn resolve(&self, attr: &Attribute) -> Option<&'static str> {
-        let segs: Vec<String> = attr.path().segments.iter().map(|s| s.ident.to_string()).collect();
+        let segs: Vec<String> = attr
+            .path()
+            .segments
+            .iter()
+            .map(|s| s.ident.to_string())
+            .collect();
         let word = match segs.as_slice() {
             [krate, word] if krate == "poollint" => word.as_str(),
             [local] => match self.names.get(local) {
@@ -90,7 +95,12 @@ pub fn parse_args(attr: &Attribute) -> AttrArgs {
         return args;
     }
     let _ = attr.parse_nested_meta(|meta| {
-        let key = meta.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+        let key = meta
+            .path
+            .segments
+            .last()
+            .map(|s| s.ident.to_string())
+            .unwrap_or_default();
         let value = || -> syn::Result<String> { Ok(meta.value()?.parse::<syn::LitStr>()?.value()) };
         match key.as_str() {
             "guard" => args.guard = true,
@@ -125,7 +135,10 @@ mod tests {
                 _ => None,
             })
             .collect();
-        assert_eq!(words, vec![Some("acquire"), Some("release"), Some("reset"), None]);
+        assert_eq!(
+            words,
+            vec![Some("acquire"), Some("release"), Some("reset"), None]
+        );
     }
 
     #[test]

@@ -2,8 +2,8 @@
 //! scopes, loop targets and the exits that drop locals on their way out.
 
 use crate::ir::{
-    Arg, Block, BlockId, Body, BodyKind, CallId, Callee, DropKind, Event, ExitKind, Place, PlaceId, PlaceKind, Span,
-    TypeRef,
+    Arg, Block, BlockId, Body, BodyKind, CallId, Callee, DropKind, Event, ExitKind, Place, PlaceId,
+    PlaceKind, Span, TypeRef,
 };
 use std::collections::HashMap;
 
@@ -41,7 +41,7 @@ pub struct Builder {
     pub locals: HashMap<PlaceId, LocalInfo>,
     fields: HashMap<(PlaceId, String), PlaceId>,
     /// Names visible in the enclosing body, for closures and async blocks.
-    outer: Option<Vec<String>>,
+    outer: Option<Vec<(String, LocalInfo)>>,
     /// Outer names this body uses, with the local that stands for each here.
     pub captures: Vec<(String, PlaceId)>,
     /// Set when the body nests deeper than the lowering follows: not analysed.
@@ -50,7 +50,12 @@ pub struct Builder {
 }
 
 impl Builder {
-    pub fn new(kind: BodyKind, name: String, span: Span, outer: Option<Vec<String>>) -> Builder {
+    pub fn new(
+        kind: BodyKind,
+        name: String,
+        span: Span,
+        outer: Option<Vec<(String, LocalInfo)>>,
+    ) -> Builder {
         let body = Body {
             kind,
             name,
@@ -131,7 +136,11 @@ impl Builder {
 
     pub fn declare(&mut self, name: &str, info: LocalInfo) -> PlaceId {
         let p = self.place(name.to_string(), PlaceKind::Local, None);
-        self.scopes.last_mut().expect("scope").names.push((name.to_string(), p));
+        self.scopes
+            .last_mut()
+            .expect("scope")
+            .names
+            .push((name.to_string(), p));
         self.locals.insert(p, info);
         p
     }
@@ -145,9 +154,14 @@ impl Builder {
         if let Some((_, p)) = self.captures.iter().find(|(n, _)| n == name) {
             return Some(*p);
         }
-        if self.outer.as_ref().is_some_and(|o| o.iter().any(|n| n == name)) {
+        if let Some(info) = self
+            .outer
+            .as_ref()
+            .and_then(|o| o.iter().rev().find(|(n, _)| n == name))
+            .map(|(_, info)| info.clone())
+        {
             let p = self.place(name.to_string(), PlaceKind::Local, None);
-            self.locals.insert(p, LocalInfo::default());
+            self.locals.insert(p, info);
             self.captures.push((name.to_string(), p));
             return Some(p);
         }
@@ -155,9 +169,13 @@ impl Builder {
     }
 
     /// Every name visible here, for a closure or async block lowered inside.
-    pub fn visible_names(&self) -> Vec<String> {
-        let mut names: Vec<String> = self.outer.clone().unwrap_or_default();
-        names.extend(self.scopes.iter().flat_map(|s| s.names.iter().map(|(n, _)| n.clone())));
+    pub fn visible_names(&self) -> Vec<(String, LocalInfo)> {
+        let mut names = self.outer.clone().unwrap_or_default();
+        names.extend(self.scopes.iter().flat_map(|s| {
+            s.names
+                .iter()
+                .map(|(n, p)| (n.clone(), self.locals.get(p).cloned().unwrap_or_default()))
+        }));
         names
     }
 
@@ -200,7 +218,11 @@ impl Builder {
             .rev()
             .flat_map(|s| s.names.iter().rev().map(|(_, p)| *p))
             .collect();
-        drops.extend(self.temps[temp_mark.min(self.temps.len())..].iter().copied());
+        drops.extend(
+            self.temps[temp_mark.min(self.temps.len())..]
+                .iter()
+                .copied(),
+        );
         drops
     }
 
@@ -213,7 +235,13 @@ impl Builder {
         self.cur = self.new_block();
     }
 
-    pub fn push_target(&mut self, label: Option<String>, is_loop: bool, head: BlockId, after: BlockId) -> PlaceId {
+    pub fn push_target(
+        &mut self,
+        label: Option<String>,
+        is_loop: bool,
+        head: BlockId,
+        after: BlockId,
+    ) -> PlaceId {
         let result = self.join_temp();
         self.targets.push(Target {
             label,
@@ -239,7 +267,11 @@ impl Builder {
         })?;
         let (scope_depth, temp_mark, to, result) = {
             let t = &self.targets[idx];
-            let to = if kind == ExitKind::Continue { t.head } else { t.after };
+            let to = if kind == ExitKind::Continue {
+                t.head
+            } else {
+                t.after
+            };
             (t.scope_depth, t.temp_mark, to, t.result)
         };
         let drops = self.locals_from(scope_depth, temp_mark);
@@ -249,14 +281,27 @@ impl Builder {
         Some(result)
     }
 
-    pub fn call(&mut self, callee: Callee, recv: Option<Arg>, args: Vec<Arg>, span: Span) -> PlaceId {
+    pub fn call(
+        &mut self,
+        callee: Callee,
+        recv: Option<Arg>,
+        args: Vec<Arg>,
+        span: Span,
+    ) -> PlaceId {
         let result = self.temp();
         self.call_into(callee, recv, args, span, result);
         result
     }
 
     /// A call whose result lands in an existing temp.
-    pub fn call_into(&mut self, callee: Callee, recv: Option<Arg>, args: Vec<Arg>, span: Span, result: PlaceId) {
+    pub fn call_into(
+        &mut self,
+        callee: Callee,
+        recv: Option<Arg>,
+        args: Vec<Arg>,
+        span: Span,
+        result: PlaceId,
+    ) {
         self.body.callees.push(callee);
         let call = (self.body.callees.len() - 1) as CallId;
         self.emit(Event::Call {

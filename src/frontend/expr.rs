@@ -3,7 +3,9 @@
 use super::builder::LocalInfo;
 use super::lower::{LoopKind, Lowerer, Nested, Operand};
 use super::types;
-use crate::ir::{Arg, AssignKind, BodyKind, Callee, DropKind, Event, ExitKind, Mode, PlaceId, PlaceKind, TypeRef};
+use crate::ir::{
+    Arg, AssignKind, BodyKind, Callee, DropKind, Event, ExitKind, Mode, PlaceId, PlaceKind, TypeRef,
+};
 use syn::{Expr, Member};
 
 /// Methods that hand their receiver's value through (`Option<Buf>` -> `Buf`).
@@ -50,8 +52,21 @@ const ALIASING: &[&str] = &[
 
 /// Methods that give access to the wrapped value and keep its type for receiver resolution.
 const ACCESSORS: &[&str] = &[
-    "lock", "read", "write", "borrow", "borrow_mut", "unwrap", "expect", "as_ref", "as_mut", "deref", "deref_mut",
-    "clone", "get_or_init", "load", "try_lock",
+    "lock",
+    "read",
+    "write",
+    "borrow",
+    "borrow_mut",
+    "unwrap",
+    "expect",
+    "as_ref",
+    "as_mut",
+    "deref",
+    "deref_mut",
+    "clone",
+    "get_or_init",
+    "load",
+    "try_lock",
 ];
 
 /// Constructors that wrap their argument: the result owns what the argument owned.
@@ -62,7 +77,10 @@ fn is_wrapping_ctor(qualifier: Option<&str>, name: &str) -> bool {
             | (Some("Poll"), "Ready")
             | (Some("Option"), "Some")
             | (Some("Result"), "Ok" | "Err")
-            | (Some("Box" | "Rc" | "Arc" | "RefCell" | "Cell" | "Mutex" | "RwLock" | "Pin"), "new")
+            | (
+                Some("Box" | "Rc" | "Arc" | "RefCell" | "Cell" | "Mutex" | "RwLock" | "Pin"),
+                "new"
+            )
     )
 }
 
@@ -92,20 +110,26 @@ impl<'f> Lowerer<'f> {
             },
             Expr::Paren(p) => self.expr(&p.expr),
             Expr::Group(g) => self.expr(&g.expr),
-            Expr::Reference(r) => match &*r.expr {
-                Expr::Index(ix) => {
-                    let iop = self.expr(&ix.index);
-                    self.read(iop, span);
-                    self.expr(&ix.expr).borrowed()
+            Expr::Reference(r) => {
+                let op = match &*r.expr {
+                    Expr::Index(ix) => {
+                        let iop = self.expr(&ix.index);
+                        self.read(iop, span);
+                        self.expr(&ix.expr)
+                    }
+                    Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => self.expr(&u.expr),
+                    inner => self.expr(inner),
+                };
+                if r.mutability.is_some() {
+                    op.borrowed()
+                } else {
+                    op.shared()
                 }
-                inner => self.expr(inner).borrowed(),
-            },
+            }
             Expr::RawAddr(r) => self.expr(&r.expr).borrowed(),
             Expr::Unary(u) => {
+                // `*p` reads through `p`; the value it yields is a copy, not an alias.
                 let op = self.expr(&u.expr);
-                if matches!(u.op, syn::UnOp::Deref(_)) {
-                    return op;
-                }
                 self.read(op, span);
                 Operand::default()
             }
@@ -142,7 +166,12 @@ impl<'f> Lowerer<'f> {
                 None => self.block(&b.block),
                 Some(label) => {
                     let after = self.b.new_block();
-                    let result = self.b.push_target(Some(label.name.ident.to_string()), false, self.b.cur, after);
+                    let result = self.b.push_target(
+                        Some(label.name.ident.to_string()),
+                        false,
+                        self.b.cur,
+                        after,
+                    );
                     let op = self.block(&b.block);
                     self.assign_to(result, op, span);
                     self.b.pop_target();
@@ -157,7 +186,9 @@ impl<'f> Lowerer<'f> {
             Expr::Match(m) => self.match_expr(m),
             Expr::Loop(l) => self.loop_expr(l.label.as_ref(), &l.body, LoopKind::Loop),
             Expr::While(w) => self.loop_expr(w.label.as_ref(), &w.body, LoopKind::While(&w.cond)),
-            Expr::ForLoop(f) => self.loop_expr(f.label.as_ref(), &f.body, LoopKind::For(&f.pat, &f.expr)),
+            Expr::ForLoop(f) => {
+                self.loop_expr(f.label.as_ref(), &f.body, LoopKind::For(&f.pat, &f.expr))
+            }
             Expr::Break(b) => {
                 let kw = self.cx.span_of(&b.break_token);
                 self.jump(b.label.as_ref(), b.expr.as_deref(), ExitKind::Break, kw);
@@ -196,11 +227,23 @@ impl<'f> Lowerer<'f> {
                     self.cx.span_of(&c.inputs_begin).start as usize,
                     self.cx.span_of(&c.inputs_end).end as usize,
                 );
-                self.nested_body(BodyKind::Closure, head, c.capture.is_some(), &params, Nested::Expr(&c.body))
+                self.nested_body(
+                    BodyKind::Closure,
+                    head,
+                    c.capture.is_some(),
+                    &params,
+                    Nested::Expr(&c.body),
+                )
             }
             Expr::Async(a) => {
                 let head = self.cx.span_of(&a.async_token);
-                self.nested_body(BodyKind::AsyncBlock, head, a.capture.is_some(), &[], Nested::Block(&a.block))
+                self.nested_body(
+                    BodyKind::AsyncBlock,
+                    head,
+                    a.capture.is_some(),
+                    &[],
+                    Nested::Block(&a.block),
+                )
             }
             Expr::Struct(s) => {
                 for fv in &s.fields {
@@ -332,7 +375,12 @@ impl<'f> Lowerer<'f> {
             }
             Expr::Call(c) => {
                 let Expr::Path(p) = &*c.func else { return info };
-                let segs: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
+                let segs: Vec<String> = p
+                    .path
+                    .segments
+                    .iter()
+                    .map(|s| s.ident.to_string())
+                    .collect();
                 if let [.., q, f] = segs.as_slice() {
                     if matches!(q.as_str(), "Rc" | "Arc") {
                         info.shared = true;
@@ -341,16 +389,27 @@ impl<'f> Lowerer<'f> {
                         let inner = c.args.first().map(|a| self.type_of(a)).unwrap_or_default();
                         info.ty = inner.ty;
                     } else if q.chars().next().is_some_and(|c| c.is_uppercase())
-                        && (f.starts_with("new") || f.starts_with("with_") || f == "default" || f.starts_with("from"))
+                        && (f.starts_with("new")
+                            || f.starts_with("with_")
+                            || f == "default"
+                            || f.starts_with("from"))
                     {
-                        let q = if q == "Self" { self.self_type.clone() } else { Some(q.clone()) };
+                        let q = if q == "Self" {
+                            self.self_type.clone()
+                        } else {
+                            Some(q.clone())
+                        };
                         info.ty = q.map(TypeRef::Named);
                     }
                 }
             }
             Expr::Struct(s) => {
                 let name = s.path.segments.last().map(|s| s.ident.to_string());
-                let name = if name.as_deref() == Some("Self") { self.self_type.clone() } else { name };
+                let name = if name.as_deref() == Some("Self") {
+                    self.self_type.clone()
+                } else {
+                    name
+                };
                 info.ty = name.map(TypeRef::Named);
             }
             _ => {}
@@ -389,7 +448,14 @@ impl<'f> Lowerer<'f> {
             .iter()
             .map(|&(p, mode)| {
                 let temp = self.b.body.places[p as usize].kind == PlaceKind::Temp;
-                (p, if (temp && mode == Mode::Move) || consuming { Mode::Move } else { Mode::Borrow })
+                (
+                    p,
+                    if (temp && mode == Mode::Move) || consuming {
+                        Mode::Move
+                    } else {
+                        Mode::Borrow
+                    },
+                )
             })
             .collect();
         let callee = Callee {
@@ -410,7 +476,11 @@ impl<'f> Lowerer<'f> {
         };
         let result = self.b.temp();
         if let Some(src) = takes {
-            self.b.emit(Event::Take { dest: result, src, span });
+            self.b.emit(Event::Take {
+                dest: result,
+                src,
+                span,
+            });
             if let Some(new) = args.first() {
                 let op = Operand {
                     places: new.places.clone(),
@@ -450,11 +520,20 @@ impl<'f> Lowerer<'f> {
             let result = self.b.call(callee, None, args, span);
             return Operand::one(result, Mode::Move);
         };
-        let segs: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
+        let segs: Vec<String> = p
+            .path
+            .segments
+            .iter()
+            .map(|s| s.ident.to_string())
+            .collect();
         let name = segs.last().cloned().unwrap_or_default();
         let qualifier = segs.len().checked_sub(2).map(|i| {
             let q = &segs[i];
-            if q == "Self" { self.self_type.clone().unwrap_or_else(|| q.clone()) } else { q.clone() }
+            if q == "Self" {
+                self.self_type.clone().unwrap_or_else(|| q.clone())
+            } else {
+                q.clone()
+            }
         });
         let in_mem = matches!(qualifier.as_deref(), Some("mem") | None);
         match (qualifier.as_deref(), name.as_str()) {
@@ -467,13 +546,15 @@ impl<'f> Lowerer<'f> {
                             kind: DropKind::Explicit,
                             span,
                         }),
-                        Mode::Borrow => self.b.emit(Event::Use { place, span }),
+                        Mode::Borrow | Mode::Shared => self.b.emit(Event::Use { place, span }),
                     }
                 }
                 return Operand::default();
             }
             (Some("mem"), "take" | "replace" | "swap") => return self.mem_call(&name, c, span),
-            (Some("Rc" | "Arc"), "clone") if c.args.len() == 1 => return self.expr(&c.args[0]).borrowed(),
+            (Some("Rc" | "Arc"), "clone") if c.args.len() == 1 => {
+                return self.expr(&c.args[0]).borrowed();
+            }
             (q, n) if is_wrapping_ctor(q, n) => {
                 let mut op = Operand::default();
                 for a in &c.args {
@@ -510,7 +591,11 @@ impl<'f> Lowerer<'f> {
             return Operand::default();
         };
         let result = self.b.temp();
-        self.b.emit(Event::Take { dest: result, src, span });
+        self.b.emit(Event::Take {
+            dest: result,
+            src,
+            span,
+        });
         match (name, c.args.iter().nth(1)) {
             ("replace", Some(v)) => {
                 let op = self.expr(v);
@@ -518,8 +603,16 @@ impl<'f> Lowerer<'f> {
             }
             ("swap", Some(other)) => {
                 if let Some(o) = target(self, other) {
-                    self.b.emit(Event::Take { dest: src, src: o, span });
-                    self.b.emit(Event::Move { dest: o, src: result, span });
+                    self.b.emit(Event::Take {
+                        dest: src,
+                        src: o,
+                        span,
+                    });
+                    self.b.emit(Event::Move {
+                        dest: o,
+                        src: result,
+                        span,
+                    });
                 }
                 return Operand::default();
             }
@@ -556,7 +649,12 @@ fn assign_kind(e: &Expr) -> AssignKind {
         Expr::Macro(m) if m.mac.path.is_ident("vec") => AssignKind::Fresh,
         Expr::Call(c) => match &*c.func {
             Expr::Path(p) => {
-                let last = p.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+                let last = p
+                    .path
+                    .segments
+                    .last()
+                    .map(|s| s.ident.to_string())
+                    .unwrap_or_default();
                 if last == "default" || last == "new" || last == "with_capacity" {
                     AssignKind::Fresh
                 } else {

@@ -30,6 +30,11 @@ impl Operand {
         self
     }
 
+    pub fn shared(mut self) -> Operand {
+        self.places.iter_mut().for_each(|(_, m)| *m = Mode::Shared);
+        self
+    }
+
     pub fn extend(&mut self, other: Operand) {
         self.places.extend(other.places);
     }
@@ -79,7 +84,12 @@ pub fn lower_fn(cx: &FileCx, header: &FnHeader<'_>, block: &Block) -> (Vec<Body>
     let sig = header.sig;
     let mut lw = Lowerer {
         cx,
-        b: Builder::new(BodyKind::Fn, header.display.clone(), cx.span_of(&sig.ident), None),
+        b: Builder::new(
+            BodyKind::Fn,
+            header.display.clone(),
+            cx.span_of(&sig.ident),
+            None,
+        ),
         self_type: header.self_type.clone(),
         nested: Vec::new(),
         items: Vec::new(),
@@ -115,7 +125,10 @@ pub fn lower_fn(cx: &FileCx, header: &FnHeader<'_>, block: &Block) -> (Vec<Body>
     let end = cx.close(&block.brace_token.span);
     lw.body_block(block, end);
     let Lowerer {
-        b, mut nested, items, ..
+        b,
+        mut nested,
+        items,
+        ..
     } = lw;
     let too_deep = b.too_deep;
     let body = b.finish(end);
@@ -209,8 +222,12 @@ impl<'f> Lowerer<'f> {
     pub fn consume(&mut self, op: Operand, span: Span, returned: bool) {
         for (place, mode) in op.places {
             match mode {
-                Mode::Move => self.b.emit(Event::Transfer { place, span, returned }),
-                Mode::Borrow => self.b.emit(Event::Use { place, span }),
+                Mode::Move => self.b.emit(Event::Transfer {
+                    place,
+                    span,
+                    returned,
+                }),
+                Mode::Borrow | Mode::Shared => self.b.emit(Event::Use { place, span }),
             }
         }
     }
@@ -229,7 +246,11 @@ impl<'f> Lowerer<'f> {
         for (src, mode) in op.places {
             match mode {
                 Mode::Move => self.b.emit(Event::Move { dest, src, span }),
-                Mode::Borrow => self.b.emit(Event::Alias { dest, of: src, span }),
+                Mode::Borrow | Mode::Shared => self.b.emit(Event::Alias {
+                    dest,
+                    of: src,
+                    span,
+                }),
             }
         }
     }
@@ -275,7 +296,8 @@ impl<'f> Lowerer<'f> {
         let op = self.block(&e.then_branch);
         let span = self.cx.span_of(&e.then_branch);
         self.assign_to(result, op, span);
-        self.b.pop_scope(self.cx.close(&e.then_branch.brace_token.span));
+        self.b
+            .pop_scope(self.cx.close(&e.then_branch.brace_token.span));
         self.b.goto(join);
         self.b.cur = else_b;
         if let Some((_, els)) = &e.else_branch {
@@ -361,7 +383,12 @@ impl<'f> Lowerer<'f> {
         Operand::one(result, Mode::Move)
     }
 
-    pub fn loop_expr(&mut self, label: Option<&syn::Label>, body: &Block, kind: LoopKind<'_>) -> Operand {
+    pub fn loop_expr(
+        &mut self,
+        label: Option<&syn::Label>,
+        body: &Block,
+        kind: LoopKind<'_>,
+    ) -> Operand {
         let label = label.map(|l| l.name.ident.to_string());
         if let LoopKind::For(pat, iter) = &kind {
             let op = self.expr(iter);
@@ -397,7 +424,13 @@ impl<'f> Lowerer<'f> {
         Operand::one(result, Mode::Move)
     }
 
-    pub fn jump(&mut self, label: Option<&syn::Lifetime>, value: Option<&Expr>, kind: ExitKind, span: Span) {
+    pub fn jump(
+        &mut self,
+        label: Option<&syn::Lifetime>,
+        value: Option<&Expr>,
+        kind: ExitKind,
+        span: Span,
+    ) {
         let op = value.map(|v| self.expr(v));
         let label = label.map(|l| l.ident.to_string());
         // Move the break value into the loop's result before the scopes close.
@@ -416,11 +449,22 @@ impl<'f> Lowerer<'f> {
 
     /// A closure or async block: a body of its own; the enclosing body sees its
     /// captures transferred (`move`, or consumed inside) or read.
-    pub fn nested_body(&mut self, kind: BodyKind, span: Span, moves: bool, params: &[&Pat], body: Nested<'_>) -> Operand {
+    pub fn nested_body(
+        &mut self,
+        kind: BodyKind,
+        span: Span,
+        moves: bool,
+        params: &[&Pat],
+        body: Nested<'_>,
+    ) -> Operand {
         let outer = self.b.visible_names();
         let name = format!(
             "{} in {}",
-            if kind == BodyKind::Closure { "closure" } else { "async block" },
+            if kind == BodyKind::Closure {
+                "closure"
+            } else {
+                "async block"
+            },
             self.b.body.name
         );
         let mut inner = Lowerer {
@@ -439,7 +483,10 @@ impl<'f> Lowerer<'f> {
             Nested::Block(b) => self.cx.close(&b.brace_token.span),
             Nested::Expr(e) => {
                 let s = self.cx.span_of(e);
-                Span { start: s.end, end: s.end }
+                Span {
+                    start: s.end,
+                    end: s.end,
+                }
             }
         };
         match body {
@@ -454,7 +501,10 @@ impl<'f> Lowerer<'f> {
             }
         }
         let captures = std::mem::take(&mut inner.b.captures);
-        let consumed: Vec<bool> = captures.iter().map(|(_, p)| moves || inner.consumes(*p)).collect();
+        let consumed: Vec<bool> = captures
+            .iter()
+            .map(|(_, p)| moves || inner.consumes(*p))
+            .collect();
         self.too_deep_from(&inner);
         self.items.extend(std::mem::take(&mut inner.items));
         self.nested.extend(std::mem::take(&mut inner.nested));
@@ -483,16 +533,21 @@ impl<'f> Lowerer<'f> {
 
     /// Does the body move `place` anywhere (by-value call argument, transfer, move)?
     fn consumes(&self, place: PlaceId) -> bool {
-        self.b.body.blocks.iter().flat_map(|b| &b.events).any(|ev| match ev {
-            Event::Transfer { place: p, .. } => *p == place,
-            Event::Move { src, .. } | Event::Take { src, .. } => *src == place,
-            Event::Drop { place: p, .. } => *p == place,
-            Event::Call { recv, args, .. } => recv
-                .iter()
-                .chain(args)
-                .any(|a| a.places.iter().any(|&(p, m)| p == place && m == Mode::Move)),
-            _ => false,
-        })
+        self.b
+            .body
+            .blocks
+            .iter()
+            .flat_map(|b| &b.events)
+            .any(|ev| match ev {
+                Event::Transfer { place: p, .. } => *p == place,
+                Event::Move { src, .. } | Event::Take { src, .. } => *src == place,
+                Event::Drop { place: p, .. } => *p == place,
+                Event::Call { recv, args, .. } => recv
+                    .iter()
+                    .chain(args)
+                    .any(|a| a.places.iter().any(|&(p, m)| p == place && m == Mode::Move)),
+                _ => false,
+            })
     }
 }
 

@@ -10,16 +10,46 @@ use syn::{Expr, Token};
 
 /// Macros whose arguments are only read (formatting, assertions, logging).
 const READING: &[&str] = &[
-    "format", "print", "println", "eprint", "eprintln", "write", "writeln", "panic", "assert", "assert_eq",
-    "assert_ne", "debug_assert", "debug_assert_eq", "debug_assert_ne", "format_args", "unreachable", "todo",
-    "unimplemented", "trace", "debug", "info", "warn", "error", "log", "matches", "dbg",
+    "format",
+    "print",
+    "println",
+    "eprint",
+    "eprintln",
+    "write",
+    "writeln",
+    "panic",
+    "assert",
+    "assert_eq",
+    "assert_ne",
+    "debug_assert",
+    "debug_assert_eq",
+    "debug_assert_ne",
+    "format_args",
+    "unreachable",
+    "todo",
+    "unimplemented",
+    "trace",
+    "debug",
+    "info",
+    "warn",
+    "error",
+    "log",
+    "matches",
+    "dbg",
 ];
 
 impl<'f> Lowerer<'f> {
     pub fn mac(&mut self, m: &syn::Macro) -> Operand {
-        let name = m.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+        let name = m
+            .path
+            .segments
+            .last()
+            .map(|s| s.ident.to_string())
+            .unwrap_or_default();
         let span = self.cx.span_of(m);
-        let args = m.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated).ok();
+        let args = m
+            .parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated)
+            .ok();
         match (name.as_str(), args) {
             ("defer", _) => {
                 // scopeguard::defer!: a release in it covers every later exit.
@@ -39,7 +69,9 @@ impl<'f> Lowerer<'f> {
                 }
                 Operand::default()
             }
-            ("addr_of" | "addr_of_mut", Some(args)) if args.len() == 1 => self.expr(&args[0]).borrowed(),
+            ("addr_of" | "addr_of_mut", Some(args)) if args.len() == 1 => {
+                self.expr(&args[0]).borrowed()
+            }
             ("try" | "ready", Some(args)) if args.len() == 1 => {
                 let op = self.expr(&args[0]);
                 self.early_exit(&op, span);
@@ -54,7 +86,8 @@ impl<'f> Lowerer<'f> {
                         other => other,
                     };
                     if let Expr::Lit(syn::ExprLit {
-                        lit: syn::Lit::Str(s), ..
+                        lit: syn::Lit::Str(s),
+                        ..
                     }) = a
                     {
                         self.inline_format_args(&s.value(), self.cx.span_of(s));
@@ -82,7 +115,10 @@ impl<'f> Lowerer<'f> {
                 rest = &rest[1..];
                 continue;
             }
-            let name: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
             if !name.is_empty()
                 && !name.chars().next().is_some_and(|c| c.is_ascii_digit())
                 && let Some(place) = self.b.lookup(&name)
@@ -114,4 +150,3 @@ impl<'f> Lowerer<'f> {
         out
     }
 }
-

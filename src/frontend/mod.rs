@@ -79,7 +79,11 @@ struct ItemWalker<'a> {
 impl<'a> ItemWalker<'a> {
     fn line_of(&self, offset: usize) -> usize {
         let offset = offset.min(self.text.len());
-        self.text.as_bytes()[..offset].iter().filter(|&&b| b == b'\n').count() + 1
+        self.text.as_bytes()[..offset]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1
     }
 
     fn items(&mut self, items: &[Item], module: Option<&str>) {
@@ -143,7 +147,12 @@ impl<'a> ItemWalker<'a> {
                 }
             }
             Item::Struct(s) => {
-                let fields = s.fields.iter().enumerate().map(|(i, f)| self.field(i, f)).collect();
+                let fields = s
+                    .fields
+                    .iter()
+                    .enumerate()
+                    .map(|(i, f)| self.field(i, f))
+                    .collect();
                 self.type_decl(&s.attrs, s.ident.to_string(), fields);
             }
             Item::Enum(e) => {
@@ -169,8 +178,10 @@ impl<'a> ItemWalker<'a> {
             Item::Use(u) => {
                 if let syn::UseTree::Path(p) = &u.tree {
                     let krate = p.ident.to_string();
-                    if !matches!(krate.as_str(), "crate" | "self" | "super" | "std" | "core" | "alloc")
-                        && !self.facts.items.imported_crates.contains(&krate)
+                    if !matches!(
+                        krate.as_str(),
+                        "crate" | "self" | "super" | "std" | "core" | "alloc"
+                    ) && !self.facts.items.imported_crates.contains(&krate)
                     {
                         self.facts.items.imported_crates.push(krate);
                     }
@@ -188,12 +199,19 @@ impl<'a> ItemWalker<'a> {
 
     fn field(&self, i: usize, f: &syn::Field) -> FieldDecl {
         let keep = f.attrs.iter().any(|a| {
-            let word = self.imports.resolve(a).or_else(|| a.path().is_ident("pooled").then_some("pooled"));
+            let word = self
+                .imports
+                .resolve(a)
+                .or_else(|| a.path().is_ident("pooled").then_some("pooled"));
             word == Some("pooled") && attrs::parse_args(a).keep
         });
         let span = self.cx.span_of(f);
         FieldDecl {
-            name: f.ident.as_ref().map(|i| i.to_string()).unwrap_or_else(|| i.to_string()),
+            name: f
+                .ident
+                .as_ref()
+                .map(|i| i.to_string())
+                .unwrap_or_else(|| i.to_string()),
             core: types::core_name(&f.ty),
             mentions: types::mentions(&f.ty),
             keep,
@@ -252,16 +270,18 @@ impl<'a> ItemWalker<'a> {
                     }
                     Role::Acquire { guard: args.guard }
                 }
-                "release" => Role::Release(if args.receiver || (params.is_empty() && has_receiver) {
-                    ReleaseParam::Receiver
-                } else if let Some(name) = &args.arg {
-                    match params.iter().position(|p| p == name) {
-                        Some(i) => ReleaseParam::Param(i),
-                        None => continue,
-                    }
-                } else {
-                    ReleaseParam::Param(0)
-                }),
+                "release" => {
+                    Role::Release(if args.receiver || (params.is_empty() && has_receiver) {
+                        ReleaseParam::Receiver
+                    } else if let Some(name) = &args.arg {
+                        match params.iter().position(|p| p == name) {
+                            Some(i) => ReleaseParam::Param(i),
+                            None => continue,
+                        }
+                    } else {
+                        ReleaseParam::Param(0)
+                    })
+                }
                 "detach" => Role::Detach,
                 "reset" => Role::Reset,
                 _ => continue,

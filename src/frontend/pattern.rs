@@ -9,7 +9,13 @@ use syn::Pat;
 
 /// An identifier pattern that is really a constant or a unit variant (`None`, `MAX`).
 fn is_constant_ident(id: &syn::PatIdent) -> bool {
-    id.subpat.is_none() && id.ident.to_string().chars().next().is_some_and(|c| c.is_uppercase())
+    id.subpat.is_none()
+        && id
+            .ident
+            .to_string()
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase())
 }
 
 /// Does the pattern bind no names at all (`None`, `Err(_)`, `_`, `Kind::A`)?
@@ -67,7 +73,11 @@ impl<'f> Lowerer<'f> {
     pub fn bind(&mut self, op: Operand, pat: &Pat, info: LocalInfo, span: Span) {
         match pat {
             Pat::Ident(id) if !is_constant_ident(id) => {
-                let op = if id.by_ref.is_some() { op.borrowed() } else { op };
+                let op = if id.by_ref.is_some() {
+                    op.borrowed()
+                } else {
+                    op
+                };
                 let place = self.b.declare(&id.ident.to_string(), info);
                 self.assign_to(place, op, span);
                 if let Some((_, sub)) = &id.subpat {

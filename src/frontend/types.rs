@@ -6,9 +6,28 @@ use syn::{GenericArgument, PathArguments, Type, TypeParamBound};
 
 /// Wrappers whose methods forward to (or give access to) their first type argument.
 const WRAPPERS: &[&str] = &[
-    "Box", "Rc", "Arc", "Mutex", "RwLock", "RefCell", "Cell", "Option", "Pin", "Lazy", "LazyLock", "OnceLock",
-    "OnceCell", "ManuallyDrop", "Weak", "MutexGuard", "RwLockReadGuard", "RwLockWriteGuard", "Ref", "RefMut",
-    "ArcSwap", "CachePadded",
+    "Box",
+    "Rc",
+    "Arc",
+    "Mutex",
+    "RwLock",
+    "RefCell",
+    "Cell",
+    "Option",
+    "Pin",
+    "Lazy",
+    "LazyLock",
+    "OnceLock",
+    "OnceCell",
+    "ManuallyDrop",
+    "Weak",
+    "MutexGuard",
+    "RwLockReadGuard",
+    "RwLockWriteGuard",
+    "Ref",
+    "RefMut",
+    "ArcSwap",
+    "CachePadded",
 ];
 
 /// `&Arc<Mutex<BufPool>>` gives `BufPool`; `impl Pool` gives `Pool`.

@@ -50,7 +50,11 @@ fn infer_body(index: &Index, body: &Body, file_id: usize, file: &InferInput<'_>)
     {
         return None;
     }
-    let calls: Vec<CallEffect> = body.callees.iter().map(|c| index.effect(c, file_id)).collect();
+    let calls: Vec<CallEffect> = body
+        .callees
+        .iter()
+        .map(|c| index.effect(c, file_id))
+        .collect();
     if calls.iter().all(|c| *c == CallEffect::Unknown) {
         return None;
     }
@@ -63,10 +67,15 @@ fn infer_body(index: &Index, body: &Body, file_id: usize, file: &InferInput<'_>)
     let role = if let Some(guard) = returned_acquire(&facts) {
         Role::Acquire { guard }
     } else {
-        let released = facts.values.iter().enumerate().find_map(|(v, value)| match value.origin {
-            Origin::Param { index } if facts.exit_states[v] == RELEASED => Some(index),
-            _ => None,
-        })?;
+        let released =
+            facts
+                .values
+                .iter()
+                .enumerate()
+                .find_map(|(v, value)| match value.origin {
+                    Origin::Param { index } if facts.exit_states[v] == RELEASED => Some(index),
+                    _ => None,
+                })?;
         Role::Release(match released {
             Some(i) => ReleaseParam::Param(i),
             None => ReleaseParam::Receiver,
@@ -88,10 +97,13 @@ fn infer_body(index: &Index, body: &Body, file_id: usize, file: &InferInput<'_>)
 
 /// `Some(guard)` when the body returns a value that came from an acquire.
 fn returned_acquire(facts: &flow::Facts) -> Option<bool> {
-    let mut guards = facts.returned.iter().filter_map(|&v| match facts.values[v].origin {
-        Origin::Acquire { guard, .. } => Some(guard),
-        _ => None,
-    });
+    let mut guards = facts
+        .returned
+        .iter()
+        .filter_map(|&v| match facts.values[v].origin {
+            Origin::Acquire { guard, .. } => Some(guard),
+            _ => None,
+        });
     let first = guards.next()?;
     Some(guards.fold(first, |all, g| all && g))
 }

@@ -15,8 +15,8 @@ use std::path::PathBuf;
 /// Names too common to match a call by name alone: they only match through a
 /// resolved receiver type (DESIGN.md, Configuration).
 pub const COMMON_NAMES: &[&str] = &[
-    "get", "put", "take", "insert", "remove", "push", "pop", "pull", "acquire", "release", "alloc", "free", "clear",
-    "new", "default", "drop", "send", "recv", "clone",
+    "get", "put", "take", "insert", "remove", "push", "pop", "pull", "acquire", "release", "alloc",
+    "free", "clear", "new", "default", "drop", "send", "recv", "clone",
 ];
 
 pub fn is_common_name(name: &str) -> bool {
@@ -35,10 +35,14 @@ pub enum ApiOrigin {
 impl std::fmt::Display for ApiOrigin {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ApiOrigin::Attribute { file, line } => write!(f, "attribute at {}:{line}", file.display()),
+            ApiOrigin::Attribute { file, line } => {
+                write!(f, "attribute at {}:{line}", file.display())
+            }
             ApiOrigin::Config { file } => write!(f, "config {}", file.display()),
             ApiOrigin::Pack { name } => write!(f, "lint pack `{name}`"),
-            ApiOrigin::Inferred { path, line } => write!(f, "inferred from {}:{line}", path.display()),
+            ApiOrigin::Inferred { path, line } => {
+                write!(f, "inferred from {}:{line}", path.display())
+            }
         }
     }
 }
@@ -106,13 +110,23 @@ impl Index {
                 });
             }
             for s in &items.structs {
-                index.structs.entry(s.name.clone()).or_insert_with(|| s.clone());
+                index
+                    .structs
+                    .entry(s.name.clone())
+                    .or_insert_with(|| s.clone());
             }
             for (ty, tr) in &items.trait_impls {
-                index.traits_of.entry(ty.clone()).or_default().push(tr.clone());
+                index
+                    .traits_of
+                    .entry(ty.clone())
+                    .or_default()
+                    .push(tr.clone());
             }
             for (name, ty) in &items.statics {
-                index.statics.entry(name.clone()).or_insert_with(|| ty.clone());
+                index
+                    .statics
+                    .entry(name.clone())
+                    .or_insert_with(|| ty.clone());
             }
         }
         index
@@ -191,22 +205,34 @@ impl Index {
         let common = is_common_name(&callee.name);
         let candidates = ids.iter().map(|&i| &self.apis[i]);
         if callee.is_method {
-            let recv = callee.receiver_type.as_ref().and_then(|t| self.resolve_type(t));
+            let recv = callee
+                .receiver_type
+                .as_ref()
+                .and_then(|t| self.resolve_type(t));
             if let Some(recv) = &recv {
                 let traits = self.traits_of.get(recv);
-                let owned_by = |owner: &String| owner == recv || traits.is_some_and(|t| t.contains(owner));
-                if let Some(api) = candidates.clone().find(|a| a.owner.as_ref().is_some_and(owned_by)) {
+                let owned_by =
+                    |owner: &String| owner == recv || traits.is_some_and(|t| t.contains(owner));
+                if let Some(api) = candidates
+                    .clone()
+                    .find(|a| a.owner.as_ref().is_some_and(owned_by))
+                {
                     return Some(api);
                 }
             }
             if common {
                 return None;
             }
-            return candidates.clone().find(|a| a.owner.is_some() && a.has_receiver != Some(false));
+            return candidates
+                .clone()
+                .find(|a| a.owner.is_some() && a.has_receiver != Some(false));
         }
         match &callee.qualifier {
             Some(q) => {
-                if let Some(api) = candidates.clone().find(|a| a.owner.as_deref() == Some(q.as_str())) {
+                if let Some(api) = candidates
+                    .clone()
+                    .find(|a| a.owner.as_deref() == Some(q.as_str()))
+                {
                     return Some(api);
                 }
                 if common {

@@ -17,15 +17,25 @@ impl<'a> Files<'a> for SourceFiles<'a> {
     type Source = &'a str;
 
     fn name(&'a self, id: usize) -> Result<&'a str, Error> {
-        self.0.get(id).map(|f| f.name.as_str()).ok_or(Error::FileMissing)
+        self.0
+            .get(id)
+            .map(|f| f.name.as_str())
+            .ok_or(Error::FileMissing)
     }
 
     fn source(&'a self, id: usize) -> Result<&'a str, Error> {
-        self.0.get(id).map(|f| f.text.as_str()).ok_or(Error::FileMissing)
+        self.0
+            .get(id)
+            .map(|f| f.text.as_str())
+            .ok_or(Error::FileMissing)
     }
 
     fn line_index(&'a self, id: usize, byte_index: usize) -> Result<usize, Error> {
-        Ok(self.0.get(id).ok_or(Error::FileMissing)?.line_index(byte_index))
+        Ok(self
+            .0
+            .get(id)
+            .ok_or(Error::FileMissing)?
+            .line_index(byte_index))
     }
 
     fn line_range(&'a self, id: usize, line_index: usize) -> Result<Range<usize>, Error> {
@@ -35,7 +45,10 @@ impl<'a> Files<'a> for SourceFiles<'a> {
             given: line_index,
             max: starts.len() - 1,
         })?;
-        let end = starts.get(line_index + 1).copied().unwrap_or(file.text.len());
+        let end = starts
+            .get(line_index + 1)
+            .copied()
+            .unwrap_or(file.text.len());
         Ok(start..end)
     }
 }
@@ -46,7 +59,8 @@ fn to_codespan(d: &Diagnostic, file: &SourceFile) -> CsDiagnostic<usize> {
         _ => Severity::Warning,
     };
     let range = |s: crate::ir::Span| file.clamp(s.start as usize)..file.clamp(s.end as usize);
-    let mut labels = vec![Label::primary(d.file, range(d.primary.span)).with_message(&d.primary.message)];
+    let mut labels =
+        vec![Label::primary(d.file, range(d.primary.span)).with_message(&d.primary.message)];
     labels.extend(
         d.secondary
             .iter()
@@ -54,7 +68,10 @@ fn to_codespan(d: &Diagnostic, file: &SourceFile) -> CsDiagnostic<usize> {
     );
     let mut notes: Vec<String> = d.help.iter().map(|h| format!("help: {h}")).collect();
     notes.extend(d.notes.iter().map(|n| format!("note: {n}")));
-    notes.push(format!("note: `{}` ({}) is explained by `poollint --explain {}`", d.code, d.name, d.code));
+    notes.push(format!(
+        "note: `{}` ({}) is explained by `poollint --explain {}`",
+        d.code, d.name, d.code
+    ));
     CsDiagnostic::new(severity)
         .with_message(&d.message)
         .with_code(d.code)
@@ -66,7 +83,8 @@ fn to_codespan(d: &Diagnostic, file: &SourceFile) -> CsDiagnostic<usize> {
 pub fn render_plain(d: &Diagnostic, files: &[SourceFile]) -> String {
     let config = term::Config::default();
     let cs = to_codespan(d, &files[d.file]);
-    term::emit_into_string(&config, &SourceFiles(files), &cs).unwrap_or_else(|_| format!("{}\n", d.message))
+    term::emit_into_string(&config, &SourceFiles(files), &cs)
+        .unwrap_or_else(|_| format!("{}\n", d.message))
 }
 
 pub fn write(out: &mut dyn WriteColor, outcome: &Outcome) -> std::io::Result<()> {

@@ -88,7 +88,9 @@ impl RuleContext<'_> {
         };
         let events = || self.body.blocks.iter().flat_map(|b| &b.events);
         let mut place = events().find_map(|ev| match ev {
-            Event::Call { call: c, result, .. } if *c == call => Some(*result),
+            Event::Call {
+                call: c, result, ..
+            } if *c == call => Some(*result),
             _ => None,
         })?;
         // Follow temps (`Some(pool.get())`, `if .. { pool.get() }`) to a named place.
@@ -97,7 +99,9 @@ impl RuleContext<'_> {
                 return Some(place);
             }
             place = events().find_map(|ev| match ev {
-                Event::Move { src, dest, .. } | Event::Take { src, dest, .. } if *src == place => Some(*dest),
+                Event::Move { src, dest, .. } | Event::Take { src, dest, .. } if *src == place => {
+                    Some(*dest)
+                }
                 _ => None,
             })?;
         }
@@ -131,10 +135,17 @@ impl RuleContext<'_> {
 
     /// The source text of a span, for messages.
     pub fn snippet(&self, span: crate::ir::Span) -> &str {
-        self.text.get(span.start as usize..span.end as usize).unwrap_or("")
+        self.text
+            .get(span.start as usize..span.end as usize)
+            .unwrap_or("")
     }
 
-    pub fn diagnostic(&self, rule: &RuleInfo, message: String, primary: crate::diagnostic::Label) -> Diagnostic {
+    pub fn diagnostic(
+        &self,
+        rule: &RuleInfo,
+        message: String,
+        primary: crate::diagnostic::Label,
+    ) -> Diagnostic {
         Diagnostic {
             code: rule.code,
             name: rule.name,

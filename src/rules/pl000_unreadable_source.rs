@@ -58,7 +58,10 @@ impl UnreadableSource {
             Unreadable::Syntax { message, span } => (
                 format!("cannot parse `{name}`: {message}"),
                 Label::new(span, message),
-                Some("fix the syntax error, or exclude the file in poollint.toml if it is not Rust".to_string()),
+                Some(
+                    "fix the syntax error, or exclude the file in poollint.toml if it is not Rust"
+                        .to_string(),
+                ),
             ),
             Unreadable::Internal(what) => (
                 format!("internal error while analysing `{name}`: {what}"),

@@ -49,10 +49,16 @@ declare_rule! {
 fn exit_label(kind: LeakKind, name: &str) -> String {
     match kind {
         LeakKind::Exit(ExitKindOrd::Return) => format!("returns here without releasing {name}"),
-        LeakKind::Exit(ExitKindOrd::Try) => format!("`?` returns early here without releasing {name}"),
-        LeakKind::Exit(ExitKindOrd::Break) => format!("`break` leaves the loop without releasing {name}"),
+        LeakKind::Exit(ExitKindOrd::Try) => {
+            format!("`?` returns early here without releasing {name}")
+        }
+        LeakKind::Exit(ExitKindOrd::Break) => {
+            format!("`break` leaves the loop without releasing {name}")
+        }
         LeakKind::Exit(ExitKindOrd::Continue) => format!("`continue` skips the release of {name}"),
-        LeakKind::Exit(ExitKindOrd::End) => format!("{name} goes out of scope here without being released"),
+        LeakKind::Exit(ExitKindOrd::End) => {
+            format!("{name} goes out of scope here without being released")
+        }
         LeakKind::Dropped => format!("{name} is dropped here instead of being released"),
         LeakKind::Discarded => "the value is discarded at the end of this statement".to_string(),
     }
@@ -64,7 +70,10 @@ pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         by_value.entry(leak.value).or_default().push(leak);
     }
     for (v, leaks) in by_value {
-        let Origin::Acquire { span, guard: false, .. } = cx.facts.values[v].origin else {
+        let Origin::Acquire {
+            span, guard: false, ..
+        } = cx.facts.values[v].origin
+        else {
             continue;
         };
         let name = cx.value_name(v, leaks.iter().map(|l| l.place).next());
@@ -90,7 +99,8 @@ pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             "release {name} on every path before it goes out of scope, or acquire a guard that releases it on drop"
         ));
         if let Some((api, origin)) = cx.acquire_api(v) {
-            d.notes.push(format!("`{api}` returns a raw pooled value ({origin})"));
+            d.notes
+                .push(format!("`{api}` returns a raw pooled value ({origin})"));
         }
         out.push(d);
     }

@@ -62,10 +62,16 @@ pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                 "used after release".to_string(),
             ),
         };
-        let mut d = cx.diagnostic(&UseAfterRelease::INFO, message, Label::new(fact.use_span, label));
+        let mut d = cx.diagnostic(
+            &UseAfterRelease::INFO,
+            message,
+            Label::new(fact.use_span, label),
+        );
         if fact.release_span.start != u32::MAX {
-            d.secondary
-                .push(Label::new(fact.release_span, format!("{name} released here")));
+            d.secondary.push(Label::new(
+                fact.release_span,
+                format!("{name} released here"),
+            ));
         }
         d.help = Some(format!(
             "finish every use of {name} (and of pointers, slices and clones of it) before releasing it"

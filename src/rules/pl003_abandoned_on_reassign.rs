@@ -45,17 +45,27 @@ declare_rule! {
 pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
     for fact in &cx.facts.abandons {
         let origin = cx.facts.values[fact.value].origin;
-        if !matches!(origin, Origin::Acquire { guard: false, .. } | Origin::EntryField { .. }) {
+        if !matches!(
+            origin,
+            Origin::Acquire { guard: false, .. } | Origin::EntryField { .. }
+        ) {
             continue;
         }
-        let place = format!("`{}`", cx.body.places[fact.place as usize].name);
+        // A field's value taken out and dropped is named after the field.
+        let place = match origin {
+            Origin::EntryField { place } if fact.kind.is_none() => place,
+            _ => fact.place,
+        };
+        let place = format!("`{}`", cx.body.places[place as usize].name);
         let (message, label) = match fact.kind {
             Some(AssignKindOrd::Null) => (
                 format!("{place} is set to `None` while it holds an unreleased pooled value"),
                 "the old value is dropped here without release",
             ),
             Some(AssignKindOrd::Fresh) => (
-                format!("{place} is overwritten with a fresh value while it holds an unreleased pooled value"),
+                format!(
+                    "{place} is overwritten with a fresh value while it holds an unreleased pooled value"
+                ),
                 "the old value is dropped here without release",
             ),
             Some(AssignKindOrd::Other) => (
@@ -67,16 +77,20 @@ pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                 "taken and discarded here",
             ),
         };
-        let mut d = cx.diagnostic(&AbandonedOnReassign::INFO, message, Label::new(fact.span, label));
+        let mut d = cx.diagnostic(
+            &AbandonedOnReassign::INFO,
+            message,
+            Label::new(fact.span, label),
+        );
         match origin {
             Origin::Acquire { span, .. } => d.secondary.push(Label::new(span, "acquired here")),
             _ => d.notes.push(format!(
                 "the declared type of {place} holds a pooled type, and nothing earlier in this method took or released its value"
             )),
         }
-        d.help = Some(format!(
-            "release the old value first (`pool.put(old)`), or `take()` it and release what it returns"
-        ));
+        d.help = Some(
+            "release the old value first (`pool.put(old)`), or `take()` it and release what it returns".to_string(),
+        );
         out.push(d);
     }
 }

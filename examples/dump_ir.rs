@@ -1,0 +1,29 @@
+//! Print the pool IR of a file: `cargo run --example dump_ir -- FILE [FN]`.
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let path = args.next().expect("usage: dump_ir FILE [FN]");
+    let filter = args.next();
+    let text = std::fs::read_to_string(&path).expect("read");
+    let facts = poollint_core::frontend::lower_source(&text).expect("parse");
+    for body in facts.bodies {
+        if filter
+            .as_ref()
+            .is_some_and(|f| !body.name.contains(f.as_str()))
+        {
+            continue;
+        }
+        println!(
+            "== {} (entry {}, exit {})",
+            body.name, body.entry, body.exit
+        );
+        for (i, p) in body.places.iter().enumerate() {
+            println!("  place {i}: {} {:?}", p.name, p.kind);
+        }
+        for (i, b) in body.blocks.iter().enumerate() {
+            println!("  block {i} -> {:?}", b.succs);
+            for ev in &b.events {
+                println!("    {ev:?}");
+            }
+        }
+    }
+}

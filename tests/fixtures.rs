@@ -1,0 +1,184 @@
+//! The fixture runner: every file (or folder of files) under `fixtures/<rule>/`
+//! is analysed, and the primary spans of its diagnostics must match the
+//! `//~ CODE` markers exactly: a missing diagnostic and an unexpected one both
+//! fail, and are named.
+
+use poollint_core::config::Config;
+use poollint_core::engine::{self, InputFile};
+use poollint_core::rules;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures");
+
+/// One analysis unit: a single file, or every file of a sub-folder together.
+fn units(rule_dir: &Path) -> Vec<(String, Vec<PathBuf>)> {
+    let mut units = Vec::new();
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(rule_dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        let name = path.strip_prefix(FIXTURES).unwrap().display().to_string();
+        if path.is_dir() {
+            let mut files: Vec<PathBuf> = std::fs::read_dir(&path)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+                .collect();
+            files.sort();
+            units.push((name, files));
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            units.push((name, vec![path]));
+        }
+    }
+    units
+}
+
+/// `(file, line) -> codes` from `//~ CODE CODE` markers.
+fn expected(files: &[PathBuf]) -> BTreeMap<(String, usize), Vec<String>> {
+    let mut out = BTreeMap::new();
+    for file in files {
+        let bytes = std::fs::read(file).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        for (i, line) in text.lines().enumerate() {
+            if let Some((_, marker)) = line.split_once("//~") {
+                let mut codes: Vec<String> =
+                    marker.split_whitespace().map(str::to_string).collect();
+                codes.sort();
+                out.insert((file.display().to_string(), i + 1), codes);
+            }
+        }
+    }
+    out
+}
+
+fn run_unit(
+    rule: &rules::RuleInfo,
+    files: &[PathBuf],
+) -> BTreeMap<(String, usize), Vec<(String, String)>> {
+    let mut config = Config::default();
+    // The folder's own rule is on even when it is allow-by-default.
+    config.set_level(rule.code, poollint_core::diagnostic::Level::Warn);
+    let inputs = files
+        .iter()
+        .map(|p| InputFile {
+            path: p.clone(),
+            name: p.display().to_string(),
+            reported: true,
+            text: None,
+        })
+        .collect();
+    let outcome = engine::run(inputs, &config);
+    let mut actual: BTreeMap<(String, usize), Vec<(String, String)>> = BTreeMap::new();
+    for d in &outcome.diagnostics {
+        let file = &outcome.files[d.file];
+        let (line, _) = file.line_col(d.primary.span.start as usize);
+        actual
+            .entry((file.name.clone(), line))
+            .or_default()
+            .push((d.code.to_string(), d.message.clone()));
+    }
+    actual
+}
+
+#[test]
+fn fixtures_match_their_markers() {
+    let mut failures = Vec::new();
+    let mut rule_dirs: Vec<PathBuf> = std::fs::read_dir(FIXTURES)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    rule_dirs.sort();
+    for dir in rule_dirs.iter().filter(|d| d.is_dir()) {
+        let folder = dir.file_name().unwrap().to_string_lossy().to_string();
+        let code = folder.split('_').next().unwrap().to_uppercase();
+        let rule =
+            rules::find(&code).unwrap_or_else(|| panic!("fixture folder `{folder}` names no rule"));
+        for (unit, files) in units(dir) {
+            let expected = expected(&files);
+            let actual = run_unit(rule, &files);
+            for (key @ (file, line), codes) in &expected {
+                let mut got: Vec<String> = actual
+                    .get(key)
+                    .map(|v| v.iter().map(|(c, _)| c.clone()).collect())
+                    .unwrap_or_default();
+                got.sort();
+                if &got != codes {
+                    failures.push(format!(
+                        "{unit}: {file}:{line}: expected {codes:?}, got {got:?}"
+                    ));
+                }
+            }
+            for (key @ (file, line), got) in &actual {
+                if !expected.contains_key(key) {
+                    for (code, message) in got {
+                        failures.push(format!(
+                            "{unit}: {file}:{line}: unexpected {code}: {message}"
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "fixture mismatches:\n{}",
+        failures.join("\n")
+    );
+}
+
+/// Positive cases are markers of the folder's code; negative cases are the fns
+/// of its `negative*.rs` files. Both must stay numerous.
+#[test]
+fn every_rule_has_positive_and_negative_fixtures() {
+    let minimum: &[(&str, usize)] = &[("PL001", 15), ("PL002", 15), ("PL003", 15)];
+    for rule in rules::ALL {
+        let dir = std::fs::read_dir(FIXTURES)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| {
+                p.file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .to_uppercase()
+                    .starts_with(rule.code)
+            });
+        let dir = dir.unwrap_or_else(|| panic!("no fixture folder for {}", rule.code));
+        let mut positive = 0;
+        let mut negative = 0;
+        for (_, files) in units(&dir) {
+            for (_, codes) in expected(&files) {
+                positive += codes.iter().filter(|c| *c == rule.code).count();
+            }
+            for f in files.iter().filter(|f| {
+                f.file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .starts_with("negative")
+            }) {
+                let text = std::fs::read_to_string(f).unwrap();
+                negative += text
+                    .lines()
+                    .filter(|l| l.trim_start().starts_with("fn ") || l.contains(" fn "))
+                    .count();
+            }
+        }
+        let min = minimum
+            .iter()
+            .find(|(c, _)| *c == rule.code)
+            .map(|(_, n)| *n)
+            .unwrap_or(1);
+        assert!(
+            positive >= min,
+            "{}: {positive} positive fixture cases, want at least {min}",
+            rule.code
+        );
+        assert!(
+            negative >= min,
+            "{}: {negative} negative fixture cases, want at least {min}",
+            rule.code
+        );
+    }
+}
