@@ -44,16 +44,27 @@ struct Loaded {
     facts: Result<FileFacts, Diagnostic>,
 }
 
+/// Called for every body before it is analysed; tests use it to inject failures.
+pub type BodyHook<'a> = &'a (dyn Fn(&Body) + Sync);
+
 /// Run the whole pipeline over `inputs`.
 pub fn run(inputs: Vec<InputFile>, config: &Config) -> Outcome {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .stack_size(WORKER_STACK)
-        .build()
-        .expect("thread pool");
-    pool.install(|| run_in_pool(inputs, config))
+    run_with_hook(inputs, config, &|_| {})
 }
 
-fn run_in_pool(inputs: Vec<InputFile>, config: &Config) -> Outcome {
+/// [`run`], calling `hook` on every body before analysing it.
+pub fn run_with_hook(inputs: Vec<InputFile>, config: &Config, hook: BodyHook<'_>) -> Outcome {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .stack_size(WORKER_STACK)
+        .build();
+    match pool {
+        Ok(pool) => pool.install(|| run_in_pool(inputs, config, hook)),
+        // Without a pool of our own (resource limits), run on the global one.
+        Err(_) => run_in_pool(inputs, config, hook),
+    }
+}
+
+fn run_in_pool(inputs: Vec<InputFile>, config: &Config, hook: BodyHook<'_>) -> Outcome {
     let loaded: Vec<Loaded> = inputs
         .into_par_iter()
         .enumerate()
@@ -100,7 +111,7 @@ fn run_in_pool(inputs: Vec<InputFile>, config: &Config) -> Outcome {
         .filter(|(_, l)| l.reported)
         .flat_map_iter(|(id, l)| match &l.facts {
             Err(d) => vec![d.clone()],
-            Ok(facts) => analyze_file(id, l, facts, &index),
+            Ok(facts) => analyze_file(id, l, facts, &index, hook),
         })
         .collect();
 
@@ -178,10 +189,17 @@ fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
         .unwrap_or_else(|| "panic".to_string())
 }
 
-fn analyze_file(id: usize, loaded: &Loaded, facts: &FileFacts, index: &Index) -> Vec<Diagnostic> {
+fn analyze_file(
+    id: usize,
+    loaded: &Loaded,
+    facts: &FileFacts,
+    index: &Index,
+    hook: BodyHook<'_>,
+) -> Vec<Diagnostic> {
     let result = catch_unwind(AssertUnwindSafe(|| {
         let mut out = Vec::new();
         for body in &facts.bodies {
+            hook(body);
             let res = resolve(body, index, id);
             let Some(facts) = flow::analyze(body, &res) else {
                 continue;

@@ -47,8 +47,14 @@ pub fn lower_source(text: &str) -> Result<FileFacts, SyntaxError> {
     };
     let file: syn::File = syn::parse_str(content).map_err(|e| {
         let r = e.span().byte_range();
+        let mut message = e.to_string();
+        if message == "cannot parse string into token stream" {
+            // proc-macro2's lexer error: say what it means.
+            message =
+                "unbalanced delimiter, or an unterminated string, character or comment".to_string();
+        }
         SyntaxError {
-            message: e.to_string(),
+            message,
             start: r.start + base,
             end: r.end + base,
         }

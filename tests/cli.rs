@@ -1,0 +1,340 @@
+//! End-to-end tests of the `poollint` and `cargo-poollint` binaries: exit
+//! statuses, `--explain`, `--list-rules`, JSON fields, and bad input.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const POOL: &str = r#"
+pub struct Buf;
+pub struct BufPool;
+impl BufPool {
+    #[poollint::acquire]
+    pub fn get(&self) -> Buf { Buf }
+    #[poollint::release]
+    pub fn put(&self, buf: Buf) {}
+}
+"#;
+
+const LEAKY: &str = r#"
+use crate::pool::BufPool;
+fn read(pool: &BufPool, sock: &mut Sock) -> Result<usize, Error> {
+    let buf = pool.get();
+    let n = sock.read(&buf)?;
+    pool.put(buf);
+    Ok(n)
+}
+"#;
+
+const CLEAN: &str = r#"
+use crate::pool::BufPool;
+fn read(pool: &BufPool) {
+    let buf = pool.get();
+    pool.put(buf);
+}
+"#;
+
+fn poollint(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_poollint"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run poollint")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// A crate with the pool in `src/pool.rs` and `main` in `src/lib.rs`.
+fn crate_with(main: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("Cargo.toml"),
+        "[package]\nname = \"demo\"\nversion = \"0.1.0\"\n",
+    )
+    .unwrap();
+    std::fs::create_dir(dir.path().join("src")).unwrap();
+    std::fs::write(dir.path().join("src/pool.rs"), POOL).unwrap();
+    std::fs::write(dir.path().join("src/lib.rs"), main).unwrap();
+    dir
+}
+
+#[test]
+fn exit_one_with_findings_and_labels_acquire_and_question_mark() {
+    let dir = crate_with(LEAKY);
+    let out = poollint(dir.path(), &["--color", "never"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let text = stdout(&out);
+    assert!(text.contains("warning[PL001]"), "{text}");
+    assert!(text.contains("acquired here"), "{text}");
+    assert!(
+        text.contains("`?` returns early here without releasing `buf`"),
+        "{text}"
+    );
+    assert!(
+        text.contains("1 finding in 1 file (2 files scanned, 2 pool APIs known)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn reported_file_uses_apis_annotated_in_an_unreported_file() {
+    let dir = crate_with(LEAKY);
+    let out = poollint(dir.path(), &["src/lib.rs"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(stdout(&out).contains("PL001"));
+}
+
+#[test]
+fn exit_zero_when_clean_and_with_exit_zero() {
+    let dir = crate_with(CLEAN);
+    assert_eq!(poollint(dir.path(), &[]).status.code(), Some(0));
+    let dir = crate_with(LEAKY);
+    assert_eq!(
+        poollint(dir.path(), &["--exit-zero"]).status.code(),
+        Some(0)
+    );
+}
+
+#[test]
+fn cargo_subcommand_behaves_like_poollint() {
+    let dir = crate_with(LEAKY);
+    let direct = poollint(dir.path(), &["--format", "json"]);
+    let via_cargo = Command::new(env!("CARGO_BIN_EXE_cargo-poollint"))
+        .args(["poollint", "--format", "json"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(direct.status.code(), via_cargo.status.code());
+    assert_eq!(direct.stdout, via_cargo.stdout);
+}
+
+#[test]
+fn exit_two_on_bad_flag_bad_config_and_missing_path() {
+    let dir = crate_with(CLEAN);
+    let out = poollint(dir.path(), &["--no-such-flag"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = poollint(dir.path(), &["does/not/exist.rs"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("does/not/exist.rs"));
+    std::fs::write(
+        dir.path().join("poollint.toml"),
+        "[rules]\nunreleased-acquir = \"warn\"\n",
+    )
+    .unwrap();
+    let out = poollint(dir.path(), &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("poollint.toml:2"), "{err}");
+    assert!(err.contains("did you mean `unreleased-acquire`"), "{err}");
+}
+
+#[test]
+fn config_rule_levels_apply() {
+    let dir = crate_with(LEAKY);
+    std::fs::write(
+        dir.path().join("poollint.toml"),
+        "[rules]\nPL001 = \"allow\"\n",
+    )
+    .unwrap();
+    assert_eq!(poollint(dir.path(), &[]).status.code(), Some(0));
+    let out = poollint(
+        dir.path(),
+        &["--deny", "unreleased-acquire", "--color", "never"],
+    );
+    assert!(stdout(&out).contains("error[PL001]"), "{}", stdout(&out));
+}
+
+#[test]
+fn explain_by_code_and_name() {
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for key in ["PL001", "pl001", "unreleased-acquire"] {
+        let out = poollint(here, &["--explain", key]);
+        assert_eq!(out.status.code(), Some(0));
+        let text = stdout(&out);
+        for section in [
+            "## What it does",
+            "## Why is this bad",
+            "## Example",
+            "## Use instead",
+            "## Known limits",
+        ] {
+            assert!(text.contains(section), "{key}: missing {section}");
+        }
+    }
+    let out = poollint(here, &["--explain", "PL0001"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean"));
+}
+
+#[test]
+fn list_rules_lists_every_rule() {
+    let out = poollint(Path::new(env!("CARGO_MANIFEST_DIR")), &["--list-rules"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    for rule in poollint_core::rules::ALL {
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(rule.code))
+            .expect(rule.code);
+        assert!(
+            line.contains(rule.name) && line.contains(rule.summary),
+            "{line}"
+        );
+    }
+}
+
+#[test]
+fn json_lines_carry_rustc_fields() {
+    let dir = crate_with(LEAKY);
+    let out = poollint(dir.path(), &["--format", "json"]);
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 1, "{text}");
+    let v: serde_json::Value = serde_json::from_str(lines[0]).unwrap();
+    assert_eq!(v["code"]["code"], "poollint::PL001");
+    assert_eq!(v["level"], "warning");
+    assert!(v["message"].as_str().unwrap().contains("`buf`"));
+    assert!(v["rendered"].as_str().unwrap().contains("PL001"));
+    assert!(!v["children"].as_array().unwrap().is_empty());
+    let spans = v["spans"].as_array().unwrap();
+    assert_eq!(spans.len(), 2);
+    for key in [
+        "file_name",
+        "byte_start",
+        "byte_end",
+        "line_start",
+        "line_end",
+        "column_start",
+        "column_end",
+        "is_primary",
+        "label",
+        "text",
+    ] {
+        assert!(spans[0].get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(spans[0]["is_primary"], true);
+    assert_eq!(spans[0]["file_name"], "src/lib.rs");
+    assert_eq!(spans[0]["line_start"], 4);
+    assert_eq!(spans[0]["column_start"], 15);
+    assert_eq!(spans[1]["is_primary"], false);
+    assert_eq!(spans[1]["line_start"], 5);
+}
+
+#[test]
+fn bad_files_are_one_pl000_each_and_others_still_analysed() {
+    let dir = crate_with(LEAKY);
+    std::fs::write(dir.path().join("src/latin1.rs"), b"fn caf\xe9() {}\n").unwrap();
+    std::fs::write(dir.path().join("src/broken.rs"), "fn a() {}\nfn b( {\n").unwrap();
+    let out = poollint(dir.path(), &["--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let diags: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let codes: Vec<(&str, &str)> = diags
+        .iter()
+        .map(|d| {
+            (
+                d["spans"][0]["file_name"].as_str().unwrap(),
+                d["code"]["code"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        codes,
+        vec![
+            ("src/broken.rs", "poollint::PL000"),
+            ("src/latin1.rs", "poollint::PL000"),
+            ("src/lib.rs", "poollint::PL001"),
+        ]
+    );
+    let broken = &diags[0];
+    assert_eq!(broken["spans"][0]["line_start"], 2);
+    assert!(
+        diags[1]["message"]
+            .as_str()
+            .unwrap()
+            .contains("not valid UTF-8")
+    );
+}
+
+#[test]
+fn deep_nesting_does_not_crash() {
+    let depth = 5000;
+    let src = format!(
+        "fn deep() -> i32 {{ {}1{} }}\nfn blocks() {{ {} {} }}\n",
+        "(".repeat(depth),
+        ")".repeat(depth),
+        "{".repeat(depth),
+        "}".repeat(depth)
+    );
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("deep.rs"), src).unwrap();
+    std::fs::write(
+        dir.path().join("other.rs"),
+        LEAKY.replace("use crate::pool::BufPool;", POOL),
+    )
+    .unwrap();
+    let out = poollint(dir.path(), &["--format", "json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout(&out).contains("poollint::PL001"));
+}
+
+#[test]
+fn scanned_files_are_never_written() {
+    let dir = crate_with(LEAKY);
+    std::fs::write(dir.path().join("src/broken.rs"), "fn b( {\n").unwrap();
+    let files: Vec<PathBuf> = ["src/lib.rs", "src/pool.rs", "src/broken.rs", "Cargo.toml"]
+        .iter()
+        .map(|f| dir.path().join(f))
+        .collect();
+    let before: Vec<(Vec<u8>, std::time::SystemTime)> = files
+        .iter()
+        .map(|f| {
+            (
+                std::fs::read(f).unwrap(),
+                std::fs::metadata(f).unwrap().modified().unwrap(),
+            )
+        })
+        .collect();
+    poollint(dir.path(), &[]);
+    poollint(dir.path(), &["--format", "json"]);
+    let after: Vec<(Vec<u8>, std::time::SystemTime)> = files
+        .iter()
+        .map(|f| {
+            (
+                std::fs::read(f).unwrap(),
+                std::fs::metadata(f).unwrap().modified().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(before, after);
+}
+
+#[test]
+fn no_known_api_is_said_out_loud() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.rs"), "fn main() {}\n").unwrap();
+    let out = poollint(dir.path(), &[]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    assert!(text.contains("0 pool APIs known"), "{text}");
+    assert!(text.contains("--explain-apis"), "{text}");
+}
+
+#[test]
+fn explain_apis_lists_origins() {
+    let dir = crate_with(CLEAN);
+    let out = poollint(dir.path(), &["--explain-apis"]);
+    let text = stdout(&out);
+    assert!(
+        text.contains("BufPool::get") && text.contains("attribute at"),
+        "{text}"
+    );
+}

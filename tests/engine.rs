@@ -1,0 +1,83 @@
+//! Library-level tests of the pipeline: failures stay inside their file.
+
+use poollint_core::config::Config;
+use poollint_core::engine::{self, InputFile};
+
+const LEAKY: &str = r#"
+pub struct BufPool;
+impl BufPool {
+    #[poollint::acquire]
+    pub fn get(&self) -> Vec<u8> { Vec::new() }
+}
+fn leak(pool: &BufPool) {
+    let buf = pool.get();
+}
+"#;
+
+fn input(name: &str, text: Option<&str>) -> InputFile {
+    InputFile {
+        path: name.into(),
+        name: name.into(),
+        reported: true,
+        text: text.map(str::to_string),
+    }
+}
+
+fn codes(outcome: &engine::Outcome) -> Vec<(String, &'static str)> {
+    outcome
+        .diagnostics
+        .iter()
+        .map(|d| (outcome.files[d.file].name.clone(), d.code))
+        .collect()
+}
+
+#[test]
+fn a_panic_in_one_body_is_pl000_for_its_file_only() {
+    let inputs = vec![
+        input("a.rs", Some(LEAKY)),
+        input("b.rs", Some("fn explode() {}\n")),
+    ];
+    let hook = |body: &poollint_core::ir::Body| {
+        if body.name == "explode" {
+            panic!("injected failure");
+        }
+    };
+    let outcome = engine::run_with_hook(inputs, &Config::default(), &hook);
+    assert_eq!(
+        codes(&outcome),
+        vec![("a.rs".into(), "PL001"), ("b.rs".into(), "PL000")]
+    );
+    assert!(outcome.diagnostics[1].message.contains("injected failure"));
+}
+
+#[test]
+fn an_unreadable_file_is_pl000_and_the_rest_goes_on() {
+    let inputs = vec![
+        input("a.rs", Some(LEAKY)),
+        input("/nonexistent/dir/c.rs", None),
+    ];
+    let outcome = engine::run(inputs, &Config::default());
+    assert_eq!(
+        codes(&outcome),
+        vec![
+            ("/nonexistent/dir/c.rs".into(), "PL000"),
+            ("a.rs".into(), "PL001")
+        ]
+    );
+    assert!(outcome.diagnostics[0].message.contains("cannot read"));
+}
+
+#[test]
+fn output_is_identical_across_runs() {
+    let inputs: Vec<InputFile> = (0..40)
+        .map(|i| input(&format!("f{i:02}.rs"), Some(LEAKY)))
+        .collect();
+    let many = engine::run(inputs.clone(), &Config::default());
+    let one = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap()
+        .install(|| engine::run(inputs, &Config::default()));
+    assert_eq!(many.diagnostics, one.diagnostics);
+    assert_eq!(many.diagnostics.len(), 40);
+}
