@@ -96,7 +96,7 @@ impl<'f> Lowerer<'f> {
     }
 
     fn expr_inner(&mut self, e: &Expr) -> Operand {
-        let span = self.cx.span_of(e);
+        let span = self.cx.expr(e);
         match e {
             Expr::Path(_) | Expr::Field(_) => match self.place_of(e) {
                 Some(p) => Operand::one(p, Mode::Move),
@@ -248,7 +248,7 @@ impl<'f> Lowerer<'f> {
             Expr::Struct(s) => {
                 for fv in &s.fields {
                     let op = self.expr(&fv.expr);
-                    self.consume(op, self.cx.span_of(&fv.expr), false);
+                    self.consume(op, self.cx.expr(&fv.expr), false);
                 }
                 if let Some(rest) = &s.rest {
                     let op = self.expr(rest);
@@ -266,7 +266,7 @@ impl<'f> Lowerer<'f> {
             Expr::Array(a) => {
                 for el in &a.elems {
                     let op = self.expr(el);
-                    self.consume(op, self.cx.span_of(el), false);
+                    self.consume(op, self.cx.expr(el), false);
                 }
                 Operand::default()
             }
@@ -418,7 +418,10 @@ impl<'f> Lowerer<'f> {
     }
 
     fn method_call(&mut self, m: &syn::ExprMethodCall) -> Operand {
-        let span = self.cx.span_of(m);
+        let span = self.cx.join_pub(
+            super::spans::expr_start(&m.receiver),
+            m.paren_token.span.close(),
+        );
         let name = m.method.to_string();
         let recv_ty = self.type_of(&m.receiver);
         let recv = self.expr(&m.receiver);
@@ -467,7 +470,7 @@ impl<'f> Lowerer<'f> {
         };
         let recv_arg = Arg {
             places: recv_places,
-            span: self.cx.span_of(&m.receiver),
+            span: self.cx.expr(&m.receiver),
         };
         // `opt.take()` / `opt.replace(v)` move the value out of the place.
         let takes = match (name.as_str(), args.len(), owner) {
@@ -498,14 +501,17 @@ impl<'f> Lowerer<'f> {
             let op = self.expr(a);
             out.push(Arg {
                 places: op.places,
-                span: self.cx.span_of(a),
+                span: self.cx.expr(a),
             });
         }
         out
     }
 
     fn call(&mut self, c: &syn::ExprCall) -> Operand {
-        let span = self.cx.span_of(c);
+        let span = self.cx.join_pub(
+            super::spans::expr_start(&c.func),
+            c.paren_token.span.close(),
+        );
         let Expr::Path(p) = &*c.func else {
             let f = self.expr(&c.func);
             self.read(f, span);

@@ -59,6 +59,37 @@ impl FileCx {
     pub fn close(&self, d: &DelimSpan) -> Span {
         self.span(d.close())
     }
+
+    pub fn join_pub(&self, start: proc_macro2::Span, end: proc_macro2::Span) -> Span {
+        self.join(start, end)
+    }
+
+    fn join(&self, start: proc_macro2::Span, end: proc_macro2::Span) -> Span {
+        let (a, b) = (self.span(start), self.span(end));
+        Span {
+            start: a.start,
+            end: b.end.max(a.start),
+        }
+    }
+
+    /// The span of an expression, in time independent of its size.
+    pub fn expr(&self, e: &Expr) -> Span {
+        self.join(super::spans::expr_start(e), super::spans::expr_end(e))
+    }
+
+    pub fn stmt(&self, s: &Stmt) -> Span {
+        let (a, b) = super::spans::stmt_bounds(s);
+        self.join(a, b)
+    }
+
+    pub fn mac(&self, m: &syn::Macro) -> Span {
+        let (a, b) = super::spans::mac_bounds(m);
+        self.join(a, b)
+    }
+
+    pub fn block(&self, b: &Block) -> Span {
+        self.join(b.brace_token.span.open(), b.brace_token.span.close())
+    }
 }
 
 /// Lowers one body and collects the nested closures and async blocks it contains.
@@ -157,7 +188,7 @@ impl<'f> Lowerer<'f> {
         for (i, stmt) in stmts.iter().enumerate() {
             let last = i + 1 == stmts.len();
             let mark = self.b.temp_mark();
-            let span = self.cx.span_of(stmt);
+            let span = self.cx.stmt(stmt);
             match stmt {
                 Stmt::Local(local) => self.local(local),
                 Stmt::Item(item) => self.items.push(item.clone()),
@@ -180,7 +211,7 @@ impl<'f> Lowerer<'f> {
     }
 
     fn local(&mut self, local: &syn::Local) {
-        let span = self.cx.span_of(local);
+        let span = self.cx.join(local.let_token.span, local.semi_token.span);
         let Some(init) = &local.init else {
             self.declare_pattern_names(&local.pat);
             return;
@@ -294,7 +325,7 @@ impl<'f> Lowerer<'f> {
         self.condition(&e.cond, then_b, else_b);
         self.b.cur = then_b;
         let op = self.block(&e.then_branch);
-        let span = self.cx.span_of(&e.then_branch);
+        let span = self.cx.block(&e.then_branch);
         self.assign_to(result, op, span);
         self.b
             .pop_scope(self.cx.close(&e.then_branch.brace_token.span));
@@ -302,7 +333,7 @@ impl<'f> Lowerer<'f> {
         self.b.cur = else_b;
         if let Some((_, els)) = &e.else_branch {
             let op = self.expr(els);
-            let span = self.cx.span_of(els);
+            let span = self.cx.expr(els);
             self.assign_to(result, op, span);
         }
         self.b.goto(join);
@@ -324,7 +355,13 @@ impl<'f> Lowerer<'f> {
                 let ok = self.b.new_block();
                 self.b.edge(from, ok);
                 self.b.cur = ok;
-                self.bind(op, &l.pat, inferred, self.cx.span_of(l));
+                self.bind(
+                    op,
+                    &l.pat,
+                    inferred,
+                    self.cx
+                        .join(l.let_token.span, super::spans::expr_end(&l.expr)),
+                );
                 self.b.goto(yes);
             }
             Expr::Binary(bin) if matches!(bin.op, syn::BinOp::And(_)) => {
@@ -336,7 +373,7 @@ impl<'f> Lowerer<'f> {
             Expr::Paren(p) => self.condition(&p.expr, yes, no),
             other => {
                 let op = self.expr(other);
-                self.read(op, self.cx.span_of(other));
+                self.read(op, self.cx.expr(other));
                 self.b.edge(self.b.cur, yes);
                 self.b.edge(self.b.cur, no);
             }
@@ -368,10 +405,10 @@ impl<'f> Lowerer<'f> {
             }
             if let Some(g) = guard {
                 let gop = self.expr(g);
-                self.read(gop, self.cx.span_of(g));
+                self.read(gop, self.cx.expr(g));
             }
             let body = self.expr(&arm.body);
-            let bspan = self.cx.span_of(&arm.body);
+            let bspan = self.cx.expr(&arm.body);
             self.assign_to(result, body, bspan);
             self.b.pop_scope(bspan);
             self.b.goto(join);
@@ -392,7 +429,7 @@ impl<'f> Lowerer<'f> {
         let label = label.map(|l| l.name.ident.to_string());
         if let LoopKind::For(pat, iter) = &kind {
             let op = self.expr(iter);
-            self.consume(op, self.cx.span_of(iter), false);
+            self.consume(op, self.cx.expr(iter), false);
             let _ = pat;
         }
         let head = self.b.new_block();
@@ -482,7 +519,7 @@ impl<'f> Lowerer<'f> {
         let end = match body {
             Nested::Block(b) => self.cx.close(&b.brace_token.span),
             Nested::Expr(e) => {
-                let s = self.cx.span_of(e);
+                let s = self.cx.expr(e);
                 Span {
                     start: s.end,
                     end: s.end,
@@ -495,7 +532,7 @@ impl<'f> Lowerer<'f> {
             Nested::Expr(other) => {
                 inner.b.push_scope();
                 let op = inner.expr(other);
-                inner.consume(op, self.cx.span_of(other), true);
+                inner.consume(op, self.cx.expr(other), true);
                 inner.b.drop_temps(0, end);
                 inner.b.pop_scope(end);
             }

@@ -46,7 +46,7 @@ impl<'f> Lowerer<'f> {
             .last()
             .map(|s| s.ident.to_string())
             .unwrap_or_default();
-        let span = self.cx.span_of(m);
+        let span = self.cx.mac(m);
         let args = m
             .parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated)
             .ok();
@@ -65,7 +65,7 @@ impl<'f> Lowerer<'f> {
             ("vec", Some(args)) => {
                 for a in &args {
                     let op = self.expr(a);
-                    self.consume(op, self.cx.span_of(a), false);
+                    self.consume(op, self.cx.expr(a), false);
                 }
                 Operand::default()
             }
@@ -93,7 +93,7 @@ impl<'f> Lowerer<'f> {
                         self.inline_format_args(&s.value(), self.cx.span_of(s));
                     }
                     let op = self.expr(a);
-                    self.read(op, self.cx.span_of(a));
+                    self.read(op, self.cx.expr(a));
                 }
                 Operand::default()
             }

@@ -8,6 +8,7 @@ mod expr;
 mod lower;
 mod macros;
 mod pattern;
+mod spans;
 mod types;
 
 use crate::ir::Body;
@@ -61,10 +62,13 @@ pub fn lower_source(text: &str) -> Result<FileFacts, SyntaxError> {
     })?;
     let cx = FileCx { base };
     let imports = Imports::collect(&file.items);
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
     let mut walker = ItemWalker {
         cx: &cx,
         imports: &imports,
-        text,
+        line_starts,
         facts: FileFacts::default(),
     };
     walker.items(&file.items, None);
@@ -78,18 +82,14 @@ pub fn lower_source(text: &str) -> Result<FileFacts, SyntaxError> {
 struct ItemWalker<'a> {
     cx: &'a FileCx,
     imports: &'a Imports,
-    text: &'a str,
+    line_starts: Vec<usize>,
     facts: FileFacts,
 }
 
 impl<'a> ItemWalker<'a> {
+    /// 1-based line of a byte offset.
     fn line_of(&self, offset: usize) -> usize {
-        let offset = offset.min(self.text.len());
-        self.text.as_bytes()[..offset]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count()
-            + 1
+        self.line_starts.partition_point(|&start| start <= offset)
     }
 
     fn items(&mut self, items: &[Item], module: Option<&str>) {
