@@ -338,3 +338,26 @@ fn explain_apis_lists_origins() {
         "{text}"
     );
 }
+
+#[test]
+fn discovery_respects_gitignore_and_target_but_not_for_explicit_files() {
+    let dir = crate_with(CLEAN);
+    std::fs::write(dir.path().join(".gitignore"), "generated/\n").unwrap();
+    for sub in ["generated", "target/debug"] {
+        std::fs::create_dir_all(dir.path().join(sub)).unwrap();
+        std::fs::write(dir.path().join(sub).join("leak.rs"), LEAKY).unwrap();
+    }
+    let out = poollint(dir.path(), &["--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let out = poollint(dir.path(), &["--format", "json", "generated/leak.rs"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(stdout(&out).contains("generated/leak.rs"));
+}
+
+#[test]
+fn config_exclude_globs() {
+    let dir = crate_with(LEAKY);
+    std::fs::write(dir.path().join("poollint.toml"), "exclude = [\"src/lib.rs\"]\n").unwrap();
+    let out = poollint(dir.path(), &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+}
