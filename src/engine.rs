@@ -78,7 +78,7 @@ fn run_in_pool(inputs: Vec<InputFile>, config: &Config, hook: BodyHook<'_>) -> O
             l.facts
                 .as_ref()
                 .ok()
-                .map(|f| (id, l.source.path.clone(), &f.items))
+                .map(|f| (id, PathBuf::from(&l.source.name), &f.items))
         })
         .collect();
     let mut index = Index::build(&items);
@@ -96,7 +96,7 @@ fn run_in_pool(inputs: Vec<InputFile>, config: &Config, hook: BodyHook<'_>) -> O
         .iter()
         .zip(&line_fns)
         .map(|(l, line_of)| InferInput {
-            path: l.source.path.clone(),
+            path: PathBuf::from(&l.source.name),
             bodies: l.facts.as_ref().map(|f| f.bodies.as_slice()).unwrap_or(&[]),
             line_of: line_of.as_ref(),
         })

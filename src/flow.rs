@@ -15,8 +15,14 @@ use std::collections::BTreeSet;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CallEffect {
     Unknown,
-    Acquire { guard: bool },
-    Release { arg: ReleaseArg },
+    Acquire {
+        guard: bool,
+    },
+    Release {
+        arg: ReleaseArg,
+    },
+    /// A method that takes `self` by value: the receiver is handed on.
+    Consume,
 }
 
 /// Which operand of a call a release gives back.
@@ -290,7 +296,7 @@ impl<'a> Analysis<'a> {
                     continue;
                 };
                 match res.calls[*call as usize] {
-                    CallEffect::Unknown => {}
+                    CallEffect::Unknown | CallEffect::Consume => {}
                     CallEffect::Acquire { guard } => {
                         if call_value[*call as usize].is_none() {
                             call_value[*call as usize] = Some(values.len());
@@ -499,8 +505,11 @@ impl<'a> Analysis<'a> {
                     if released.is_some_and(|r| std::ptr::eq(r, arg)) {
                         continue;
                     }
+                    let consumed = effect == CallEffect::Consume
+                        && recv.as_ref().is_some_and(|r| std::ptr::eq(r, arg));
                     for &(place, mode) in &arg.places {
                         match mode {
+                            _ if consumed => self.transfer(st, place, arg.span, &mut facts, false),
                             Mode::Move => self.transfer(st, place, arg.span, &mut facts, false),
                             Mode::Shared => self.check_use(st, place, arg.span, &mut facts),
                             Mode::Borrow => {

@@ -357,7 +357,11 @@ fn discovery_respects_gitignore_and_target_but_not_for_explicit_files() {
 #[test]
 fn config_exclude_globs() {
     let dir = crate_with(LEAKY);
-    std::fs::write(dir.path().join("poollint.toml"), "exclude = [\"src/lib.rs\"]\n").unwrap();
+    std::fs::write(
+        dir.path().join("poollint.toml"),
+        "exclude = [\"src/lib.rs\"]\n",
+    )
+    .unwrap();
     let out = poollint(dir.path(), &[]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
 }

@@ -50,6 +50,9 @@ const ALIASING: &[&str] = &[
     "chunk",
 ];
 
+/// Well-known methods of other crates that take their receiver by value.
+const CONSUMING: &[&str] = &["freeze", "finish", "build", "leak", "forget", "detach"];
+
 /// Methods that give access to the wrapped value and keep its type for receiver resolution.
 const ACCESSORS: &[&str] = &[
     "lock",
@@ -445,7 +448,8 @@ impl<'f> Lowerer<'f> {
             .iter()
             .find(|(p, _)| self.b.body.places[*p as usize].kind != PlaceKind::Temp)
             .map(|(p, _)| *p);
-        let consuming = name == "into" || name.starts_with("into_");
+        let consuming =
+            name == "into" || name.starts_with("into_") || CONSUMING.contains(&name.as_str());
         let recv_places = recv
             .places
             .iter()

@@ -122,6 +122,15 @@ impl<'a> ItemWalker<'a> {
                 for it in &imp.items {
                     if let syn::ImplItem::Fn(f) = it {
                         self.api_attrs(&f.attrs, &f.sig, self_type.as_deref());
+                        if let (Some(ty), Some(FnArg::Receiver(r))) =
+                            (&self_type, f.sig.inputs.first())
+                            && matches!(r.kind, syn::ReceiverKind::Value)
+                        {
+                            self.facts
+                                .items
+                                .consuming_methods
+                                .push((ty.clone(), f.sig.ident.to_string()));
+                        }
                         let header = FnHeader {
                             sig: &f.sig,
                             self_type: self_type.clone(),

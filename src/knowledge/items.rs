@@ -68,6 +68,9 @@ pub struct FileItems {
     pub trait_impls: Vec<(String, String)>,
     /// `(name, type)` for each `static` and `const`.
     pub statics: Vec<(String, String)>,
+    /// `(type, method)` for each method that takes `self` by value: a call of
+    /// it consumes its receiver.
+    pub consuming_methods: Vec<(String, String)>,
     /// Crate names the file imports (`use object_pool::Pool;` gives `object_pool`).
     pub imported_crates: Vec<String>,
 }

@@ -88,6 +88,9 @@ pub struct Index {
     /// type -> traits it implements
     traits_of: HashMap<String, Vec<String>>,
     statics: HashMap<String, String>,
+    /// (type, method) taking `self` by value, and the names of all such methods.
+    consuming: std::collections::HashSet<(String, String)>,
+    consuming_names: std::collections::HashSet<String>,
 }
 
 impl Index {
@@ -121,6 +124,10 @@ impl Index {
                     .entry(ty.clone())
                     .or_default()
                     .push(tr.clone());
+            }
+            for (ty, method) in &items.consuming_methods {
+                index.consuming.insert((ty.clone(), method.clone()));
+                index.consuming_names.insert(method.clone());
             }
             for (name, ty) in &items.statics {
                 index
@@ -246,9 +253,28 @@ impl Index {
         }
     }
 
+    /// Does this method call consume its receiver (a crate method taking `self`)?
+    fn consumes_receiver(&self, callee: &Callee) -> bool {
+        if !callee.is_method || !self.consuming_names.contains(&callee.name) {
+            return false;
+        }
+        match callee
+            .receiver_type
+            .as_ref()
+            .and_then(|t| self.resolve_type(t))
+        {
+            Some(ty) => self.consuming.contains(&(ty, callee.name.clone())),
+            // Unresolved: stay quiet rather than call a hand-off a leak.
+            None => true,
+        }
+    }
+
     /// What a call does to the flow of pooled values.
     pub fn effect(&self, callee: &Callee, file: usize) -> CallEffect {
         let Some(api) = self.lookup(callee, file) else {
+            if self.consumes_receiver(callee) {
+                return CallEffect::Consume;
+            }
             return CallEffect::Unknown;
         };
         // A path call of a method (`BufPool::put(&pool, buf)`) passes the receiver first.
