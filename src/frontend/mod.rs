@@ -2,7 +2,7 @@
 //! items that both extracts what the knowledge index needs and lowers every
 //! body to the pool IR. The AST is dropped before the function returns.
 
-mod attrs;
+pub mod attrs;
 mod builder;
 mod expr;
 mod lower;

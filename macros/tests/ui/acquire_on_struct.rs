@@ -1,0 +1,5 @@
+#![allow(unused)]
+#[poollint::acquire]
+pub struct Pool;
+
+fn main() {}

@@ -1,0 +1,12 @@
+#![allow(unused)]
+pub struct Pool;
+
+impl Pool {
+    #[poollint::acquire]
+    #[poollint::acquire]
+    pub fn get(&self) -> Vec<u8> {
+        Vec::new()
+    }
+}
+
+fn main() {}

@@ -1,0 +1,8 @@
+#![allow(unused)]
+#[poollint::guard]
+pub struct Lease {
+    #[pooled(keep)]
+    id: u64,
+}
+
+fn main() {}

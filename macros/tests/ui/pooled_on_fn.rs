@@ -1,0 +1,7 @@
+#![allow(unused)]
+#[poollint::pooled]
+pub fn make() -> Vec<u8> {
+    Vec::new()
+}
+
+fn main() {}
