@@ -25,6 +25,8 @@ impl Level {
 pub struct Label {
     pub span: Span,
     pub message: String,
+    /// The file the span is in, when it is not the diagnostic's own file.
+    pub file: Option<usize>,
 }
 
 impl Label {
@@ -32,6 +34,15 @@ impl Label {
         Label {
             span,
             message: message.into(),
+            file: None,
+        }
+    }
+
+    /// A label in another file of the run.
+    pub fn in_file(file: usize, span: Span, message: impl Into<String>) -> Label {
+        Label {
+            file: Some(file),
+            ..Label::new(span, message)
         }
     }
 }

@@ -103,6 +103,13 @@ fn run_in_pool(inputs: Vec<InputFile>, config: &Config, hook: BodyHook<'_>) -> O
         .collect();
     infer::infer(&mut index, &infer_inputs);
     drop(infer_inputs);
+    let bodies: Vec<(usize, &[Body])> = loaded
+        .iter()
+        .enumerate()
+        .filter_map(|(id, l)| l.facts.as_ref().ok().map(|f| (id, f.bodies.as_slice())))
+        .collect();
+    crate::knowledge::summaries::compute(&mut index, &bodies);
+    drop(bodies);
     drop(line_fns);
 
     let mut diagnostics: Vec<Diagnostic> = loaded
@@ -201,9 +208,7 @@ fn analyze_file(
         for body in &facts.bodies {
             hook(body);
             let res = resolve(body, index, id);
-            let Some(facts) = flow::analyze(body, &res) else {
-                continue;
-            };
+            let facts = flow::analyze(body, &res).unwrap_or_default();
             let cx = RuleContext {
                 body,
                 facts: &facts,
@@ -272,6 +277,7 @@ fn add_config_pools(index: &mut Index, config: &Config) {
                     owner,
                     name: name.to_string(),
                     has_receiver: None,
+                    returns: None,
                     pool: pool.name.clone(),
                     origin: ApiOrigin::Config { file: file.clone() },
                     file: None,

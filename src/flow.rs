@@ -15,14 +15,46 @@ use std::collections::BTreeSet;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CallEffect {
     Unknown,
-    Acquire {
-        guard: bool,
-    },
+    Acquire(AcquireKind),
     Release {
         arg: ReleaseArg,
+        /// The release resets what it takes back (so callers need not).
+        resets: bool,
+        /// The release bounds the capacity of what it takes back.
+        bounds: bool,
     },
+    /// Resets its receiver for reuse.
+    Reset,
+    /// `capacity()`, `shrink_to(..)`: bounds what the receiver keeps.
+    BoundsCapacity,
     /// A method that takes `self` by value: the receiver is handed on.
     Consume,
+}
+
+/// What an acquire hands out.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct AcquireKind {
+    /// A guard that releases itself on drop.
+    pub guard: bool,
+    /// A raw value detached from its guard (`#[poollint::detach]`).
+    pub detached: bool,
+    /// Its type declares a reset: releasing it un-reset is PL008.
+    pub needs_reset: bool,
+    /// A growable buffer: releasing it with no capacity bound is PL009.
+    pub growable: bool,
+}
+
+impl AcquireKind {
+    pub fn raw() -> AcquireKind {
+        AcquireKind::default()
+    }
+
+    pub fn guard() -> AcquireKind {
+        AcquireKind {
+            guard: true,
+            ..AcquireKind::default()
+        }
+    }
 }
 
 /// Which operand of a call a release gives back.
@@ -54,7 +86,11 @@ impl Resolution {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Origin {
     /// Returned by the acquire call at this event site.
-    Acquire { call: u32, span: Span, guard: bool },
+    Acquire {
+        call: u32,
+        span: Span,
+        kind: AcquireKind,
+    },
     /// The value a field held when the body started.
     EntryField { place: PlaceId },
     /// The value a released place held that nothing here acquired.
@@ -70,7 +106,20 @@ pub struct Value {
 
 impl Value {
     fn is_obligation(&self) -> bool {
-        !matches!(self.origin, Origin::Acquire { guard: true, .. })
+        !self.is_guard()
+    }
+
+    pub fn is_guard(&self) -> bool {
+        matches!(self.origin, Origin::Acquire { kind, .. } if kind.guard)
+    }
+
+    /// A raw value from an acquire (not a guard, not detached).
+    pub fn is_raw_acquire(&self) -> bool {
+        matches!(self.origin, Origin::Acquire { kind, .. } if !kind.guard && !kind.detached)
+    }
+
+    pub fn is_detached(&self) -> bool {
+        matches!(self.origin, Origin::Acquire { kind, .. } if kind.detached)
     }
 }
 
@@ -87,31 +136,10 @@ pub struct Leak {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum LeakKind {
-    Exit(ExitKindOrd),
+    Exit(ExitKind),
     Dropped,
     Discarded,
-}
-
-/// [`ExitKind`] with an order, so leaks sort deterministically.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum ExitKindOrd {
-    Return,
-    Try,
-    Break,
-    Continue,
-    End,
-}
-
-impl From<ExitKind> for ExitKindOrd {
-    fn from(kind: ExitKind) -> Self {
-        match kind {
-            ExitKind::Return => ExitKindOrd::Return,
-            ExitKind::Try => ExitKindOrd::Try,
-            ExitKind::Break => ExitKindOrd::Break,
-            ExitKind::Continue => ExitKindOrd::Continue,
-            ExitKind::End => ExitKindOrd::End,
-        }
-    }
+    Forgotten,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -130,14 +158,7 @@ pub struct Abandon {
     pub place: PlaceId,
     pub span: Span,
     /// `None` when the value was taken out of the place and discarded.
-    pub kind: Option<AssignKindOrd>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum AssignKindOrd {
-    Null,
-    Fresh,
-    Other,
+    pub kind: Option<AssignKind>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -145,6 +166,21 @@ pub struct DoubleRelease {
     pub value: ValueId,
     pub span: Span,
     pub first: Span,
+}
+
+/// `mem::forget` and friends: a value (or an untracked place) whose destructor never runs.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Forgotten {
+    pub value: Option<ValueId>,
+    pub place: PlaceId,
+    pub span: Span,
+}
+
+/// A release of a value on a path where it was not reset (or not bounded).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ReleaseSite {
+    pub value: ValueId,
+    pub span: Span,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -162,6 +198,11 @@ pub struct Facts {
     pub abandons: BTreeSet<Abandon>,
     pub double_releases: BTreeSet<DoubleRelease>,
     pub held_across_await: BTreeSet<HeldAcrossAwait>,
+    pub forgotten: BTreeSet<Forgotten>,
+    pub released_unreset: BTreeSet<ReleaseSite>,
+    pub released_unbounded: BTreeSet<ReleaseSite>,
+    /// Values released somewhere in the body.
+    pub released: BTreeSet<ValueId>,
     /// Values that may leave the body through `return` or its tail.
     pub returned: BTreeSet<ValueId>,
     /// The possible states of each value where the body exits.
@@ -173,6 +214,12 @@ pub const ABSENT: u8 = 1;
 pub const HELD: u8 = 2;
 pub const RELEASED: u8 = 4;
 pub const TRANSFERRED: u8 = 8;
+/// May not have been reset since it was acquired.
+pub const NOT_RESET: u8 = 16;
+/// May not have had its capacity checked since it was acquired.
+pub const UNBOUNDED: u8 = 32;
+/// The bits that describe the value's content rather than where it is.
+const CONTENT: u8 = NOT_RESET | UNBOUNDED;
 
 const NO_SITE: u32 = u32::MAX;
 
@@ -246,13 +293,28 @@ struct Analysis<'a> {
 /// Analyse one body. Returns `None` when nothing in it can involve a pooled value.
 pub fn analyze(body: &Body, res: &Resolution) -> Option<Facts> {
     if res.is_trivial() {
-        return None;
+        return untracked_forgets(body);
     }
     let mut a = Analysis::new(body, res);
     if a.values.is_empty() {
-        return None;
+        return untracked_forgets(body);
     }
     Some(a.run())
+}
+
+/// With nothing tracked, the only facts are the `forget`s (of guard-typed locals).
+fn untracked_forgets(body: &Body) -> Option<Facts> {
+    let mut facts = Facts::default();
+    for ev in body.blocks.iter().flat_map(|b| &b.events) {
+        if let Event::Forget { place, span } = ev {
+            facts.forgotten.insert(Forgotten {
+                value: None,
+                place: *place,
+                span: *span,
+            });
+        }
+    }
+    (!facts.forgotten.is_empty()).then_some(facts)
 }
 
 impl<'a> Analysis<'a> {
@@ -296,21 +358,24 @@ impl<'a> Analysis<'a> {
                     continue;
                 };
                 match res.calls[*call as usize] {
-                    CallEffect::Unknown | CallEffect::Consume => {}
-                    CallEffect::Acquire { guard } => {
+                    CallEffect::Unknown
+                    | CallEffect::Consume
+                    | CallEffect::Reset
+                    | CallEffect::BoundsCapacity => {}
+                    CallEffect::Acquire(kind) => {
                         if call_value[*call as usize].is_none() {
                             call_value[*call as usize] = Some(values.len());
                             values.push(Value {
                                 origin: Origin::Acquire {
                                     call: *call,
                                     span: *span,
-                                    guard,
+                                    kind,
                                 },
                             });
                         }
                         seeds.push(*result);
                     }
-                    CallEffect::Release { arg } => {
+                    CallEffect::Release { arg, .. } => {
                         let released = match arg {
                             ReleaseArg::Receiver => recv.as_ref(),
                             ReleaseArg::Arg(i) => args.get(i),
@@ -415,6 +480,25 @@ impl<'a> Analysis<'a> {
         self.tracked[place as usize]
     }
 
+    /// Is the value held by a named place (not only by a temporary)?
+    fn owned_by_local(&self, st: &State, v: ValueId) -> bool {
+        self.tracked.iter().enumerate().any(|(p, t)| {
+            t.is_some_and(|t| bit_get(&st.owns[t], v))
+                && self.body.places[p].kind != PlaceKind::Temp
+        })
+    }
+
+    /// A reset or a capacity check of `place` (or of what it is a field of).
+    fn clear_content(&self, st: &mut State, place: PlaceId, bits: u8) {
+        let owner = std::iter::successors(Some(place), |p| self.body.places[*p as usize].parent)
+            .find_map(|p| self.t(p));
+        if let Some(t) = owner {
+            for v in bits_iter(&st.owns[t]).collect::<Vec<_>>() {
+                st.status[v] &= !bits;
+            }
+        }
+    }
+
     fn owned_elsewhere(&self, st: &State, v: ValueId) -> bool {
         st.owns.iter().any(|bits| bit_get(bits, v))
     }
@@ -460,7 +544,7 @@ impl<'a> Analysis<'a> {
         self.check_use(st, place, span, facts);
         let Some(t) = self.t(place) else { return };
         for v in bits_iter(&st.owns[t]).collect::<Vec<_>>() {
-            st.status[v] = TRANSFERRED;
+            st.status[v] = TRANSFERRED | (st.status[v] & CONTENT);
             if returned && let Some(f) = facts.as_deref_mut() {
                 f.returned.insert(v);
             }
@@ -495,12 +579,24 @@ impl<'a> Analysis<'a> {
                 let released = match effect {
                     CallEffect::Release {
                         arg: ReleaseArg::Receiver,
+                        ..
                     } => recv.as_ref(),
                     CallEffect::Release {
                         arg: ReleaseArg::Arg(i),
+                        ..
                     } => args.get(i),
                     _ => None,
                 };
+                let clears = match effect {
+                    CallEffect::Reset => NOT_RESET,
+                    CallEffect::BoundsCapacity => UNBOUNDED,
+                    _ => 0,
+                };
+                if clears != 0 {
+                    for &(place, _) in recv.iter().flat_map(|r| &r.places) {
+                        self.clear_content(st, place, clears);
+                    }
+                }
                 for arg in recv.iter().chain(args) {
                     if released.is_some_and(|r| std::ptr::eq(r, arg)) {
                         continue;
@@ -521,9 +617,10 @@ impl<'a> Analysis<'a> {
                         }
                     }
                 }
-                if let Some(arg) = released {
+                if let (Some(arg), CallEffect::Release { resets, bounds, .. }) = (released, effect)
+                {
                     for &(place, _) in &arg.places {
-                        self.release(st, *call, place, *span, &mut facts);
+                        self.release(st, *call, place, *span, &mut facts, resets, bounds);
                     }
                 }
                 if let Some(v) = self.call_value[*call as usize] {
@@ -536,7 +633,12 @@ impl<'a> Analysis<'a> {
                                 bits[v / 64] &= !(1 << (v % 64));
                             });
                     }
-                    st.status[v] = HELD;
+                    let CallEffect::Acquire(kind) = effect else {
+                        unreachable!("acquire values come from acquires")
+                    };
+                    st.status[v] = HELD
+                        | if kind.needs_reset { NOT_RESET } else { 0 }
+                        | if kind.growable { UNBOUNDED } else { 0 };
                     st.release_site[v] = (NO_SITE, NO_SITE);
                     if let Some(t) = self.t(*result) {
                         bits_clear(&mut st.owns[t]);
@@ -590,11 +692,7 @@ impl<'a> Analysis<'a> {
                 bits_clear(&mut st.owns[t]);
                 bits_clear(&mut st.aliases[t]);
                 if let Some(f) = facts {
-                    let kind = match kind {
-                        AssignKind::Null => AssignKindOrd::Null,
-                        AssignKind::Fresh => AssignKindOrd::Fresh,
-                        AssignKind::Other => AssignKindOrd::Other,
-                    };
+                    let kind = *kind;
                     self.report_orphans(st, &owned, |v| {
                         f.abandons.insert(Abandon {
                             value: v,
@@ -603,6 +701,19 @@ impl<'a> Analysis<'a> {
                             kind: Some(kind),
                         });
                     });
+                }
+                // An overwritten value nothing refers to any more can never be
+                // touched again: forget its history, so that a loop that
+                // reassigns a place does not mix the old value into the new.
+                for v in owned {
+                    let referenced = st
+                        .owns
+                        .iter()
+                        .chain(st.aliases.iter())
+                        .any(|bits| bit_get(bits, v));
+                    if !referenced {
+                        st.status[v] = ABSENT;
+                    }
                 }
             }
             Event::Drop { place, kind, span } => {
@@ -642,6 +753,52 @@ impl<'a> Analysis<'a> {
                     }
                 }
             }
+            Event::Forget { place, span } => {
+                self.check_use(st, *place, *span, &mut facts);
+                let Some(t) = self.t(*place) else {
+                    if let Some(f) = facts {
+                        f.forgotten.insert(Forgotten {
+                            value: None,
+                            place: *place,
+                            span: *span,
+                        });
+                    }
+                    return;
+                };
+                let owned: Vec<_> = bits_iter(&st.owns[t]).collect();
+                bits_clear(&mut st.owns[t]);
+                if let Some(f) = facts {
+                    if owned.is_empty() {
+                        f.forgotten.insert(Forgotten {
+                            value: None,
+                            place: *place,
+                            span: *span,
+                        });
+                    }
+                    for &v in &owned {
+                        if self.values[v].is_guard() && st.status[v] & HELD != 0 {
+                            f.forgotten.insert(Forgotten {
+                                value: Some(v),
+                                place: *place,
+                                span: *span,
+                            });
+                        }
+                    }
+                    self.report_orphans(st, &owned, |v| {
+                        f.leaks.insert(Leak {
+                            value: v,
+                            kind: LeakKind::Forgotten,
+                            span: *span,
+                            place: *place,
+                        });
+                    });
+                }
+                for v in owned {
+                    if st.status[v] & HELD != 0 {
+                        st.status[v] = (st.status[v] & !HELD) | TRANSFERRED;
+                    }
+                }
+            }
             Event::Vanish { place } => {
                 // The pattern did not match: the value is not there on this edge.
                 if let Some(t) = self.t(*place) {
@@ -658,9 +815,9 @@ impl<'a> Analysis<'a> {
             Event::Await { span } => {
                 if let Some(f) = facts {
                     for (v, value) in self.values.iter().enumerate() {
-                        if matches!(value.origin, Origin::Acquire { guard: false, .. })
+                        if value.is_raw_acquire()
                             && st.status[v] & HELD != 0
-                            && self.owned_elsewhere(st, v)
+                            && self.owned_by_local(st, v)
                         {
                             f.held_across_await.insert(HeldAcrossAwait {
                                 value: v,
@@ -686,7 +843,7 @@ impl<'a> Analysis<'a> {
                         self.report_orphans(st, &[v], |v| {
                             f.leaks.insert(Leak {
                                 value: v,
-                                kind: LeakKind::Exit((*kind).into()),
+                                kind: LeakKind::Exit(*kind),
                                 span: *span,
                                 place,
                             });
@@ -718,6 +875,7 @@ impl<'a> Analysis<'a> {
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn release(
         &self,
         st: &mut State,
@@ -725,6 +883,8 @@ impl<'a> Analysis<'a> {
         place: PlaceId,
         span: Span,
         facts: &mut Option<&mut Facts>,
+        resets: bool,
+        bounds: bool,
     ) {
         let Some(t) = self.t(place) else { return };
         let mut owned: Vec<_> = bits_iter(&st.owns[t]).collect();
@@ -748,7 +908,16 @@ impl<'a> Analysis<'a> {
                     first: Span { start, end },
                 });
             }
-            st.status[v] = RELEASED;
+            if let Some(f) = facts.as_deref_mut() {
+                f.released.insert(v);
+                if !resets && st.status[v] & NOT_RESET != 0 {
+                    f.released_unreset.insert(ReleaseSite { value: v, span });
+                }
+                if !bounds && st.status[v] & UNBOUNDED != 0 {
+                    f.released_unbounded.insert(ReleaseSite { value: v, span });
+                }
+            }
+            st.status[v] = RELEASED | (st.status[v] & CONTENT);
             st.release_site[v] = (span.start, span.end);
         }
     }
@@ -806,6 +975,7 @@ mod tests {
             name: name.into(),
             kind,
             parent: None,
+            ty: None,
         }
     }
 
@@ -888,6 +1058,7 @@ mod tests {
             exit: 3,
             params: vec![],
             receiver: None,
+            returns: None,
         };
         let res = Resolution {
             calls: vec![

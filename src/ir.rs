@@ -34,6 +34,8 @@ pub struct Place {
     pub kind: PlaceKind,
     /// The place this one is a field of (`self` for `self.msg`).
     pub parent: Option<PlaceId>,
+    /// The declared or inferred type of a local, when known.
+    pub ty: Option<TypeRef>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -85,17 +87,19 @@ pub struct Arg {
     pub span: Span,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum AssignKind {
     /// `x = None`
     Null,
-    /// `x = Default::default()`, `x = Vec::new()`, a literal
+    /// `x = Vec::new()`, `x = Default::default()`, `x = vec![]`: a fresh empty value
+    Empty,
+    /// `x = Vec::with_capacity(n)`, a literal, a struct literal
     Fresh,
     /// `x = pool.get()`: another acquire (decided by the analysis)
     Other,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum ExitKind {
     Return,
     Try,
@@ -156,6 +160,9 @@ pub enum Event {
         kind: AssignKind,
         span: Span,
     },
+    /// `mem::forget(x)`, `ManuallyDrop::new(x)`, `Box::leak(x)`, `Rc::into_raw(x)`:
+    /// the value's destructor never runs.
+    Forget { place: PlaceId, span: Span },
     /// The value in `place` is dropped here.
     Drop {
         place: PlaceId,
@@ -209,6 +216,8 @@ pub struct Body {
     pub params: Vec<Option<PlaceId>>,
     /// The `self` place, and whether `self` is taken by value.
     pub receiver: Option<(PlaceId, bool)>,
+    /// The fn's return type name (after peeling references and smart pointers).
+    pub returns: Option<String>,
 }
 
 impl Body {

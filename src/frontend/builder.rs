@@ -70,6 +70,7 @@ impl Builder {
             exit: 1,
             params: Vec::new(),
             receiver: None,
+            returns: None,
         };
         Builder {
             body,
@@ -109,7 +110,12 @@ impl Builder {
     }
 
     fn place(&mut self, name: String, kind: PlaceKind, parent: Option<PlaceId>) -> PlaceId {
-        self.body.places.push(Place { name, kind, parent });
+        self.body.places.push(Place {
+            name,
+            kind,
+            parent,
+            ty: None,
+        });
         (self.body.places.len() - 1) as PlaceId
     }
 
@@ -136,6 +142,7 @@ impl Builder {
 
     pub fn declare(&mut self, name: &str, info: LocalInfo) -> PlaceId {
         let p = self.place(name.to_string(), PlaceKind::Local, None);
+        self.body.places[p as usize].ty = info.ty.clone();
         self.scopes
             .last_mut()
             .expect("scope")

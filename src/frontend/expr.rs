@@ -562,6 +562,22 @@ impl<'f> Lowerer<'f> {
                 return Operand::default();
             }
             (Some("mem"), "take" | "replace" | "swap") => return self.mem_call(&name, c, span),
+            (Some("mem"), "forget")
+            | (Some("ManuallyDrop"), "new")
+            | (Some("Box"), "leak")
+            | (Some("Rc" | "Arc"), "into_raw")
+                if c.args.len() == 1 =>
+            {
+                // The destructor never runs: a guard forgotten, a value leaked.
+                let op = self.expr(&c.args[0]);
+                for (place, mode) in op.places {
+                    match mode {
+                        Mode::Move => self.b.emit(Event::Forget { place, span }),
+                        Mode::Borrow | Mode::Shared => self.b.emit(Event::Use { place, span }),
+                    }
+                }
+                return Operand::default();
+            }
             (Some("Rc" | "Arc"), "clone") if c.args.len() == 1 => {
                 return self.expr(&c.args[0]).borrowed();
             }
@@ -655,8 +671,16 @@ impl<'f> Lowerer<'f> {
 fn assign_kind(e: &Expr) -> AssignKind {
     match e {
         Expr::Path(p) if p.path.is_ident("None") => AssignKind::Null,
-        Expr::Lit(_) | Expr::Struct(_) | Expr::Array(_) => AssignKind::Fresh,
-        Expr::Macro(m) if m.mac.path.is_ident("vec") => AssignKind::Fresh,
+        Expr::Lit(_) | Expr::Struct(_) => AssignKind::Fresh,
+        Expr::Array(a) if a.elems.is_empty() => AssignKind::Empty,
+        Expr::Array(_) => AssignKind::Fresh,
+        Expr::Macro(m) if m.mac.path.is_ident("vec") => {
+            if m.mac.tokens.is_empty() {
+                AssignKind::Empty
+            } else {
+                AssignKind::Fresh
+            }
+        }
         Expr::Call(c) => match &*c.func {
             Expr::Path(p) => {
                 let last = p
@@ -665,10 +689,10 @@ fn assign_kind(e: &Expr) -> AssignKind {
                     .last()
                     .map(|s| s.ident.to_string())
                     .unwrap_or_default();
-                if last == "default" || last == "new" || last == "with_capacity" {
-                    AssignKind::Fresh
-                } else {
-                    AssignKind::Other
+                match last.as_str() {
+                    "default" | "new" if c.args.is_empty() => AssignKind::Empty,
+                    "new" | "with_capacity" => AssignKind::Fresh,
+                    _ => AssignKind::Other,
                 }
             }
             _ => AssignKind::Other,

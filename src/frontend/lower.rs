@@ -128,6 +128,9 @@ pub fn lower_fn(cx: &FileCx, header: &FnHeader<'_>, block: &Block) -> (Vec<Body>
     lw.b.body.fn_name = Some(sig.ident.to_string());
     lw.b.body.self_type = header.self_type.clone();
     lw.b.body.trait_name = header.trait_name.clone();
+    if let syn::ReturnType::Type(_, ty) = &sig.output {
+        lw.b.body.returns = types::core_name(ty);
+    }
     for input in &sig.inputs {
         match input {
             FnArg::Receiver(r) => {

@@ -306,6 +306,10 @@ impl<'a> ItemWalker<'a> {
                 owner: owner.map(str::to_string),
                 name: sig.ident.to_string(),
                 has_receiver,
+                returns: match &sig.output {
+                    ReturnType::Type(_, ty) => types::core_name(ty),
+                    ReturnType::Default => None,
+                },
                 pool: args.pool,
                 line: self.line_of(self.cx.span_of(attr).start as usize),
             });

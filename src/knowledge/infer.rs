@@ -86,6 +86,7 @@ fn infer_body(index: &Index, body: &Body, file_id: usize, file: &InferInput<'_>)
         owner,
         name: name.clone(),
         has_receiver: Some(body.receiver.is_some()),
+        returns: body.returns.clone(),
         pool: None,
         origin: ApiOrigin::Inferred {
             path: file.path.clone(),
@@ -101,7 +102,7 @@ fn returned_acquire(facts: &flow::Facts) -> Option<bool> {
         .returned
         .iter()
         .filter_map(|&v| match facts.values[v].origin {
-            Origin::Acquire { guard, .. } => Some(guard),
+            Origin::Acquire { kind, .. } => Some(kind.guard),
             _ => None,
         });
     let first = guards.next()?;

@@ -30,6 +30,8 @@ pub struct DeclaredApi {
     pub owner: Option<String>,
     pub name: String,
     pub has_receiver: bool,
+    /// The return type's name after peeling references and smart pointers.
+    pub returns: Option<String>,
     pub pool: Option<String>,
     /// 1-based line of the attribute.
     pub line: usize,
@@ -57,6 +59,8 @@ pub struct StructDecl {
     pub pool: Option<String>,
     pub fields: Vec<FieldDecl>,
     pub line: usize,
+    /// The id of the file that declares it (set when the index is built).
+    pub file: usize,
 }
 
 /// Everything one file contributes to the index.

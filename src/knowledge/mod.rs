@@ -3,11 +3,13 @@
 //! resolution needs. Built once per crate from every file's items, config
 //! entries and inference, then shared read-only by the parallel analysis.
 
+mod calls;
 pub mod infer;
 pub mod items;
+pub mod summaries;
 
-use crate::flow::{CallEffect, ReleaseArg};
-use crate::ir::{Callee, TypeRef};
+use crate::ir::TypeRef;
+pub use calls::is_growable;
 pub use items::{DeclaredApi, FieldDecl, FileItems, ReleaseParam, Role, StructDecl};
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -55,6 +57,8 @@ pub struct Api {
     pub name: String,
     /// `None` when the declaration does not say (config and packs).
     pub has_receiver: Option<bool>,
+    /// The type the API returns (after peeling references and smart pointers).
+    pub returns: Option<String>,
     pub pool: Option<String>,
     pub origin: ApiOrigin,
     /// The file that defines a free fn, for matching its common-named calls.
@@ -91,6 +95,9 @@ pub struct Index {
     /// (type, method) taking `self` by value, and the names of all such methods.
     consuming: std::collections::HashSet<(String, String)>,
     consuming_names: std::collections::HashSet<String>,
+    /// Declared reset method names of pooled types and `#[reset]` methods.
+    reset_names: std::collections::HashSet<String>,
+    summaries: summaries::Summaries,
 }
 
 impl Index {
@@ -104,6 +111,7 @@ impl Index {
                     owner: decl.owner.clone(),
                     name: decl.name.clone(),
                     has_receiver: Some(decl.has_receiver),
+                    returns: decl.returns.clone(),
                     pool: decl.pool.clone(),
                     origin: ApiOrigin::Attribute {
                         file: path.clone(),
@@ -175,6 +183,48 @@ impl Index {
         self.structs.get(ty).is_some_and(|s| s.pooled)
     }
 
+    pub fn is_guard_type(&self, ty: &str) -> bool {
+        self.structs.get(ty).is_some_and(|s| s.guard)
+    }
+
+    /// Does the type declare a reset (`pooled(reset = ..)` or a `#[reset]` method)?
+    pub fn type_has_reset(&self, ty: &str) -> bool {
+        self.structs.get(ty).is_some_and(|s| s.reset.is_some())
+            || self
+                .apis
+                .iter()
+                .any(|a| a.role == Role::Reset && a.owner.as_deref() == Some(ty))
+    }
+
+    /// Is `(owner, name)` a reset: declared by `pooled(reset = ..)`, `#[reset]` or config?
+    pub fn is_reset_method(&self, owner: &str, name: &str) -> bool {
+        self.structs.get(owner).and_then(|s| s.reset.as_deref()) == Some(name)
+            || self.apis.iter().any(|a| {
+                a.role == Role::Reset && a.name == name && a.owner.as_deref() == Some(owner)
+            })
+    }
+
+    /// The API declared for a fn or method (by its owner and name), if any.
+    pub fn api_for(&self, owner: Option<&str>, name: &str) -> Option<&Api> {
+        self.by_name
+            .get(name)?
+            .iter()
+            .map(|&i| &self.apis[i])
+            .find(|a| a.owner.as_deref() == owner)
+    }
+
+    pub fn is_reset_name(&self, name: &str) -> bool {
+        self.reset_names.contains(name)
+    }
+
+    pub fn summaries(&self) -> &summaries::Summaries {
+        &self.summaries
+    }
+
+    pub fn summaries_mut(&mut self) -> &mut summaries::Summaries {
+        &mut self.summaries
+    }
+
     /// The type a [`TypeRef`] names, following struct fields and statics.
     pub fn resolve_type(&self, ty: &TypeRef) -> Option<String> {
         self.resolve_type_depth(ty, 0)
@@ -204,98 +254,5 @@ impl Index {
             .iter()
             .find(|f| f.name == field)
             .is_some_and(|f| f.mentions.iter().any(|m| self.is_pooled(m)))
-    }
-
-    /// The API a call resolves to, if any. `file` is the calling file.
-    pub fn lookup(&self, callee: &Callee, file: usize) -> Option<&Api> {
-        let ids = self.by_name.get(&callee.name)?;
-        let common = is_common_name(&callee.name);
-        let candidates = ids.iter().map(|&i| &self.apis[i]);
-        if callee.is_method {
-            let recv = callee
-                .receiver_type
-                .as_ref()
-                .and_then(|t| self.resolve_type(t));
-            if let Some(recv) = &recv {
-                let traits = self.traits_of.get(recv);
-                let owned_by =
-                    |owner: &String| owner == recv || traits.is_some_and(|t| t.contains(owner));
-                if let Some(api) = candidates
-                    .clone()
-                    .find(|a| a.owner.as_ref().is_some_and(owned_by))
-                {
-                    return Some(api);
-                }
-            }
-            if common {
-                return None;
-            }
-            return candidates
-                .clone()
-                .find(|a| a.owner.is_some() && a.has_receiver != Some(false));
-        }
-        match &callee.qualifier {
-            Some(q) => {
-                if let Some(api) = candidates
-                    .clone()
-                    .find(|a| a.owner.as_deref() == Some(q.as_str()))
-                {
-                    return Some(api);
-                }
-                if common {
-                    return None;
-                }
-                candidates.clone().find(|a| a.owner.is_none())
-            }
-            None => candidates
-                .clone()
-                .find(|a| a.owner.is_none() && (!common || a.file == Some(file))),
-        }
-    }
-
-    /// Does this method call consume its receiver (a crate method taking `self`)?
-    fn consumes_receiver(&self, callee: &Callee) -> bool {
-        if !callee.is_method || !self.consuming_names.contains(&callee.name) {
-            return false;
-        }
-        match callee
-            .receiver_type
-            .as_ref()
-            .and_then(|t| self.resolve_type(t))
-        {
-            Some(ty) => self.consuming.contains(&(ty, callee.name.clone())),
-            // Unresolved: stay quiet rather than call a hand-off a leak.
-            None => true,
-        }
-    }
-
-    /// What a call does to the flow of pooled values.
-    pub fn effect(&self, callee: &Callee, file: usize) -> CallEffect {
-        let Some(api) = self.lookup(callee, file) else {
-            if self.consumes_receiver(callee) {
-                return CallEffect::Consume;
-            }
-            return CallEffect::Unknown;
-        };
-        // A path call of a method (`BufPool::put(&pool, buf)`) passes the receiver first.
-        let ufcs = !callee.is_method
-            && callee.qualifier.is_some()
-            && api.owner.is_some()
-            && api.has_receiver.unwrap_or(callee.arg_count >= 2);
-        match api.role {
-            Role::Acquire { guard } => CallEffect::Acquire { guard },
-            Role::Detach => CallEffect::Acquire { guard: false },
-            Role::Reset => CallEffect::Unknown,
-            Role::Release(param) => {
-                let arg = match (param, ufcs, callee.is_method) {
-                    (ReleaseParam::Receiver, false, true) => ReleaseArg::Receiver,
-                    (ReleaseParam::Receiver, true, false) => ReleaseArg::Arg(0),
-                    (ReleaseParam::Receiver, _, _) => return CallEffect::Unknown,
-                    (ReleaseParam::Param(i), true, _) => ReleaseArg::Arg(i + 1),
-                    (ReleaseParam::Param(i), false, _) => ReleaseArg::Arg(i),
-                };
-                CallEffect::Release { arg }
-            }
-        }
     }
 }

@@ -53,19 +53,22 @@ impl<'a> Files<'a> for SourceFiles<'a> {
     }
 }
 
-fn to_codespan(d: &Diagnostic, file: &SourceFile) -> CsDiagnostic<usize> {
+fn to_codespan(d: &Diagnostic, files: &[SourceFile]) -> CsDiagnostic<usize> {
     let severity = match d.level {
         Level::Error => Severity::Error,
         _ => Severity::Warning,
     };
-    let range = |s: crate::ir::Span| file.clamp(s.start as usize)..file.clamp(s.end as usize);
-    let mut labels =
-        vec![Label::primary(d.file, range(d.primary.span)).with_message(&d.primary.message)];
-    labels.extend(
-        d.secondary
-            .iter()
-            .map(|l| Label::secondary(d.file, range(l.span)).with_message(&l.message)),
-    );
+    let range = |file: usize, s: crate::ir::Span| {
+        let f = &files[file];
+        f.clamp(s.start as usize)..f.clamp(s.end as usize)
+    };
+    let mut labels = vec![
+        Label::primary(d.file, range(d.file, d.primary.span)).with_message(&d.primary.message),
+    ];
+    labels.extend(d.secondary.iter().map(|l| {
+        let file = l.file.unwrap_or(d.file);
+        Label::secondary(file, range(file, l.span)).with_message(&l.message)
+    }));
     let mut notes: Vec<String> = d.help.iter().map(|h| format!("help: {h}")).collect();
     notes.extend(d.notes.iter().map(|n| format!("note: {n}")));
     notes.push(format!(
@@ -82,7 +85,7 @@ fn to_codespan(d: &Diagnostic, file: &SourceFile) -> CsDiagnostic<usize> {
 /// Render one diagnostic as plain text (snapshots and the JSON `rendered` field).
 pub fn render_plain(d: &Diagnostic, files: &[SourceFile]) -> String {
     let config = term::Config::default();
-    let cs = to_codespan(d, &files[d.file]);
+    let cs = to_codespan(d, files);
     term::emit_into_string(&config, &SourceFiles(files), &cs)
         .unwrap_or_else(|_| format!("{}\n", d.message))
 }
@@ -91,7 +94,7 @@ pub fn write(out: &mut dyn WriteColor, outcome: &Outcome) -> std::io::Result<()>
     let config = term::Config::default();
     let files = SourceFiles(&outcome.files);
     for d in &outcome.diagnostics {
-        let cs = to_codespan(d, &outcome.files[d.file]);
+        let cs = to_codespan(d, &outcome.files);
         if term::emit_to_write_style(out, &config, &files, &cs).is_err() {
             writeln!(out, "{}: {}", outcome.files[d.file].name, d.message)?;
         }

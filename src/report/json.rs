@@ -43,9 +43,12 @@ fn child(level: &str, message: &str) -> Value {
 }
 
 pub fn diagnostic_json(d: &Diagnostic, files: &[SourceFile]) -> Value {
-    let file = &files[d.file];
-    let mut spans = vec![span_json(file, &d.primary, true)];
-    spans.extend(d.secondary.iter().map(|l| span_json(file, l, false)));
+    let mut spans = vec![span_json(&files[d.file], &d.primary, true)];
+    spans.extend(
+        d.secondary
+            .iter()
+            .map(|l| span_json(&files[l.file.unwrap_or(d.file)], l, false)),
+    );
     let mut children: Vec<Value> = d.help.iter().map(|h| child("help", h)).collect();
     children.extend(d.notes.iter().map(|n| child("note", n)));
     json!({

@@ -11,11 +11,27 @@ mod pl000_unreadable_source;
 mod pl001_unreleased_acquire;
 mod pl002_use_after_release;
 mod pl003_abandoned_on_reassign;
+mod pl004_forgotten_guard;
+mod pl005_double_release;
+mod pl006_reset_discards_capacity;
+mod pl007_incomplete_reset;
+mod pl008_release_without_reset;
+mod pl009_unbounded_release;
+mod pl010_manual_release;
+mod pl011_held_across_await;
 
 pub use pl000_unreadable_source::{Unreadable, UnreadableSource};
 pub use pl001_unreleased_acquire::UnreleasedAcquire;
 pub use pl002_use_after_release::UseAfterRelease;
 pub use pl003_abandoned_on_reassign::AbandonedOnReassign;
+pub use pl004_forgotten_guard::ForgottenGuard;
+pub use pl005_double_release::DoubleRelease;
+pub use pl006_reset_discards_capacity::ResetDiscardsCapacity;
+pub use pl007_incomplete_reset::IncompleteReset;
+pub use pl008_release_without_reset::ReleaseWithoutReset;
+pub use pl009_unbounded_release::UnboundedRelease;
+pub use pl010_manual_release::ManualRelease;
+pub use pl011_held_across_await::HeldAcrossAwait;
 
 /// The static description of a rule.
 #[derive(Debug)]
@@ -62,6 +78,14 @@ pub const ALL: &[&RuleInfo] = &[
     &UnreleasedAcquire::INFO,
     &UseAfterRelease::INFO,
     &AbandonedOnReassign::INFO,
+    &ForgottenGuard::INFO,
+    &DoubleRelease::INFO,
+    &ResetDiscardsCapacity::INFO,
+    &IncompleteReset::INFO,
+    &ReleaseWithoutReset::INFO,
+    &UnboundedRelease::INFO,
+    &ManualRelease::INFO,
+    &HeldAcrossAwait::INFO,
 ];
 
 /// Find a rule by code (`PL001`, case-insensitive) or name (`unreleased-acquire`).
@@ -160,9 +184,17 @@ impl RuleContext<'_> {
     }
 }
 
-/// Run every flow rule over one body's facts.
+/// Run every rule over one body (its facts are empty when the flow analysis had nothing to track).
 pub fn check_body(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
     pl001_unreleased_acquire::check(cx, out);
     pl002_use_after_release::check(cx, out);
     pl003_abandoned_on_reassign::check(cx, out);
+    pl004_forgotten_guard::check(cx, out);
+    pl005_double_release::check(cx, out);
+    pl006_reset_discards_capacity::check(cx, out);
+    pl007_incomplete_reset::check(cx, out);
+    pl008_release_without_reset::check(cx, out);
+    pl009_unbounded_release::check(cx, out);
+    pl010_manual_release::check(cx, out);
+    pl011_held_across_await::check(cx, out);
 }

@@ -1,6 +1,7 @@
 use super::{RuleContext, declare_rule};
 use crate::diagnostic::{Diagnostic, Label};
-use crate::flow::{ExitKindOrd, LeakKind, Origin};
+use crate::flow::{LeakKind, Origin};
+use crate::ir::ExitKind;
 use std::collections::BTreeMap;
 
 declare_rule! {
@@ -48,19 +49,20 @@ declare_rule! {
 
 fn exit_label(kind: LeakKind, name: &str) -> String {
     match kind {
-        LeakKind::Exit(ExitKindOrd::Return) => format!("returns here without releasing {name}"),
-        LeakKind::Exit(ExitKindOrd::Try) => {
+        LeakKind::Exit(ExitKind::Return) => format!("returns here without releasing {name}"),
+        LeakKind::Exit(ExitKind::Try) => {
             format!("`?` returns early here without releasing {name}")
         }
-        LeakKind::Exit(ExitKindOrd::Break) => {
+        LeakKind::Exit(ExitKind::Break) => {
             format!("`break` leaves the loop without releasing {name}")
         }
-        LeakKind::Exit(ExitKindOrd::Continue) => format!("`continue` skips the release of {name}"),
-        LeakKind::Exit(ExitKindOrd::End) => {
+        LeakKind::Exit(ExitKind::Continue) => format!("`continue` skips the release of {name}"),
+        LeakKind::Exit(ExitKind::End) => {
             format!("{name} goes out of scope here without being released")
         }
         LeakKind::Dropped => format!("{name} is dropped here instead of being released"),
         LeakKind::Discarded => "the value is discarded at the end of this statement".to_string(),
+        LeakKind::Forgotten => format!("{name} is forgotten here: it never goes back to its pool"),
     }
 }
 
@@ -70,10 +72,10 @@ pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         by_value.entry(leak.value).or_default().push(leak);
     }
     for (v, leaks) in by_value {
-        let Origin::Acquire {
-            span, guard: false, ..
-        } = cx.facts.values[v].origin
-        else {
+        if !cx.facts.values[v].is_raw_acquire() {
+            continue;
+        }
+        let Origin::Acquire { span, .. } = cx.facts.values[v].origin else {
             continue;
         };
         let name = cx.value_name(v, leaks.iter().map(|l| l.place).next());

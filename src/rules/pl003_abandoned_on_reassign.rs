@@ -1,6 +1,7 @@
 use super::{RuleContext, declare_rule};
 use crate::diagnostic::{Diagnostic, Label};
-use crate::flow::{AssignKindOrd, Origin};
+use crate::flow::Origin;
+use crate::ir::AssignKind;
 
 declare_rule! {
     /// ## What it does
@@ -45,10 +46,8 @@ declare_rule! {
 pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
     for fact in &cx.facts.abandons {
         let origin = cx.facts.values[fact.value].origin;
-        if !matches!(
-            origin,
-            Origin::Acquire { guard: false, .. } | Origin::EntryField { .. }
-        ) {
+        let value = &cx.facts.values[fact.value];
+        if !(value.is_raw_acquire() || matches!(origin, Origin::EntryField { .. })) {
             continue;
         }
         // A field's value taken out and dropped is named after the field.
@@ -58,17 +57,17 @@ pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         };
         let place = format!("`{}`", cx.body.places[place as usize].name);
         let (message, label) = match fact.kind {
-            Some(AssignKindOrd::Null) => (
+            Some(AssignKind::Null) => (
                 format!("{place} is set to `None` while it holds an unreleased pooled value"),
                 "the old value is dropped here without release",
             ),
-            Some(AssignKindOrd::Fresh) => (
+            Some(AssignKind::Fresh | AssignKind::Empty) => (
                 format!(
                     "{place} is overwritten with a fresh value while it holds an unreleased pooled value"
                 ),
                 "the old value is dropped here without release",
             ),
-            Some(AssignKindOrd::Other) => (
+            Some(AssignKind::Other) => (
                 format!("{place} is overwritten while it holds an unreleased pooled value"),
                 "the old value is dropped here without release",
             ),

@@ -1,0 +1,255 @@
+//! Crate-wide summaries of function bodies that rules need across calls:
+//! whether a release resets and bounds what it takes back (PL008, PL009), and
+//! which fields each method resets, following calls on `self` (PL007).
+
+use super::{Index, ReleaseParam, Role};
+use crate::flow::CallEffect;
+use crate::ir::{Body, BodyKind, Event, Mode, PlaceId};
+use std::collections::{BTreeSet, HashMap};
+
+/// What a method does to the fields of `self`.
+#[derive(Clone, Debug, Default)]
+pub struct FieldResets {
+    /// `*self = ..`: every field.
+    pub all: bool,
+    pub fields: BTreeSet<String>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Summaries {
+    /// (owner, name) of a release with a visible body -> (resets, bounds).
+    releases: HashMap<(Option<String>, String), (bool, bool)>,
+    /// (type, method) -> fields it resets, calls on `self` followed.
+    field_resets: HashMap<(String, String), FieldResets>,
+}
+
+impl Summaries {
+    /// `(resets, bounds)` of a release; a release whose body is not visible is
+    /// assumed to do both (precision first).
+    pub fn release(&self, owner: Option<&str>, name: &str) -> (bool, bool) {
+        self.releases
+            .get(&(owner.map(str::to_string), name.to_string()))
+            .copied()
+            .unwrap_or((true, true))
+    }
+
+    pub fn field_resets(&self, ty: &str, method: &str) -> Option<&FieldResets> {
+        self.field_resets.get(&(ty.to_string(), method.to_string()))
+    }
+}
+
+/// Method names that reset (part of) what they are called on.
+pub fn is_resetting_name(name: &str) -> bool {
+    matches!(
+        name,
+        "clear"
+            | "truncate"
+            | "fill"
+            | "fill_with"
+            | "zeroize"
+            | "reset"
+            | "take"
+            | "drain"
+            | "set_len"
+            | "clear_all"
+    ) || name.starts_with("clear_")
+        || name.starts_with("reset_")
+        || name.ends_with("_reset")
+        || name.ends_with("_clear")
+}
+
+fn root(body: &Body, place: PlaceId) -> PlaceId {
+    body.root_of(place)
+}
+
+/// Compute every summary from the crate's bodies (`(file id, bodies)`).
+pub fn compute(index: &mut Index, files: &[(usize, &[Body])]) {
+    let mut summaries = Summaries::default();
+    // Releases: a few rounds, so a release that forwards to another inherits its summary.
+    for _ in 0..3 {
+        let mut next = HashMap::new();
+        for &(file, bodies) in files {
+            for body in bodies.iter().filter(|b| b.kind == BodyKind::Fn) {
+                if let Some((key, flags)) = release_summary(index, &summaries, body, file) {
+                    next.insert(key, flags);
+                }
+            }
+        }
+        let done = next == summaries.releases;
+        summaries.releases = next;
+        if done {
+            break;
+        }
+    }
+    // Field resets: direct effects first, then follow calls on `self`.
+    let mut direct: HashMap<(String, String), (FieldResets, Vec<String>)> = HashMap::new();
+    for &(_, bodies) in files {
+        for body in bodies.iter().filter(|b| b.kind == BodyKind::Fn) {
+            if let (Some(ty), Some(name), Some((receiver, _))) =
+                (&body.self_type, &body.fn_name, body.receiver)
+            {
+                direct.insert(
+                    (ty.clone(), name.clone()),
+                    direct_field_resets(body, receiver),
+                );
+            }
+        }
+    }
+    for key in direct.keys() {
+        let mut visiting = Vec::new();
+        let resets = resolve_field_resets(key, &direct, &mut visiting);
+        summaries.field_resets.insert(key.clone(), resets);
+    }
+    *index.summaries_mut() = summaries;
+}
+
+fn release_summary(
+    index: &Index,
+    done: &Summaries,
+    body: &Body,
+    file: usize,
+) -> Option<((Option<String>, String), (bool, bool))> {
+    let name = body.fn_name.as_ref()?;
+    let owner = body.self_type.clone().or_else(|| body.trait_name.clone());
+    let api = index.api_for(owner.as_deref(), name)?;
+    let Role::Release(param) = api.role else {
+        return None;
+    };
+    let released = match param {
+        ReleaseParam::Receiver => body.receiver.map(|r| r.0),
+        ReleaseParam::Param(i) => body.params.get(i).copied().flatten(),
+    };
+    // A parameter we cannot follow (a pattern, a reference): assume the best.
+    let released = released?;
+    // Places that hold the released value inside the body (`let mut b = buf;`).
+    let mut holders = vec![released];
+    for ev in body.blocks.iter().flat_map(|b| &b.events) {
+        if let Event::Move { dest, src, .. } = ev
+            && holders.contains(src)
+        {
+            holders.push(*dest);
+        }
+    }
+    let holds = |p: PlaceId| holders.contains(&root(body, p));
+    let (mut resets, mut bounds) = (false, false);
+    for ev in body.blocks.iter().flat_map(|b| &b.events) {
+        let Event::Call {
+            call, recv, args, ..
+        } = ev
+        else {
+            continue;
+        };
+        let callee = &body.callees[*call as usize];
+        let effect = index.effect(callee, file);
+        if recv
+            .as_ref()
+            .is_some_and(|r| r.places.iter().any(|&(p, _)| holds(p)))
+        {
+            resets |= effect == CallEffect::Reset || is_resetting_name(&callee.name);
+            bounds |= effect == CallEffect::BoundsCapacity;
+        }
+        for (i, arg) in args.iter().enumerate() {
+            if !arg.places.iter().any(|&(p, _)| holds(p)) {
+                continue;
+            }
+            match effect {
+                // Forwarded to another release: inherit what it does.
+                CallEffect::Release {
+                    arg: crate::flow::ReleaseArg::Arg(j),
+                    ..
+                } if i == j => {
+                    let inner = index.lookup(callee, file);
+                    let (r, b) = inner
+                        .map(|a| done.release(a.owner.as_deref(), &a.name))
+                        .unwrap_or((true, true));
+                    resets |= r;
+                    bounds |= b;
+                }
+                _ if arg.places.iter().any(|&(_, m)| m == Mode::Borrow)
+                    && is_resetting_name(&callee.name) =>
+                {
+                    resets = true;
+                }
+                _ => {}
+            }
+        }
+    }
+    Some(((owner, name.clone()), (resets, bounds)))
+}
+
+/// Fields of `self` a method resets itself, and the methods it calls on `self`.
+fn direct_field_resets(body: &Body, receiver: PlaceId) -> (FieldResets, Vec<String>) {
+    let mut out = FieldResets::default();
+    let mut calls = Vec::new();
+    let field_of_self = |p: PlaceId| -> Option<String> {
+        if root(body, p) != receiver {
+            return None;
+        }
+        body.field_path(p).first().map(|f| f.to_string())
+    };
+    for ev in body.blocks.iter().flat_map(|b| &b.events) {
+        match ev {
+            Event::Assign { place, .. } => {
+                if *place == receiver {
+                    out.all = true;
+                } else if let Some(f) = field_of_self(*place) {
+                    out.fields.insert(f);
+                }
+            }
+            Event::Take { src, .. } => {
+                if let Some(f) = field_of_self(*src) {
+                    out.fields.insert(f);
+                }
+            }
+            Event::Call {
+                call, recv, args, ..
+            } => {
+                let name = &body.callees[*call as usize].name;
+                for &(p, _) in recv.iter().flat_map(|r| &r.places) {
+                    if p == receiver {
+                        calls.push(name.clone());
+                    } else if let Some(f) = field_of_self(p)
+                        && is_resetting_name(name)
+                    {
+                        out.fields.insert(f);
+                    }
+                }
+                for &(p, mode) in args.iter().flat_map(|a| &a.places) {
+                    // `helper(&mut self.key)` may reset it; `helper(self)` anything.
+                    if mode != Mode::Borrow {
+                        continue;
+                    }
+                    if p == receiver {
+                        out.all = true;
+                    } else if let Some(f) = field_of_self(p) {
+                        out.fields.insert(f);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    (out, calls)
+}
+
+fn resolve_field_resets(
+    key: &(String, String),
+    direct: &HashMap<(String, String), (FieldResets, Vec<String>)>,
+    visiting: &mut Vec<(String, String)>,
+) -> FieldResets {
+    let Some((own, calls)) = direct.get(key) else {
+        return FieldResets::default();
+    };
+    let mut out = own.clone();
+    if visiting.contains(key) {
+        return out;
+    }
+    visiting.push(key.clone());
+    for callee in calls {
+        let inner = resolve_field_resets(&(key.0.clone(), callee.clone()), direct, visiting);
+        out.all |= inner.all;
+        out.fields.extend(inner.fields);
+    }
+    visiting.pop();
+    out
+}
