@@ -97,6 +97,9 @@ pub enum Origin {
     Implicit { place: PlaceId },
     /// A by-value parameter (index) or the receiver (`None`).
     Param { index: Option<usize> },
+    /// What a parameter holds on entry, followed because it (or a copy) is released:
+    /// a `Copy` handle such as a slab key.
+    Handle { place: PlaceId },
 }
 
 #[derive(Clone, Debug)]
@@ -393,6 +396,14 @@ impl<'a> Analysis<'a> {
                 }
             }
         }
+        if !res.track_params {
+            for place in handle_params(body, implicit.iter().map(|((_, p), _)| *p)) {
+                values.push(Value {
+                    origin: Origin::Handle { place },
+                });
+                seeds.push(place);
+            }
+        }
         let tracked = track_places(body, &seeds);
         let tracked_count = tracked.iter().flatten().count();
         let words = values.len().div_ceil(64).max(1);
@@ -421,6 +432,7 @@ impl<'a> Analysis<'a> {
                 Origin::EntryField { place } => Some(place),
                 Origin::Param { index: Some(i) } => self.body.params[i],
                 Origin::Param { index: None } => self.body.receiver.map(|r| r.0),
+                Origin::Handle { place } => Some(place),
                 _ => None,
             };
             if let Some(t) = place.and_then(|p| self.tracked[p as usize]) {
@@ -921,6 +933,37 @@ impl<'a> Analysis<'a> {
             st.release_site[v] = (span.start, span.end);
         }
     }
+}
+
+/// Parameters whose value reaches a release, directly or through copies.
+fn handle_params(body: &Body, released: impl Iterator<Item = PlaceId>) -> Vec<PlaceId> {
+    let params: Vec<PlaceId> = body
+        .params
+        .iter()
+        .flatten()
+        .copied()
+        .chain(body.receiver.map(|r| r.0))
+        .collect();
+    let mut sources: Vec<Vec<PlaceId>> = vec![Vec::new(); body.places.len()];
+    for ev in body.blocks.iter().flat_map(|b| &b.events) {
+        if let Event::Move { dest, src, .. } = ev {
+            sources[*dest as usize].push(*src);
+        }
+    }
+    let mut seen = vec![false; body.places.len()];
+    let mut stack: Vec<PlaceId> = released.collect();
+    let mut out = Vec::new();
+    while let Some(p) = stack.pop() {
+        if std::mem::replace(&mut seen[p as usize], true) {
+            continue;
+        }
+        if params.contains(&p) {
+            out.push(p);
+        }
+        stack.extend(sources[p as usize].iter().copied());
+    }
+    out.sort_unstable();
+    out
 }
 
 /// The places that can ever hold a tracked value: the seeds and everything

@@ -121,10 +121,19 @@ impl Index {
                 });
             }
             for s in &items.structs {
+                if let Some(reset) = &s.reset {
+                    index.reset_names.insert(reset.clone());
+                }
                 index
                     .structs
                     .entry(s.name.clone())
-                    .or_insert_with(|| s.clone());
+                    .or_insert_with(|| StructDecl {
+                        file: file_id,
+                        ..s.clone()
+                    });
+            }
+            for decl in items.apis.iter().filter(|d| d.role == Role::Reset) {
+                index.reset_names.insert(decl.name.clone());
             }
             for (ty, tr) in &items.trait_impls {
                 index

@@ -181,12 +181,23 @@ fn release_summary(
 fn direct_field_resets(body: &Body, receiver: PlaceId) -> (FieldResets, Vec<String>) {
     let mut out = FieldResets::default();
     let mut calls = Vec::new();
-    let field_of_self = |p: PlaceId| -> Option<String> {
+    // Locals that point into a field (`if let Some(s) = self.scratch.as_mut()`).
+    let mut via: HashMap<PlaceId, String> = HashMap::new();
+    let direct_field = |p: PlaceId| -> Option<String> {
         if root(body, p) != receiver {
             return None;
         }
         body.field_path(p).first().map(|f| f.to_string())
     };
+    for ev in body.blocks.iter().flat_map(|b| &b.events) {
+        if let Event::Alias { dest, of: src, .. } | Event::Move { dest, src, .. } = ev
+            && let Some(f) = direct_field(*src).or_else(|| via.get(&root(body, *src)).cloned())
+        {
+            via.insert(*dest, f);
+        }
+    }
+    let field_of_self =
+        |p: PlaceId| -> Option<String> { direct_field(p).or_else(|| via.get(&root(body, p)).cloned()) };
     for ev in body.blocks.iter().flat_map(|b| &b.events) {
         match ev {
             Event::Assign { place, .. } => {
@@ -215,13 +226,15 @@ fn direct_field_resets(body: &Body, receiver: PlaceId) -> (FieldResets, Vec<Stri
                     }
                 }
                 for &(p, mode) in args.iter().flat_map(|a| &a.places) {
-                    // `helper(&mut self.key)` may reset it; `helper(self)` anything.
-                    if mode != Mode::Borrow {
+                    // `helper(self)` may reset anything; `helper(&mut self.key)` that field.
+                    if mode == Mode::Shared {
                         continue;
                     }
                     if p == receiver {
                         out.all = true;
-                    } else if let Some(f) = field_of_self(p) {
+                    } else if mode == Mode::Borrow
+                        && let Some(f) = field_of_self(p)
+                    {
                         out.fields.insert(f);
                     }
                 }
