@@ -1105,9 +1105,11 @@ mod tests {
         };
         let res = Resolution {
             calls: vec![
-                CallEffect::Acquire { guard: false },
+                CallEffect::Acquire(AcquireKind::raw()),
                 CallEffect::Release {
                     arg: ReleaseArg::Arg(0),
+                    resets: true,
+                    bounds: true,
                 },
             ],
             ..Resolution::default()

@@ -93,3 +93,25 @@ impl Conn {
 fn pl000_syntax_error() {
     insta::assert_snapshot!(render("broken.rs", "fn ok() {}\nfn broken( {\n"));
 }
+
+#[test]
+fn pl004_and_pl007() {
+    let src = r#"#[poollint::pooled(reset = "reset")]
+pub struct Vm { interrupted: bool, msg: Option<Vec<u8>>, #[pooled(keep)] id: u64 }
+impl Vm {
+    fn reset(&mut self) {
+        self.interrupted = false;
+    }
+}
+pub struct Pool;
+impl Pool {
+    #[poollint::acquire(guard)]
+    pub fn lease(&self) -> Lease { Lease }
+}
+fn f(pool: &Pool) {
+    let lease = pool.lease();
+    std::mem::forget(lease);
+}
+"#;
+    insta::assert_snapshot!(render("vm.rs", src));
+}

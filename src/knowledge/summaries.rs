@@ -7,6 +7,9 @@ use crate::flow::CallEffect;
 use crate::ir::{Body, BodyKind, Event, Mode, PlaceId};
 use std::collections::{BTreeSet, HashMap};
 
+/// A release's identity (owner, name) and what it does: (resets, bounds).
+type ReleaseSummary = ((Option<String>, String), (bool, bool));
+
 /// What a method does to the fields of `self`.
 #[derive(Clone, Debug, Default)]
 pub struct FieldResets {
@@ -108,7 +111,7 @@ fn release_summary(
     done: &Summaries,
     body: &Body,
     file: usize,
-) -> Option<((Option<String>, String), (bool, bool))> {
+) -> Option<ReleaseSummary> {
     let name = body.fn_name.as_ref()?;
     let owner = body.self_type.clone().or_else(|| body.trait_name.clone());
     let api = index.api_for(owner.as_deref(), name)?;
@@ -196,8 +199,9 @@ fn direct_field_resets(body: &Body, receiver: PlaceId) -> (FieldResets, Vec<Stri
             via.insert(*dest, f);
         }
     }
-    let field_of_self =
-        |p: PlaceId| -> Option<String> { direct_field(p).or_else(|| via.get(&root(body, p)).cloned()) };
+    let field_of_self = |p: PlaceId| -> Option<String> {
+        direct_field(p).or_else(|| via.get(&root(body, p)).cloned())
+    };
     for ev in body.blocks.iter().flat_map(|b| &b.events) {
         match ev {
             Event::Assign { place, .. } => {

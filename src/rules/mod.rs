@@ -140,7 +140,9 @@ impl RuleContext<'_> {
             .filter(|p| p.kind != PlaceKind::Temp)
             .map(|p| format!("`{}`", p.name));
         from_place.unwrap_or_else(|| match self.facts.values[v].origin {
-            Origin::EntryField { place } | Origin::Implicit { place } | Origin::Handle { place } => {
+            Origin::EntryField { place }
+            | Origin::Implicit { place }
+            | Origin::Handle { place } => {
                 format!("`{}`", self.body.places[place as usize].name)
             }
             _ => "the pooled value".to_string(),
