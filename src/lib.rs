@@ -12,3 +12,4 @@ pub mod knowledge;
 pub mod report;
 pub mod rules;
 pub mod source;
+pub mod suppress;

@@ -22,6 +22,8 @@ use syn::{Attribute, FnArg, Item, ReturnType, Signature};
 pub struct FileFacts {
     pub items: FileItems,
     pub bodies: Vec<Body>,
+    /// Byte extent of every fn item (attributes included), for suppressions.
+    pub fn_ranges: Vec<(u32, u32)>,
 }
 
 /// A syntax error, located by byte offset.
@@ -108,7 +110,7 @@ impl<'a> ItemWalker<'a> {
                     trait_name: None,
                     display: f.sig.ident.to_string(),
                 };
-                self.lower(&header, &f.block, module);
+                self.lower(&header, &f.attrs, &f.block, module);
             }
             Item::Impl(imp) => {
                 let self_type = types::self_type_name(&imp.self_ty);
@@ -140,7 +142,7 @@ impl<'a> ItemWalker<'a> {
                                 None => f.sig.ident.to_string(),
                             },
                         };
-                        self.lower(&header, &f.block, module);
+                        self.lower(&header, &f.attrs, &f.block, module);
                     }
                 }
             }
@@ -156,7 +158,7 @@ impl<'a> ItemWalker<'a> {
                                 trait_name: Some(name.clone()),
                                 display: format!("{name}::{}", f.sig.ident),
                             };
-                            self.lower(&header, block, module);
+                            self.lower(&header, &f.attrs, block, module);
                         }
                     }
                 }
@@ -316,7 +318,15 @@ impl<'a> ItemWalker<'a> {
         }
     }
 
-    fn lower(&mut self, header: &FnHeader<'_>, block: &syn::Block, module: Option<&str>) {
+    fn lower(&mut self, header: &FnHeader<'_>, attrs: &[Attribute], block: &syn::Block, module: Option<&str>) {
+        // The fn item's extent, attributes included, for fn-wide suppressions.
+        let start = attrs
+            .first()
+            .map(|a| a.pound_token.span)
+            .unwrap_or(header.sig.fn_token.span);
+        let start = self.cx.span(start).start;
+        let end = self.cx.close(&block.brace_token.span).end;
+        self.facts.fn_ranges.push((start, end));
         let (bodies, nested_items) = lower::lower_fn(self.cx, header, block);
         self.facts.bodies.extend(bodies);
         self.items(&nested_items, module);

@@ -19,6 +19,7 @@ mod pl008_release_without_reset;
 mod pl009_unbounded_release;
 mod pl010_manual_release;
 mod pl011_held_across_await;
+mod pl100_unused_suppression;
 
 pub use pl000_unreadable_source::{Unreadable, UnreadableSource};
 pub use pl001_unreleased_acquire::UnreleasedAcquire;
@@ -32,6 +33,7 @@ pub use pl008_release_without_reset::ReleaseWithoutReset;
 pub use pl009_unbounded_release::UnboundedRelease;
 pub use pl010_manual_release::ManualRelease;
 pub use pl011_held_across_await::HeldAcrossAwait;
+pub use pl100_unused_suppression::UnusedSuppression;
 
 /// The static description of a rule.
 #[derive(Debug)]
@@ -86,6 +88,7 @@ pub const ALL: &[&RuleInfo] = &[
     &UnboundedRelease::INFO,
     &ManualRelease::INFO,
     &HeldAcrossAwait::INFO,
+    &UnusedSuppression::INFO,
 ];
 
 /// Find a rule by code (`PL001`, case-insensitive) or name (`unreleased-acquire`).

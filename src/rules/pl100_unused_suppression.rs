@@ -1,0 +1,69 @@
+use super::declare_rule;
+use crate::diagnostic::{Diagnostic, Label};
+use crate::ir::Span;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a `// poollint: allow(..)` comment that silenced nothing, or
+    /// that names a rule poollint does not have.
+    ///
+    /// ## Why is this bad
+    /// A suppression outlives the finding it was written for: the code gets
+    /// fixed or moved, and the comment stays, ready to hide the next real
+    /// finding at that spot. A misspelled rule silences nothing at all.
+    ///
+    /// ## Example
+    /// ```rust,ignore
+    /// // poollint: allow(PL001) -- released by the caller
+    /// let n = buf.len(); // nothing here is PL001 any more
+    /// ```
+    ///
+    /// ## Use instead
+    /// Remove the comment, or move it to the finding it is meant for.
+    ///
+    /// ## Known limits
+    /// Suppressions of rules that are turned off (`allow`) are not reported.
+    pub struct UnusedSuppression {
+        code: "PL100",
+        name: "unused-suppression",
+        level: Warn,
+        summary: "a `// poollint: allow(..)` comment silenced nothing",
+    }
+}
+
+impl UnusedSuppression {
+    fn make(file: usize, message: String, span: Span, label: &str, help: String) -> Diagnostic {
+        Diagnostic {
+            code: Self::INFO.code,
+            name: Self::INFO.name,
+            level: Self::INFO.default_level,
+            file,
+            message,
+            primary: Label::new(span, label),
+            secondary: Vec::new(),
+            help: Some(help),
+            notes: Vec::new(),
+        }
+    }
+
+    pub fn unused(file: usize, code: &str, span: Span) -> Diagnostic {
+        Self::make(
+            file,
+            format!("unused suppression: nothing here is `{code}`"),
+            span,
+            "silences nothing",
+            "remove it, or move it to the line of the finding it is meant for".to_string(),
+        )
+    }
+
+    pub fn unknown(file: usize, name: &str, span: Span) -> Diagnostic {
+        let names = super::ALL.iter().flat_map(|r| [r.code, r.name]);
+        Self::make(
+            file,
+            format!("unknown rule `{name}` in suppression{}", crate::config::did_you_mean(name, names)),
+            span,
+            "no such rule",
+            "name a rule by code (`PL001`) or name (`unreleased-acquire`); `poollint --list-rules` lists them".to_string(),
+        )
+    }
+}

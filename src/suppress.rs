@@ -1,0 +1,149 @@
+//! `// poollint: allow(PL001) -- reason` comments.
+//!
+//! A comment on a finding's line or the line above silences it; the same
+//! comment directly above a fn (or its attributes and doc comments) covers the
+//! whole fn; `//! poollint: allow(..)` covers the file. Rules are named by code
+//! or name. A suppression that silences nothing is reported as PL100.
+
+use crate::diagnostic::{Diagnostic, Level};
+use crate::ir::Span;
+use crate::rules::{self, UnusedSuppression};
+use crate::source::SourceFile;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Scope {
+    /// The comment's line and the next one.
+    Lines(usize),
+    /// A fn item's byte range.
+    Fn(u32, u32),
+    File,
+}
+
+#[derive(Debug)]
+struct Entry {
+    /// A rule code, or the name as written when it names no rule.
+    rule: Result<&'static str, String>,
+    span: Span,
+    used: bool,
+}
+
+#[derive(Debug)]
+struct Suppression {
+    scope: Scope,
+    entries: Vec<Entry>,
+}
+
+/// Find the suppression comments of a file.
+fn parse(file: &SourceFile, fn_ranges: &[(u32, u32)]) -> Vec<Suppression> {
+    let text = &file.text;
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for (i, raw_line) in text.split_inclusive('\n').enumerate() {
+        let line_start = offset;
+        offset += raw_line.len();
+        let Some(comment_at) = raw_line.find("//") else { continue };
+        let comment = &raw_line[comment_at + 2..];
+        let inner = comment.starts_with('!');
+        let body = comment.trim_start_matches(['!', '/']).trim_start();
+        let Some(rest) = body.strip_prefix("poollint:") else { continue };
+        let rest = rest.trim_start();
+        let Some(list) = rest.strip_prefix("allow(").and_then(|r| r.split_once(')')).map(|(l, _)| l) else {
+            continue;
+        };
+        let list_start = line_start + comment_at + 2 + (comment.len() - body.len()) + (body.len() - rest.len()) + "allow(".len();
+        let mut entries = Vec::new();
+        let mut cursor = 0;
+        for item in list.split(',') {
+            let at = list_start + cursor + (item.len() - item.trim_start().len());
+            cursor += item.len() + 1;
+            let name = item.trim();
+            if name.is_empty() {
+                continue;
+            }
+            entries.push(Entry {
+                rule: rules::find(name).map(|r| r.code).ok_or_else(|| name.to_string()),
+                span: Span::new(at, at + name.len()),
+                used: false,
+            });
+        }
+        let line = i + 1;
+        let standalone = raw_line[..comment_at].trim().is_empty();
+        let scope = if inner {
+            Scope::File
+        } else if let Some(&(start, end)) = fn_ranges
+            .iter()
+            .find(|(start, _)| standalone && file.line_col(*start as usize).0 == line + 1)
+        {
+            Scope::Fn(start, end)
+        } else {
+            Scope::Lines(line)
+        };
+        out.push(Suppression { scope, entries });
+    }
+    out
+}
+
+impl Scope {
+    fn covers(&self, line: usize, offset: u32) -> bool {
+        match *self {
+            Scope::Lines(l) => line == l || line == l + 1,
+            Scope::Fn(start, end) => (start..end).contains(&offset),
+            Scope::File => true,
+        }
+    }
+}
+
+/// Drop the diagnostics a suppression covers, and report suppressions that
+/// silenced nothing (PL100) for rules that are enabled.
+pub fn apply(
+    diagnostics: Vec<Diagnostic>,
+    files: &[SourceFile],
+    fn_ranges: &[Vec<(u32, u32)>],
+    reported: &[bool],
+    level_of: impl Fn(&'static str) -> Level,
+) -> Vec<Diagnostic> {
+    let mut per_file: Vec<Vec<Suppression>> = files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            if reported[i] && f.text.contains("poollint:") {
+                parse(f, &fn_ranges[i])
+            } else {
+                Vec::new()
+            }
+        })
+        .collect();
+    let mut kept = Vec::new();
+    for d in diagnostics {
+        let file = &files[d.file];
+        let (line, _) = file.line_col(d.primary.span.start as usize);
+        let mut silenced = false;
+        for s in per_file[d.file].iter_mut() {
+            if !s.scope.covers(line, d.primary.span.start) {
+                continue;
+            }
+            for e in s.entries.iter_mut().filter(|e| e.rule == Ok(d.code)) {
+                e.used = true;
+                silenced = true;
+            }
+        }
+        if !silenced {
+            kept.push(d);
+        }
+    }
+    if level_of(UnusedSuppression::INFO.code) == Level::Allow {
+        return kept;
+    }
+    for (file, suppressions) in per_file.iter().enumerate() {
+        for e in suppressions.iter().flat_map(|s| &s.entries) {
+            match &e.rule {
+                Ok(code) if !e.used && level_of(code) != Level::Allow => {
+                    kept.push(UnusedSuppression::unused(file, code, e.span));
+                }
+                Err(name) => kept.push(UnusedSuppression::unknown(file, name, e.span)),
+                _ => {}
+            }
+        }
+    }
+    kept
+}
