@@ -15,6 +15,8 @@ use std::path::PathBuf;
 pub enum Format {
     Human,
     Json,
+    Sarif,
+    Github,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -164,6 +166,8 @@ fn run(args: Args) -> Result<i32, String> {
     }
     let written = match args.format {
         Format::Json => report::json::write(&mut stdout, &outcome),
+        Format::Sarif => report::sarif::write(&mut stdout, &outcome),
+        Format::Github => report::github::write(&mut stdout, &outcome),
         Format::Human => {
             drop(stdout);
             let choice = match args.color {

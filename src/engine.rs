@@ -129,10 +129,17 @@ fn run_in_pool(inputs: Vec<InputFile>, config: &Config, hook: BodyHook<'_>) -> O
     let reported: Vec<bool> = loaded.iter().map(|l| l.reported).collect();
     let fn_ranges: Vec<Vec<(u32, u32)>> = loaded
         .iter()
-        .map(|l| l.facts.as_ref().map(|f| f.fn_ranges.clone()).unwrap_or_default())
+        .map(|l| {
+            l.facts
+                .as_ref()
+                .map(|f| f.fn_ranges.clone())
+                .unwrap_or_default()
+        })
         .collect();
     let files: Vec<SourceFile> = loaded.into_iter().map(|l| l.source).collect();
-    let mut diagnostics = crate::suppress::apply(diagnostics, &files, &fn_ranges, &reported, |c| config.level(c));
+    let mut diagnostics = crate::suppress::apply(diagnostics, &files, &fn_ranges, &reported, |c| {
+        config.level(c)
+    });
     for d in &mut diagnostics {
         d.level = config.level(d.code);
     }

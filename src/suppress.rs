@@ -41,16 +41,29 @@ fn parse(file: &SourceFile, fn_ranges: &[(u32, u32)]) -> Vec<Suppression> {
     for (i, raw_line) in text.split_inclusive('\n').enumerate() {
         let line_start = offset;
         offset += raw_line.len();
-        let Some(comment_at) = raw_line.find("//") else { continue };
+        let Some(comment_at) = raw_line.find("//") else {
+            continue;
+        };
         let comment = &raw_line[comment_at + 2..];
         let inner = comment.starts_with('!');
         let body = comment.trim_start_matches(['!', '/']).trim_start();
-        let Some(rest) = body.strip_prefix("poollint:") else { continue };
-        let rest = rest.trim_start();
-        let Some(list) = rest.strip_prefix("allow(").and_then(|r| r.split_once(')')).map(|(l, _)| l) else {
+        let Some(rest) = body.strip_prefix("poollint:") else {
             continue;
         };
-        let list_start = line_start + comment_at + 2 + (comment.len() - body.len()) + (body.len() - rest.len()) + "allow(".len();
+        let rest = rest.trim_start();
+        let Some(list) = rest
+            .strip_prefix("allow(")
+            .and_then(|r| r.split_once(')'))
+            .map(|(l, _)| l)
+        else {
+            continue;
+        };
+        let list_start = line_start
+            + comment_at
+            + 2
+            + (comment.len() - body.len())
+            + (body.len() - rest.len())
+            + "allow(".len();
         let mut entries = Vec::new();
         let mut cursor = 0;
         for item in list.split(',') {
@@ -61,7 +74,9 @@ fn parse(file: &SourceFile, fn_ranges: &[(u32, u32)]) -> Vec<Suppression> {
                 continue;
             }
             entries.push(Entry {
-                rule: rules::find(name).map(|r| r.code).ok_or_else(|| name.to_string()),
+                rule: rules::find(name)
+                    .map(|r| r.code)
+                    .ok_or_else(|| name.to_string()),
                 span: Span::new(at, at + name.len()),
                 used: false,
             });

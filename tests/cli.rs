@@ -365,3 +365,36 @@ fn config_exclude_globs() {
     let out = poollint(dir.path(), &[]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
 }
+
+#[test]
+fn github_annotations_and_step_summary() {
+    let dir = crate_with(LEAKY);
+    let summary = dir.path().join("summary.md");
+    let out = Command::new(env!("CARGO_BIN_EXE_poollint"))
+        .args(["--format", "github", "--deny", "PL001"])
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    let first = text.lines().next().unwrap();
+    assert!(
+        first.starts_with("::error file=src/lib.rs,line=4,endLine=4,col=15,endColumn=25,title=PL001 unreleased-acquire::"),
+        "{first}"
+    );
+    // A multi-line message is one line with escaped newlines.
+    assert!(first.contains("%0Ahelp: "), "{first}");
+    assert!(
+        text.lines()
+            .last()
+            .unwrap()
+            .starts_with("poollint: 1 finding in 1 file")
+    );
+    let md = std::fs::read_to_string(&summary).unwrap();
+    assert!(md.contains("| Rule | Location | Finding |"), "{md}");
+    assert!(
+        md.contains("`PL001` unreleased-acquire | `src/lib.rs:4:15`"),
+        "{md}"
+    );
+}

@@ -318,7 +318,13 @@ impl<'a> ItemWalker<'a> {
         }
     }
 
-    fn lower(&mut self, header: &FnHeader<'_>, attrs: &[Attribute], block: &syn::Block, module: Option<&str>) {
+    fn lower(
+        &mut self,
+        header: &FnHeader<'_>,
+        attrs: &[Attribute],
+        block: &syn::Block,
+        module: Option<&str>,
+    ) {
         // The fn item's extent, attributes included, for fn-wide suppressions.
         let start = attrs
             .first()

@@ -1,7 +1,10 @@
-//! Output formats: human (codespan-reporting) and machine-readable JSON lines.
+//! Output formats: human (codespan-reporting), rustc-style JSON lines, SARIF
+//! for code scanning, and GitHub workflow annotations.
 
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod sarif;
 
 use crate::engine::Outcome;
 
