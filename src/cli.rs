@@ -9,7 +9,7 @@ use crate::rules;
 use clap::{Parser, ValueEnum};
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum Format {
@@ -63,6 +63,15 @@ pub struct Args {
     /// Exit 0 even when there are findings.
     #[arg(long)]
     pub exit_zero: bool,
+    /// Check only this package of the cargo workspace (repeatable).
+    #[arg(short = 'p', long = "package", value_name = "NAME")]
+    pub packages: Vec<String>,
+    /// Check every member of the cargo workspace (the default inside one).
+    #[arg(long)]
+    pub workspace: bool,
+    /// The cargo manifest of the project to check.
+    #[arg(long, value_name = "PATH")]
+    pub manifest_path: Option<PathBuf>,
 }
 
 /// Run with these arguments (the first is the program name); returns the exit status.
@@ -121,12 +130,34 @@ fn run(args: Args) -> Result<i32, String> {
         );
         return Ok(0);
     }
-    let paths = if args.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        args.paths.clone()
+    // Without paths, inside a cargo project: its workspace members (or `-p`).
+    let selection = crate::workspace::Selection {
+        manifest_path: args.manifest_path.clone(),
+        packages: args.packages.clone(),
+        workspace: args.workspace,
     };
-    let mut config = Config::load(&paths[0], args.config.as_deref()).map_err(|e| e.to_string())?;
+    let package_dirs = if args.paths.is_empty() {
+        crate::workspace::package_dirs(&selection)?
+    } else {
+        None
+    };
+    let paths = match (&package_dirs, args.paths.is_empty()) {
+        (Some(dirs), _) => dirs.clone(),
+        (None, true) => vec![PathBuf::from(".")],
+        (None, false) => args.paths.clone(),
+    };
+    // The config is searched from the manifest's directory, or the first path.
+    let config_start = match &args.manifest_path {
+        Some(m) => m
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .to_path_buf(),
+        None if args.paths.is_empty() => PathBuf::from("."),
+        None => paths[0].clone(),
+    };
+    let mut config =
+        Config::load(&config_start, args.config.as_deref()).map_err(|e| e.to_string())?;
     for (keys, level) in [
         (&args.warn, Level::Warn),
         (&args.deny, Level::Error),
@@ -143,7 +174,12 @@ fn run(args: Args) -> Result<i32, String> {
             config.set_level(rule.code, level);
         }
     }
-    let found = discover::discover(&paths, &config).map_err(|discover::MissingPath(p)| {
+    let targets = if package_dirs.is_some() {
+        discover::Targets::Packages(&paths)
+    } else {
+        discover::Targets::Paths(&paths)
+    };
+    let found = discover::discover(targets, &config).map_err(|discover::MissingPath(p)| {
         format!("no such file or directory: {}", p.display())
     })?;
     let base = std::env::current_dir().unwrap_or_default();

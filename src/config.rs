@@ -112,6 +112,46 @@ fn metadata(value: &toml::Table) -> Option<&toml::Value> {
         .find_map(|section| value.get(*section)?.get("metadata")?.get("poollint"))
 }
 
+/// Make a deserialization error say which key, on which line, and what was meant.
+fn describe(text: &str, line: Option<usize>, message: &str) -> (Option<usize>, String) {
+    let mut message = message.to_string();
+    let unknown = message
+        .strip_prefix("unknown field `")
+        .and_then(|rest| rest.split('`').next())
+        .map(str::to_string);
+    let mut line = line;
+    if let Some(key) = unknown {
+        const KNOWN: &[&str] = &[
+            "rules",
+            "pools",
+            "exclude",
+            "name",
+            "acquire",
+            "release",
+            "guard-acquire",
+            "detach",
+            "reset",
+        ];
+        message.push_str(&did_you_mean(&key, KNOWN.iter().copied()));
+        line = line.or_else(|| line_of_key(text, &key));
+    }
+    let message = name_the_key(text, line, message);
+    (line, message)
+}
+
+/// Put the key of the offending line in front of a message that does not name it.
+fn name_the_key(text: &str, line: Option<usize>, message: String) -> String {
+    let key = line
+        .and_then(|l| text.lines().nth(l - 1))
+        .and_then(|l| l.split_once('='))
+        .map(|(k, _)| k.trim().trim_matches('"').to_string())
+        .filter(|k| !k.is_empty() && !k.starts_with('['));
+    match key {
+        Some(k) if !message.contains(&format!("`{k}`")) => format!("`{k}`: {message}"),
+        _ => message,
+    }
+}
+
 fn line_of(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())].matches('\n').count() + 1
 }
@@ -173,39 +213,23 @@ impl Config {
         };
         let raw: RawConfig = if is_manifest {
             let table: toml::Table = toml::from_str(text).map_err(|e| {
-                err(
-                    e.span().map(|s| line_of(text, s.start)),
-                    e.message().to_string(),
-                )
+                let line = e.span().map(|s| line_of(text, s.start));
+                let (line, message) = describe(text, line, e.message());
+                err(line, message)
             })?;
             match metadata(&table) {
+                // Spans are lost in the re-deserialization: find the key by name.
                 Some(v) => v.clone().try_into().map_err(|e: toml::de::Error| {
-                    err(None, format!("in [*.metadata.poollint]: {}", e.message()))
+                    let (line, message) = describe(text, None, e.message());
+                    err(line, message)
                 })?,
                 None => RawConfig::default(),
             }
         } else {
             toml::from_str(text).map_err(|e| {
-                let mut message = e.message().to_string();
-                if let Some(unknown) = message
-                    .split('`')
-                    .nth(1)
-                    .filter(|_| message.starts_with("unknown field"))
-                {
-                    let known = [
-                        "rules",
-                        "pools",
-                        "exclude",
-                        "name",
-                        "acquire",
-                        "release",
-                        "guard-acquire",
-                        "detach",
-                        "reset",
-                    ];
-                    message.push_str(&did_you_mean(unknown, known));
-                }
-                err(e.span().map(|s| line_of(text, s.start)), message)
+                let line = e.span().map(|s| line_of(text, s.start));
+                let (line, message) = describe(text, line, e.message());
+                err(line, message)
             })?
         };
         let mut levels = HashMap::new();

@@ -21,11 +21,27 @@ pub struct Discovered {
 #[derive(Debug)]
 pub struct MissingPath(pub PathBuf);
 
-pub fn discover(paths: &[PathBuf], config: &Config) -> Result<Discovered, MissingPath> {
+/// What to check: paths as given, or the root directories of cargo packages
+/// (whose nested packages are left to themselves).
+pub enum Targets<'a> {
+    Paths(&'a [PathBuf]),
+    Packages(&'a [PathBuf]),
+}
+
+pub fn discover(targets: Targets<'_>, config: &Config) -> Result<Discovered, MissingPath> {
+    let (paths, packages) = match targets {
+        Targets::Paths(p) => (p, false),
+        Targets::Packages(p) => (p, true),
+    };
     let mut report = BTreeSet::new();
     for path in paths {
         if path.is_dir() {
-            report.extend(walk(path).into_iter().filter(|p| !config.is_excluded(p)));
+            let files = if packages {
+                walk_crate(path)
+            } else {
+                walk(path)
+            };
+            report.extend(files.into_iter().filter(|p| !config.is_excluded(p)));
         } else if path.exists() {
             report.insert(path.clone());
         } else {
@@ -41,7 +57,7 @@ pub fn discover(paths: &[PathBuf], config: &Config) -> Result<Discovered, Missin
     let mut index_only = BTreeSet::new();
     let reported: BTreeSet<PathBuf> = report.iter().map(|p| normalize(p)).collect();
     for root in roots {
-        for file in walk(&root) {
+        for file in walk_crate(&root) {
             if !config.is_excluded(&file) && !reported.contains(&normalize(&file)) {
                 index_only.insert(file);
             }
@@ -59,10 +75,30 @@ fn normalize(p: &Path) -> PathBuf {
 
 /// Every `.rs` file under `dir`, honouring ignore files and skipping `target/`.
 pub fn walk(dir: &Path) -> Vec<PathBuf> {
+    walk_filtered(dir, false)
+}
+
+/// The `.rs` files of the crate rooted at `dir`: like [`walk`], but nested
+/// packages (directories with their own `Cargo.toml`) are not part of it.
+pub fn walk_crate(dir: &Path) -> Vec<PathBuf> {
+    walk_filtered(dir, true)
+}
+
+fn walk_filtered(dir: &Path, skip_nested_packages: bool) -> Vec<PathBuf> {
     let mut out = Vec::new();
+    let root = dir.to_path_buf();
     let walker = ignore::WalkBuilder::new(dir)
         .require_git(false)
-        .filter_entry(|e| !(e.file_type().is_some_and(|t| t.is_dir()) && e.file_name() == "target"))
+        .filter_entry(move |e| {
+            let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+            if is_dir && e.file_name() == "target" {
+                return false;
+            }
+            !(skip_nested_packages
+                && is_dir
+                && e.path() != root
+                && crate::workspace::is_package_root(e.path()))
+        })
         .build();
     for entry in walker.flatten() {
         if entry.file_type().is_some_and(|t| t.is_file())

@@ -33,6 +33,23 @@ struct Suppression {
     entries: Vec<Entry>,
 }
 
+/// Where a `//` comment starts on a line, skipping `//` inside string literals.
+fn comment_start(line: &str) -> Option<usize> {
+    let bytes = line.as_bytes();
+    let mut in_string = false;
+    let mut i = 0;
+    while i + 1 < bytes.len() {
+        match bytes[i] {
+            b'\\' if in_string => i += 1,
+            b'"' => in_string = !in_string,
+            b'/' if !in_string && bytes[i + 1] == b'/' => return Some(i),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
 /// Find the suppression comments of a file.
 fn parse(file: &SourceFile, fn_ranges: &[(u32, u32)]) -> Vec<Suppression> {
     let text = &file.text;
@@ -41,7 +58,7 @@ fn parse(file: &SourceFile, fn_ranges: &[(u32, u32)]) -> Vec<Suppression> {
     for (i, raw_line) in text.split_inclusive('\n').enumerate() {
         let line_start = offset;
         offset += raw_line.len();
-        let Some(comment_at) = raw_line.find("//") else {
+        let Some(comment_at) = comment_start(raw_line) else {
             continue;
         };
         let comment = &raw_line[comment_at + 2..];
@@ -58,6 +75,15 @@ fn parse(file: &SourceFile, fn_ranges: &[(u32, u32)]) -> Vec<Suppression> {
         else {
             continue;
         };
+        // Prose that mentions the syntax (`allow(..)`) is not a suppression.
+        let is_name = |s: &str| {
+            !s.is_empty()
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        };
+        if !list.split(',').all(|item| is_name(item.trim())) {
+            continue;
+        }
         let list_start = line_start
             + comment_at
             + 2

@@ -135,5 +135,5 @@ fn main() {
     let g = msgs.pull();
     let raw = g.detach();
     msgs.give(raw);
-    let _ = unwrap_lease(Lease { pool: &pool });
+    pool.put(unwrap_lease(Lease { pool: &pool }));
 }

@@ -1,0 +1,253 @@
+//! `cargo poollint` in cargo workspaces, and config discovery and precedence.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+const POOL_AND_LEAK: &str = r#"
+pub struct BufPool;
+impl BufPool {
+    #[poollint::acquire]
+    pub fn get(&self) -> Vec<u8> { Vec::new() }
+}
+pub fn leak(pool: &BufPool) {
+    let buf = pool.get();
+}
+"#;
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cargo-poollint"))
+        .arg("poollint")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+fn files_with_findings(out: &Output) -> Vec<String> {
+    let mut files: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            v["spans"][0]["file_name"].as_str().unwrap().to_string()
+        })
+        .collect();
+    files.sort();
+    files.dedup();
+    files
+}
+
+fn write(path: &Path, text: &str) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+/// A workspace with members `alpha` and `beta`, each with a leak.
+fn workspace() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        &root.join("Cargo.toml"),
+        "[workspace]\nmembers = [\"alpha\", \"beta\"]\nresolver = \"2\"\n",
+    );
+    for name in ["alpha", "beta"] {
+        write(
+            &root.join(name).join("Cargo.toml"),
+            &format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n"),
+        );
+        write(&root.join(name).join("src/lib.rs"), POOL_AND_LEAK);
+    }
+    dir
+}
+
+#[test]
+fn every_member_by_default_from_anywhere_inside() {
+    let ws = workspace();
+    for cwd in [ws.path().to_path_buf(), ws.path().join("beta/src")] {
+        let out = run(&cwd, &["--format", "json"]);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let files = files_with_findings(&out);
+        assert_eq!(files.len(), 2, "{files:?}");
+        // Names are relative to the working directory when they are under it.
+        assert!(
+            files.iter().any(|f| f.ends_with("alpha/src/lib.rs")),
+            "{files:?}"
+        );
+        assert!(
+            files
+                .iter()
+                .any(|f| f.ends_with("beta/src/lib.rs") || f == "lib.rs"),
+            "{files:?}"
+        );
+    }
+}
+
+#[test]
+fn package_selects_one_member() {
+    let ws = workspace();
+    let out = run(ws.path(), &["-p", "alpha", "--format", "json"]);
+    assert_eq!(
+        files_with_findings(&out),
+        vec!["alpha/src/lib.rs".to_string()]
+    );
+    let out = run(ws.path(), &["--package", "beta", "--format", "json"]);
+    assert_eq!(
+        files_with_findings(&out),
+        vec!["beta/src/lib.rs".to_string()]
+    );
+    let out = run(ws.path(), &["-p", "alpah"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean `alpha`"));
+}
+
+#[test]
+fn manifest_path_from_outside_and_workspace_flag() {
+    let ws = workspace();
+    let outside = tempfile::tempdir().unwrap();
+    let manifest = ws.path().join("Cargo.toml");
+    let out = run(
+        outside.path(),
+        &[
+            "--manifest-path",
+            manifest.to_str().unwrap(),
+            "--workspace",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(files_with_findings(&out).len(), 2);
+}
+
+#[test]
+fn outside_a_cargo_project_the_given_paths_are_scanned() {
+    let dir = tempfile::tempdir().unwrap();
+    write(&dir.path().join("loose.rs"), POOL_AND_LEAK);
+    let out = run(dir.path(), &["--format", "json"]);
+    assert_eq!(files_with_findings(&out), vec!["loose.rs".to_string()]);
+}
+
+#[test]
+fn closest_config_wins_and_metadata_tables_count() {
+    let ws = workspace();
+    // The workspace says error; beta's own package metadata says allow.
+    let root_manifest = std::fs::read_to_string(ws.path().join("Cargo.toml")).unwrap();
+    write(
+        &ws.path().join("Cargo.toml"),
+        &format!("{root_manifest}\n[workspace.metadata.poollint.rules]\nPL001 = \"error\"\n"),
+    );
+    let beta = std::fs::read_to_string(ws.path().join("beta/Cargo.toml")).unwrap();
+    write(
+        &ws.path().join("beta/Cargo.toml"),
+        &format!("{beta}\n[package.metadata.poollint.rules]\nunreleased-acquire = \"allow\"\n"),
+    );
+    let out = run(&ws.path().join("beta"), &["src/lib.rs", "--format", "json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let out = run(
+        &ws.path().join("alpha"),
+        &["src/lib.rs", "--format", "json"],
+    );
+    let line: serde_json::Value =
+        serde_json::from_str(String::from_utf8_lossy(&out.stdout).lines().next().unwrap()).unwrap();
+    assert_eq!(line["level"], "error");
+    // A poollint.toml next to the manifest beats the manifest's metadata.
+    write(
+        &ws.path().join("alpha/poollint.toml"),
+        "[rules]\nPL001 = \"allow\"\n",
+    );
+    assert_eq!(
+        run(&ws.path().join("alpha"), &["src/lib.rs"]).status.code(),
+        Some(0)
+    );
+    // --config beats everything found by searching.
+    write(
+        &ws.path().join("strict.toml"),
+        "[rules]\nPL001 = \"error\"\n",
+    );
+    let strict = ws.path().join("strict.toml");
+    let out = run(
+        &ws.path().join("alpha"),
+        &["src/lib.rs", "--config", strict.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn hidden_config_file_and_pools_section() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        &dir.path().join("main.rs"),
+        "fn f(pool: &Arena) { let slot = pool.grab_slot(); }\nfn g() { let b = get_buffer(); }\n",
+    );
+    write(
+        &dir.path().join(".poollint.toml"),
+        "[[pools]]\nname = \"arena\"\nacquire = [\"Arena::grab_slot\", \"get_buffer\"]\n",
+    );
+    let out = run(dir.path(), &["--format", "json"]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).lines().count(),
+        2,
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let apis = run(dir.path(), &["--explain-apis"]);
+    let text = String::from_utf8_lossy(&apis.stdout);
+    assert!(
+        text.contains("Arena::grab_slot") && text.contains("config"),
+        "{text}"
+    );
+}
+
+#[test]
+fn config_errors_name_file_line_and_key() {
+    let dir = tempfile::tempdir().unwrap();
+    write(&dir.path().join("a.rs"), "fn main() {}\n");
+    let cases = [
+        (
+            "[rules]\nPL001 = \"loud\"\n",
+            "poollint.toml:2",
+            "bad level `loud` for rule `PL001`",
+        ),
+        (
+            "exclude = [\"a\"]\n[[pools]]\nname = \"x\"\naquire = [\"f\"]\n",
+            "poollint.toml:4",
+            "did you mean `acquire`",
+        ),
+        ("exclude = 3\n", "poollint.toml:1", "exclude"),
+        (
+            "[rules]\nPL999 = \"warn\"\n",
+            "poollint.toml:2",
+            "unknown rule `PL999`",
+        ),
+    ];
+    for (toml, location, message) in cases {
+        write(&dir.path().join("poollint.toml"), toml);
+        let out = run(dir.path(), &[]);
+        assert_eq!(out.status.code(), Some(2), "{toml}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains(location) && err.contains(message),
+            "{toml}: {err}"
+        );
+    }
+    std::fs::remove_file(dir.path().join("poollint.toml")).unwrap();
+    write(
+        &dir.path().join("Cargo.toml"),
+        "[package]\nname = \"x\"\nversion = \"0.1.0\"\n\n[package.metadata.poollint]\nexlude = []\n",
+    );
+    let out = run(dir.path(), &["a.rs"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("Cargo.toml:6") && err.contains("did you mean `exclude`"),
+        "{err}"
+    );
+}
