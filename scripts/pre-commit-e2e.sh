@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# End-to-end test of the pre-commit hook: installs the `pre-commit` tool from
+# PyPI into target/, makes a throwaway git repository with a crate whose
+# staged file leaks a pooled value, and runs this repository's hook on it
+# with `pre-commit try-repo`. The leak must fail the hook, the fix must pass.
+set -euo pipefail
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+venv="$repo/target/pre-commit-venv"
+if [ ! -x "$venv/bin/pre-commit" ]; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet pre-commit
+fi
+export PATH="$venv/bin:$PATH"
+export GIT_AUTHOR_NAME=poollint GIT_AUTHOR_EMAIL=ci@example.invalid
+export GIT_COMMITTER_NAME=poollint GIT_COMMITTER_EMAIL=ci@example.invalid
+export PRE_COMMIT_HOME="$repo/target/pre-commit-home"
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+git init -q .
+cat > Cargo.toml <<'TOML'
+[package]
+name = "demo"
+version = "0.1.0"
+edition = "2021"
+TOML
+mkdir src
+cat > src/pool.rs <<'RS'
+pub struct BufPool;
+impl BufPool {
+    #[poollint::acquire]
+    pub fn get(&self) -> Vec<u8> { Vec::new() }
+    #[poollint::release]
+    pub fn put(&self, buf: Vec<u8>) {}
+}
+RS
+cat > src/lib.rs <<'RS'
+mod pool;
+pub fn read(pool: &pool::BufPool, sock: &mut impl std::io::Read) -> std::io::Result<usize> {
+    let mut buf = pool.get();
+    let n = sock.read(&mut buf)?;
+    pool.put(buf);
+    Ok(n)
+}
+RS
+git add -A
+
+echo "== a staged file that leaks: the hook must fail"
+if pre-commit try-repo "$repo" poollint --all-files > out.txt 2>&1; then
+  cat out.txt
+  echo "FAIL: the hook passed on a leak"
+  exit 1
+fi
+cat out.txt
+grep -q "PL001" out.txt || { echo "FAIL: no PL001 in the hook output"; exit 1; }
+grep -q "Failed" out.txt || { echo "FAIL: pre-commit did not report a failure"; exit 1; }
+
+echo "== the fixed file: the hook must pass"
+cat > src/lib.rs <<'RS'
+mod pool;
+pub fn read(pool: &pool::BufPool, sock: &mut impl std::io::Read) -> std::io::Result<usize> {
+    let mut buf = pool.get();
+    let n = match sock.read(&mut buf) {
+        Ok(n) => n,
+        Err(e) => {
+            pool.put(buf);
+            return Err(e);
+        }
+    };
+    pool.put(buf);
+    Ok(n)
+}
+RS
+git add -A
+pre-commit try-repo "$repo" poollint --all-files > out.txt 2>&1 || { cat out.txt; echo "FAIL: the hook failed on clean code"; exit 1; }
+cat out.txt
+echo "pre-commit end-to-end: 2 passed, 0 failed"
