@@ -16,7 +16,8 @@ export GIT_COMMITTER_NAME=poollint GIT_COMMITTER_EMAIL=ci@example.invalid
 export PRE_COMMIT_HOME="$repo/target/pre-commit-home"
 
 work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+log="$(mktemp)"  # outside the repository: the hook must see no change
+trap 'rm -rf "$work" "$log"' EXIT
 cd "$work"
 git init -q .
 cat > Cargo.toml <<'TOML'
@@ -47,14 +48,14 @@ RS
 git add -A
 
 echo "== a staged file that leaks: the hook must fail"
-if pre-commit try-repo "$repo" poollint --all-files > out.txt 2>&1; then
-  cat out.txt
+if pre-commit try-repo "$repo" poollint --all-files > "$log" 2>&1; then
+  cat "$log"
   echo "FAIL: the hook passed on a leak"
   exit 1
 fi
-cat out.txt
-grep -q "PL001" out.txt || { echo "FAIL: no PL001 in the hook output"; exit 1; }
-grep -q "Failed" out.txt || { echo "FAIL: pre-commit did not report a failure"; exit 1; }
+cat "$log"
+grep -q "PL001" "$log" || { echo "FAIL: no PL001 in the hook output"; exit 1; }
+grep -q "Failed" "$log" || { echo "FAIL: pre-commit did not report a failure"; exit 1; }
 
 echo "== the fixed file: the hook must pass"
 cat > src/lib.rs <<'RS'
@@ -73,6 +74,6 @@ pub fn read(pool: &pool::BufPool, sock: &mut impl std::io::Read) -> std::io::Res
 }
 RS
 git add -A
-pre-commit try-repo "$repo" poollint --all-files > out.txt 2>&1 || { cat out.txt; echo "FAIL: the hook failed on clean code"; exit 1; }
-cat out.txt
+pre-commit try-repo "$repo" poollint --all-files > "$log" 2>&1 || { cat "$log"; echo "FAIL: the hook failed on clean code"; exit 1; }
+cat "$log"
 echo "pre-commit end-to-end: 2 passed, 0 failed"
