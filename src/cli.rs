@@ -72,6 +72,10 @@ pub struct Args {
     /// The cargo manifest of the project to check.
     #[arg(long, value_name = "PATH")]
     pub manifest_path: Option<PathBuf>,
+    /// Also run `cargo check --message-format=json` and pass its messages
+    /// through (with `--format json`), so an editor keeps compiler errors.
+    #[arg(long, requires = "format")]
+    pub with_cargo_check: bool,
 }
 
 /// Run with these arguments (the first is the program name); returns the exit status.
@@ -200,6 +204,9 @@ fn run(args: Args) -> Result<i32, String> {
         }
         return Ok(0);
     }
+    if args.with_cargo_check {
+        cargo_check_passthrough(&args, &mut std::io::stdout().lock())?;
+    }
     let written = match args.format {
         Format::Json => report::json::write(&mut stdout, &outcome),
         Format::Sarif => report::sarif::write(&mut stdout, &outcome),
@@ -226,6 +233,31 @@ fn run(args: Args) -> Result<i32, String> {
     } else {
         1
     })
+}
+
+/// Run `cargo check --message-format=json` and copy its messages to `out`.
+fn cargo_check_passthrough(args: &Args, out: &mut dyn Write) -> Result<(), String> {
+    if !matches!(args.format, Format::Json) {
+        return Err("--with-cargo-check needs --format json".to_string());
+    }
+    let mut cmd =
+        std::process::Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    cmd.args(["check", "--message-format=json"]);
+    if let Some(m) = &args.manifest_path {
+        cmd.arg("--manifest-path").arg(m);
+    }
+    for p in &args.packages {
+        cmd.args(["-p", p]);
+    }
+    if args.workspace {
+        cmd.arg("--workspace");
+    }
+    let output = cmd
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .map_err(|e| format!("cannot run cargo check: {e}"))?;
+    out.write_all(&output.stdout)
+        .map_err(|e| format!("cannot write output: {e}"))
 }
 
 fn level_name(level: Level) -> &'static str {

@@ -398,3 +398,26 @@ fn github_annotations_and_step_summary() {
         "{md}"
     );
 }
+
+#[test]
+fn with_cargo_check_passes_compiler_messages_through() {
+    let dir = crate_with(&format!(
+        "{LEAKY}\nfn broken() -> u32 {{ \"not a number\" }}\n"
+    ));
+    let out = poollint(dir.path(), &["--format", "json", "--with-cargo-check"]);
+    let text = stdout(&out);
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let compiler_error = lines
+        .iter()
+        .any(|l| l["reason"] == "compiler-message" && l["message"]["level"] == "error");
+    assert!(compiler_error, "{text}");
+    assert!(
+        lines.iter().any(|l| l["code"]["code"] == "poollint::PL001"),
+        "{text}"
+    );
+    let out = poollint(dir.path(), &["--with-cargo-check"]);
+    assert_eq!(out.status.code(), Some(2));
+}
