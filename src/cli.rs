@@ -188,7 +188,16 @@ fn run(args: Args) -> Result<i32, String> {
     })?;
     let base = std::env::current_dir().unwrap_or_default();
     let inputs = engine::inputs(&found.report, &found.index_only, &base);
-    let outcome = engine::run(inputs, &config);
+    let mut extra_packs = Vec::new();
+    for path in &config.packs {
+        extra_packs.push(crate::knowledge::packs::load(path)?);
+    }
+    let options = engine::RunOptions {
+        dependencies: crate::workspace::manifest_dependencies(&found.crate_roots),
+        extra_packs,
+        ..engine::RunOptions::default()
+    };
+    let outcome = engine::run_with(inputs, &config, options);
     if args.explain_apis {
         for api in outcome.index.apis() {
             let _ = writeln!(
@@ -277,5 +286,6 @@ fn role_name(role: crate::knowledge::Role) -> String {
         Role::Release(ReleaseParam::Param(i)) => format!("release (arg {i})"),
         Role::Detach => "detach".into(),
         Role::Reset => "reset".into(),
+        Role::Forget => "forget".into(),
     }
 }

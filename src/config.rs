@@ -18,6 +18,9 @@ struct RawConfig {
     pools: Vec<PoolDecl>,
     #[serde(default)]
     exclude: Vec<String>,
+    /// Extra lint pack files, relative to the config file.
+    #[serde(default)]
+    packs: Vec<String>,
 }
 
 /// A `[[pools]]` entry: pool APIs the code cannot be annotated for.
@@ -35,6 +38,10 @@ pub struct PoolDecl {
     pub detach: Vec<String>,
     #[serde(default)]
     pub reset: Vec<String>,
+    #[serde(default)]
+    pub forget: Vec<String>,
+    /// `"handle"`: key-like values (slab keys) that are not leaked by being dropped.
+    pub kind: Option<String>,
 }
 
 /// The effective configuration of a run.
@@ -46,6 +53,8 @@ pub struct Config {
     pub root: PathBuf,
     levels: HashMap<&'static str, Level>,
     pub pools: Vec<PoolDecl>,
+    /// Lint pack files named by `packs = [..]`, resolved against the config's directory.
+    pub packs: Vec<PathBuf>,
     exclude: Option<GlobSet>,
 }
 
@@ -131,6 +140,9 @@ fn describe(text: &str, line: Option<usize>, message: &str) -> (Option<usize>, S
             "guard-acquire",
             "detach",
             "reset",
+            "forget",
+            "kind",
+            "packs",
         ];
         message.push_str(&did_you_mean(&key, KNOWN.iter().copied()));
         line = line.or_else(|| line_of_key(text, &key));
@@ -270,9 +282,19 @@ impl Config {
                 format!("bad exclude patterns: {e}"),
             )
         })?;
+        for pool in &raw.pools {
+            if let Some(kind) = pool.kind.as_deref().filter(|k| *k != "handle") {
+                return Err(err(
+                    line_of_key(text, "kind"),
+                    format!("bad `kind = \"{kind}\"` in [[pools]]: the only kind is `handle`"),
+                ));
+            }
+        }
+        let root = file.parent().map(Path::to_path_buf).unwrap_or_default();
         Ok(Config {
             file: Some(file.to_path_buf()),
-            root: file.parent().map(Path::to_path_buf).unwrap_or_default(),
+            packs: raw.packs.iter().map(|p| root.join(p)).collect(),
+            root,
             levels,
             pools: raw.pools,
             exclude: Some(exclude),

@@ -15,6 +15,8 @@ pub struct Discovered {
     pub report: Vec<PathBuf>,
     /// Further files read only for the index, sorted.
     pub index_only: Vec<PathBuf>,
+    /// The crates (directories of their `Cargo.toml`) the reported files belong to.
+    pub crate_roots: Vec<PathBuf>,
 }
 
 /// A path given on the command line that does not exist.
@@ -56,6 +58,7 @@ pub fn discover(targets: Targets<'_>, config: &Config) -> Result<Discovered, Mis
     }
     let mut index_only = BTreeSet::new();
     let reported: BTreeSet<PathBuf> = report.iter().map(|p| normalize(p)).collect();
+    let crate_roots: Vec<PathBuf> = roots.iter().cloned().collect();
     for root in roots {
         for file in walk_crate(&root) {
             if !config.is_excluded(&file) && !reported.contains(&normalize(&file)) {
@@ -66,6 +69,7 @@ pub fn discover(targets: Targets<'_>, config: &Config) -> Result<Discovered, Mis
     Ok(Discovered {
         report: report.into_iter().collect(),
         index_only: index_only.into_iter().collect(),
+        crate_roots,
     })
 }
 

@@ -8,10 +8,12 @@ use crate::flow::{self, Resolution};
 use crate::frontend::{self, FileFacts};
 use crate::ir::{Body, PlaceKind};
 use crate::knowledge::infer::{self, InferInput};
-use crate::knowledge::{Api, ApiOrigin, Index, ReleaseParam, Role};
+use crate::knowledge::packs::{self, Pack};
+use crate::knowledge::{ApiOrigin, Index};
 use crate::rules::{self, RuleContext, Unreadable, UnreadableSource};
 use crate::source::SourceFile;
 use rayon::prelude::*;
+use std::collections::BTreeSet;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
@@ -47,24 +49,57 @@ struct Loaded {
 /// Called for every body before it is analysed; tests use it to inject failures.
 pub type BodyHook<'a> = &'a (dyn Fn(&Body) + Sync);
 
+/// What a run knows besides its files and config.
+pub struct RunOptions<'a> {
+    /// Crates the scanned crates depend on (activate lint packs).
+    pub dependencies: BTreeSet<String>,
+    /// Lint packs from the config's `packs = [..]` (always active).
+    pub extra_packs: Vec<Pack>,
+    /// Called for every body before it is analysed; tests use it to inject failures.
+    pub hook: BodyHook<'a>,
+}
+
+impl Default for RunOptions<'_> {
+    fn default() -> Self {
+        RunOptions {
+            dependencies: BTreeSet::new(),
+            extra_packs: Vec::new(),
+            hook: &|_| {},
+        }
+    }
+}
+
 /// Run the whole pipeline over `inputs`.
 pub fn run(inputs: Vec<InputFile>, config: &Config) -> Outcome {
-    run_with_hook(inputs, config, &|_| {})
+    run_with(inputs, config, RunOptions::default())
 }
 
 /// [`run`], calling `hook` on every body before analysing it.
 pub fn run_with_hook(inputs: Vec<InputFile>, config: &Config, hook: BodyHook<'_>) -> Outcome {
+    run_with(
+        inputs,
+        config,
+        RunOptions {
+            hook,
+            ..RunOptions::default()
+        },
+    )
+}
+
+/// [`run`] with everything a run can be given.
+pub fn run_with(inputs: Vec<InputFile>, config: &Config, options: RunOptions<'_>) -> Outcome {
     let pool = rayon::ThreadPoolBuilder::new()
         .stack_size(WORKER_STACK)
         .build();
     match pool {
-        Ok(pool) => pool.install(|| run_in_pool(inputs, config, hook)),
+        Ok(pool) => pool.install(|| run_in_pool(inputs, config, &options)),
         // Without a pool of our own (resource limits), run on the global one.
-        Err(_) => run_in_pool(inputs, config, hook),
+        Err(_) => run_in_pool(inputs, config, &options),
     }
 }
 
-fn run_in_pool(inputs: Vec<InputFile>, config: &Config, hook: BodyHook<'_>) -> Outcome {
+fn run_in_pool(inputs: Vec<InputFile>, config: &Config, options: &RunOptions<'_>) -> Outcome {
+    let hook = options.hook;
     let loaded: Vec<Loaded> = inputs
         .into_par_iter()
         .enumerate()
@@ -83,6 +118,30 @@ fn run_in_pool(inputs: Vec<InputFile>, config: &Config, hook: BodyHook<'_>) -> O
         .collect();
     let mut index = Index::build(&items);
     add_config_pools(&mut index, config);
+    let crates_in_use: BTreeSet<String> = options
+        .dependencies
+        .iter()
+        .map(|d| packs::normalize(d))
+        .chain(
+            loaded
+                .iter()
+                .filter_map(|l| l.facts.as_ref().ok())
+                .flat_map(|f| f.items.imported_crates.iter().cloned()),
+        )
+        .collect();
+    let active: Vec<Pack> = packs::builtin()
+        .into_iter()
+        .filter(|p| p.is_active(&crates_in_use))
+        .chain(options.extra_packs.iter().cloned())
+        .collect();
+    for pack in &active {
+        index.add_declared(
+            &pack.pools,
+            &ApiOrigin::Pack {
+                name: pack.name.clone(),
+            },
+        );
+    }
 
     let line_fns: Vec<Box<dyn Fn(u32) -> usize + '_>> = loaded
         .iter()
@@ -268,39 +327,10 @@ pub fn resolve(body: &Body, index: &Index, file: usize) -> Resolution {
 
 /// `[[pools]]` entries of the config become index entries.
 fn add_config_pools(index: &mut Index, config: &Config) {
-    let file = config.file.clone().unwrap_or_default();
-    for pool in &config.pools {
-        let lists: [(&Vec<String>, Role); 5] = [
-            (&pool.acquire, Role::Acquire { guard: false }),
-            (&pool.guard_acquire, Role::Acquire { guard: true }),
-            (&pool.release, Role::Release(ReleaseParam::Param(0))),
-            (&pool.detach, Role::Detach),
-            (&pool.reset, Role::Reset),
-        ];
-        for (entries, role) in lists {
-            for entry in entries {
-                let (owner, name) = match entry.rsplit_once("::") {
-                    Some((path, name)) => (
-                        Some(path.rsplit("::").next().unwrap_or(path).to_string()),
-                        name,
-                    ),
-                    None => (None, entry.as_str()),
-                };
-                // `Type::method` names a type when it starts upper-case; `module::fn` a free fn.
-                let owner = owner.filter(|o| o.chars().next().is_some_and(char::is_uppercase));
-                index.add(Api {
-                    role,
-                    owner,
-                    name: name.to_string(),
-                    has_receiver: None,
-                    returns: None,
-                    pool: pool.name.clone(),
-                    origin: ApiOrigin::Config { file: file.clone() },
-                    file: None,
-                });
-            }
-        }
-    }
+    let origin = ApiOrigin::Config {
+        file: config.file.clone().unwrap_or_default(),
+    };
+    index.add_declared(&config.pools, &origin);
 }
 
 /// Build the inputs of a run from discovered paths, naming files relative to `base`.

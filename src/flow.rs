@@ -29,6 +29,10 @@ pub enum CallEffect {
     BoundsCapacity,
     /// A method that takes `self` by value: the receiver is handed on.
     Consume,
+    /// The value's destructor never runs (`mem::forget`, `Box::leak`, `permit.forget()`).
+    Forget {
+        arg: ReleaseArg,
+    },
 }
 
 /// What an acquire hands out.
@@ -38,6 +42,9 @@ pub struct AcquireKind {
     pub guard: bool,
     /// A raw value detached from its guard (`#[poollint::detach]`).
     pub detached: bool,
+    /// A key-like handle (a slab key): use after release and double release
+    /// apply, but dropping it leaks nothing.
+    pub handle: bool,
     /// Its type declares a reset: releasing it un-reset is PL008.
     pub needs_reset: bool,
     /// A growable buffer: releasing it with no capacity bound is PL009.
@@ -109,16 +116,16 @@ pub struct Value {
 
 impl Value {
     fn is_obligation(&self) -> bool {
-        !self.is_guard()
+        !matches!(self.origin, Origin::Acquire { kind, .. } if kind.guard || kind.handle)
     }
 
     pub fn is_guard(&self) -> bool {
         matches!(self.origin, Origin::Acquire { kind, .. } if kind.guard)
     }
 
-    /// A raw value from an acquire (not a guard, not detached).
+    /// A raw value from an acquire (not a guard or handle, not detached).
     pub fn is_raw_acquire(&self) -> bool {
-        matches!(self.origin, Origin::Acquire { kind, .. } if !kind.guard && !kind.detached)
+        matches!(self.origin, Origin::Acquire { kind, .. } if !kind.guard && !kind.detached && !kind.handle)
     }
 
     pub fn is_detached(&self) -> bool {
@@ -296,23 +303,42 @@ struct Analysis<'a> {
 /// Analyse one body. Returns `None` when nothing in it can involve a pooled value.
 pub fn analyze(body: &Body, res: &Resolution) -> Option<Facts> {
     if res.is_trivial() {
-        return untracked_forgets(body);
+        return None;
     }
     let mut a = Analysis::new(body, res);
     if a.values.is_empty() {
-        return untracked_forgets(body);
+        return untracked_forgets(body, res);
     }
     Some(a.run())
 }
 
 /// With nothing tracked, the only facts are the `forget`s (of guard-typed locals).
-fn untracked_forgets(body: &Body) -> Option<Facts> {
+fn untracked_forgets(body: &Body, res: &Resolution) -> Option<Facts> {
     let mut facts = Facts::default();
     for ev in body.blocks.iter().flat_map(|b| &b.events) {
-        if let Event::Forget { place, span } = ev {
+        let Event::Call {
+            call,
+            recv,
+            args,
+            span,
+            ..
+        } = ev
+        else {
+            continue;
+        };
+        let target = match res.calls[*call as usize] {
+            CallEffect::Forget {
+                arg: ReleaseArg::Receiver,
+            } => recv.as_ref(),
+            CallEffect::Forget {
+                arg: ReleaseArg::Arg(i),
+            } => args.get(i),
+            _ => None,
+        };
+        for &(place, _) in target.iter().flat_map(|a| &a.places) {
             facts.forgotten.insert(Forgotten {
                 value: None,
-                place: *place,
+                place,
                 span: *span,
             });
         }
@@ -364,7 +390,8 @@ impl<'a> Analysis<'a> {
                     CallEffect::Unknown
                     | CallEffect::Consume
                     | CallEffect::Reset
-                    | CallEffect::BoundsCapacity => {}
+                    | CallEffect::BoundsCapacity
+                    | CallEffect::Forget { .. } => {}
                     CallEffect::Acquire(kind) => {
                         if call_value[*call as usize].is_none() {
                             call_value[*call as usize] = Some(values.len());
@@ -597,6 +624,12 @@ impl<'a> Analysis<'a> {
                         arg: ReleaseArg::Arg(i),
                         ..
                     } => args.get(i),
+                    CallEffect::Forget {
+                        arg: ReleaseArg::Receiver,
+                    } => recv.as_ref(),
+                    CallEffect::Forget {
+                        arg: ReleaseArg::Arg(i),
+                    } => args.get(i),
                     _ => None,
                 };
                 let clears = match effect {
@@ -627,6 +660,11 @@ impl<'a> Analysis<'a> {
                                 }
                             }
                         }
+                    }
+                }
+                if let (Some(arg), CallEffect::Forget { .. }) = (released, effect) {
+                    for &(place, _) in &arg.places {
+                        self.forget(st, &place, span, facts.as_deref_mut());
                     }
                 }
                 if let (Some(arg), CallEffect::Release { resets, bounds, .. }) = (released, effect)
@@ -765,52 +803,6 @@ impl<'a> Analysis<'a> {
                     }
                 }
             }
-            Event::Forget { place, span } => {
-                self.check_use(st, *place, *span, &mut facts);
-                let Some(t) = self.t(*place) else {
-                    if let Some(f) = facts {
-                        f.forgotten.insert(Forgotten {
-                            value: None,
-                            place: *place,
-                            span: *span,
-                        });
-                    }
-                    return;
-                };
-                let owned: Vec<_> = bits_iter(&st.owns[t]).collect();
-                bits_clear(&mut st.owns[t]);
-                if let Some(f) = facts {
-                    if owned.is_empty() {
-                        f.forgotten.insert(Forgotten {
-                            value: None,
-                            place: *place,
-                            span: *span,
-                        });
-                    }
-                    for &v in &owned {
-                        if self.values[v].is_guard() && st.status[v] & HELD != 0 {
-                            f.forgotten.insert(Forgotten {
-                                value: Some(v),
-                                place: *place,
-                                span: *span,
-                            });
-                        }
-                    }
-                    self.report_orphans(st, &owned, |v| {
-                        f.leaks.insert(Leak {
-                            value: v,
-                            kind: LeakKind::Forgotten,
-                            span: *span,
-                            place: *place,
-                        });
-                    });
-                }
-                for v in owned {
-                    if st.status[v] & HELD != 0 {
-                        st.status[v] = (st.status[v] & !HELD) | TRANSFERRED;
-                    }
-                }
-            }
             Event::Vanish { place } => {
                 // The pattern did not match: the value is not there on this edge.
                 if let Some(t) = self.t(*place) {
@@ -862,6 +854,54 @@ impl<'a> Analysis<'a> {
                         });
                     }
                 }
+            }
+        }
+    }
+
+    /// `mem::forget(x)` and friends: `place`'s destructor never runs.
+    fn forget(&self, st: &mut State, place: &PlaceId, span: &Span, mut facts: Option<&mut Facts>) {
+        self.check_use(st, *place, *span, &mut facts);
+        let Some(t) = self.t(*place) else {
+            if let Some(f) = facts {
+                f.forgotten.insert(Forgotten {
+                    value: None,
+                    place: *place,
+                    span: *span,
+                });
+            }
+            return;
+        };
+        let owned: Vec<_> = bits_iter(&st.owns[t]).collect();
+        bits_clear(&mut st.owns[t]);
+        if let Some(f) = facts {
+            if owned.is_empty() {
+                f.forgotten.insert(Forgotten {
+                    value: None,
+                    place: *place,
+                    span: *span,
+                });
+            }
+            for &v in &owned {
+                if self.values[v].is_guard() && st.status[v] & HELD != 0 {
+                    f.forgotten.insert(Forgotten {
+                        value: Some(v),
+                        place: *place,
+                        span: *span,
+                    });
+                }
+            }
+            self.report_orphans(st, &owned, |v| {
+                f.leaks.insert(Leak {
+                    value: v,
+                    kind: LeakKind::Forgotten,
+                    span: *span,
+                    place: *place,
+                });
+            });
+        }
+        for v in owned {
+            if st.status[v] & HELD != 0 {
+                st.status[v] = (st.status[v] & !HELD) | TRANSFERRED;
             }
         }
     }

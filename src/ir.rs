@@ -160,9 +160,6 @@ pub enum Event {
         kind: AssignKind,
         span: Span,
     },
-    /// `mem::forget(x)`, `ManuallyDrop::new(x)`, `Box::leak(x)`, `Rc::into_raw(x)`:
-    /// the value's destructor never runs.
-    Forget { place: PlaceId, span: Span },
     /// The value in `place` is dropped here.
     Drop {
         place: PlaceId,

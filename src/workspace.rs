@@ -63,3 +63,46 @@ pub fn package_dirs(sel: &Selection) -> Result<Option<Vec<PathBuf>>, String> {
 pub fn is_package_root(dir: &Path) -> bool {
     dir.join("Cargo.toml").is_file()
 }
+
+/// The crates the manifests in `roots` depend on (every dependency table,
+/// renamed dependencies under their real name).
+pub fn manifest_dependencies(roots: &[PathBuf]) -> std::collections::BTreeSet<String> {
+    let mut out = std::collections::BTreeSet::new();
+    for root in roots {
+        let Ok(text) = std::fs::read_to_string(root.join("Cargo.toml")) else {
+            continue;
+        };
+        let Ok(manifest) = text.parse::<toml::Table>() else {
+            continue;
+        };
+        let mut tables: Vec<&toml::Table> = Vec::new();
+        for key in ["dependencies", "dev-dependencies", "build-dependencies"] {
+            if let Some(t) = manifest.get(key).and_then(|v| v.as_table()) {
+                tables.push(t);
+            }
+        }
+        if let Some(targets) = manifest.get("target").and_then(|v| v.as_table()) {
+            for target in targets.values().filter_map(|v| v.as_table()) {
+                for key in ["dependencies", "dev-dependencies", "build-dependencies"] {
+                    if let Some(t) = target.get(key).and_then(|v| v.as_table()) {
+                        tables.push(t);
+                    }
+                }
+            }
+        }
+        if let Some(t) = manifest
+            .get("workspace")
+            .and_then(|w| w.get("dependencies"))
+            .and_then(|v| v.as_table())
+        {
+            tables.push(t);
+        }
+        for table in tables {
+            for (name, spec) in table {
+                let real = spec.get("package").and_then(|p| p.as_str()).unwrap_or(name);
+                out.insert(real.to_string());
+            }
+        }
+    }
+    out
+}

@@ -562,22 +562,6 @@ impl<'f> Lowerer<'f> {
                 return Operand::default();
             }
             (Some("mem"), "take" | "replace" | "swap") => return self.mem_call(&name, c, span),
-            (Some("mem"), "forget")
-            | (Some("ManuallyDrop"), "new")
-            | (Some("Box"), "leak")
-            | (Some("Rc" | "Arc"), "into_raw")
-                if c.args.len() == 1 =>
-            {
-                // The destructor never runs: a guard forgotten, a value leaked.
-                let op = self.expr(&c.args[0]);
-                for (place, mode) in op.places {
-                    match mode {
-                        Mode::Move => self.b.emit(Event::Forget { place, span }),
-                        Mode::Borrow | Mode::Shared => self.b.emit(Event::Use { place, span }),
-                    }
-                }
-                return Operand::default();
-            }
             (Some("Rc" | "Arc"), "clone") if c.args.len() == 1 => {
                 return self.expr(&c.args[0]).borrowed();
             }

@@ -85,22 +85,17 @@ impl Index {
             }
             return CallEffect::Unknown;
         };
-        // A path call of a method (`BufPool::put(&pool, buf)`) passes the receiver first.
-        let ufcs = !callee.is_method
-            && callee.qualifier.is_some()
-            && api.owner.is_some()
-            && api.has_receiver.unwrap_or(callee.arg_count >= 2);
         match api.role {
             Role::Acquire { guard } => CallEffect::Acquire(self.acquire_kind(api, guard, false)),
             Role::Detach => CallEffect::Acquire(self.acquire_kind(api, false, true)),
             Role::Reset => CallEffect::Reset,
+            Role::Forget => match target(api, callee, ReleaseParam::Param(0)) {
+                Some(arg) => CallEffect::Forget { arg },
+                None => CallEffect::Unknown,
+            },
             Role::Release(param) => {
-                let arg = match (param, ufcs, callee.is_method) {
-                    (ReleaseParam::Receiver, false, true) => ReleaseArg::Receiver,
-                    (ReleaseParam::Receiver, true, false) => ReleaseArg::Arg(0),
-                    (ReleaseParam::Receiver, _, _) => return CallEffect::Unknown,
-                    (ReleaseParam::Param(i), true, _) => ReleaseArg::Arg(i + 1),
-                    (ReleaseParam::Param(i), false, _) => ReleaseArg::Arg(i),
+                let Some(arg) = target(api, callee, param) else {
+                    return CallEffect::Unknown;
                 };
                 let (resets, bounds) = self.release_summary(api);
                 CallEffect::Release {
@@ -113,12 +108,33 @@ impl Index {
     }
 }
 
+/// The operand of this call that a release (or forget) of `param` acts on.
+fn target(api: &Api, callee: &Callee, param: ReleaseParam) -> Option<ReleaseArg> {
+    // A path call of a method (`BufPool::put(&pool, buf)`) passes the receiver first.
+    let ufcs = !callee.is_method
+        && callee.qualifier.is_some()
+        && api.owner.is_some()
+        && api.has_receiver.unwrap_or(callee.arg_count >= 2);
+    // Declared by name only (config, packs): a method called without
+    // arguments acts on its receiver (`permit.forget()`).
+    let on_receiver = callee.is_method && callee.arg_count == 0 && api.has_receiver.is_none();
+    Some(match (param, ufcs, callee.is_method) {
+        (ReleaseParam::Param(0), false, true) if on_receiver => ReleaseArg::Receiver,
+        (ReleaseParam::Receiver, false, true) => ReleaseArg::Receiver,
+        (ReleaseParam::Receiver, true, false) => ReleaseArg::Arg(0),
+        (ReleaseParam::Receiver, _, _) => return None,
+        (ReleaseParam::Param(i), true, _) => ReleaseArg::Arg(i + 1),
+        (ReleaseParam::Param(i), false, _) => ReleaseArg::Arg(i),
+    })
+}
+
 impl Index {
     fn acquire_kind(&self, api: &Api, guard: bool, detached: bool) -> AcquireKind {
         let returns = api.returns.as_deref();
         AcquireKind {
             guard,
             detached,
+            handle: api.handle,
             needs_reset: !guard && returns.is_some_and(|t| self.type_has_reset(t)),
             growable: !guard && returns.is_some_and(is_growable),
         }

@@ -87,6 +87,7 @@ fn infer_body(index: &Index, body: &Body, file_id: usize, file: &InferInput<'_>)
         name: name.clone(),
         has_receiver: Some(body.receiver.is_some()),
         returns: body.returns.clone(),
+        handle: false,
         pool: None,
         origin: ApiOrigin::Inferred {
             path: file.path.clone(),

@@ -12,6 +12,8 @@ pub enum Role {
     Detach,
     /// Resets a pooled value for reuse.
     Reset,
+    /// Makes a value's destructor never run (`mem::forget`, `Permit::forget`).
+    Forget,
 }
 
 /// Which parameter a release gives back.

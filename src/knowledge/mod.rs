@@ -6,6 +6,7 @@
 mod calls;
 pub mod infer;
 pub mod items;
+pub mod packs;
 pub mod summaries;
 
 use crate::ir::TypeRef;
@@ -59,6 +60,9 @@ pub struct Api {
     pub has_receiver: Option<bool>,
     /// The type the API returns (after peeling references and smart pointers).
     pub returns: Option<String>,
+    /// Key-like values (slab keys): use after release and double release
+    /// apply, leaks do not.
+    pub handle: bool,
     pub pool: Option<String>,
     pub origin: ApiOrigin,
     /// The file that defines a free fn, for matching its common-named calls.
@@ -112,6 +116,7 @@ impl Index {
                     name: decl.name.clone(),
                     has_receiver: Some(decl.has_receiver),
                     returns: decl.returns.clone(),
+                    handle: false,
                     pool: decl.pool.clone(),
                     origin: ApiOrigin::Attribute {
                         file: path.clone(),
@@ -176,8 +181,18 @@ impl Index {
         &self.apis
     }
 
+    /// How many pool APIs are known: the standard library's `forget`s are
+    /// always known and are not pool APIs.
+    pub fn pool_api_count(&self) -> usize {
+        self.apis
+            .iter()
+            .filter(|a| !matches!(&a.origin, ApiOrigin::Pack { name } if name == "std"))
+            .count()
+    }
+
+    /// Nothing to check against: no pool API at all.
     pub fn is_empty(&self) -> bool {
-        self.apis.is_empty()
+        self.pool_api_count() == 0
     }
 
     pub fn has_name(&self, name: &str) -> bool {
@@ -224,6 +239,51 @@ impl Index {
 
     pub fn is_reset_name(&self, name: &str) -> bool {
         self.reset_names.contains(name)
+    }
+
+    /// Add `[[pools]]` declarations (from config or a lint pack).
+    pub fn add_declared(&mut self, pools: &[crate::config::PoolDecl], origin: &ApiOrigin) {
+        for pool in pools {
+            let handle = pool.kind.as_deref() == Some("handle");
+            let lists: [(&Vec<String>, Role); 6] = [
+                (&pool.acquire, Role::Acquire { guard: false }),
+                (&pool.guard_acquire, Role::Acquire { guard: true }),
+                (&pool.release, Role::Release(ReleaseParam::Param(0))),
+                (&pool.detach, Role::Detach),
+                (&pool.reset, Role::Reset),
+                (&pool.forget, Role::Forget),
+            ];
+            for (entries, role) in lists {
+                for entry in entries {
+                    let (owner, name) = match entry.rsplit_once("::") {
+                        Some((path, name)) => (
+                            Some(path.rsplit("::").next().unwrap_or(path).to_string()),
+                            name,
+                        ),
+                        None => (None, entry.as_str()),
+                    };
+                    // `Type::method` names a type when it starts upper-case; `module::fn` a free fn.
+                    let owner = owner.filter(|o| o.chars().next().is_some_and(char::is_uppercase));
+                    if role == Role::Reset
+                        && let Some(o) = &owner
+                    {
+                        self.reset_names.insert(name.to_string());
+                        let _ = o;
+                    }
+                    self.add(Api {
+                        role,
+                        owner,
+                        name: name.to_string(),
+                        has_receiver: None,
+                        returns: None,
+                        handle,
+                        pool: pool.name.clone(),
+                        origin: origin.clone(),
+                        file: None,
+                    });
+                }
+            }
+        }
     }
 
     pub fn summaries(&self) -> &summaries::Summaries {

@@ -21,8 +21,8 @@ pub fn summary(outcome: &Outcome) -> String {
         plural(files.len()),
         outcome.files_scanned,
         plural(outcome.files_scanned),
-        outcome.index.apis().len(),
-        plural(outcome.index.apis().len()),
+        outcome.index.pool_api_count(),
+        plural(outcome.index.pool_api_count()),
     )
 }
 
