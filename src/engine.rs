@@ -9,6 +9,7 @@ use crate::frontend::{self, FileFacts};
 use crate::ir::{Body, PlaceKind};
 use crate::knowledge::infer::{self, InferInput};
 use crate::knowledge::packs::{self, Pack};
+use crate::knowledge::pools::PoolInput;
 use crate::knowledge::{ApiOrigin, Index};
 use crate::rules::{self, RuleContext, Unreadable, UnreadableSource};
 use crate::source::SourceFile;
@@ -160,6 +161,33 @@ fn run_in_pool(inputs: Vec<InputFile>, config: &Config, options: &RunOptions<'_>
             line_of: line_of.as_ref(),
         })
         .collect();
+    let pool_inputs: Vec<PoolInput<'_>> = loaded
+        .iter()
+        .enumerate()
+        .zip(&line_fns)
+        .filter_map(|((id, l), line_of)| {
+            l.facts.as_ref().ok().map(|f| PoolInput {
+                file: id,
+                path: PathBuf::from(&l.source.name),
+                bodies: &f.bodies,
+                line_of: line_of.as_ref(),
+            })
+        })
+        .collect();
+    let free_list_types: BTreeSet<String> = [
+        "Vec",
+        "VecDeque",
+        "LinkedList",
+        "Sender",
+        "SyncSender",
+        "Receiver",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .chain(active.iter().flat_map(|p| p.free_lists.iter().cloned()))
+    .collect();
+    crate::knowledge::pools::infer_pools(&mut index, &pool_inputs, &free_list_types);
+    drop(pool_inputs);
     infer::infer(&mut index, &infer_inputs);
     drop(infer_inputs);
     let bodies: Vec<(usize, &[Body])> = loaded

@@ -1142,6 +1142,7 @@ mod tests {
             params: vec![],
             receiver: None,
             returns: None,
+            returns_wrapped: false,
         };
         let res = Resolution {
             calls: vec![

@@ -215,6 +215,8 @@ pub struct Body {
     pub receiver: Option<(PlaceId, bool)>,
     /// The fn's return type name (after peeling references and smart pointers).
     pub returns: Option<String>,
+    /// The return type is an `Option`/`Result` around that.
+    pub returns_wrapped: bool,
 }
 
 impl Body {

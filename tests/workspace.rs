@@ -251,3 +251,40 @@ fn config_errors_name_file_line_and_key() {
         "{err}"
     );
 }
+
+#[test]
+fn packs_activate_by_dependency_and_config_adds_user_packs() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        &dir.path().join("Cargo.toml"),
+        "[package]\nname = \"app\"\nversion = \"0.1.0\"\n\n[dependencies]\nmy-pool = { package = \"deadpool\", version = \"0.12\" }\n",
+    );
+    write(
+        &dir.path().join("src/lib.rs"),
+        "async fn f(pool: &Pool) { let c = pool.get().await.unwrap(); std::mem::forget(c); }\n\
+         fn g(arena: &Arena) { let s = arena.grab(); }\n",
+    );
+    // deadpool is a dependency (under another name): its pack is active.
+    let out = run(dir.path(), &["--format", "json"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("poollint::PL004"), "{text}");
+    assert!(!text.contains("poollint::PL001"), "{text}");
+    let apis = String::from_utf8_lossy(&run(dir.path(), &["--explain-apis"]).stdout).to_string();
+    assert!(
+        apis.contains("Pool::get") && apis.contains("lint pack `deadpool`"),
+        "{apis}"
+    );
+    assert!(!apis.contains("bb8"), "{apis}");
+    // A user's own pack, named in the config.
+    write(
+        &dir.path().join("packs/arena.toml"),
+        "crates = [\"arena\"]\n[[pools]]\nacquire = [\"Arena::grab\"]\n",
+    );
+    write(
+        &dir.path().join("poollint.toml"),
+        "packs = [\"packs/arena.toml\"]\n",
+    );
+    let out = run(dir.path(), &["--format", "json"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("poollint::PL001"), "{text}");
+}

@@ -71,6 +71,7 @@ impl Builder {
             params: Vec::new(),
             receiver: None,
             returns: None,
+            returns_wrapped: false,
         };
         Builder {
             body,

@@ -51,7 +51,9 @@ const ALIASING: &[&str] = &[
 ];
 
 /// Well-known methods of other crates that take their receiver by value.
-const CONSUMING: &[&str] = &["freeze", "finish", "build", "leak", "forget", "detach"];
+const CONSUMING: &[&str] = &[
+    "freeze", "finish", "build", "leak", "forget", "detach", "close",
+];
 
 /// Methods that give access to the wrapped value and keep its type for receiver resolution.
 const ACCESSORS: &[&str] = &[

@@ -130,6 +130,7 @@ pub fn lower_fn(cx: &FileCx, header: &FnHeader<'_>, block: &Block) -> (Vec<Body>
     lw.b.body.trait_name = header.trait_name.clone();
     if let syn::ReturnType::Type(_, ty) = &sig.output {
         lw.b.body.returns = types::core_name(ty);
+        lw.b.body.returns_wrapped = types::is_option_or_result(ty);
     }
     for input in &sig.inputs {
         match input {

@@ -170,7 +170,7 @@ impl<'a> ItemWalker<'a> {
                     .enumerate()
                     .map(|(i, f)| self.field(i, f))
                     .collect();
-                self.type_decl(&s.attrs, s.ident.to_string(), fields);
+                self.type_decl(&s.attrs, s.ident.to_string(), &s.generics, fields);
             }
             Item::Enum(e) => {
                 let fields = e
@@ -180,7 +180,7 @@ impl<'a> ItemWalker<'a> {
                     .enumerate()
                     .map(|(i, f)| self.field(i, f))
                     .collect();
-                self.type_decl(&e.attrs, e.ident.to_string(), fields);
+                self.type_decl(&e.attrs, e.ident.to_string(), &e.generics, fields);
             }
             Item::Static(s) => {
                 if let Some(ty) = types::core_name(&s.ty) {
@@ -192,7 +192,13 @@ impl<'a> ItemWalker<'a> {
                     self.facts.items.statics.push((c.ident.to_string(), ty));
                 }
             }
+            Item::Type(t) => {
+                if let Some(target) = types::core_name(&t.ty) {
+                    self.facts.items.aliases.push((t.ident.to_string(), target));
+                }
+            }
             Item::Use(u) => {
+                collect_renames(&u.tree, &mut self.facts.items.aliases);
                 if let syn::UseTree::Path(p) = &u.tree {
                     let krate = p.ident.to_string();
                     if !matches!(
@@ -232,14 +238,25 @@ impl<'a> ItemWalker<'a> {
             core: types::core_name(&f.ty),
             mentions: types::mentions(&f.ty),
             keep,
+            collection: types::collection(&f.ty),
             span: (span.start as usize, span.end as usize),
         }
     }
 
-    fn type_decl(&mut self, attrs: &[Attribute], name: String, fields: Vec<FieldDecl>) {
+    fn type_decl(
+        &mut self,
+        attrs: &[Attribute],
+        name: String,
+        generics: &syn::Generics,
+        fields: Vec<FieldDecl>,
+    ) {
         let mut decl = StructDecl {
             name,
             fields,
+            generics: generics
+                .type_params()
+                .map(|p| p.ident.to_string())
+                .collect(),
             ..StructDecl::default()
         };
         for attr in attrs {
@@ -336,5 +353,20 @@ impl<'a> ItemWalker<'a> {
         let (bodies, nested_items) = lower::lower_fn(self.cx, header, block);
         self.facts.bodies.extend(bodies);
         self.items(&nested_items, module);
+    }
+}
+
+/// `use bb8::Pool as AsyncPool;` makes `AsyncPool` another name for `Pool`.
+fn collect_renames(tree: &syn::UseTree, out: &mut Vec<(String, String)>) {
+    match tree {
+        syn::UseTree::Path(p) => collect_renames(&p.tree, out),
+        syn::UseTree::Group(g) => g.items.iter().for_each(|t| collect_renames(t, out)),
+        syn::UseTree::Rename(r) => {
+            let (from, to) = (r.ident.to_string(), r.rename.to_string());
+            if from != to && from.chars().next().is_some_and(char::is_uppercase) {
+                out.push((to, from));
+            }
+        }
+        _ => {}
     }
 }

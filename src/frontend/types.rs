@@ -70,6 +70,48 @@ fn first_type_arg(args: &PathArguments) -> Option<&Type> {
     }
 }
 
+/// Is the outermost type an `Option` or a `Result`?
+pub fn is_option_or_result(ty: &Type) -> bool {
+    matches!(ty, Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Option" || s.ident == "Result"))
+}
+
+/// Containers a free list is kept in.
+const COLLECTIONS: &[&str] = &[
+    "Vec",
+    "VecDeque",
+    "LinkedList",
+    "BinaryHeap",
+    "ArrayQueue",
+    "SegQueue",
+    "Sender",
+    "SyncSender",
+    "Receiver",
+    "SmallVec",
+    "ArrayVec",
+];
+
+/// `Mutex<Vec<Buf>>` gives `("Vec", "Buf")`: a collection behind locks and
+/// pointers, and its element type.
+pub fn collection(ty: &Type) -> Option<(String, String)> {
+    match ty {
+        Type::Reference(r) => collection(&r.elem),
+        Type::Paren(p) => collection(&p.elem),
+        Type::Path(p) => {
+            let seg = p.path.segments.last()?;
+            let name = seg.ident.to_string();
+            let inner = first_type_arg(&seg.arguments)?;
+            if COLLECTIONS.contains(&name.as_str()) {
+                return Some((name, core_name(inner)?));
+            }
+            if WRAPPERS.contains(&name.as_str()) || name == "UnsafeCell" {
+                return collection(inner);
+            }
+            None
+        }
+        _ => None,
+    }
+}
+
 /// Is the outermost type (behind references) an `Rc` or `Arc`?
 pub fn is_shared_pointer(ty: &Type) -> bool {
     match ty {

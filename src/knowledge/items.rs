@@ -48,6 +48,9 @@ pub struct FieldDecl {
     pub mentions: Vec<String>,
     /// `#[pooled(keep)]`: deliberately kept across reuse.
     pub keep: bool,
+    /// For a collection field (`Mutex<Vec<Buf>>`): the container (`Vec`) and
+    /// the element type (`Buf`), a candidate free list.
+    pub collection: Option<(String, String)>,
     /// Byte range of the field declaration.
     pub span: (usize, usize),
 }
@@ -60,6 +63,8 @@ pub struct StructDecl {
     pub guard: bool,
     pub pool: Option<String>,
     pub fields: Vec<FieldDecl>,
+    /// The type's generic parameter names (`T` in `Pool<T>`).
+    pub generics: Vec<String>,
     pub line: usize,
     /// The id of the file that declares it (set when the index is built).
     pub file: usize,
@@ -77,6 +82,8 @@ pub struct FileItems {
     /// `(type, method)` for each method that takes `self` by value: a call of
     /// it consumes its receiver.
     pub consuming_methods: Vec<(String, String)>,
+    /// `(alias, type)` from `type Alias = Type<..>;` and `use x::Type as Alias;`.
+    pub aliases: Vec<(String, String)>,
     /// Crate names the file imports (`use object_pool::Pool;` gives `object_pool`).
     pub imported_crates: Vec<String>,
 }

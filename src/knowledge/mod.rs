@@ -7,6 +7,7 @@ mod calls;
 pub mod infer;
 pub mod items;
 pub mod packs;
+pub mod pools;
 pub mod summaries;
 
 use crate::ir::TypeRef;
@@ -96,6 +97,8 @@ pub struct Index {
     /// type -> traits it implements
     traits_of: HashMap<String, Vec<String>>,
     statics: HashMap<String, String>,
+    /// Type aliases and renamed imports: alias -> type.
+    aliases: HashMap<String, String>,
     /// (type, method) taking `self` by value, and the names of all such methods.
     consuming: std::collections::HashSet<(String, String)>,
     consuming_names: std::collections::HashSet<String>,
@@ -151,6 +154,12 @@ impl Index {
                 index.consuming.insert((ty.clone(), method.clone()));
                 index.consuming_names.insert(method.clone());
             }
+            for (alias, ty) in &items.aliases {
+                index
+                    .aliases
+                    .entry(alias.clone())
+                    .or_insert_with(|| ty.clone());
+            }
             for (name, ty) in &items.statics {
                 index
                     .statics
@@ -197,6 +206,19 @@ impl Index {
 
     pub fn has_name(&self, name: &str) -> bool {
         self.by_name.contains_key(name)
+    }
+
+    pub fn struct_decls(&self) -> impl Iterator<Item = &StructDecl> {
+        self.structs.values()
+    }
+
+    /// Types inferred to be guards (their `Drop` releases).
+    pub fn mark_guard_types(&mut self, types: &[String]) {
+        for t in types {
+            if let Some(s) = self.structs.get_mut(t) {
+                s.guard = true;
+            }
+        }
     }
 
     pub fn struct_decl(&self, name: &str) -> Option<&StructDecl> {
@@ -304,14 +326,32 @@ impl Index {
             return None;
         }
         match ty {
-            TypeRef::Named(name) => Some(name.clone()),
-            TypeRef::Static(name) => self.statics.get(name).cloned(),
+            TypeRef::Named(name) => Some(self.unalias(name)),
+            TypeRef::Static(name) => self.statics.get(name).map(|t| self.unalias(t)),
             TypeRef::FieldOf(base, field) => {
                 let base = self.resolve_type_depth(base, depth + 1)?;
                 let decl = self.structs.get(&base)?;
-                decl.fields.iter().find(|f| &f.name == field)?.core.clone()
+                let core = decl
+                    .fields
+                    .iter()
+                    .find(|f| &f.name == field)?
+                    .core
+                    .clone()?;
+                Some(self.unalias(&core))
             }
         }
+    }
+
+    /// The type an alias stands for (a few levels deep), or the name itself.
+    fn unalias(&self, name: &str) -> String {
+        let mut name = name.to_string();
+        for _ in 0..4 {
+            match self.aliases.get(&name) {
+                Some(t) if *t != name => name = t.clone(),
+                _ => break,
+            }
+        }
+        name
     }
 
     /// Does the declared type of field `field` of `ty` hold a pooled value?
@@ -323,5 +363,63 @@ impl Index {
             .iter()
             .find(|f| f.name == field)
             .is_some_and(|f| f.mentions.iter().any(|m| self.is_pooled(m)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api(role: Role, origin: ApiOrigin) -> Api {
+        Api {
+            role,
+            owner: Some("Pool".into()),
+            name: "get".into(),
+            has_receiver: Some(true),
+            returns: None,
+            handle: false,
+            pool: None,
+            origin,
+            file: None,
+        }
+    }
+
+    /// Attributes beat config beats packs beats inference, whatever the order.
+    #[test]
+    fn precedence() {
+        let attribute = ApiOrigin::Attribute {
+            file: "a.rs".into(),
+            line: 1,
+        };
+        let config = ApiOrigin::Config {
+            file: "poollint.toml".into(),
+        };
+        let pack = ApiOrigin::Pack {
+            name: "deadpool".into(),
+        };
+        let inferred = ApiOrigin::Inferred {
+            path: "b.rs".into(),
+            line: 2,
+        };
+        let all = [
+            (Role::Acquire { guard: false }, inferred),
+            (Role::Acquire { guard: true }, pack),
+            (Role::Detach, config),
+            (Role::Reset, attribute),
+        ];
+        for rotation in 0..all.len() {
+            let mut index = Index::default();
+            for i in 0..all.len() {
+                let (role, origin) = all[(i + rotation) % all.len()].clone();
+                index.add(api(role, origin));
+            }
+            assert_eq!(index.apis().len(), 1);
+            assert_eq!(index.apis()[0].role, Role::Reset, "rotation {rotation}");
+        }
+        let mut index = Index::default();
+        index.add(api(Role::Acquire { guard: false }, all[0].1.clone()));
+        index.add(api(Role::Acquire { guard: true }, all[1].1.clone()));
+        index.add(api(Role::Detach, all[2].1.clone()));
+        assert_eq!(index.apis()[0].role, Role::Detach);
     }
 }

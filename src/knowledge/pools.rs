@@ -1,0 +1,269 @@
+//! Inference of hand-rolled pools.
+//!
+//! A type with a free-list field (a `Vec<T>`, `VecDeque<T>`, `ArrayQueue<T>`,
+//! `SegQueue<T>` or channel of `T`, possibly behind `Mutex`/`RwLock`/`RefCell`)
+//! is a pool when one of its methods returns a `T` it popped or received from
+//! that field (an acquire) and another takes a `T` by value and pushes or sends
+//! it back (a release). A type whose `Drop` gives a value back to such a pool
+//! is a guard, and a pool method returning that guard is a guard acquire.
+//!
+//! To stay precise, the element type must be concrete (not a type parameter),
+//! the acquire must return the element itself (a pool makes a fresh one when
+//! the free list is empty; a queue returns `Option<T>`), and the type or field
+//! name must say it pools (`pool`, `free`, `cache`, `spare`, `idle`, `recycle`, ...).
+
+use super::{Api, ApiOrigin, Index, ReleaseParam, Role};
+use crate::flow::CallEffect;
+use crate::ir::{Body, BodyKind, Event, PlaceId, PlaceKind, TypeRef};
+use std::collections::{BTreeSet, HashMap};
+use std::path::PathBuf;
+
+const POPS: &[&str] = &[
+    "pop",
+    "pop_front",
+    "pop_back",
+    "recv",
+    "try_recv",
+    "try_pop",
+    "steal",
+];
+const PUSHES: &[&str] = &[
+    "push",
+    "push_back",
+    "push_front",
+    "send",
+    "try_send",
+    "force_push",
+];
+const POOLISH: &[&str] = &[
+    "pool", "free", "cache", "spare", "idle", "recycl", "reuse", "avail", "stash", "arena",
+];
+
+/// One file's bodies for pool inference.
+pub struct PoolInput<'a> {
+    pub file: usize,
+    pub path: PathBuf,
+    pub bodies: &'a [Body],
+    pub line_of: &'a dyn Fn(u32) -> usize,
+}
+
+fn poolish(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    POOLISH.iter().any(|w| lower.contains(w))
+}
+
+/// For every place, the named place it was derived from (through moves,
+/// aliases and method-call results: `self.free.lock().unwrap()` comes from
+/// `self.free`).
+fn derived_from(body: &Body) -> Vec<PlaceId> {
+    let mut origin: Vec<PlaceId> = (0..body.places.len() as PlaceId).collect();
+    for ev in body.blocks.iter().flat_map(|b| &b.events) {
+        let (dest, src) = match ev {
+            Event::Move { dest, src, .. } | Event::Take { dest, src, .. } => (*dest, *src),
+            Event::Alias { dest, of, .. } => (*dest, *of),
+            Event::Call {
+                recv: Some(r),
+                result,
+                ..
+            } => match r.places.first() {
+                Some(&(p, _)) => (*result, p),
+                None => continue,
+            },
+            _ => continue,
+        };
+        if body.places[dest as usize].kind == PlaceKind::Temp {
+            origin[dest as usize] = origin[src as usize];
+        }
+    }
+    origin
+}
+
+/// The first-level field of `self` a place comes from.
+fn self_field(body: &Body, origin: &[PlaceId], place: PlaceId) -> Option<String> {
+    let (receiver, _) = body.receiver?;
+    let p = origin[place as usize];
+    if body.root_of(p) != receiver || p == receiver {
+        return None;
+    }
+    body.field_path(p).first().map(|s| s.to_string())
+}
+
+/// A type with free-list fields (possibly several: a channel's two ends) of one element type.
+struct Candidate {
+    pool: String,
+    fields: Vec<String>,
+    element: String,
+}
+
+/// Add the APIs of hand-rolled pools (and their guards) to the index.
+pub fn infer_pools(index: &mut Index, files: &[PoolInput<'_>], free_list_types: &BTreeSet<String>) {
+    let mut candidates: Vec<Candidate> = Vec::new();
+    for s in index.struct_decls() {
+        for f in &s.fields {
+            let Some((container, element)) = f.collection.clone() else {
+                continue;
+            };
+            let concrete = !s.generics.contains(&element);
+            if !(concrete
+                && free_list_types.contains(&container)
+                && (poolish(&s.name) || poolish(&f.name)))
+            {
+                continue;
+            }
+            match candidates
+                .iter_mut()
+                .find(|c| c.pool == s.name && c.element == element)
+            {
+                Some(c) => c.fields.push(f.name.clone()),
+                None => candidates.push(Candidate {
+                    pool: s.name.clone(),
+                    fields: vec![f.name.clone()],
+                    element,
+                }),
+            }
+        }
+    }
+    candidates.sort_by(|a, b| (&a.pool, &a.element).cmp(&(&b.pool, &b.element)));
+    if candidates.is_empty() {
+        return;
+    }
+    let mut found: Vec<Api> = Vec::new();
+    let mut guards: HashMap<String, String> = HashMap::new();
+    for c in &candidates {
+        let mut acquires = Vec::new();
+        let mut releases = Vec::new();
+        for input in files {
+            for body in input.bodies.iter().filter(|b| b.kind == BodyKind::Fn) {
+                if body.self_type.as_deref() != Some(c.pool.as_str()) || body.trait_name.is_some() {
+                    continue;
+                }
+                let origin = derived_from(body);
+                let on_free_list = |recv: &Option<crate::ir::Arg>| {
+                    recv.as_ref()
+                        .and_then(|r| r.places.first())
+                        .and_then(|&(p, _)| self_field(body, &origin, p))
+                        .is_some_and(|f| c.fields.contains(&f))
+                };
+                let calls = || {
+                    body.blocks
+                        .iter()
+                        .flat_map(|b| &b.events)
+                        .filter_map(|ev| match ev {
+                            Event::Call {
+                                call, recv, args, ..
+                            } => Some((&body.callees[*call as usize].name, recv, args)),
+                            _ => None,
+                        })
+                };
+                let api = |role| Api {
+                    role,
+                    owner: Some(c.pool.clone()),
+                    name: body.fn_name.clone().unwrap_or_default(),
+                    has_receiver: Some(true),
+                    returns: body.returns.clone(),
+                    handle: false,
+                    pool: Some(c.pool.clone()),
+                    origin: ApiOrigin::Inferred {
+                        path: input.path.clone(),
+                        line: (input.line_of)(body.span.start),
+                    },
+                    file: Some(input.file),
+                };
+                let returns_element =
+                    body.returns.as_deref() == Some(c.element.as_str()) && !body.returns_wrapped;
+                if returns_element
+                    && calls()
+                        .any(|(name, recv, _)| POPS.contains(&name.as_str()) && on_free_list(recv))
+                {
+                    acquires.push(api(Role::Acquire { guard: false }));
+                    continue;
+                }
+                let element_param = body.params.iter().position(|p| {
+                    p.is_some_and(|p| {
+                        body.places[p as usize].ty == Some(TypeRef::Named(c.element.clone()))
+                    })
+                });
+                if let Some(i) = element_param {
+                    let param = body.params[i].expect("position found a param");
+                    let pushes_it = calls().any(|(name, recv, args)| {
+                        PUSHES.contains(&name.as_str())
+                            && on_free_list(recv)
+                            && args
+                                .iter()
+                                .flat_map(|a| &a.places)
+                                .any(|&(p, _)| body.root_of(origin[p as usize]) == param)
+                    });
+                    if pushes_it {
+                        releases.push(api(Role::Release(ReleaseParam::Param(i))));
+                    }
+                }
+            }
+        }
+        if !acquires.is_empty() && !releases.is_empty() {
+            found.extend(acquires);
+            found.extend(releases);
+            guards.insert(c.pool.clone(), c.element.clone());
+        }
+    }
+    for api in found {
+        index.add(api);
+    }
+    infer_guards(index, files, &guards);
+}
+
+/// A type whose `Drop` gives a value back through an inferred release is a
+/// guard; the pool's methods that return it are guard acquires.
+fn infer_guards(index: &mut Index, files: &[PoolInput<'_>], pools: &HashMap<String, String>) {
+    let mut guard_types = Vec::new();
+    for input in files {
+        for body in input.bodies {
+            let (Some(ty), Some("Drop"), Some("drop")) = (
+                &body.self_type,
+                body.trait_name.as_deref(),
+                body.fn_name.as_deref(),
+            ) else {
+                continue;
+            };
+            let releases = body.blocks.iter().flat_map(|b| &b.events).any(|ev| {
+                matches!(ev, Event::Call { call, .. }
+                    if matches!(index.effect(&body.callees[*call as usize], input.file), CallEffect::Release { .. }))
+            });
+            if releases {
+                guard_types.push(ty.clone());
+            }
+        }
+    }
+    if guard_types.is_empty() {
+        return;
+    }
+    let mut found = Vec::new();
+    for input in files {
+        for body in input.bodies.iter().filter(|b| b.kind == BodyKind::Fn) {
+            let (Some(pool), Some(ret)) = (&body.self_type, &body.returns) else {
+                continue;
+            };
+            if !pools.contains_key(pool) || !guard_types.contains(ret) || body.trait_name.is_some()
+            {
+                continue;
+            }
+            found.push(Api {
+                role: Role::Acquire { guard: true },
+                owner: Some(pool.clone()),
+                name: body.fn_name.clone().unwrap_or_default(),
+                has_receiver: Some(body.receiver.is_some()),
+                returns: Some(ret.clone()),
+                handle: false,
+                pool: Some(pool.clone()),
+                origin: ApiOrigin::Inferred {
+                    path: input.path.clone(),
+                    line: (input.line_of)(body.span.start),
+                },
+                file: Some(input.file),
+            });
+        }
+    }
+    for api in found {
+        index.add(api);
+    }
+    index.mark_guard_types(&guard_types);
+}
