@@ -194,6 +194,7 @@ fn run(args: Args) -> Result<i32, String> {
     }
     let options = engine::RunOptions {
         dependencies: crate::workspace::manifest_dependencies(&found.crate_roots),
+        packages: crate::workspace::manifest_packages(&found.crate_roots),
         extra_packs,
         ..engine::RunOptions::default()
     };

@@ -42,6 +42,10 @@ pub struct PoolDecl {
     pub forget: Vec<String>,
     /// `"handle"`: key-like values (slab keys) that are not leaked by being dropped.
     pub kind: Option<String>,
+    /// The declarations do not apply to a crate that calls any of these
+    /// (it manages the pool's accounting by hand).
+    #[serde(default)]
+    pub unless_called: Vec<String>,
 }
 
 /// The effective configuration of a run.
@@ -142,6 +146,7 @@ fn describe(text: &str, line: Option<usize>, message: &str) -> (Option<usize>, S
             "reset",
             "forget",
             "kind",
+            "unless-called",
             "packs",
         ];
         message.push_str(&did_you_mean(&key, KNOWN.iter().copied()));

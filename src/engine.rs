@@ -54,6 +54,9 @@ pub type BodyHook<'a> = &'a (dyn Fn(&Body) + Sync);
 pub struct RunOptions<'a> {
     /// Crates the scanned crates depend on (activate lint packs).
     pub dependencies: BTreeSet<String>,
+    /// The scanned packages themselves: a crate's own pack does not apply to
+    /// its implementation (its internals and tests use the API on purpose).
+    pub packages: BTreeSet<String>,
     /// Lint packs from the config's `packs = [..]` (always active).
     pub extra_packs: Vec<Pack>,
     /// Called for every body before it is analysed; tests use it to inject failures.
@@ -64,6 +67,7 @@ impl Default for RunOptions<'_> {
     fn default() -> Self {
         RunOptions {
             dependencies: BTreeSet::new(),
+            packages: BTreeSet::new(),
             extra_packs: Vec::new(),
             hook: &|_| {},
         }
@@ -133,11 +137,26 @@ fn run_in_pool(inputs: Vec<InputFile>, config: &Config, options: &RunOptions<'_>
     let active: Vec<Pack> = packs::builtin()
         .into_iter()
         .filter(|p| p.is_active(&crates_in_use))
+        .filter(|p| !p.crates.iter().any(|c| options.packages.contains(c)))
         .chain(options.extra_packs.iter().cloned())
         .collect();
+    // `unless-called`: a crate calling these manages the accounting itself.
+    let called = |name: &str| {
+        loaded
+            .iter()
+            .filter_map(|l| l.facts.as_ref().ok())
+            .flat_map(|f| &f.bodies)
+            .any(|b| b.callees.iter().any(|c| c.name == name))
+    };
     for pack in &active {
+        let pools: Vec<_> = pack
+            .pools
+            .iter()
+            .filter(|p| !p.unless_called.iter().any(|n| called(n)))
+            .cloned()
+            .collect();
         index.add_declared(
-            &pack.pools,
+            &pools,
             &ApiOrigin::Pack {
                 name: pack.name.clone(),
             },

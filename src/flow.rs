@@ -312,6 +312,23 @@ pub fn analyze(body: &Body, res: &Resolution) -> Option<Facts> {
     Some(a.run())
 }
 
+/// Calls that look an entry up only to report whether it is there: asking
+/// again after a removal is safe.
+const QUERIES: &[&str] = &[
+    "get",
+    "get_mut",
+    "contains",
+    "contains_key",
+    "try_remove",
+    "try_get",
+    "is_present",
+    "get_owned",
+];
+
+fn is_access_call(name: &str) -> bool {
+    !QUERIES.contains(&name) && !name.starts_with(|c: char| c.is_uppercase())
+}
+
 /// With nothing tracked, the only facts are the `forget`s (of guard-typed locals).
 fn untracked_forgets(body: &Body, res: &Resolution) -> Option<Facts> {
     let mut facts = Facts::default();
@@ -543,7 +560,30 @@ impl<'a> Analysis<'a> {
     }
 
     /// A read of `place`: report the values it (or a place it is a field of) may hold after release.
+    /// Key-like values: parameters released as keys, implicit values, slab keys.
+    fn is_handle(&self, v: ValueId) -> bool {
+        match self.values[v].origin {
+            Origin::Acquire { kind, .. } => kind.handle,
+            Origin::Implicit { .. } | Origin::Handle { .. } => true,
+            Origin::EntryField { .. } | Origin::Param { .. } => false,
+        }
+    }
+
     fn check_use(&self, st: &State, place: PlaceId, span: Span, facts: &mut Option<&mut Facts>) {
+        self.check_use_of(st, place, span, facts, false);
+    }
+
+    /// A read of `place`. For key-like handles only an `access` (an index) is a
+    /// use of what was released: passing the number around, or asking the slab
+    /// whether it still holds it (`get`, `contains`), is not.
+    fn check_use_of(
+        &self,
+        st: &State,
+        place: PlaceId,
+        span: Span,
+        facts: &mut Option<&mut Facts>,
+        access: bool,
+    ) {
         let Some(facts) = facts.as_deref_mut() else {
             return;
         };
@@ -555,7 +595,7 @@ impl<'a> Analysis<'a> {
             if let Some(t) = self.t(cur) {
                 for (bits, alias) in [(&st.owns[t], None), (&st.aliases[t], Some(cur))] {
                     for v in bits_iter(bits) {
-                        if st.status[v] & RELEASED != 0 {
+                        if st.status[v] & RELEASED != 0 && (access || !self.is_handle(v)) {
                             let (start, end) = st.release_site[v];
                             facts.uses_after_release.insert(UseAfterRelease {
                                 value: v,
@@ -640,6 +680,16 @@ impl<'a> Analysis<'a> {
                 if clears != 0 {
                     for &(place, _) in recv.iter().flat_map(|r| &r.places) {
                         self.clear_content(st, place, clears);
+                    }
+                }
+                // A key passed to a call (not a query like `get`/`contains`, not a
+                // constructor) reaches what it names.
+                let callee = &self.body.callees[*call as usize].name;
+                if is_access_call(callee) && effect == CallEffect::Unknown {
+                    for arg in recv.iter().chain(args) {
+                        for &(place, _) in &arg.places {
+                            self.check_use_of(st, place, arg.span, &mut facts, true);
+                        }
                     }
                 }
                 for arg in recv.iter().chain(args) {
@@ -735,7 +785,10 @@ impl<'a> Analysis<'a> {
             } => {
                 self.transfer(st, *place, *span, &mut facts, *returned);
             }
-            Event::Use { place, span } => self.check_use(st, *place, *span, &mut facts),
+            // Only an index (`slab[key]`) accesses what a key-like handle names.
+            Event::Use { place, span, weak } => {
+                self.check_use_of(st, *place, *span, &mut facts, !*weak)
+            }
             Event::Assign { place, kind, span } => {
                 let Some(t) = self.t(*place) else { return };
                 let owned: Vec<_> = bits_iter(&st.owns[t]).collect();
@@ -946,7 +999,10 @@ impl<'a> Analysis<'a> {
         if owned.is_empty()
             && let Some(&(_, v)) = self.implicit.iter().find(|(k, _)| *k == (call, place))
         {
+            // A new instance (a loop's next key): its history starts here.
             bit_set(&mut st.owns[t], v);
+            st.status[v] = HELD;
+            st.release_site[v] = (NO_SITE, NO_SITE);
             owned.push(v);
         }
         for v in owned {

@@ -152,8 +152,14 @@ pub enum Event {
         /// Transferred by `return` or as the body's tail value.
         returned: bool,
     },
-    /// `place` is read.
-    Use { place: PlaceId, span: Span },
+    /// `place` is read. A `weak` read only looks at the value itself (an
+    /// operator operand, a format argument): for a key-like handle that is no
+    /// access to what the key names.
+    Use {
+        place: PlaceId,
+        span: Span,
+        weak: bool,
+    },
     /// `place` is overwritten; what it owned is abandoned unless released before.
     Assign {
         place: PlaceId,

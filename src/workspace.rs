@@ -64,6 +64,16 @@ pub fn is_package_root(dir: &Path) -> bool {
     dir.join("Cargo.toml").is_file()
 }
 
+/// The package names of the manifests in `roots`.
+pub fn manifest_packages(roots: &[PathBuf]) -> std::collections::BTreeSet<String> {
+    roots
+        .iter()
+        .filter_map(|r| std::fs::read_to_string(r.join("Cargo.toml")).ok())
+        .filter_map(|t| t.parse::<toml::Table>().ok())
+        .filter_map(|m| m.get("package")?.get("name")?.as_str().map(str::to_string))
+        .collect()
+}
+
 /// The crates the manifests in `roots` depend on (every dependency table,
 /// renamed dependencies under their real name).
 pub fn manifest_dependencies(roots: &[PathBuf]) -> std::collections::BTreeSet<String> {

@@ -288,3 +288,69 @@ fn packs_activate_by_dependency_and_config_adds_user_packs() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("poollint::PL001"), "{text}");
 }
+
+/// A crate using object-pool, deadpool and slab, with no annotations and one
+/// seeded bug of each kind, gets exactly those findings.
+#[test]
+fn seeded_bugs_in_an_unannotated_crate() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        &dir.path().join("Cargo.toml"),
+        "[package]\nname = \"app\"\nversion = \"0.1.0\"\n\n[dependencies]\nobject-pool = \"0.6\"\ndeadpool = \"0.12\"\nslab = \"0.4\"\n",
+    );
+    write(
+        &dir.path().join("src/lib.rs"),
+        r#"use deadpool::managed::Pool as DbPool;
+use object_pool::Pool;
+use slab::Slab;
+
+pub fn buffers(pool: &Pool<Vec<u8>>) -> usize {
+    let buf = pool.pull(Vec::new);
+    let n = buf.len();
+    std::mem::forget(buf);
+    n
+}
+
+pub async fn query(db: &DbPool<Manager>) {
+    let conn = db.get().await.unwrap();
+    let _pinned = std::mem::ManuallyDrop::new(conn);
+}
+
+pub fn sessions(conns: &mut Slab<Conn>, c: Conn) -> u32 {
+    let key = conns.insert(c);
+    conns.remove(key);
+    let id = conns[key].id;
+    conns.remove(key);
+    id
+}
+
+pub fn fine(pool: &Pool<Vec<u8>>, conns: &mut Slab<Conn>, c: Conn) {
+    let buf = pool.pull(Vec::new);
+    let key = conns.insert(c);
+    conns.remove(key);
+    drop(buf);
+}
+"#,
+    );
+    let out = run(dir.path(), &["--format", "json"]);
+    let mut found: Vec<(String, u64)> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            (
+                v["code"]["code"].as_str().unwrap().to_string(),
+                v["spans"][0]["line_start"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    found.sort();
+    assert_eq!(
+        found,
+        vec![
+            ("poollint::PL002".to_string(), 20),
+            ("poollint::PL004".to_string(), 8),
+            ("poollint::PL004".to_string(), 14),
+            ("poollint::PL005".to_string(), 21),
+        ]
+    );
+}

@@ -119,7 +119,7 @@ impl<'f> Lowerer<'f> {
                 let op = match &*r.expr {
                     Expr::Index(ix) => {
                         let iop = self.expr(&ix.index);
-                        self.read(iop, span);
+                        self.read_as(iop, span, false);
                         self.expr(&ix.expr)
                     }
                     Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => self.expr(&u.expr),
@@ -156,8 +156,9 @@ impl<'f> Lowerer<'f> {
             Expr::Index(ix) => {
                 let base = self.expr(&ix.expr);
                 self.read(base, span);
+                // A key used as an index reaches what it names.
                 let idx = self.expr(&ix.index);
-                self.read(idx, span);
+                self.read_as(idx, span, false);
                 Operand::default()
             }
             Expr::Assign(a) => {
@@ -558,7 +559,11 @@ impl<'f> Lowerer<'f> {
                             kind: DropKind::Explicit,
                             span,
                         }),
-                        Mode::Borrow | Mode::Shared => self.b.emit(Event::Use { place, span }),
+                        Mode::Borrow | Mode::Shared => self.b.emit(Event::Use {
+                            place,
+                            span,
+                            weak: false,
+                        }),
                     }
                 }
                 return Operand::default();

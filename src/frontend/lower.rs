@@ -248,7 +248,11 @@ impl<'f> Lowerer<'f> {
                     span,
                 });
             } else {
-                self.b.emit(Event::Use { place, span });
+                self.b.emit(Event::Use {
+                    place,
+                    span,
+                    weak: true,
+                });
             }
         }
     }
@@ -262,16 +266,24 @@ impl<'f> Lowerer<'f> {
                     span,
                     returned,
                 }),
-                Mode::Borrow | Mode::Shared => self.b.emit(Event::Use { place, span }),
+                Mode::Borrow | Mode::Shared => self.b.emit(Event::Use {
+                    place,
+                    span,
+                    weak: false,
+                }),
             }
         }
     }
 
     /// A value only read (a condition, an operator operand, a format argument).
     pub fn read(&mut self, op: Operand, span: Span) {
+        self.read_as(op, span, true);
+    }
+
+    pub fn read_as(&mut self, op: Operand, span: Span, weak: bool) {
         for (place, _) in op.places {
             if self.b.body.places[place as usize].kind != PlaceKind::Temp {
-                self.b.emit(Event::Use { place, span });
+                self.b.emit(Event::Use { place, span, weak });
             }
         }
     }
@@ -561,7 +573,11 @@ impl<'f> Lowerer<'f> {
                         returned: false,
                     });
                 } else {
-                    self.b.emit(Event::Use { place, span });
+                    self.b.emit(Event::Use {
+                        place,
+                        span,
+                        weak: false,
+                    });
                 }
             }
         }

@@ -99,7 +99,11 @@ impl<'f> Lowerer<'f> {
             }
             (_, None) => {
                 for place in self.mentioned_locals(m.tokens.clone()) {
-                    self.b.emit(Event::Use { place, span });
+                    self.b.emit(Event::Use {
+                        place,
+                        span,
+                        weak: true,
+                    });
                 }
                 Operand::default()
             }
@@ -123,7 +127,11 @@ impl<'f> Lowerer<'f> {
                 && !name.chars().next().is_some_and(|c| c.is_ascii_digit())
                 && let Some(place) = self.b.lookup(&name)
             {
-                self.b.emit(Event::Use { place, span });
+                self.b.emit(Event::Use {
+                    place,
+                    span,
+                    weak: true,
+                });
             }
         }
     }

@@ -342,6 +342,10 @@ impl<'a> ItemWalker<'a> {
         block: &syn::Block,
         module: Option<&str>,
     ) {
+        // A `#[should_panic]` test does the wrong thing on purpose.
+        if attrs.iter().any(|a| a.path().is_ident("should_panic")) {
+            return;
+        }
         // The fn item's extent, attributes included, for fn-wide suppressions.
         let start = attrs
             .first()
