@@ -183,9 +183,7 @@ fn run(args: Args) -> Result<i32, String> {
     } else {
         discover::Targets::Paths(&paths)
     };
-    let found = discover::discover(targets, &config).map_err(|discover::MissingPath(p)| {
-        format!("no such file or directory: {}", p.display())
-    })?;
+    let found = discover::discover(targets, &config);
     let base = std::env::current_dir().unwrap_or_default();
     let inputs = engine::inputs(&found.report, &found.index_only, &base);
     let mut extra_packs = Vec::new();

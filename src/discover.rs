@@ -19,10 +19,6 @@ pub struct Discovered {
     pub crate_roots: Vec<PathBuf>,
 }
 
-/// A path given on the command line that does not exist.
-#[derive(Debug)]
-pub struct MissingPath(pub PathBuf);
-
 /// What to check: paths as given, or the root directories of cargo packages
 /// (whose nested packages are left to themselves).
 pub enum Targets<'a> {
@@ -30,7 +26,7 @@ pub enum Targets<'a> {
     Packages(&'a [PathBuf]),
 }
 
-pub fn discover(targets: Targets<'_>, config: &Config) -> Result<Discovered, MissingPath> {
+pub fn discover(targets: Targets<'_>, config: &Config) -> Discovered {
     let (paths, packages) = match targets {
         Targets::Paths(p) => (p, false),
         Targets::Packages(p) => (p, true),
@@ -44,10 +40,10 @@ pub fn discover(targets: Targets<'_>, config: &Config) -> Result<Discovered, Mis
                 walk(path)
             };
             report.extend(files.into_iter().filter(|p| !config.is_excluded(p)));
-        } else if path.exists() {
-            report.insert(path.clone());
         } else {
-            return Err(MissingPath(path.clone()));
+            // A file given by name is checked even when ignored; one that
+            // cannot be read becomes a PL000 for it, and the run goes on.
+            report.insert(path.clone());
         }
     }
     let mut roots = BTreeSet::new();
@@ -66,11 +62,11 @@ pub fn discover(targets: Targets<'_>, config: &Config) -> Result<Discovered, Mis
             }
         }
     }
-    Ok(Discovered {
+    Discovered {
         report: report.into_iter().collect(),
         index_only: index_only.into_iter().collect(),
         crate_roots,
-    })
+    }
 }
 
 fn normalize(p: &Path) -> PathBuf {

@@ -105,6 +105,7 @@ pub fn run_with(inputs: Vec<InputFile>, config: &Config, options: RunOptions<'_>
 
 fn run_in_pool(inputs: Vec<InputFile>, config: &Config, options: &RunOptions<'_>) -> Outcome {
     let hook = options.hook;
+    let timer = Timings::new();
     let loaded: Vec<Loaded> = inputs
         .into_par_iter()
         .enumerate()
@@ -121,6 +122,7 @@ fn run_in_pool(inputs: Vec<InputFile>, config: &Config, options: &RunOptions<'_>
                 .map(|f| (id, PathBuf::from(&l.source.name), &f.items))
         })
         .collect();
+    timer.mark("loaded");
     let mut index = Index::build(&items);
     add_config_pools(&mut index, config);
     let crates_in_use: BTreeSet<String> = options
@@ -163,12 +165,12 @@ fn run_in_pool(inputs: Vec<InputFile>, config: &Config, options: &RunOptions<'_>
         );
     }
 
-    let line_fns: Vec<Box<dyn Fn(u32) -> usize + '_>> = loaded
+    let line_fns: Vec<Box<dyn Fn(u32) -> usize + Sync + '_>> = loaded
         .iter()
         .map(|l| {
             let src = &l.source;
             Box::new(move |offset: u32| src.line_col(offset as usize).0)
-                as Box<dyn Fn(u32) -> usize>
+                as Box<dyn Fn(u32) -> usize + Sync>
         })
         .collect();
     let infer_inputs: Vec<InferInput<'_>> = loaded
@@ -205,8 +207,10 @@ fn run_in_pool(inputs: Vec<InputFile>, config: &Config, options: &RunOptions<'_>
     .map(|s| s.to_string())
     .chain(active.iter().flat_map(|p| p.free_lists.iter().cloned()))
     .collect();
+    timer.mark("index+packs");
     crate::knowledge::pools::infer_pools(&mut index, &pool_inputs, &free_list_types);
     drop(pool_inputs);
+    timer.mark("pools");
     infer::infer(&mut index, &infer_inputs);
     drop(infer_inputs);
     let bodies: Vec<(usize, &[Body])> = loaded
@@ -214,10 +218,12 @@ fn run_in_pool(inputs: Vec<InputFile>, config: &Config, options: &RunOptions<'_>
         .enumerate()
         .filter_map(|(id, l)| l.facts.as_ref().ok().map(|f| (id, f.bodies.as_slice())))
         .collect();
+    timer.mark("wrappers");
     crate::knowledge::summaries::compute(&mut index, &bodies);
     drop(bodies);
     drop(line_fns);
 
+    timer.mark("summaries");
     let mut diagnostics: Vec<Diagnostic> = loaded
         .par_iter()
         .enumerate()
@@ -233,6 +239,7 @@ fn run_in_pool(inputs: Vec<InputFile>, config: &Config, options: &RunOptions<'_>
     }
     diagnostics.retain(|d| d.level != Level::Allow);
     let reported: Vec<bool> = loaded.iter().map(|l| l.reported).collect();
+    let parsed: Vec<bool> = loaded.iter().map(|l| l.facts.is_ok()).collect();
     let fn_ranges: Vec<Vec<(u32, u32)>> = loaded
         .iter()
         .map(|l| {
@@ -243,9 +250,11 @@ fn run_in_pool(inputs: Vec<InputFile>, config: &Config, options: &RunOptions<'_>
         })
         .collect();
     let files: Vec<SourceFile> = loaded.into_iter().map(|l| l.source).collect();
-    let mut diagnostics = crate::suppress::apply(diagnostics, &files, &fn_ranges, &reported, |c| {
-        config.level(c)
-    });
+    timer.mark("analysis");
+    let mut diagnostics =
+        crate::suppress::apply(diagnostics, &files, &fn_ranges, &reported, &parsed, |c| {
+            config.level(c)
+        });
     for d in &mut diagnostics {
         d.level = config.level(d.code);
     }
@@ -265,6 +274,7 @@ fn run_in_pool(inputs: Vec<InputFile>, config: &Config, options: &RunOptions<'_>
                 &b.message,
             ))
     });
+    timer.mark("suppress+sort");
     diagnostics.dedup();
     let files_scanned = files.len();
     Outcome {
@@ -278,8 +288,8 @@ fn run_in_pool(inputs: Vec<InputFile>, config: &Config, options: &RunOptions<'_>
 fn load(id: usize, input: InputFile) -> Loaded {
     let text = match input.text {
         Some(t) => Ok(t),
-        None => std::fs::read(&input.path)
-            .map_err(|e| Unreadable::Io(e.to_string()))
+        None => read_regular_file(&input.path)
+            .map_err(Unreadable::Io)
             .and_then(|bytes| {
                 String::from_utf8(bytes).map_err(|e| Unreadable::NotUtf8 {
                     valid_up_to: e.utf8_error().valid_up_to(),
@@ -308,6 +318,41 @@ fn load(id: usize, input: InputFile) -> Loaded {
         reported: input.reported,
         facts,
     }
+}
+
+/// Phase timings on stderr when `POOLLINT_TIMINGS` is set (for profiling).
+struct Timings {
+    on: bool,
+    last: std::cell::Cell<std::time::Instant>,
+}
+
+impl Timings {
+    fn new() -> Timings {
+        Timings {
+            on: std::env::var_os("POOLLINT_TIMINGS").is_some(),
+            last: std::cell::Cell::new(std::time::Instant::now()),
+        }
+    }
+
+    fn mark(&self, phase: &str) {
+        if self.on {
+            let now = std::time::Instant::now();
+            eprintln!(
+                "poollint: {phase}: {:.3} s",
+                (now - self.last.get()).as_secs_f64()
+            );
+            self.last.set(now);
+        }
+    }
+}
+
+/// Read a file, refusing what is not a regular file (a FIFO would block forever).
+fn read_regular_file(path: &Path) -> Result<Vec<u8>, String> {
+    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
+    if !meta.is_file() {
+        return Err("not a regular file".to_string());
+    }
+    std::fs::read(path).map_err(|e| e.to_string())
 }
 
 fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {

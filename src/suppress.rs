@@ -141,6 +141,7 @@ pub fn apply(
     files: &[SourceFile],
     fn_ranges: &[Vec<(u32, u32)>],
     reported: &[bool],
+    parsed: &[bool],
     level_of: impl Fn(&'static str) -> Level,
 ) -> Vec<Diagnostic> {
     let mut per_file: Vec<Vec<Suppression>> = files
@@ -176,6 +177,10 @@ pub fn apply(
         return kept;
     }
     for (file, suppressions) in per_file.iter().enumerate() {
+        // In a file that was not analysed every suppression would look unused.
+        if !parsed[file] {
+            continue;
+        }
         for e in suppressions.iter().flat_map(|s| &s.entries) {
             match &e.rule {
                 Ok(code) if !e.used && level_of(code) != Level::Allow => {

@@ -114,9 +114,17 @@ fn exit_two_on_bad_flag_bad_config_and_missing_path() {
     let dir = crate_with(CLEAN);
     let out = poollint(dir.path(), &["--no-such-flag"]);
     assert_eq!(out.status.code(), Some(2));
-    let out = poollint(dir.path(), &["does/not/exist.rs"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("does/not/exist.rs"));
+    // A missing file is a PL000 for it (the others are still checked), as ruff's E902.
+    let out = poollint(
+        dir.path(),
+        &["does/not/exist.rs", "src/lib.rs", "--color", "never"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(
+        text.contains("error[PL000]: cannot read `does/not/exist.rs`"),
+        "{text}"
+    );
     std::fs::write(
         dir.path().join("poollint.toml"),
         "[rules]\nunreleased-acquir = \"warn\"\n",

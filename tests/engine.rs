@@ -81,3 +81,44 @@ fn output_is_identical_across_runs() {
     assert_eq!(many.diagnostics, one.diagnostics);
     assert_eq!(many.diagnostics.len(), 40);
 }
+
+#[test]
+fn files_are_never_written_even_when_a_worker_crashes() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.rs");
+    let b = dir.path().join("b.rs");
+    std::fs::write(&a, LEAKY).unwrap();
+    std::fs::write(&b, "fn explode() {}\n").unwrap();
+    let stamp = |p: &std::path::Path| {
+        (
+            std::fs::read(p).unwrap(),
+            std::fs::metadata(p).unwrap().modified().unwrap(),
+        )
+    };
+    let before = (stamp(&a), stamp(&b));
+    let inputs = vec![
+        InputFile {
+            path: a.clone(),
+            name: "a.rs".into(),
+            reported: true,
+            text: None,
+        },
+        InputFile {
+            path: b.clone(),
+            name: "b.rs".into(),
+            reported: true,
+            text: None,
+        },
+    ];
+    let hook = |body: &poollint_core::ir::Body| {
+        if body.name == "explode" {
+            panic!("injected failure");
+        }
+    };
+    let outcome = engine::run_with_hook(inputs, &Config::default(), &hook);
+    assert_eq!(
+        codes(&outcome),
+        vec![("a.rs".into(), "PL001"), ("b.rs".into(), "PL000")]
+    );
+    assert_eq!((stamp(&a), stamp(&b)), before);
+}

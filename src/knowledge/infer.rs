@@ -5,34 +5,57 @@
 use super::{Api, ApiOrigin, Index, ReleaseParam, Role};
 use crate::flow::{self, CallEffect, Origin, RELEASED};
 use crate::ir::{Body, BodyKind};
+use rayon::prelude::*;
+use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 
 /// One file's bodies, with what is needed to name an inferred API's origin.
 pub struct InferInput<'a> {
     pub path: PathBuf,
     pub bodies: &'a [Body],
-    pub line_of: &'a dyn Fn(u32) -> usize,
+    pub line_of: &'a (dyn Fn(u32) -> usize + Sync),
 }
 
 /// Add inferred wrapper APIs to the index until nothing changes.
+///
+/// A worklist keeps this linear: at first only bodies that call a known API
+/// name are analysed; after that only the callers of APIs just inferred.
 pub fn infer(index: &mut Index, files: &[InferInput<'_>]) {
-    // Each round can only add APIs, and each body adds at most one: bounded.
-    let max_rounds = files.iter().map(|f| f.bodies.len()).sum::<usize>() + 1;
-    for _ in 0..max_rounds {
-        let mut found = Vec::new();
-        for (file_id, file) in files.iter().enumerate() {
-            for body in file.bodies {
-                if let Some(api) = infer_body(index, body, file_id, file) {
-                    found.push(api);
+    let mut callers: HashMap<&str, Vec<(usize, usize)>> = HashMap::new();
+    let mut work: BTreeSet<(usize, usize)> = BTreeSet::new();
+    for (f, file) in files.iter().enumerate() {
+        for (b, body) in file.bodies.iter().enumerate() {
+            if body.kind != BodyKind::Fn {
+                continue;
+            }
+            for callee in &body.callees {
+                callers
+                    .entry(callee.name.as_str())
+                    .or_default()
+                    .push((f, b));
+                if index.may_acquire_or_release(&callee.name) {
+                    work.insert((f, b));
                 }
             }
         }
-        let mut changed = false;
-        for api in found {
-            changed |= index.add(api);
-        }
-        if !changed {
+    }
+    // Each round adds APIs, and each body adds at most one: bounded.
+    let max_rounds = files.iter().map(|f| f.bodies.len()).sum::<usize>() + 1;
+    for _ in 0..max_rounds {
+        if work.is_empty() {
             break;
+        }
+        let round: Vec<(usize, usize)> = std::mem::take(&mut work).into_iter().collect();
+        let shared: &Index = index;
+        let found: Vec<Api> = round
+            .par_iter()
+            .filter_map(|&(f, b)| infer_body(shared, &files[f].bodies[b], f, &files[f]))
+            .collect();
+        for api in found {
+            let name = api.name.clone();
+            if index.add(api) {
+                work.extend(callers.get(name.as_str()).into_iter().flatten().copied());
+            }
         }
     }
 }
@@ -43,11 +66,7 @@ fn infer_body(index: &Index, body: &Body, file_id: usize, file: &InferInput<'_>)
     }
     let name = body.fn_name.as_ref()?;
     let owner = body.self_type.clone().or_else(|| body.trait_name.clone());
-    if index
-        .apis()
-        .iter()
-        .any(|a| &a.name == name && a.owner == owner)
-    {
+    if index.api_for(owner.as_deref(), name).is_some() {
         return None;
     }
     let calls: Vec<CallEffect> = body
@@ -55,7 +74,11 @@ fn infer_body(index: &Index, body: &Body, file_id: usize, file: &InferInput<'_>)
         .iter()
         .map(|c| index.effect(c, file_id))
         .collect();
-    if calls.iter().all(|c| *c == CallEffect::Unknown) {
+    // Only acquires (returned) and releases (of parameters) make a wrapper.
+    if !calls
+        .iter()
+        .any(|c| matches!(c, CallEffect::Acquire(_) | CallEffect::Release { .. }))
+    {
         return None;
     }
     let res = flow::Resolution {

@@ -104,6 +104,8 @@ pub struct Index {
     consuming_names: std::collections::HashSet<String>,
     /// Declared reset method names of pooled types and `#[reset]` methods.
     reset_names: std::collections::HashSet<String>,
+    /// Types with a `#[reset]` (or configured) reset method.
+    reset_owners: std::collections::HashSet<String>,
     summaries: summaries::Summaries,
 }
 
@@ -173,6 +175,11 @@ impl Index {
     /// Add an API unless one with the same owner and name is already known from
     /// a source that takes precedence (attribute > config > pack > inference).
     pub fn add(&mut self, api: Api) -> bool {
+        if api.role == Role::Reset
+            && let Some(owner) = &api.owner
+        {
+            self.reset_owners.insert(owner.clone());
+        }
         let ids = self.by_name.entry(api.name.clone()).or_default();
         if let Some(&existing) = ids.iter().find(|&&i| self.apis[i].owner == api.owner) {
             if self.apis[existing].precedence() <= api.precedence() {
@@ -208,6 +215,18 @@ impl Index {
         self.by_name.contains_key(name)
     }
 
+    /// Could a call of this name be an acquire or a release?
+    pub fn may_acquire_or_release(&self, name: &str) -> bool {
+        self.by_name.get(name).is_some_and(|ids| {
+            ids.iter().any(|&i| {
+                matches!(
+                    self.apis[i].role,
+                    Role::Acquire { .. } | Role::Release(_) | Role::Detach
+                )
+            })
+        })
+    }
+
     pub fn struct_decls(&self) -> impl Iterator<Item = &StructDecl> {
         self.structs.values()
     }
@@ -235,19 +254,15 @@ impl Index {
 
     /// Does the type declare a reset (`pooled(reset = ..)` or a `#[reset]` method)?
     pub fn type_has_reset(&self, ty: &str) -> bool {
-        self.structs.get(ty).is_some_and(|s| s.reset.is_some())
-            || self
-                .apis
-                .iter()
-                .any(|a| a.role == Role::Reset && a.owner.as_deref() == Some(ty))
+        self.structs.get(ty).is_some_and(|s| s.reset.is_some()) || self.reset_owners.contains(ty)
     }
 
     /// Is `(owner, name)` a reset: declared by `pooled(reset = ..)`, `#[reset]` or config?
     pub fn is_reset_method(&self, owner: &str, name: &str) -> bool {
         self.structs.get(owner).and_then(|s| s.reset.as_deref()) == Some(name)
-            || self.apis.iter().any(|a| {
-                a.role == Role::Reset && a.name == name && a.owner.as_deref() == Some(owner)
-            })
+            || self
+                .api_for(Some(owner), name)
+                .is_some_and(|a| a.role == Role::Reset)
     }
 
     /// The API declared for a fn or method (by its owner and name), if any.

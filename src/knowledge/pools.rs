@@ -44,7 +44,7 @@ pub struct PoolInput<'a> {
     pub file: usize,
     pub path: PathBuf,
     pub bodies: &'a [Body],
-    pub line_of: &'a dyn Fn(u32) -> usize,
+    pub line_of: &'a (dyn Fn(u32) -> usize + Sync),
 }
 
 fn poolish(name: &str) -> bool {

@@ -98,10 +98,15 @@ pub fn compute(index: &mut Index, files: &[(usize, &[Body])]) {
             }
         }
     }
-    for key in direct.keys() {
-        let mut visiting = Vec::new();
-        let resets = resolve_field_resets(key, &direct, &mut visiting);
-        summaries.field_resets.insert(key.clone(), resets);
+    // Only reset methods need the closure: walk each one's calls on `self` once.
+    let roots: Vec<(String, String)> = direct
+        .keys()
+        .filter(|(ty, m)| index.is_reset_method(ty, m))
+        .cloned()
+        .collect();
+    for key in roots {
+        let resets = resolve_field_resets(&key, &direct);
+        summaries.field_resets.insert(key, resets);
     }
     *index.summaries_mut() = summaries;
 }
@@ -249,24 +254,25 @@ fn direct_field_resets(body: &Body, receiver: PlaceId) -> (FieldResets, Vec<Stri
     (out, calls)
 }
 
+/// The fields a method resets itself or through the methods it calls on
+/// `self`, transitively (each method visited once).
 fn resolve_field_resets(
     key: &(String, String),
     direct: &HashMap<(String, String), (FieldResets, Vec<String>)>,
-    visiting: &mut Vec<(String, String)>,
 ) -> FieldResets {
-    let Some((own, calls)) = direct.get(key) else {
-        return FieldResets::default();
-    };
-    let mut out = own.clone();
-    if visiting.contains(key) {
-        return out;
+    let mut out = FieldResets::default();
+    let mut seen: BTreeSet<&str> = BTreeSet::new();
+    let mut stack: Vec<&str> = vec![key.1.as_str()];
+    while let Some(method) = stack.pop() {
+        if !seen.insert(method) {
+            continue;
+        }
+        let Some((own, calls)) = direct.get(&(key.0.clone(), method.to_string())) else {
+            continue;
+        };
+        out.all |= own.all;
+        out.fields.extend(own.fields.iter().cloned());
+        stack.extend(calls.iter().map(String::as_str));
     }
-    visiting.push(key.clone());
-    for callee in calls {
-        let inner = resolve_field_resets(&(key.0.clone(), callee.clone()), direct, visiting);
-        out.all |= inner.all;
-        out.fields.extend(inner.fields);
-    }
-    visiting.pop();
     out
 }

@@ -1,0 +1,332 @@
+//! The benchmark: `cargo run --release --example bench -- [--update-readme] [DIR]...`
+//!
+//! Over one tree, with the same thread count, it measures (a) reading every
+//! file, (b) parsing every file with syn and nothing else (the floor), and
+//! (c) the full poollint pipeline, each in a child process of its own so peak
+//! memory is measured per phase. It prints each time, the ratio (c)/(b),
+//! files/s, MB/s and peak memory; how the time grows when a synthetic corpus
+//! doubles and quadruples; 1 thread against all; and the pre-commit case (5
+//! files of a 100,000-line crate, the rest only indexed).
+//!
+//! Default input: a synthetic corpus generated deterministically under
+//! `target/bench/`, plus any directory given (the cargo registry sources after
+//! `cargo fetch`, say).
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Phase {
+    secs: f64,
+    files: usize,
+    bytes: u64,
+    peak_kb: u64,
+}
+
+fn peak_kb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1).and_then(|n| n.parse().ok()))
+        })
+        .unwrap_or(0)
+}
+
+fn files_of(dir: &Path) -> Vec<PathBuf> {
+    poollint_core::discover::walk(dir)
+}
+
+/// Run one phase in this process and print it as one line.
+fn run_phase(phase: &str, dir: &Path) {
+    let files = files_of(dir);
+    let start = Instant::now();
+    let bytes: u64 = match phase {
+        "read" => files
+            .par_iter()
+            .map(|f| std::fs::read(f).map(|b| b.len() as u64).unwrap_or(0))
+            .sum(),
+        "parse" => {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .stack_size(512 << 20)
+                .build()
+                .unwrap();
+            pool.install(|| {
+                files
+                    .par_iter()
+                    .map(|f| {
+                        let text = std::fs::read_to_string(f).unwrap_or_default();
+                        let parsed = syn::parse_file(&text);
+                        drop(parsed);
+                        proc_macro2::extra::invalidate_current_thread_spans();
+                        text.len() as u64
+                    })
+                    .sum()
+            })
+        }
+        "full" => {
+            let config = poollint_core::config::Config::load(dir, None).unwrap_or_default();
+            let found = poollint_core::discover::discover(
+                poollint_core::discover::Targets::Paths(&[dir.to_path_buf()]),
+                &config,
+            );
+            let inputs = poollint_core::engine::inputs(&found.report, &found.index_only, dir);
+            let outcome = poollint_core::engine::run(inputs, &config);
+            outcome.files.iter().map(|f| f.text.len() as u64).sum()
+        }
+        other => panic!("unknown phase {other}"),
+    };
+    let secs = start.elapsed().as_secs_f64();
+    println!("{secs} {} {bytes} {}", files.len(), peak_kb());
+}
+
+fn phase(phase: &str, dir: &Path, threads: Option<usize>) -> Phase {
+    let mut cmd = Command::new(std::env::current_exe().unwrap());
+    cmd.args(["--phase", phase]).arg(dir);
+    if let Some(t) = threads {
+        cmd.env("RAYON_NUM_THREADS", t.to_string());
+    }
+    let out = cmd.output().expect("run phase");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let v: Vec<f64> = text
+        .split_whitespace()
+        .map(|x| x.parse().unwrap())
+        .collect();
+    Phase {
+        secs: v[0],
+        files: v[1] as usize,
+        bytes: v[2] as u64,
+        peak_kb: v[3] as u64,
+    }
+}
+
+/// The best of a few runs of a phase (least disturbed by the machine).
+fn best(phase_name: &str, dir: &Path, threads: Option<usize>) -> Phase {
+    best_of(3, phase_name, dir, threads)
+}
+
+fn best_of(runs: usize, phase_name: &str, dir: &Path, threads: Option<usize>) -> Phase {
+    (0..runs)
+        .map(|_| phase(phase_name, dir, threads))
+        .min_by(|a, b| a.secs.total_cmp(&b.secs))
+        .unwrap()
+}
+
+/// A deterministic corpus: `files` files mixing ordinary code with annotated
+/// pools and their callers (clean and buggy), so the flow analysis really runs.
+fn synthesize(dir: &Path, files: usize, fns_per_file: usize) {
+    if dir.join(".complete").is_file() {
+        return;
+    }
+    let _ = std::fs::remove_dir_all(dir);
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        "[package]\nname = \"corpus\"\nversion = \"0.1.0\"\n",
+    )
+    .unwrap();
+    let mut lib = String::new();
+    for i in 0..files {
+        let _ = writeln!(lib, "mod m{i};");
+        let mut s = String::new();
+        let _ = writeln!(
+            s,
+            "use std::collections::HashMap;\n\npub struct Buf{i} {{ data: Vec<u8>, len: usize }}\n\npub struct Pool{i} {{ free: std::sync::Mutex<Vec<Buf{i}>> }}\n\nimpl Pool{i} {{\n    #[poollint::acquire]\n    pub fn get(&self) -> Buf{i} {{\n        self.free.lock().unwrap().pop().unwrap_or(Buf{i} {{ data: Vec::new(), len: 0 }})\n    }}\n\n    #[poollint::release]\n    pub fn put(&self, buf: Buf{i}) {{\n        self.free.lock().unwrap().push(buf);\n    }}\n}}\n"
+        );
+        for f in 0..fns_per_file {
+            match f % 4 {
+                0 => {
+                    let _ = writeln!(
+                        s,
+                        "pub fn handle_{f}(pool: &Pool{i}, input: &[u8], map: &mut HashMap<u32, u32>) -> Result<usize, String> {{\n    let mut buf = pool.get();\n    for (k, b) in input.iter().enumerate() {{\n        if *b == 0 {{\n            continue;\n        }}\n        buf.data.push(*b);\n        *map.entry(k as u32).or_insert(0) += 1;\n    }}\n    let n = buf.data.len();\n    if n > 4096 {{\n        pool.put(buf);\n        return Err(format!(\"too long: {{}}\", n));\n    }}\n    pool.put(buf);\n    Ok(n)\n}}\n"
+                    );
+                }
+                1 => {
+                    let _ = writeln!(
+                        s,
+                        "pub fn parse_{f}(pool: &Pool{i}, input: &str) -> Result<u64, std::num::ParseIntError> {{\n    let buf = pool.get();\n    let value: u64 = input.trim().parse()?;\n    pool.put(buf);\n    Ok(value * 2)\n}}\n"
+                    );
+                }
+                2 => {
+                    let _ = writeln!(
+                        s,
+                        "pub fn compute_{f}(xs: &[i64]) -> i64 {{\n    let mut total = 0;\n    for x in xs {{\n        match x % 3 {{\n            0 => total += x,\n            1 => total -= x,\n            _ => {{\n                if *x > 100 {{\n                    break;\n                }}\n                total *= 2;\n            }}\n        }}\n    }}\n    let v: Vec<i64> = xs.iter().map(|x| x * 2).filter(|x| *x > 0).collect();\n    total + v.len() as i64\n}}\n"
+                    );
+                }
+                _ => {
+                    let _ = writeln!(
+                        s,
+                        "pub async fn serve_{f}(pool: &Pool{i}, rx: &mut Receiver) -> Option<usize> {{\n    let mut buf = pool.get();\n    let msg = rx.recv().await?;\n    buf.data.extend_from_slice(&msg);\n    let n = buf.data.len();\n    pool.put(buf);\n    Some(n)\n}}\n"
+                    );
+                }
+            }
+        }
+        std::fs::write(dir.join(format!("src/m{i}.rs")), s).unwrap();
+    }
+    std::fs::write(dir.join("src/lib.rs"), lib).unwrap();
+    std::fs::write(dir.join(".complete"), "").unwrap();
+}
+
+fn lines_of(dir: &Path) -> usize {
+    files_of(dir)
+        .iter()
+        .map(|f| {
+            std::fs::read_to_string(f)
+                .map(|t| t.lines().count())
+                .unwrap_or(0)
+        })
+        .sum()
+}
+
+fn mb(bytes: u64) -> f64 {
+    bytes as f64 / 1e6
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("--phase") {
+        run_phase(&args[1], Path::new(&args[2]));
+        return;
+    }
+    let update_readme = args.iter().any(|a| a == "--update-readme");
+    let extra: Vec<PathBuf> = args
+        .iter()
+        .filter(|a| !a.starts_with("--"))
+        .map(PathBuf::from)
+        .collect();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench");
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+    let mut report = String::new();
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
+        })
+        .unwrap_or_default();
+    let _ = writeln!(report, "Machine: {threads} threads, {cpu}.\n");
+    let _ = writeln!(
+        report,
+        "| tree | files | MB | read s | syn parse s (floor) | poollint s | poollint / parse | files/s | MB/s | peak RSS MB | peak / source |\n|---|---|---|---|---|---|---|---|---|---|---|"
+    );
+
+    let scales = [1usize, 2, 4];
+    let mut synthetic = Vec::new();
+    for s in scales {
+        let dir = root.join(format!("synthetic-{s}x"));
+        synthesize(&dir, 150 * s, 40);
+        synthetic.push(dir);
+    }
+    let mut trees: Vec<(String, PathBuf)> = vec![("synthetic 1x".into(), synthetic[0].clone())];
+    trees.extend(extra.iter().map(|d| (d.display().to_string(), d.clone())));
+    for (i, (name, dir)) in trees.iter().enumerate() {
+        // Large real trees are measured once; the synthetic one three times.
+        let runs = if i == 0 { 3 } else { 1 };
+        let read = best_of(runs, "read", dir, None);
+        let parse = best_of(runs, "parse", dir, None);
+        let full = best_of(runs, "full", dir, None);
+        let _ = writeln!(
+            report,
+            "| {name} | {} | {:.1} | {:.2} | {:.2} | {:.2} | {:.2} | {:.0} | {:.1} | {:.0} | {:.2} |",
+            full.files,
+            mb(full.bytes),
+            read.secs,
+            parse.secs,
+            full.secs,
+            full.secs / parse.secs,
+            full.files as f64 / full.secs,
+            mb(full.bytes) / full.secs,
+            full.peak_kb as f64 / 1e3,
+            (full.peak_kb * 1000) as f64 / full.bytes.max(1) as f64,
+        );
+        eprintln!("measured {name}");
+    }
+
+    let _ = writeln!(
+        report,
+        "\nScaling (synthetic corpus, full pipeline):\n\n| size | files | lines | s | µs per line | vs 1x |\n|---|---|---|---|---|---|"
+    );
+    let mut per_line_1x = 0.0;
+    for (s, dir) in scales.iter().zip(&synthetic) {
+        let full = best("full", dir, None);
+        let lines = lines_of(dir);
+        let per_line = full.secs * 1e6 / lines as f64;
+        if *s == 1 {
+            per_line_1x = per_line;
+        }
+        let _ = writeln!(
+            report,
+            "| {s}x | {} | {lines} | {:.2} | {:.2} | {:.2} |",
+            full.files,
+            full.secs,
+            per_line,
+            per_line / per_line_1x
+        );
+    }
+
+    let one = best("full", &synthetic[2], Some(1));
+    let all = best("full", &synthetic[2], None);
+    let _ = writeln!(
+        report,
+        "\nThreads (synthetic 4x): 1 thread {:.2} s, {threads} threads {:.2} s ({:.2}x).",
+        one.secs,
+        all.secs,
+        one.secs / all.secs
+    );
+
+    // Pre-commit: 5 files of a 100,000-line crate, through the real binary.
+    let crate_dir = root.join("precommit-crate");
+    synthesize(&crate_dir, 110, 40);
+    let lines = lines_of(&crate_dir);
+    let bin = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/poollint");
+    if bin.is_file() {
+        let five: Vec<String> = (0..5).map(|i| format!("src/m{}.rs", i * 20)).collect();
+        let mut times = Vec::new();
+        for _ in 0..5 {
+            let start = Instant::now();
+            let out = Command::new(&bin)
+                .args(&five)
+                .current_dir(&crate_dir)
+                .output()
+                .unwrap();
+            times.push(start.elapsed().as_secs_f64());
+            assert!(out.status.code() == Some(0) || out.status.code() == Some(1));
+        }
+        times.sort_by(f64::total_cmp);
+        let _ = writeln!(
+            report,
+            "\nPre-commit: 5 files of a {lines}-line crate (the rest only indexed): median {:.3} s wall over 5 runs (`poollint FILE...`).",
+            times[2]
+        );
+    } else {
+        let _ = writeln!(
+            report,
+            "\nPre-commit: build `target/release/poollint` first (`cargo build --release`)."
+        );
+    }
+
+    println!("{report}");
+    if update_readme {
+        let readme = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+        let text = std::fs::read_to_string(&readme).unwrap();
+        let (begin, end) = ("<!-- bench:begin -->", "<!-- bench:end -->");
+        if let (Some(a), Some(b)) = (text.find(begin), text.find(end)) {
+            let new = format!("{}{begin}\n{report}\n{}", &text[..a], &text[b..]);
+            std::fs::write(&readme, new).unwrap();
+            eprintln!("README.md updated");
+        }
+    }
+}
