@@ -8,7 +8,7 @@
 //! value leaks only when no live place owns it any more. Temporaries hand
 //! their values over when moved.
 
-use crate::ir::{AssignKind, Body, DropKind, Event, ExitKind, Mode, PlaceId, PlaceKind, Span};
+use crate::ir::{Arg, AssignKind, Body, DropKind, Event, ExitKind, Mode, PlaceId, PlaceKind, Span};
 use std::collections::BTreeSet;
 
 /// What a call does, once the knowledge index has resolved its callee.
@@ -33,6 +33,19 @@ pub enum CallEffect {
     Forget {
         arg: ReleaseArg,
     },
+}
+
+impl CallEffect {
+    /// The operand a release or forget acts on.
+    pub fn target<'a>(&self, recv: &'a Option<Arg>, args: &'a [Arg]) -> Option<&'a Arg> {
+        match self {
+            CallEffect::Release { arg, .. } | CallEffect::Forget { arg } => match arg {
+                ReleaseArg::Receiver => recv.as_ref(),
+                ReleaseArg::Arg(i) => args.get(*i),
+            },
+            _ => None,
+        }
+    }
 }
 
 /// What an acquire hands out.
@@ -343,15 +356,10 @@ fn untracked_forgets(body: &Body, res: &Resolution) -> Option<Facts> {
         else {
             continue;
         };
-        let target = match res.calls[*call as usize] {
-            CallEffect::Forget {
-                arg: ReleaseArg::Receiver,
-            } => recv.as_ref(),
-            CallEffect::Forget {
-                arg: ReleaseArg::Arg(i),
-            } => args.get(i),
-            _ => None,
-        };
+        let effect = res.calls[*call as usize];
+        let target = matches!(effect, CallEffect::Forget { .. })
+            .then(|| effect.target(recv, args))
+            .flatten();
         for &(place, _) in target.iter().flat_map(|a| &a.places) {
             facts.forgotten.insert(Forgotten {
                 value: None,
@@ -422,11 +430,8 @@ impl<'a> Analysis<'a> {
                         }
                         seeds.push(*result);
                     }
-                    CallEffect::Release { arg, .. } => {
-                        let released = match arg {
-                            ReleaseArg::Receiver => recv.as_ref(),
-                            ReleaseArg::Arg(i) => args.get(i),
-                        };
+                    effect @ CallEffect::Release { .. } => {
+                        let released = effect.target(recv, args);
                         for &(place, _) in released.map(|a| a.places.as_slice()).unwrap_or(&[]) {
                             if !implicit.iter().any(|(k, _)| *k == (*call, place)) {
                                 implicit.push(((*call, place), values.len()));
@@ -655,23 +660,7 @@ impl<'a> Analysis<'a> {
                 span,
             } => {
                 let effect = self.res.calls[*call as usize];
-                let released = match effect {
-                    CallEffect::Release {
-                        arg: ReleaseArg::Receiver,
-                        ..
-                    } => recv.as_ref(),
-                    CallEffect::Release {
-                        arg: ReleaseArg::Arg(i),
-                        ..
-                    } => args.get(i),
-                    CallEffect::Forget {
-                        arg: ReleaseArg::Receiver,
-                    } => recv.as_ref(),
-                    CallEffect::Forget {
-                        arg: ReleaseArg::Arg(i),
-                    } => args.get(i),
-                    _ => None,
-                };
+                let released = effect.target(recv, args);
                 let clears = match effect {
                     CallEffect::Reset => NOT_RESET,
                     CallEffect::BoundsCapacity => UNBOUNDED,
