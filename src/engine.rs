@@ -103,6 +103,17 @@ pub fn run_with(inputs: Vec<InputFile>, config: &Config, options: RunOptions<'_>
     }
 }
 
+/// [`run_with`] on the current rayon pool instead of a pool of its own: for
+/// callers that run many small analyses (the fuzz target). The pool's threads
+/// need large stacks for deeply nested input.
+pub fn run_on_current_pool(
+    inputs: Vec<InputFile>,
+    config: &Config,
+    options: RunOptions<'_>,
+) -> Outcome {
+    run_in_pool(inputs, config, &options)
+}
+
 fn run_in_pool(inputs: Vec<InputFile>, config: &Config, options: &RunOptions<'_>) -> Outcome {
     let hook = options.hook;
     let timer = Timings::new();
