@@ -18,8 +18,8 @@ fuzz_target!(|data: &[u8]| {
         InputFile { path: "input.rs".into(), name: "input.rs".into(), reported: true, text: Some(text.into()) },
     ];
     // One pool with large stacks for the whole campaign, not one per input.
-    static POOL: std::sync::OnceLock<rayon::ThreadPool> = std::sync::OnceLock::new();
-    let pool = POOL.get_or_init(|| rayon::ThreadPoolBuilder::new().stack_size(256 << 20).build().unwrap());
+    static THREADS: std::sync::OnceLock<rayon::ThreadPool> = std::sync::OnceLock::new();
+    let pool = THREADS.get_or_init(|| rayon::ThreadPoolBuilder::new().stack_size(256 << 20).build().unwrap());
     let outcome =
         pool.install(|| engine::run_on_current_pool(inputs, &Config::default(), engine::RunOptions::default()));
     for d in &outcome.diagnostics {
