@@ -47,6 +47,28 @@ pub struct RuleInfo {
     pub doc: &'static str,
 }
 
+impl RuleInfo {
+    /// A finding of this rule at its default level, with only a primary label.
+    pub fn diagnostic(
+        &self,
+        file: usize,
+        message: String,
+        primary: crate::diagnostic::Label,
+    ) -> Diagnostic {
+        Diagnostic {
+            code: self.code,
+            name: self.name,
+            level: self.default_level,
+            file,
+            message,
+            primary,
+            secondary: Vec::new(),
+            help: None,
+            notes: Vec::new(),
+        }
+    }
+}
+
 /// Declare a rule: a unit struct whose doc comment becomes [`RuleInfo::doc`].
 macro_rules! declare_rule {
     (
@@ -175,17 +197,7 @@ impl RuleContext<'_> {
         message: String,
         primary: crate::diagnostic::Label,
     ) -> Diagnostic {
-        Diagnostic {
-            code: rule.code,
-            name: rule.name,
-            level: rule.default_level,
-            file: self.file,
-            message,
-            primary,
-            secondary: Vec::new(),
-            help: None,
-            notes: Vec::new(),
-        }
+        rule.diagnostic(self.file, message, primary)
     }
 }
 

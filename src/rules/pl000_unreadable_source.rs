@@ -70,15 +70,8 @@ impl UnreadableSource {
             ),
         };
         Diagnostic {
-            code: Self::INFO.code,
-            name: Self::INFO.name,
-            level: Self::INFO.default_level,
-            file,
-            message,
-            primary,
-            secondary: Vec::new(),
             help,
-            notes: Vec::new(),
+            ..Self::INFO.diagnostic(file, message, primary)
         }
     }
 }

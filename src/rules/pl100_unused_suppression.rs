@@ -34,15 +34,8 @@ declare_rule! {
 impl UnusedSuppression {
     fn make(file: usize, message: String, span: Span, label: &str, help: String) -> Diagnostic {
         Diagnostic {
-            code: Self::INFO.code,
-            name: Self::INFO.name,
-            level: Self::INFO.default_level,
-            file,
-            message,
-            primary: Label::new(span, label),
-            secondary: Vec::new(),
             help: Some(help),
-            notes: Vec::new(),
+            ..Self::INFO.diagnostic(file, message, Label::new(span, label))
         }
     }
 
