@@ -148,9 +148,10 @@ fn run_in_pool(inputs: Vec<InputFile>, config: &Config, options: &RunOptions<'_>
         )
         .collect();
     let active: Vec<Pack> = packs::builtin()
-        .into_iter()
+        .iter()
         .filter(|p| p.is_active(&crates_in_use))
         .filter(|p| !p.crates.iter().any(|c| options.packages.contains(c)))
+        .cloned()
         .chain(options.extra_packs.iter().cloned())
         .collect();
     // `unless-called`: a crate calling these manages the accounting itself.

@@ -62,12 +62,16 @@ fn parse(name: &str, text: &str) -> Result<Pack, String> {
     })
 }
 
-/// The packs built into the binary.
-pub fn builtin() -> Vec<Pack> {
-    BUILTIN
-        .iter()
-        .filter_map(|(name, text)| parse(name, text).ok())
-        .collect()
+/// The packs built into the binary, parsed once per process (a library user or
+/// the fuzzer runs the pipeline many times).
+pub fn builtin() -> &'static [Pack] {
+    static PARSED: std::sync::OnceLock<Vec<Pack>> = std::sync::OnceLock::new();
+    PARSED.get_or_init(|| {
+        BUILTIN
+            .iter()
+            .filter_map(|(name, text)| parse(name, text).ok())
+            .collect()
+    })
 }
 
 /// A user's pack file (`packs = ["path"]` in the config).

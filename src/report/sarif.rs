@@ -124,7 +124,9 @@ fn result_json(d: &Diagnostic, files: &[SourceFile]) -> Value {
 }
 
 pub fn to_json(outcome: &Outcome) -> Value {
-    let rules: Vec<Value> = rules::ALL.iter().map(|r| rule_json(r)).collect();
+    // The catalogue depends on nothing but the binary.
+    static RULES: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+    let rules = RULES.get_or_init(|| rules::ALL.iter().map(|r| rule_json(r)).collect());
     let results: Vec<Value> = outcome
         .diagnostics
         .iter()
