@@ -248,7 +248,6 @@ const NO_SITE: u32 = u32::MAX;
 
 #[derive(Clone, PartialEq, Eq)]
 struct State {
-    reachable: bool,
     /// Per tracked place: the values it owns, and the values it points into.
     owns: Vec<Vec<u64>>,
     aliases: Vec<Vec<u64>>,
@@ -275,26 +274,29 @@ fn bits_clear(bits: &mut [u64]) {
 }
 
 impl State {
-    fn join(&mut self, other: &State) {
-        if !other.reachable {
-            return;
-        }
-        if !self.reachable {
-            *self = other.clone();
-            return;
-        }
-        for (a, b) in self.owns.iter_mut().zip(&other.owns) {
-            a.iter_mut().zip(b).for_each(|(x, y)| *x |= y);
-        }
-        for (a, b) in self.aliases.iter_mut().zip(&other.aliases) {
-            a.iter_mut().zip(b).for_each(|(x, y)| *x |= y);
+    /// Join `other` into `self`; whether `self` changed (no copy to compare).
+    fn join(&mut self, other: &State) -> bool {
+        let mut changed = false;
+        for (a, b) in self
+            .owns
+            .iter_mut()
+            .chain(self.aliases.iter_mut())
+            .zip(other.owns.iter().chain(&other.aliases))
+        {
+            for (x, y) in a.iter_mut().zip(b) {
+                changed |= *y & !*x != 0;
+                *x |= y;
+            }
         }
         for (a, b) in self.status.iter_mut().zip(&other.status) {
+            changed |= *b & !*a != 0;
             *a |= b;
         }
         for (a, b) in self.release_site.iter_mut().zip(&other.release_site) {
+            changed |= *b < *a;
             *a = (*a).min(*b);
         }
+        changed
     }
 }
 
@@ -470,7 +472,6 @@ impl<'a> Analysis<'a> {
 
     fn entry_state(&self) -> State {
         let mut st = State {
-            reachable: true,
             owns: vec![vec![0; self.words]; self.tracked_count],
             aliases: vec![vec![0; self.words]; self.tracked_count],
             status: vec![ABSENT; self.values.len()],
@@ -494,27 +495,31 @@ impl<'a> Analysis<'a> {
 
     fn run(&mut self) -> Facts {
         let n = self.body.blocks.len();
-        let unreachable = State {
-            reachable: false,
-            ..self.entry_state()
-        };
-        let mut ins = vec![unreachable; n];
-        ins[self.body.entry as usize] = self.entry_state();
+        // `None`: not reached (yet). Unreached blocks cost no state.
+        let mut ins: Vec<Option<State>> = vec![None; n];
+        ins[self.body.entry as usize] = Some(self.entry_state());
         let mut queued = vec![false; n];
         let mut work = std::collections::VecDeque::new();
         work.push_back(self.body.entry as usize);
         queued[self.body.entry as usize] = true;
         while let Some(b) = work.pop_front() {
             queued[b] = false;
-            let mut st = ins[b].clone();
+            let Some(mut st) = ins[b].clone() else {
+                continue;
+            };
             for ev in &self.body.blocks[b].events {
                 self.step(&mut st, ev, None);
             }
             for &s in &self.body.blocks[b].succs {
                 let s = s as usize;
-                let before = ins[s].clone();
-                ins[s].join(&st);
-                if ins[s] != before && !queued[s] {
+                let changed = match &mut ins[s] {
+                    Some(old) => old.join(&st),
+                    slot @ None => {
+                        *slot = Some(st.clone());
+                        true
+                    }
+                };
+                if changed && !queued[s] {
                     queued[s] = true;
                     work.push_back(s);
                 }
@@ -524,16 +529,19 @@ impl<'a> Analysis<'a> {
             values: self.values.clone(),
             ..Facts::default()
         };
-        for (b, block) in self.body.blocks.iter().enumerate() {
-            let mut st = ins[b].clone();
-            if !st.reachable {
+        // An exit never reached keeps what the entry held.
+        facts.exit_states = match &ins[self.body.exit as usize] {
+            Some(st) => st.status.clone(),
+            None => self.entry_state().status,
+        };
+        for (block, st) in self.body.blocks.iter().zip(ins) {
+            let Some(mut st) = st else {
                 continue;
-            }
+            };
             for ev in &block.events {
                 self.step(&mut st, ev, Some(&mut facts));
             }
         }
-        facts.exit_states = ins[self.body.exit as usize].status.clone();
         facts
     }
 

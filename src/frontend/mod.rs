@@ -5,6 +5,7 @@
 pub mod attrs;
 mod builder;
 mod expr;
+mod lean;
 mod lower;
 mod macros;
 mod pattern;
@@ -48,7 +49,7 @@ pub fn lower_source(text: &str) -> Result<FileFacts, SyntaxError> {
     } else {
         content
     };
-    let file: syn::File = syn::parse_str(content).map_err(|e| {
+    let file = syn::parse::Parser::parse_str(lean::file, content).map_err(|e| {
         let r = e.span().byte_range();
         let mut message = e.to_string();
         if message == "cannot parse string into token stream" {

@@ -6,7 +6,7 @@ use super::{Api, ApiOrigin, Index, ReleaseParam, Role};
 use crate::flow::{self, CallEffect, Origin, RELEASED};
 use crate::ir::{Body, BodyKind};
 use rayon::prelude::*;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
 
 /// One file's bodies, with what is needed to name an inferred API's origin.
@@ -41,26 +41,44 @@ pub fn infer(index: &mut Index, files: &[InferInput<'_>]) {
     }
     // Each round adds APIs, and each body adds at most one: bounded.
     let max_rounds = files.iter().map(|f| f.bodies.len()).sum::<usize>() + 1;
+    // Names that gained an API in the last round (`None` in the first): a body
+    // queued again can only change through a call of one of them.
+    let mut fresh: Option<HashSet<String>> = None;
     for _ in 0..max_rounds {
         if work.is_empty() {
             break;
         }
         let round: Vec<(usize, usize)> = std::mem::take(&mut work).into_iter().collect();
         let shared: &Index = index;
+        let fresh_names = fresh.as_ref();
         let found: Vec<Api> = round
             .par_iter()
-            .filter_map(|&(f, b)| infer_body(shared, &files[f].bodies[b], f, &files[f]))
+            .filter_map(|&(f, b)| {
+                infer_body(shared, &files[f].bodies[b], f, &files[f], fresh_names)
+            })
             .collect();
+        let mut added = HashSet::new();
         for api in found {
             let name = api.name.clone();
             if index.add(api) {
-                work.extend(callers.get(name.as_str()).into_iter().flatten().copied());
+                added.insert(name);
             }
         }
+        // Once per name: many APIs share a name (`new`), and each has the same callers.
+        for name in &added {
+            work.extend(callers.get(name.as_str()).into_iter().flatten().copied());
+        }
+        fresh = Some(added);
     }
 }
 
-fn infer_body(index: &Index, body: &Body, file_id: usize, file: &InferInput<'_>) -> Option<Api> {
+fn infer_body(
+    index: &Index,
+    body: &Body,
+    file_id: usize,
+    file: &InferInput<'_>,
+    fresh: Option<&HashSet<String>>,
+) -> Option<Api> {
     if body.kind != BodyKind::Fn {
         return None;
     }
@@ -69,18 +87,22 @@ fn infer_body(index: &Index, body: &Body, file_id: usize, file: &InferInput<'_>)
     if index.api_for(owner.as_deref(), name).is_some() {
         return None;
     }
+    // Only acquires (returned) and releases (of parameters) make a wrapper:
+    // look at the calls that can newly be one before resolving every call.
+    let makes_wrapper =
+        |c: &CallEffect| matches!(c, CallEffect::Acquire(_) | CallEffect::Release { .. });
+    if !body.callees.iter().any(|c| {
+        fresh.is_none_or(|names| names.contains(&c.name))
+            && index.may_acquire_or_release(&c.name)
+            && makes_wrapper(&index.effect(c, file_id))
+    }) {
+        return None;
+    }
     let calls: Vec<CallEffect> = body
         .callees
         .iter()
         .map(|c| index.effect(c, file_id))
         .collect();
-    // Only acquires (returned) and releases (of parameters) make a wrapper.
-    if !calls
-        .iter()
-        .any(|c| matches!(c, CallEffect::Acquire(_) | CallEffect::Release { .. }))
-    {
-        return None;
-    }
     let res = flow::Resolution {
         calls,
         entry_fields: Vec::new(),

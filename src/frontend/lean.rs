@@ -1,0 +1,205 @@
+//! Parsing a file into a `syn::File` without the parts poollint never reads.
+//!
+//! Only the name and type of a `static` or `const` are indexed; its
+//! initializer is never lowered. Yet the lookup tables of generated code
+//! (unicode data, encodings, platform bindings) are most of some files, and a
+//! syntax tree costs ~140 bytes per source byte: one 2.5 MB table becomes a
+//! 350 MB tree, which alone would set the run's peak memory. Such initializers
+//! are stepped over as token trees (the lexer has already checked that their
+//! delimiters balance); their expression syntax is left to rustc.
+//!
+//! Everything else goes through syn's own item parser, and anything unusual
+//! about a `static`/`const`/`mod` header falls back to it too, so syn reports
+//! real syntax errors exactly as before.
+
+use proc_macro2::{TokenStream, TokenTree};
+use syn::parse::discouraged::Speculative;
+use syn::parse::{ParseBuffer, ParseStream, Result};
+use syn::{Attribute, Expr, Ident, Item, Token, Type, Visibility, braced, token};
+
+/// Parse a whole file, like `<syn::File as Parse>::parse`.
+pub fn file(input: ParseStream) -> Result<syn::File> {
+    let attrs = input.call(Attribute::parse_inner)?;
+    Ok(syn::File {
+        shebang: None,
+        frontmatter: None,
+        attrs,
+        items: items(input)?,
+    })
+}
+
+fn items(input: ParseStream) -> Result<Vec<Item>> {
+    let mut items = Vec::new();
+    while !input.is_empty() {
+        items.push(item(input)?);
+    }
+    Ok(items)
+}
+
+fn item(input: ParseStream) -> Result<Item> {
+    let ahead = input.fork();
+    if let Some(item) = lean_item(&ahead) {
+        input.advance_to(&ahead);
+        return Ok(item);
+    }
+    input.parse()
+}
+
+/// A `static`/`const` without its initializer, or an inline `mod` whose items
+/// are parsed the same way; `None` for anything else.
+fn lean_item(input: ParseStream) -> Option<Item> {
+    let attrs = input.call(Attribute::parse_outer).ok()?;
+    let vis: Visibility = input.parse().ok()?;
+    if input.peek(Token![static]) {
+        let static_token = input.parse().ok()?;
+        let mutability = input.parse().ok()?;
+        let (ident, colon_token, ty, eq_token, semi_token) = header_and_skip(input)?;
+        return Some(Item::Static(syn::ItemStatic {
+            attrs,
+            vis,
+            static_token,
+            mutability,
+            ident,
+            colon_token,
+            ty,
+            eq_token,
+            expr: skipped(),
+            semi_token,
+        }));
+    }
+    if input.peek(Token![const]) && (input.peek2(Ident) || input.peek2(Token![_])) {
+        let const_token = input.parse().ok()?;
+        let (ident, colon_token, ty, eq_token, semi_token) = header_and_skip(input)?;
+        return Some(Item::Const(syn::ItemConst {
+            attrs,
+            vis,
+            modifiers: Default::default(),
+            const_token,
+            ident,
+            generics: Default::default(),
+            colon_token,
+            ty,
+            eq_token,
+            expr: skipped(),
+            semi_token,
+        }));
+    }
+    if input.peek(Token![mod]) && input.peek2(Ident) && input.peek3(token::Brace) {
+        let mut attrs = attrs;
+        let mod_token = input.parse().ok()?;
+        let ident = input.parse().ok()?;
+        let (brace, content) = brace(input).ok()?;
+        attrs.extend(content.call(Attribute::parse_inner).ok()?);
+        let inner = items(&content).ok()?;
+        return Some(Item::Mod(syn::ItemMod {
+            attrs,
+            vis,
+            unsafety: None,
+            mod_token,
+            ident,
+            content: Some((brace, inner)),
+            semi: None,
+        }));
+    }
+    None
+}
+
+fn brace<'a>(input: ParseStream<'a>) -> Result<(token::Brace, ParseBuffer<'a>)> {
+    let content;
+    let brace = braced!(content in input);
+    Ok((brace, content))
+}
+
+type Header = (Ident, Token![:], Box<Type>, Token![=], Token![;]);
+
+/// `NAME: Type = <skipped> ;`
+fn header_and_skip(input: ParseStream) -> Option<Header> {
+    let ident = if input.peek(Token![_]) {
+        let underscore: Token![_] = input.parse().ok()?;
+        Ident::new("_", underscore.span)
+    } else {
+        input.parse().ok()?
+    };
+    let colon_token = input.parse().ok()?;
+    let ty = input.parse().ok()?;
+    let eq_token = input.parse().ok()?;
+    input
+        .step(|cursor| {
+            let mut rest = *cursor;
+            while let Some((tree, next)) = rest.token_tree() {
+                if matches!(&tree, TokenTree::Punct(p) if p.as_char() == ';') {
+                    return Ok(((), rest));
+                }
+                rest = next;
+            }
+            Err(cursor.error("expected `;`"))
+        })
+        .ok()?;
+    let semi_token = input.parse().ok()?;
+    Some((ident, colon_token, ty, eq_token, semi_token))
+}
+
+fn skipped() -> Box<Expr> {
+    Box::new(Expr::Verbatim(TokenStream::new()))
+}
+
+#[cfg(test)]
+mod tests {
+    use syn::Item;
+
+    fn parse(text: &str) -> syn::Result<syn::File> {
+        syn::parse::Parser::parse_str(super::file, text)
+    }
+
+    #[test]
+    fn statics_and_consts_keep_their_headers() {
+        let file = parse(
+            "#[used] pub static mut A: [u8; 3] = [1, 2, 3];\n\
+             const B: Box<dyn Iterator<Item = u8>> = { let x = 1; x };\n\
+             const _: () = ();\n\
+             pub(crate) static C: Lazy<Pool> = Lazy::new(|| Pool::new());",
+        )
+        .unwrap();
+        let names: Vec<String> = file
+            .items
+            .iter()
+            .map(|i| match i {
+                Item::Static(s) => format!("static {}", s.ident),
+                Item::Const(c) => format!("const {}", c.ident),
+                _ => "other".into(),
+            })
+            .collect();
+        assert_eq!(names, ["static A", "const B", "const _", "static C"]);
+        let Item::Static(a) = &file.items[0] else {
+            unreachable!()
+        };
+        assert_eq!(a.attrs.len(), 1);
+        assert!(matches!(a.mutability, syn::StaticMutability::Mut(_)));
+    }
+
+    #[test]
+    fn everything_else_is_syn_s_own_parse() {
+        let text = "const fn f() -> u8 { 1 }\nmod m { #![allow(dead_code)] static T: &[u8] = &[0; 4]; fn g() {} }\nmod n;\nstruct S;";
+        let lean = parse(text).unwrap();
+        let full: syn::File = syn::parse_str(text).unwrap();
+        assert_eq!(lean.items.len(), full.items.len());
+        assert!(matches!(&lean.items[0], Item::Fn(f) if f.sig.constness.is_some()));
+        let Item::Mod(m) = &lean.items[1] else {
+            unreachable!()
+        };
+        assert_eq!(m.attrs.len(), 1, "inner attributes join the module's");
+        let inner = &m.content.as_ref().unwrap().1;
+        assert!(matches!(&inner[0], Item::Static(s) if s.ident == "T"));
+        assert!(matches!(&inner[1], Item::Fn(_)));
+    }
+
+    #[test]
+    fn syntax_errors_outside_initializers_are_still_errors() {
+        assert!(parse("fn f() { let = ; }").is_err());
+        assert!(parse("static X: = 1;").is_err());
+        assert!(parse("static X: u8 = 1").is_err(), "missing `;`");
+        assert!(parse("mod m { fn f( }").is_err());
+        // An initializer's expression syntax is rustc's business.
+        assert!(parse("static X: u8 = 1 + ;").is_ok());
+    }
+}
