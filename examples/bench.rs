@@ -136,7 +136,9 @@ fn best_of(runs: usize, phase_name: &str, dir: &Path, threads: Option<usize>) ->
 /// A deterministic corpus: `files` files mixing ordinary code with annotated
 /// pools and their callers (clean and buggy), so the flow analysis really runs.
 fn synthesize(dir: &Path, files: usize, fns_per_file: usize) {
-    if dir.join(".complete").is_file() {
+    // The marker names the shape, so a change of shape regenerates the corpus.
+    let shape = format!("{files} files, {fns_per_file} fns per file");
+    if std::fs::read_to_string(dir.join(".complete")).is_ok_and(|s| s == shape) {
         return;
     }
     let _ = std::fs::remove_dir_all(dir);
@@ -185,7 +187,7 @@ fn synthesize(dir: &Path, files: usize, fns_per_file: usize) {
         std::fs::write(dir.join(format!("src/m{i}.rs")), s).unwrap();
     }
     std::fs::write(dir.join("src/lib.rs"), lib).unwrap();
-    std::fs::write(dir.join(".complete"), "").unwrap();
+    std::fs::write(dir.join(".complete"), shape).unwrap();
 }
 
 fn lines_of(dir: &Path) -> usize {

@@ -5,6 +5,8 @@
 use super::builder::{Builder, LocalInfo};
 use super::types;
 use crate::ir::{Body, BodyKind, Event, ExitKind, Mode, PlaceId, PlaceKind, Span, TypeRef};
+use std::cell::RefCell;
+use std::collections::HashMap;
 use proc_macro2::extra::DelimSpan;
 use syn::spanned::Spanned;
 use syn::{Block, Expr, FnArg, Pat, Signature, Stmt};
@@ -41,15 +43,55 @@ impl Operand {
 }
 
 /// Per-file context shared by every body lowered from it.
-pub struct FileCx {
+pub struct FileCx<'t> {
     /// Added to every byte offset (a stripped byte-order mark).
     pub base: usize,
+    /// The text syn parsed, and where each of its lines starts.
+    text: &'t str,
+    line_starts: Vec<usize>,
+    ascii: bool,
+    /// Per non-ASCII line (1-based): the byte offset of each char.
+    wide_lines: RefCell<HashMap<usize, Vec<u32>>>,
 }
 
-impl FileCx {
+impl<'t> FileCx<'t> {
+    pub fn new(text: &'t str, base: usize) -> Self {
+        FileCx {
+            base,
+            text,
+            line_starts: std::iter::once(0)
+                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect(),
+            ascii: text.is_ascii(),
+            wide_lines: RefCell::default(),
+        }
+    }
+
+    /// A span's byte range. proc-macro2's own `byte_range` memoizes every
+    /// offset in a map and was a tenth of the run; spans carry their line and
+    /// column (in chars) already, and this file's lines are mostly ASCII.
     pub fn span(&self, s: proc_macro2::Span) -> Span {
-        let r = s.byte_range();
-        Span::new(r.start + self.base, r.end + self.base)
+        Span::new(
+            self.offset(s.start()) + self.base,
+            self.offset(s.end()) + self.base,
+        )
+    }
+
+    fn offset(&self, at: proc_macro2::LineColumn) -> usize {
+        // Line 0: a span without location (a macro-made token).
+        let Some(&start) = at.line.checked_sub(1).and_then(|l| self.line_starts.get(l)) else {
+            return 0;
+        };
+        let end = self.line_starts.get(at.line).copied().unwrap_or(self.text.len());
+        if self.ascii {
+            return (start + at.column).min(end);
+        }
+        let line = &self.text[start..end];
+        let mut wide = self.wide_lines.borrow_mut();
+        let chars = wide
+            .entry(at.line)
+            .or_insert_with(|| line.char_indices().map(|(i, _)| i as u32).collect());
+        start + chars.get(at.column).map_or(line.len(), |&b| b as usize)
     }
 
     pub fn span_of<T: Spanned>(&self, t: &T) -> Span {
@@ -94,7 +136,7 @@ impl FileCx {
 
 /// Lowers one body and collects the nested closures and async blocks it contains.
 pub struct Lowerer<'f> {
-    pub cx: &'f FileCx,
+    pub cx: &'f FileCx<'f>,
     pub b: Builder,
     pub self_type: Option<String>,
     /// Closures and async blocks found inside, lowered as bodies of their own.
@@ -111,7 +153,7 @@ pub struct FnHeader<'a> {
     pub display: String,
 }
 
-pub fn lower_fn(cx: &FileCx, header: &FnHeader<'_>, block: &Block) -> (Vec<Body>, Vec<syn::Item>) {
+pub fn lower_fn(cx: &FileCx<'_>, header: &FnHeader<'_>, block: &Block) -> (Vec<Body>, Vec<syn::Item>) {
     let sig = header.sig;
     let mut lw = Lowerer {
         cx,

@@ -63,7 +63,7 @@ pub fn lower_source(text: &str) -> Result<FileFacts, SyntaxError> {
             end: r.end + base,
         }
     })?;
-    let cx = FileCx { base };
+    let cx = FileCx::new(content, base);
     let imports = Imports::collect(&file.items);
     let line_starts: Vec<usize> = std::iter::once(0)
         .chain(text.match_indices('\n').map(|(i, _)| i + 1))
@@ -83,7 +83,7 @@ pub fn lower_source(text: &str) -> Result<FileFacts, SyntaxError> {
 }
 
 struct ItemWalker<'a> {
-    cx: &'a FileCx,
+    cx: &'a FileCx<'a>,
     imports: &'a Imports,
     line_starts: Vec<usize>,
     facts: FileFacts,
