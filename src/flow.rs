@@ -230,6 +230,9 @@ pub struct Facts {
     pub returned: BTreeSet<ValueId>,
     /// The possible states of each value where the body exits.
     pub exit_states: Vec<u8>,
+    /// Blocks visited to reach the fixed point (a bounded multiple of the
+    /// body's blocks: tests check it).
+    pub block_visits: usize,
 }
 
 /// Status bits: what may have happened to a value on the paths reaching a point.
@@ -306,6 +309,9 @@ struct Analysis<'a> {
     res: &'a Resolution,
     /// Place id -> dense tracked index.
     tracked: Vec<Option<usize>>,
+    /// The tracked places and their dense index: loops over tracked places
+    /// must not cost the body's size (a long fn has many untracked places).
+    tracked_places: Vec<(PlaceId, usize)>,
     tracked_count: usize,
     words: usize,
     values: Vec<Value>,
@@ -456,12 +462,18 @@ impl<'a> Analysis<'a> {
             }
         }
         let tracked = track_places(body, &seeds);
-        let tracked_count = tracked.iter().flatten().count();
+        let tracked_places: Vec<(PlaceId, usize)> = tracked
+            .iter()
+            .enumerate()
+            .filter_map(|(p, t)| t.map(|t| (p as PlaceId, t)))
+            .collect();
+        let tracked_count = tracked_places.len();
         let words = values.len().div_ceil(64).max(1);
         Analysis {
             body,
             res,
             tracked,
+            tracked_places,
             tracked_count,
             words,
             values,
@@ -502,7 +514,9 @@ impl<'a> Analysis<'a> {
         let mut work = std::collections::VecDeque::new();
         work.push_back(self.body.entry as usize);
         queued[self.body.entry as usize] = true;
+        let mut visits = 0;
         while let Some(b) = work.pop_front() {
+            visits += 1;
             queued[b] = false;
             let Some(mut st) = ins[b].clone() else {
                 continue;
@@ -527,6 +541,7 @@ impl<'a> Analysis<'a> {
         }
         let mut facts = Facts {
             values: self.values.clone(),
+            block_visits: visits,
             ..Facts::default()
         };
         // An exit never reached keeps what the entry held.
@@ -551,9 +566,8 @@ impl<'a> Analysis<'a> {
 
     /// Is the value held by a named place (not only by a temporary)?
     fn owned_by_local(&self, st: &State, v: ValueId) -> bool {
-        self.tracked.iter().enumerate().any(|(p, t)| {
-            t.is_some_and(|t| bit_get(&st.owns[t], v))
-                && self.body.places[p].kind != PlaceKind::Temp
+        self.tracked_places.iter().any(|&(p, t)| {
+            bit_get(&st.owns[t], v) && self.body.places[p as usize].kind != PlaceKind::Temp
         })
     }
 
@@ -959,11 +973,9 @@ impl<'a> Analysis<'a> {
     /// An unknown call that borrows `place` (`self.helper()`, `reset(&mut self.msg)`)
     /// may take or release the pooled fields under it: stay silent about them.
     fn havoc_fields(&self, st: &mut State, place: PlaceId) {
-        for (q, tracked) in self.tracked.iter().enumerate() {
-            let Some(t) = *tracked else { continue };
-            let under =
-                std::iter::successors(Some(q as PlaceId), |p| self.body.places[*p as usize].parent)
-                    .any(|p| p == place);
+        for &(q, t) in &self.tracked_places {
+            let under = std::iter::successors(Some(q), |p| self.body.places[*p as usize].parent)
+                .any(|p| p == place);
             if !under {
                 continue;
             }

@@ -35,6 +35,9 @@ pub struct Builder {
     pub body: Body,
     pub cur: BlockId,
     scopes: Vec<Scope>,
+    /// Per name, the places it names in the open scopes, innermost last: a
+    /// lookup must not scan every local of a long fn.
+    visible: HashMap<String, Vec<PlaceId>>,
     pub targets: Vec<Target>,
     /// Temps created by the statement(s) being lowered; dropped at statement end.
     temps: Vec<PlaceId>,
@@ -77,6 +80,7 @@ impl Builder {
             body,
             cur: 0,
             scopes: vec![Scope::default()],
+            visible: HashMap::new(),
             targets: Vec::new(),
             temps: Vec::new(),
             locals: HashMap::new(),
@@ -149,15 +153,14 @@ impl Builder {
             .expect("scope")
             .names
             .push((name.to_string(), p));
+        self.visible.entry(name.to_string()).or_default().push(p);
         self.locals.insert(p, info);
         p
     }
 
     pub fn lookup(&mut self, name: &str) -> Option<PlaceId> {
-        for scope in self.scopes.iter().rev() {
-            if let Some((_, p)) = scope.names.iter().rev().find(|(n, _)| n == name) {
-                return Some(*p);
-            }
+        if let Some(&p) = self.visible.get(name).and_then(|ps| ps.last()) {
+            return Some(p);
         }
         if let Some((_, p)) = self.captures.iter().find(|(n, _)| n == name) {
             return Some(*p);
@@ -194,6 +197,11 @@ impl Builder {
     /// Close the innermost scope at `span` (its closing brace).
     pub fn pop_scope(&mut self, span: Span) {
         let scope = self.scopes.pop().expect("scope");
+        for (name, _) in &scope.names {
+            if let Some(places) = self.visible.get_mut(name) {
+                places.pop();
+            }
+        }
         let drops: Vec<PlaceId> = scope.names.into_iter().map(|(_, p)| p).collect();
         if !drops.is_empty() {
             self.emit(Event::Exit {

@@ -5,9 +5,9 @@
 use super::builder::{Builder, LocalInfo};
 use super::types;
 use crate::ir::{Body, BodyKind, Event, ExitKind, Mode, PlaceId, PlaceKind, Span, TypeRef};
+use proc_macro2::extra::DelimSpan;
 use std::cell::RefCell;
 use std::collections::HashMap;
-use proc_macro2::extra::DelimSpan;
 use syn::spanned::Spanned;
 use syn::{Block, Expr, FnArg, Pat, Signature, Stmt};
 
@@ -82,7 +82,11 @@ impl<'t> FileCx<'t> {
         let Some(&start) = at.line.checked_sub(1).and_then(|l| self.line_starts.get(l)) else {
             return 0;
         };
-        let end = self.line_starts.get(at.line).copied().unwrap_or(self.text.len());
+        let end = self
+            .line_starts
+            .get(at.line)
+            .copied()
+            .unwrap_or(self.text.len());
         if self.ascii {
             return (start + at.column).min(end);
         }
@@ -153,7 +157,11 @@ pub struct FnHeader<'a> {
     pub display: String,
 }
 
-pub fn lower_fn(cx: &FileCx<'_>, header: &FnHeader<'_>, block: &Block) -> (Vec<Body>, Vec<syn::Item>) {
+pub fn lower_fn(
+    cx: &FileCx<'_>,
+    header: &FnHeader<'_>,
+    block: &Block,
+) -> (Vec<Body>, Vec<syn::Item>) {
     let sig = header.sig;
     let mut lw = Lowerer {
         cx,
