@@ -111,7 +111,19 @@ impl Builder {
     }
 
     pub fn emit(&mut self, ev: Event) {
-        self.body.blocks[self.cur as usize].events.push(ev);
+        let events = &mut self.body.blocks[self.cur as usize].events;
+        // A temp dropped twice in a row (by its statement and its scope) is one drop.
+        if let (
+            Event::Drop { place, kind, .. },
+            Some(Event::Drop {
+                place: p, kind: k, ..
+            }),
+        ) = (&ev, events.last())
+            && (place, kind) == (p, k)
+        {
+            return;
+        }
+        events.push(ev);
     }
 
     fn place(&mut self, name: String, kind: PlaceKind, parent: Option<PlaceId>) -> PlaceId {
@@ -340,6 +352,16 @@ impl Builder {
         }
         let exit = self.body.exit;
         self.edge(self.cur, exit);
-        self.body
+        let mut body = self.body;
+        // Every body of the crate stays alive until the analysis: growth slack
+        // (up to half of each vector) would be most of the run's memory.
+        body.places.shrink_to_fit();
+        body.callees.shrink_to_fit();
+        body.blocks.shrink_to_fit();
+        for block in &mut body.blocks {
+            block.events.shrink_to_fit();
+            block.succs.shrink_to_fit();
+        }
+        body
     }
 }
