@@ -76,6 +76,10 @@ pub struct Args {
     /// through (with `--format json`), so an editor keeps compiler errors.
     #[arg(long, requires = "format")]
     pub with_cargo_check: bool,
+    /// Do not read or write the cache of lowered files that speeds up
+    /// checking a few files of a large crate (under `target/poollint/`).
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 /// Run with these arguments (the first is the program name); returns the exit status.
@@ -194,6 +198,14 @@ fn run(args: Args) -> Result<i32, String> {
         dependencies: crate::workspace::manifest_dependencies(&found.crate_roots),
         packages: crate::workspace::manifest_packages(&found.crate_roots),
         extra_packs,
+        // Only when a few files are checked and the rest indexed (a hook):
+        // a whole-tree run would fill the cache with entries nobody reads.
+        cache: match found.crate_roots.first() {
+            Some(root) if !found.index_only.is_empty() && !args.no_cache => {
+                crate::cache::FactsCache::open(root)
+            }
+            _ => None,
+        },
         ..engine::RunOptions::default()
     };
     let outcome = engine::run_with(inputs, &config, options);

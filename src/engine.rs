@@ -2,6 +2,7 @@
 //! knowledge index, infer wrappers, analyse the reported files' bodies (in
 //! parallel) and collect diagnostics in a deterministic order.
 
+use crate::cache::FactsCache;
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::flow::{self, Resolution};
@@ -61,6 +62,8 @@ pub struct RunOptions<'a> {
     pub extra_packs: Vec<Pack>,
     /// Called for every body before it is analysed; tests use it to inject failures.
     pub hook: BodyHook<'a>,
+    /// Facts lowered by earlier runs, by content (the pre-commit case).
+    pub cache: Option<FactsCache>,
 }
 
 impl Default for RunOptions<'_> {
@@ -70,6 +73,7 @@ impl Default for RunOptions<'_> {
             packages: BTreeSet::new(),
             extra_packs: Vec::new(),
             hook: &|_| {},
+            cache: None,
         }
     }
 }
@@ -120,7 +124,7 @@ fn run_in_pool(inputs: Vec<InputFile>, config: &Config, options: &RunOptions<'_>
     let loaded: Vec<Loaded> = inputs
         .into_par_iter()
         .enumerate()
-        .map(|(id, input)| load(id, input))
+        .map(|(id, input)| load(id, input, options.cache.as_ref()))
         .collect();
 
     let items: Vec<(usize, PathBuf, &crate::knowledge::FileItems)> = loaded
@@ -297,7 +301,7 @@ fn run_in_pool(inputs: Vec<InputFile>, config: &Config, options: &RunOptions<'_>
     }
 }
 
-fn load(id: usize, input: InputFile) -> Loaded {
+fn load(id: usize, input: InputFile, cache: Option<&FactsCache>) -> Loaded {
     let text = match input.text {
         Some(t) => Ok(t),
         None => read_regular_file(&input.path)
@@ -310,7 +314,18 @@ fn load(id: usize, input: InputFile) -> Loaded {
     };
     let (text, facts) = match text {
         Ok(text) => {
+            if let Some(facts) = cache.and_then(|c| c.get(&text)) {
+                let source = SourceFile::new(input.path, input.name, text);
+                return Loaded {
+                    source,
+                    reported: input.reported,
+                    facts: Ok(facts),
+                };
+            }
             let lowered = catch_unwind(AssertUnwindSafe(|| frontend::lower_source(&text)));
+            if let (Some(cache), Ok(Ok(facts))) = (cache, &lowered) {
+                cache.put(&text, facts);
+            }
             let facts = match lowered {
                 Ok(Ok(facts)) => Ok(facts),
                 Ok(Err(e)) => Err(Unreadable::Syntax {

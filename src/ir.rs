@@ -7,7 +7,19 @@
 //! the crate's pool APIs; the knowledge index resolves them afterwards.
 
 /// A byte range in the source file of the body.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub struct Span {
     pub start: u32,
     pub end: u32,
@@ -27,7 +39,7 @@ pub type BlockId = u32;
 pub type CallId = u32;
 
 /// Something that can hold a pooled value: a local, a field path, a temporary.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Place {
     /// How the place is written in source (`buf`, `self.msg`); temps are `<temp>`.
     pub name: String,
@@ -38,7 +50,7 @@ pub struct Place {
     pub ty: Option<TypeRef>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum PlaceKind {
     Local,
     Field,
@@ -46,7 +58,7 @@ pub enum PlaceKind {
 }
 
 /// A receiver or variable type, as far as it can be known without a type checker.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum TypeRef {
     /// A type name (the last path segment after peeling `&`, `Box`, `Arc`, ...).
     Named(String),
@@ -57,7 +69,7 @@ pub enum TypeRef {
 }
 
 /// A call as written: resolved against the knowledge index after lowering.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Callee {
     /// The function or method name (last path segment).
     pub name: String,
@@ -71,7 +83,7 @@ pub struct Callee {
 }
 
 /// How an operand place is passed: by value, or as a borrow/pointer/alias.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Mode {
     Move,
     /// A borrow that may be mutable (`&mut x`, an auto-referenced method receiver).
@@ -81,13 +93,15 @@ pub enum Mode {
 }
 
 /// One argument of a call: the tracked places its expression mentions.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Arg {
     pub places: Vec<(PlaceId, Mode)>,
     pub span: Span,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum AssignKind {
     /// `x = None`
     Null,
@@ -99,7 +113,9 @@ pub enum AssignKind {
     Other,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum ExitKind {
     Return,
     Try,
@@ -109,7 +125,7 @@ pub enum ExitKind {
     End,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum DropKind {
     /// `drop(x)`
     Explicit,
@@ -117,7 +133,7 @@ pub enum DropKind {
     Discarded,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub enum Event {
     /// A call; `result` is the temp place its return value lands in.
     Call {
@@ -184,13 +200,13 @@ pub enum Event {
     },
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Block {
     pub events: Vec<Event>,
     pub succs: Vec<BlockId>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum BodyKind {
     Fn,
     Closure,
@@ -198,7 +214,7 @@ pub enum BodyKind {
 }
 
 /// One analysable body: a fn, a closure or an async block.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Body {
     pub kind: BodyKind,
     /// `BufPool::get`, `handle`, `closure in handle`.

@@ -19,7 +19,7 @@ use lower::{FileCx, FnHeader};
 use syn::{Attribute, FnArg, Item, ReturnType, Signature};
 
 /// What one file contributes: index items and lowered bodies.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct FileFacts {
     pub items: FileItems,
     pub bodies: Vec<Body>,

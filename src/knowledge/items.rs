@@ -2,7 +2,7 @@
 //! declared pool APIs, struct layouts, trait impls and statics.
 
 /// The role a function plays for a pool.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Role {
     /// Returns a pooled value; `guard` if it releases itself on drop.
     Acquire { guard: bool },
@@ -17,7 +17,7 @@ pub enum Role {
 }
 
 /// Which parameter a release gives back.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ReleaseParam {
     /// Index among the non-receiver parameters.
     Param(usize),
@@ -25,7 +25,7 @@ pub enum ReleaseParam {
 }
 
 /// A pool API declared in source by an attribute.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct DeclaredApi {
     pub role: Role,
     /// The `impl` type or trait of a method; `None` for a free fn.
@@ -39,7 +39,7 @@ pub struct DeclaredApi {
     pub line: usize,
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct FieldDecl {
     pub name: String,
     /// The field's type name after peeling references and smart pointers.
@@ -55,7 +55,7 @@ pub struct FieldDecl {
     pub span: (usize, usize),
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct StructDecl {
     pub name: String,
     pub pooled: bool,
@@ -71,7 +71,7 @@ pub struct StructDecl {
 }
 
 /// Everything one file contributes to the index.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct FileItems {
     pub apis: Vec<DeclaredApi>,
     pub structs: Vec<StructDecl>,

@@ -1,0 +1,91 @@
+//! A per-file cache of lowered facts, for the pre-commit case.
+//!
+//! A hook checks a few changed files, but the whole crate must be indexed
+//! (a wrapper or a pool defined elsewhere decides what the changed files do).
+//! Parsing and lowering the unchanged files again on every commit would be
+//! most of the run, so their [`FileFacts`] are stored under the crate's
+//! `target/poollint/` keyed by a hash of the file's text: an edited file gets
+//! a new key, and an entry is only ever read for the exact text it came from.
+//!
+//! The directory name carries the identity of the poollint binary (its size
+//! and modification time), so a new or rebuilt poollint never reads facts
+//! lowered by another. Entries are written to a temporary name and renamed,
+//! so concurrent runs never read half an entry. Any failure (unwritable
+//! directory, corrupt entry) falls back to parsing: the cache can make a run
+//! faster, never different.
+
+use crate::frontend::FileFacts;
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+
+/// Bumped when the layout of [`FileFacts`] changes without a version change.
+const SCHEMA: u32 = 1;
+
+pub struct FactsCache {
+    dir: PathBuf,
+}
+
+impl FactsCache {
+    /// The cache of the crate at `crate_root` (a folder with `Cargo.toml`),
+    /// in cargo's target folder (`CARGO_TARGET_DIR`, or `target/` beside the
+    /// workspace's `Cargo.lock`, or beside the crate's manifest); `None` when
+    /// that cannot be created.
+    pub fn open(crate_root: &Path) -> Option<FactsCache> {
+        if !crate_root.join("Cargo.toml").is_file() {
+            return None;
+        }
+        let target = match std::env::var_os("CARGO_TARGET_DIR") {
+            Some(dir) => PathBuf::from(dir),
+            None => crate_root
+                .ancestors()
+                .find(|d| d.join("Cargo.lock").is_file())
+                .unwrap_or(crate_root)
+                .join("target"),
+        };
+        let dir = target
+            .join("poollint")
+            .join(format!("facts-{SCHEMA}-{:016x}", build_id()?));
+        std::fs::create_dir_all(&dir).ok()?;
+        Some(FactsCache { dir })
+    }
+
+    /// The facts lowered from exactly this text before, if stored.
+    pub fn get(&self, text: &str) -> Option<FileFacts> {
+        let bytes = std::fs::read(self.entry(text)).ok()?;
+        postcard::from_bytes(&bytes).ok()
+    }
+
+    /// Store the facts lowered from `text` (best effort).
+    pub fn put(&self, text: &str, facts: &FileFacts) {
+        let Ok(bytes) = postcard::to_stdvec(facts) else {
+            return;
+        };
+        let entry = self.entry(text);
+        let tmp = entry.with_extension(format!("tmp{}", std::process::id()));
+        if std::fs::write(&tmp, bytes).is_ok() && std::fs::rename(&tmp, &entry).is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+    }
+
+    fn entry(&self, text: &str) -> PathBuf {
+        self.dir.join(format!("{:016x}.bin", content_hash(text)))
+    }
+}
+
+/// A hash of the text and its length (two independent 64-bit keys).
+fn content_hash(text: &str) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut h);
+    text.len().hash(&mut h);
+    h.finish()
+}
+
+/// Which poollint build this is: its executable's size and modification time.
+fn build_id() -> Option<u64> {
+    let meta = std::fs::metadata(std::env::current_exe().ok()?).ok()?;
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    meta.len().hash(&mut h);
+    meta.modified().ok()?.hash(&mut h);
+    env!("CARGO_PKG_VERSION").hash(&mut h);
+    Some(h.finish())
+}
