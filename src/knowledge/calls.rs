@@ -19,12 +19,11 @@ impl Index {
                 .as_ref()
                 .and_then(|t| self.resolve_type(t));
             if let Some(recv) = &recv {
-                let traits = self.traits_of.get(recv);
-                let owned_by =
-                    |owner: &String| owner == recv || traits.is_some_and(|t| t.contains(owner));
-                if let Some(api) = candidates
-                    .clone()
-                    .find(|a| a.owner.as_ref().is_some_and(owned_by))
+                // The type's own method, else one of a trait it implements.
+                let traits = self.traits_of.get(recv).into_iter().flatten();
+                if let Some(api) = std::iter::once(recv)
+                    .chain(traits)
+                    .find_map(|owner| self.owned(Some(owner), &callee.name))
                 {
                     return Some(api);
                 }
@@ -38,10 +37,7 @@ impl Index {
         }
         match &callee.qualifier {
             Some(q) => {
-                if let Some(api) = candidates
-                    .clone()
-                    .find(|a| a.owner.as_deref() == Some(q.as_str()))
-                {
+                if let Some(api) = self.owned(Some(q), &callee.name) {
                     return Some(api);
                 }
                 if common {

@@ -93,6 +93,9 @@ impl Api {
 pub struct Index {
     apis: Vec<Api>,
     by_name: HashMap<String, Vec<usize>>,
+    /// name -> owner type ("" for free fns) -> API: one API per owner and name,
+    /// found without scanning every API of a common name (`get`, `new`).
+    by_owner: HashMap<String, HashMap<String, usize>>,
     structs: HashMap<String, StructDecl>,
     /// type -> traits it implements
     traits_of: HashMap<String, Vec<String>>,
@@ -180,17 +183,28 @@ impl Index {
         {
             self.reset_owners.insert(owner.clone());
         }
-        let ids = self.by_name.entry(api.name.clone()).or_default();
-        if let Some(&existing) = ids.iter().find(|&&i| self.apis[i].owner == api.owner) {
+        let owners = self.by_owner.entry(api.name.clone()).or_default();
+        let owner = api.owner.clone().unwrap_or_default();
+        if let Some(&existing) = owners.get(&owner) {
             if self.apis[existing].precedence() <= api.precedence() {
                 return false;
             }
             self.apis[existing] = api;
             return true;
         }
-        ids.push(self.apis.len());
+        owners.insert(owner, self.apis.len());
+        self.by_name
+            .entry(api.name.clone())
+            .or_default()
+            .push(self.apis.len());
         self.apis.push(api);
         true
+    }
+
+    /// The API `owner::name` (`owner` `None`: a free fn).
+    pub(crate) fn owned(&self, owner: Option<&str>, name: &str) -> Option<&Api> {
+        let id = self.by_owner.get(name)?.get(owner.unwrap_or(""))?;
+        Some(&self.apis[*id])
     }
 
     pub fn apis(&self) -> &[Api] {
@@ -267,11 +281,7 @@ impl Index {
 
     /// The API declared for a fn or method (by its owner and name), if any.
     pub fn api_for(&self, owner: Option<&str>, name: &str) -> Option<&Api> {
-        self.by_name
-            .get(name)?
-            .iter()
-            .map(|&i| &self.apis[i])
-            .find(|a| a.owner.as_deref() == owner)
+        self.owned(owner, name)
     }
 
     pub fn is_reset_name(&self, name: &str) -> bool {

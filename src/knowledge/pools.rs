@@ -127,75 +127,80 @@ pub fn infer_pools(index: &mut Index, files: &[PoolInput<'_>], free_list_types: 
     if candidates.is_empty() {
         return;
     }
+    // Inherent methods by type, once: each candidate looks at its pool's only
+    // (not at every body of the crate, which made this quadratic).
+    let mut methods: HashMap<&str, Vec<(&PoolInput<'_>, &Body)>> = HashMap::new();
+    for input in files {
+        for body in input.bodies {
+            if let (BodyKind::Fn, Some(ty), None) = (body.kind, &body.self_type, &body.trait_name) {
+                methods.entry(ty.as_str()).or_default().push((input, body));
+            }
+        }
+    }
     let mut found: Vec<Api> = Vec::new();
     let mut guards: HashMap<String, String> = HashMap::new();
     for c in &candidates {
         let mut acquires = Vec::new();
         let mut releases = Vec::new();
-        for input in files {
-            for body in input.bodies.iter().filter(|b| b.kind == BodyKind::Fn) {
-                if body.self_type.as_deref() != Some(c.pool.as_str()) || body.trait_name.is_some() {
-                    continue;
-                }
-                let origin = derived_from(body);
-                let on_free_list = |recv: &Option<crate::ir::Arg>| {
-                    recv.as_ref()
-                        .and_then(|r| r.places.first())
-                        .and_then(|&(p, _)| self_field(body, &origin, p))
-                        .is_some_and(|f| c.fields.contains(&f))
-                };
-                let calls = || {
-                    body.blocks
-                        .iter()
-                        .flat_map(|b| &b.events)
-                        .filter_map(|ev| match ev {
-                            Event::Call {
-                                call, recv, args, ..
-                            } => Some((&body.callees[*call as usize].name, recv, args)),
-                            _ => None,
-                        })
-                };
-                let api = |role| Api {
-                    role,
-                    owner: Some(c.pool.clone()),
-                    name: body.fn_name.clone().unwrap_or_default(),
-                    has_receiver: Some(true),
-                    returns: body.returns.clone(),
-                    handle: false,
-                    pool: Some(c.pool.clone()),
-                    origin: ApiOrigin::Inferred {
-                        path: input.path.clone(),
-                        line: (input.line_of)(body.span.start),
-                    },
-                    file: Some(input.file),
-                };
-                let returns_element =
-                    body.returns.as_deref() == Some(c.element.as_str()) && !body.returns_wrapped;
-                if returns_element
-                    && calls()
-                        .any(|(name, recv, _)| POPS.contains(&name.as_str()) && on_free_list(recv))
-                {
-                    acquires.push(api(Role::Acquire { guard: false }));
-                    continue;
-                }
-                let element_param = body.params.iter().position(|p| {
-                    p.is_some_and(|p| {
-                        body.places[p as usize].ty == Some(TypeRef::Named(c.element.clone()))
+        for &(input, body) in methods.get(c.pool.as_str()).into_iter().flatten() {
+            let origin = derived_from(body);
+            let on_free_list = |recv: &Option<crate::ir::Arg>| {
+                recv.as_ref()
+                    .and_then(|r| r.places.first())
+                    .and_then(|&(p, _)| self_field(body, &origin, p))
+                    .is_some_and(|f| c.fields.contains(&f))
+            };
+            let calls = || {
+                body.blocks
+                    .iter()
+                    .flat_map(|b| &b.events)
+                    .filter_map(|ev| match ev {
+                        Event::Call {
+                            call, recv, args, ..
+                        } => Some((&body.callees[*call as usize].name, recv, args)),
+                        _ => None,
                     })
+            };
+            let api = |role| Api {
+                role,
+                owner: Some(c.pool.clone()),
+                name: body.fn_name.clone().unwrap_or_default(),
+                has_receiver: Some(true),
+                returns: body.returns.clone(),
+                handle: false,
+                pool: Some(c.pool.clone()),
+                origin: ApiOrigin::Inferred {
+                    path: input.path.clone(),
+                    line: (input.line_of)(body.span.start),
+                },
+                file: Some(input.file),
+            };
+            let returns_element =
+                body.returns.as_deref() == Some(c.element.as_str()) && !body.returns_wrapped;
+            if returns_element
+                && calls()
+                    .any(|(name, recv, _)| POPS.contains(&name.as_str()) && on_free_list(recv))
+            {
+                acquires.push(api(Role::Acquire { guard: false }));
+                continue;
+            }
+            let element_param = body.params.iter().position(|p| {
+                p.is_some_and(|p| {
+                    body.places[p as usize].ty == Some(TypeRef::Named(c.element.clone()))
+                })
+            });
+            if let Some(i) = element_param {
+                let param = body.params[i].expect("position found a param");
+                let pushes_it = calls().any(|(name, recv, args)| {
+                    PUSHES.contains(&name.as_str())
+                        && on_free_list(recv)
+                        && args
+                            .iter()
+                            .flat_map(|a| &a.places)
+                            .any(|&(p, _)| body.root_of(origin[p as usize]) == param)
                 });
-                if let Some(i) = element_param {
-                    let param = body.params[i].expect("position found a param");
-                    let pushes_it = calls().any(|(name, recv, args)| {
-                        PUSHES.contains(&name.as_str())
-                            && on_free_list(recv)
-                            && args
-                                .iter()
-                                .flat_map(|a| &a.places)
-                                .any(|&(p, _)| body.root_of(origin[p as usize]) == param)
-                    });
-                    if pushes_it {
-                        releases.push(api(Role::Release(ReleaseParam::Param(i))));
-                    }
+                if pushes_it {
+                    releases.push(api(Role::Release(ReleaseParam::Param(i))));
                 }
             }
         }
