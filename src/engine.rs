@@ -314,18 +314,16 @@ fn load(id: usize, input: InputFile, cache: Option<&FactsCache>) -> Loaded {
     };
     let (text, facts) = match text {
         Ok(text) => {
-            if let Some(facts) = cache.and_then(|c| c.get(&text)) {
-                let source = SourceFile::new(input.path, input.name, text);
-                return Loaded {
-                    source,
-                    reported: input.reported,
-                    facts: Ok(facts),
-                };
-            }
-            let lowered = catch_unwind(AssertUnwindSafe(|| frontend::lower_source(&text)));
-            if let (Some(cache), Ok(Ok(facts))) = (cache, &lowered) {
-                cache.put(&text, facts);
-            }
+            let lowered = match cache.and_then(|c| c.get(&text)) {
+                Some(facts) => Ok(Ok(facts)),
+                None => {
+                    let lowered = catch_unwind(AssertUnwindSafe(|| frontend::lower_source(&text)));
+                    if let (Some(cache), Ok(Ok(facts))) = (cache, &lowered) {
+                        cache.put(&text, facts);
+                    }
+                    lowered
+                }
+            };
             let facts = match lowered {
                 Ok(Ok(facts)) => Ok(facts),
                 Ok(Err(e)) => Err(Unreadable::Syntax {
