@@ -3,23 +3,24 @@
 //! A hook checks a few changed files, but the whole crate must be indexed
 //! (a wrapper or a pool defined elsewhere decides what the changed files do).
 //! Parsing and lowering the unchanged files again on every commit would be
-//! most of the run, so their [`FileFacts`] are stored under the crate's
+//! most of the run, so their [`StoredFacts`] are stored under the crate's
 //! `target/poollint/` keyed by a hash of the file's text: an edited file gets
 //! a new key, and an entry is only ever read for the exact text it came from.
 //!
 //! The directory name carries the identity of the poollint binary (its size
 //! and modification time), so a new or rebuilt poollint never reads facts
 //! lowered by another. Entries are written to a temporary name and renamed,
-//! so concurrent runs never read half an entry. Any failure (unwritable
+//! so concurrent runs never read half an entry, and end with a checksum of
+//! what they hold, so a damaged entry is never used. Any failure (unwritable
 //! directory, corrupt entry) falls back to parsing: the cache can make a run
 //! faster, never different.
 
-use crate::frontend::FileFacts;
+use crate::store::StoredFacts;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
-/// Bumped when the layout of [`FileFacts`] changes without a version change.
-const SCHEMA: u32 = 1;
+/// Bumped when the layout of [`StoredFacts`] changes without a version change.
+const SCHEMA: u32 = 2;
 
 pub struct FactsCache {
     dir: PathBuf,
@@ -50,16 +51,22 @@ impl FactsCache {
     }
 
     /// The facts lowered from exactly this text before, if stored.
-    pub fn get(&self, text: &str) -> Option<FileFacts> {
+    pub fn get(&self, text: &str) -> Option<StoredFacts> {
         let bytes = std::fs::read(self.entry(text)).ok()?;
-        postcard::from_bytes(&bytes).ok()
+        let (payload, sum) = bytes.split_last_chunk::<8>()?;
+        if u64::from_le_bytes(*sum) != checksum(payload) {
+            return None;
+        }
+        postcard::from_bytes(payload).ok()
     }
 
     /// Store the facts lowered from `text` (best effort).
-    pub fn put(&self, text: &str, facts: &FileFacts) {
-        let Ok(bytes) = postcard::to_stdvec(facts) else {
+    pub fn put(&self, text: &str, facts: &StoredFacts) {
+        let Ok(mut bytes) = postcard::to_stdvec(facts) else {
             return;
         };
+        let sum = checksum(&bytes);
+        bytes.extend_from_slice(&sum.to_le_bytes());
         let entry = self.entry(text);
         let tmp = entry.with_extension(format!("tmp{}", std::process::id()));
         if std::fs::write(&tmp, bytes).is_ok() && std::fs::rename(&tmp, &entry).is_err() {
@@ -77,6 +84,12 @@ fn content_hash(text: &str) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     text.hash(&mut h);
     text.len().hash(&mut h);
+    h.finish()
+}
+
+fn checksum(bytes: &[u8]) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut h);
     h.finish()
 }
 

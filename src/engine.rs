@@ -6,14 +6,14 @@ use crate::cache::FactsCache;
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::flow::{self, Resolution};
-use crate::frontend::{self, FileFacts};
+use crate::frontend;
 use crate::ir::{Body, PlaceKind};
-use crate::knowledge::infer::{self, InferInput};
+use crate::knowledge::infer;
 use crate::knowledge::packs::{self, Pack};
-use crate::knowledge::pools::PoolInput;
 use crate::knowledge::{ApiOrigin, Index};
 use crate::rules::{self, RuleContext, Unreadable, UnreadableSource};
 use crate::source::SourceFile;
+use crate::store::{FileBodies, Key, KeySet, PackedText, StoredFacts};
 use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -36,16 +36,29 @@ pub struct InputFile {
 /// The result of a run.
 #[derive(Debug, Default)]
 pub struct Outcome {
+    /// Every input file, by id. Only the texts the output may show are kept:
+    /// those of files with diagnostics or suppression comments; the others
+    /// are empty (a whole tree's text would double a run's memory).
     pub files: Vec<SourceFile>,
     pub diagnostics: Vec<Diagnostic>,
     pub files_scanned: usize,
+    /// The total size of the files' texts.
+    pub bytes_scanned: u64,
     pub index: Index,
 }
 
+/// What the load keeps of one file until the end of the run: packed, so a
+/// whole crate fits in memory (see [`crate::store`]).
 struct Loaded {
-    source: SourceFile,
+    path: PathBuf,
+    name: String,
     reported: bool,
-    facts: Result<FileFacts, Diagnostic>,
+    text: PackedText,
+    /// Length of the text in bytes.
+    len: usize,
+    /// The text holds `poollint:` (a suppression comment, maybe).
+    mentions_poollint: bool,
+    facts: Result<StoredFacts, Diagnostic>,
 }
 
 /// Called for every body before it is analysed; tests use it to inject failures.
@@ -119,58 +132,54 @@ pub fn run_on_current_pool(
 }
 
 fn run_in_pool(inputs: Vec<InputFile>, config: &Config, options: &RunOptions<'_>) -> Outcome {
-    let hook = options.hook;
     let timer = Timings::new();
-    let loaded: Vec<Loaded> = inputs
+    let mut loaded: Vec<Loaded> = inputs
         .into_par_iter()
         .enumerate()
         .map(|(id, input)| load(id, input, options.cache.as_ref()))
         .collect();
-
-    let items: Vec<(usize, PathBuf, &crate::knowledge::FileItems)> = loaded
-        .iter()
-        .enumerate()
-        .filter_map(|(id, l)| {
-            l.facts
-                .as_ref()
-                .ok()
-                .map(|f| (id, PathBuf::from(&l.source.name), &f.items))
-        })
-        .collect();
     timer.mark("loaded");
-    let mut index = Index::build(&items);
-    add_config_pools(&mut index, config);
-    let crates_in_use: BTreeSet<String> = options
-        .dependencies
-        .iter()
-        .map(|d| packs::normalize(d))
-        .chain(
-            loaded
-                .iter()
-                .filter_map(|l| l.facts.as_ref().ok())
-                .flat_map(|f| f.items.imported_crates.iter().cloned()),
-        )
-        .collect();
-    let active: Vec<Pack> = packs::builtin()
-        .iter()
-        .filter(|p| p.is_active(&crates_in_use))
-        .filter(|p| !p.crates.iter().any(|c| options.packages.contains(c)))
-        .cloned()
-        .chain(options.extra_packs.iter().cloned())
-        .collect();
-    // `unless-called`: a crate calling these manages the accounting itself.
-    let called = |name: &str| {
-        loaded
+    if timer.on {
+        let texts: usize = loaded.iter().map(|l| l.text.size()).sum();
+        let (bodies, keys) = loaded
             .iter()
             .filter_map(|l| l.facts.as_ref().ok())
-            .flat_map(|f| &f.bodies)
-            .any(|b| b.callees.iter().any(|c| c.name == name))
-    };
+            .map(|f| f.bodies.size())
+            .fold((0, 0), |(a, b), (c, d)| (a + c, b + d));
+        eprintln!(
+            "poollint: kept: texts {} MB, bodies {} MB, keys {} MB",
+            texts >> 20,
+            bodies >> 20,
+            keys >> 20
+        );
+    }
+
+    let mut index = build_index(&mut loaded);
+    add_config_pools(&mut index, config);
+    let source = |keys: &KeySet| bodies_matching(&loaded, keys);
+    let active = active_packs(&loaded, options);
     for pack in &active {
+        // `unless-called`: a crate calling these manages the accounting itself.
+        let watched = KeySet::new(
+            pack.pools
+                .iter()
+                .flat_map(|p| &p.unless_called)
+                .map(|n| Key::Calls(n)),
+        );
+        let calls: BTreeSet<String> = if watched.is_empty() {
+            BTreeSet::new()
+        } else {
+            source(&watched)
+                .iter()
+                .flat_map(|f| &f.bodies)
+                .flat_map(|b| &b.callees)
+                .map(|c| c.name.clone())
+                .collect()
+        };
         let pools: Vec<_> = pack
             .pools
             .iter()
-            .filter(|p| !p.unless_called.iter().any(|n| called(n)))
+            .filter(|p| !p.unless_called.iter().any(|n| calls.contains(n)))
             .cloned()
             .collect();
         index.add_declared(
@@ -180,92 +189,53 @@ fn run_in_pool(inputs: Vec<InputFile>, config: &Config, options: &RunOptions<'_>
             },
         );
     }
-
-    let line_fns: Vec<Box<dyn Fn(u32) -> usize + Sync + '_>> = loaded
-        .iter()
-        .map(|l| {
-            let src = &l.source;
-            Box::new(move |offset: u32| src.line_col(offset as usize).0)
-                as Box<dyn Fn(u32) -> usize + Sync>
-        })
-        .collect();
-    let infer_inputs: Vec<InferInput<'_>> = loaded
-        .iter()
-        .zip(&line_fns)
-        .map(|(l, line_of)| InferInput {
-            path: PathBuf::from(&l.source.name),
-            bodies: l.facts.as_ref().map(|f| f.bodies.as_slice()).unwrap_or(&[]),
-            line_of: line_of.as_ref(),
-        })
-        .collect();
-    let pool_inputs: Vec<PoolInput<'_>> = loaded
-        .iter()
-        .enumerate()
-        .zip(&line_fns)
-        .filter_map(|((id, l), line_of)| {
-            l.facts.as_ref().ok().map(|f| PoolInput {
-                file: id,
-                path: PathBuf::from(&l.source.name),
-                bodies: &f.bodies,
-                line_of: line_of.as_ref(),
-            })
-        })
-        .collect();
-    let free_list_types: BTreeSet<String> = [
-        "Vec",
-        "VecDeque",
-        "LinkedList",
-        "Sender",
-        "SyncSender",
-        "Receiver",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .chain(active.iter().flat_map(|p| p.free_lists.iter().cloned()))
-    .collect();
     timer.mark("index+packs");
-    crate::knowledge::pools::infer_pools(&mut index, &pool_inputs, &free_list_types);
-    drop(pool_inputs);
-    timer.mark("pools");
-    infer::infer(&mut index, &infer_inputs);
-    drop(infer_inputs);
-    let bodies: Vec<(usize, &[Body])> = loaded
-        .iter()
-        .enumerate()
-        .filter_map(|(id, l)| l.facts.as_ref().ok().map(|f| (id, f.bodies.as_slice())))
-        .collect();
-    timer.mark("wrappers");
-    crate::knowledge::summaries::compute(&mut index, &bodies);
-    drop(bodies);
-    drop(line_fns);
 
+    let free_list_types: BTreeSet<String> = FREE_LISTS
+        .iter()
+        .map(|s| s.to_string())
+        .chain(active.iter().flat_map(|p| p.free_lists.iter().cloned()))
+        .collect();
+    crate::knowledge::pools::infer_pools(&mut index, &source, &free_list_types);
+    timer.mark("pools");
+    infer::infer(&mut index, &source);
+    timer.mark("wrappers");
+    crate::knowledge::summaries::compute(&mut index, &source);
     timer.mark("summaries");
-    let mut diagnostics: Vec<Diagnostic> = loaded
+
+    // Each reported file: unpack, analyse, and keep its text only when the
+    // output may show it (a finding, or a suppression comment to apply).
+    let analysed: Vec<(Vec<Diagnostic>, Option<String>)> = loaded
         .par_iter()
         .enumerate()
-        .filter(|(_, l)| l.reported)
-        .flat_map_iter(|(id, l)| match &l.facts {
-            Err(d) => vec![d.clone()],
-            Ok(facts) => analyze_file(id, l, facts, &index, hook),
+        .map(|(id, l)| {
+            if !l.reported {
+                return (Vec::new(), None);
+            }
+            let text = l.text.unpack();
+            let diagnostics = match &l.facts {
+                Err(d) => vec![d.clone()],
+                Ok(facts) => analyze_file(id, l, facts, &text, &index, options.hook),
+            };
+            let keep = !diagnostics.is_empty() || l.mentions_poollint;
+            (diagnostics, keep.then_some(text))
         })
         .collect();
-
+    let reported: Vec<bool> = loaded.iter().map(|l| l.reported).collect();
+    let parsed: Vec<bool> = loaded.iter().map(|l| l.facts.is_ok()).collect();
+    let bytes_scanned = loaded.iter().map(|l| l.len as u64).sum();
+    let mut diagnostics = Vec::new();
+    let mut files = Vec::with_capacity(loaded.len());
+    let mut fn_ranges = Vec::with_capacity(loaded.len());
+    for (l, (found, text)) in loaded.into_iter().zip(analysed) {
+        diagnostics.extend(found);
+        files.push(SourceFile::new(l.path, l.name, text.unwrap_or_default()));
+        fn_ranges.push(l.facts.map(|f| f.fn_ranges).unwrap_or_default());
+    }
     for d in &mut diagnostics {
         d.level = config.level(d.code);
     }
     diagnostics.retain(|d| d.level != Level::Allow);
-    let reported: Vec<bool> = loaded.iter().map(|l| l.reported).collect();
-    let parsed: Vec<bool> = loaded.iter().map(|l| l.facts.is_ok()).collect();
-    let fn_ranges: Vec<Vec<(u32, u32)>> = loaded
-        .iter()
-        .map(|l| {
-            l.facts
-                .as_ref()
-                .map(|f| f.fn_ranges.clone())
-                .unwrap_or_default()
-        })
-        .collect();
-    let files: Vec<SourceFile> = loaded.into_iter().map(|l| l.source).collect();
     timer.mark("analysis");
     let mut diagnostics =
         crate::suppress::apply(diagnostics, &files, &fn_ranges, &reported, &parsed, |c| {
@@ -297,8 +267,88 @@ fn run_in_pool(inputs: Vec<InputFile>, config: &Config, options: &RunOptions<'_>
         files,
         diagnostics,
         files_scanned,
+        bytes_scanned,
         index,
     }
+}
+
+/// Containers a hand-rolled pool keeps its free values in (packs add more).
+const FREE_LISTS: &[&str] = &[
+    "Vec",
+    "VecDeque",
+    "LinkedList",
+    "Sender",
+    "SyncSender",
+    "Receiver",
+];
+
+/// The index of every parsed file's items, unpacked a chunk of files at a
+/// time (in parallel) and added in file order.
+fn build_index(loaded: &mut [Loaded]) -> Index {
+    const CHUNK: usize = 256;
+    let mut index = Index::default();
+    for (c, chunk) in loaded.chunks_mut(CHUNK).enumerate() {
+        let items: Vec<_> = chunk
+            .par_iter_mut()
+            .map(|l| match &mut l.facts {
+                Ok(facts) => facts.take_items().ok(),
+                Err(_) => None,
+            })
+            .collect();
+        for (i, (l, items)) in chunk.iter().zip(items).enumerate() {
+            if let Some(items) = items {
+                index.add_file_items(c * CHUNK + i, Path::new(&l.name), items);
+            }
+        }
+    }
+    index
+}
+
+/// The lint packs that apply: those of the crates in use (dependencies and
+/// `extern crate`/`use` of the sources), except a crate's own, and the config's.
+fn active_packs(loaded: &[Loaded], options: &RunOptions<'_>) -> Vec<Pack> {
+    let crates_in_use: BTreeSet<String> = options
+        .dependencies
+        .iter()
+        .map(|d| packs::normalize(d))
+        .chain(
+            loaded
+                .iter()
+                .filter_map(|l| l.facts.as_ref().ok())
+                .flat_map(|f| f.imported_crates.iter().cloned()),
+        )
+        .collect();
+    packs::builtin()
+        .iter()
+        .filter(|p| p.is_active(&crates_in_use))
+        .filter(|p| !p.crates.iter().any(|c| options.packages.contains(c)))
+        .cloned()
+        .chain(options.extra_packs.iter().cloned())
+        .collect()
+}
+
+/// The bodies of every parsed file that may hold one of `keys`, unpacked in
+/// parallel, in file order. A pack that cannot be read is skipped here (the
+/// analysis reports it).
+fn bodies_matching(loaded: &[Loaded], keys: &KeySet) -> Vec<FileBodies> {
+    if keys.is_empty() {
+        return Vec::new();
+    }
+    loaded
+        .par_iter()
+        .enumerate()
+        .filter_map(|(id, l)| {
+            let facts = l.facts.as_ref().ok()?;
+            if !facts.bodies.may_hold(keys) {
+                return None;
+            }
+            Some(FileBodies {
+                file: id,
+                path: PathBuf::from(&l.name),
+                bodies: facts.bodies.unpack().ok()?,
+            })
+        })
+        .collect()
 }
 
 fn load(id: usize, input: InputFile, cache: Option<&FactsCache>) -> Loaded {
@@ -314,34 +364,40 @@ fn load(id: usize, input: InputFile, cache: Option<&FactsCache>) -> Loaded {
     };
     let (text, facts) = match text {
         Ok(text) => {
-            let lowered = match cache.and_then(|c| c.get(&text)) {
-                Some(facts) => Ok(Ok(facts)),
+            let facts = match cache.and_then(|c| c.get(&text)) {
+                Some(facts) => Ok(facts),
                 None => {
-                    let lowered = catch_unwind(AssertUnwindSafe(|| frontend::lower_source(&text)));
-                    if let (Some(cache), Ok(Ok(facts))) = (cache, &lowered) {
-                        cache.put(&text, facts);
+                    let lowered = catch_unwind(AssertUnwindSafe(|| {
+                        frontend::lower_source(&text).map(StoredFacts::pack)
+                    }));
+                    match lowered {
+                        Ok(Ok(Ok(facts))) => {
+                            if let Some(cache) = cache {
+                                cache.put(&text, &facts);
+                            }
+                            Ok(facts)
+                        }
+                        Ok(Ok(Err(e))) => Err(Unreadable::Internal(e)),
+                        Ok(Err(e)) => Err(Unreadable::Syntax {
+                            message: e.message,
+                            span: crate::ir::Span::new(e.start, e.end),
+                        }),
+                        Err(panic) => Err(Unreadable::Internal(panic_message(&panic))),
                     }
-                    lowered
                 }
-            };
-            let facts = match lowered {
-                Ok(Ok(facts)) => Ok(facts),
-                Ok(Err(e)) => Err(Unreadable::Syntax {
-                    message: e.message,
-                    span: crate::ir::Span::new(e.start, e.end),
-                }),
-                Err(panic) => Err(Unreadable::Internal(panic_message(&panic))),
             };
             (text, facts)
         }
         Err(reason) => (String::new(), Err(reason)),
     };
-    let source = SourceFile::new(input.path, input.name, text);
-    let facts = facts.map_err(|reason| UnreadableSource::diagnostic(id, &source.name, reason));
     Loaded {
-        source,
+        facts: facts.map_err(|reason| UnreadableSource::diagnostic(id, &input.name, reason)),
+        path: input.path,
+        name: input.name,
         reported: input.reported,
-        facts,
+        len: text.len(),
+        mentions_poollint: text.contains("poollint:"),
+        text: PackedText::pack(&text),
     }
 }
 
@@ -363,12 +419,25 @@ impl Timings {
         if self.on {
             let now = std::time::Instant::now();
             eprintln!(
-                "poollint: {phase}: {:.3} s",
-                (now - self.last.get()).as_secs_f64()
+                "poollint: {phase}: {:.3} s, resident {} MB",
+                (now - self.last.get()).as_secs_f64(),
+                resident_kb() / 1000
             );
             self.last.set(now);
         }
     }
+}
+
+/// This process's resident memory (Linux; 0 elsewhere), for the timings.
+fn resident_kb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1).and_then(|n| n.parse().ok()))
+        })
+        .unwrap_or(0)
 }
 
 /// Read a file, refusing what is not a regular file (a FIFO would block forever).
@@ -391,13 +460,14 @@ fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
 fn analyze_file(
     id: usize,
     loaded: &Loaded,
-    facts: &FileFacts,
+    facts: &StoredFacts,
+    text: &str,
     index: &Index,
     hook: BodyHook<'_>,
 ) -> Vec<Diagnostic> {
     let result = catch_unwind(AssertUnwindSafe(|| {
         let mut out = Vec::new();
-        for body in &facts.bodies {
+        for body in &facts.bodies.unpack()? {
             hook(body);
             let res = resolve(body, index, id);
             let facts = flow::analyze(body, &res).unwrap_or_default();
@@ -406,19 +476,22 @@ fn analyze_file(
                 facts: &facts,
                 index,
                 file: id,
-                text: &loaded.source.text,
+                text,
             };
             rules::check_body(&cx, &mut out);
         }
-        out
+        Ok(out)
     }));
-    result.unwrap_or_else(|panic| {
-        vec![UnreadableSource::diagnostic(
-            id,
-            &loaded.source.name,
-            Unreadable::Internal(panic_message(&panic)),
-        )]
-    })
+    let failure = match result {
+        Ok(Ok(out)) => return out,
+        Ok(Err(message)) => message,
+        Err(panic) => panic_message(&panic),
+    };
+    vec![UnreadableSource::diagnostic(
+        id,
+        &loaded.name,
+        Unreadable::Internal(failure),
+    )]
 }
 
 /// Resolve a body's calls and the pooled fields of `self` against the index.

@@ -1148,6 +1148,7 @@ mod tests {
             self_type: None,
             trait_name: None,
             span: span(0),
+            line: 1,
             places: vec![
                 place("<temp>", PlaceKind::Temp),
                 place("buf", PlaceKind::Local),

@@ -225,6 +225,8 @@ pub struct Body {
     pub trait_name: Option<String>,
     /// Span of the fn's name (or the closure's `|..|`).
     pub span: Span,
+    /// 1-based line of `span` (inferred APIs name where they come from).
+    pub line: u32,
     pub places: Vec<Place>,
     pub callees: Vec<Callee>,
     pub blocks: Vec<Block>,

@@ -13,5 +13,6 @@ pub mod knowledge;
 pub mod report;
 pub mod rules;
 pub mod source;
+pub mod store;
 pub mod suppress;
 pub mod workspace;

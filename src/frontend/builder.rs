@@ -66,6 +66,7 @@ impl Builder {
             self_type: None,
             trait_name: None,
             span,
+            line: 0,
             places: Vec::new(),
             callees: Vec::new(),
             blocks: vec![Block::default(), Block::default()],

@@ -75,7 +75,16 @@ pub fn lower_source(text: &str) -> Result<FileFacts, SyntaxError> {
         facts: FileFacts::default(),
     };
     walker.items(&file.items, None);
-    let facts = walker.facts;
+    let lines: Vec<u32> = walker
+        .facts
+        .bodies
+        .iter()
+        .map(|b| walker.line_of(b.span.start as usize) as u32)
+        .collect();
+    let mut facts = walker.facts;
+    for (body, line) in facts.bodies.iter_mut().zip(lines) {
+        body.line = line;
+    }
     drop(file);
     // Spans are no longer needed: free this thread's copy of the source.
     proc_macro2::extra::invalidate_current_thread_spans();

@@ -5,56 +5,37 @@
 use super::{Api, ApiOrigin, Index, ReleaseParam, Role};
 use crate::flow::{self, CallEffect, Origin, RELEASED};
 use crate::ir::{Body, BodyKind};
+use crate::store::{BodySource, FileBodies, Key, KeySet};
 use rayon::prelude::*;
-use std::collections::{BTreeSet, HashMap, HashSet};
-use std::path::PathBuf;
-
-/// One file's bodies, with what is needed to name an inferred API's origin.
-pub struct InferInput<'a> {
-    pub path: PathBuf,
-    pub bodies: &'a [Body],
-    pub line_of: &'a (dyn Fn(u32) -> usize + Sync),
-}
+use std::collections::HashSet;
 
 /// Add inferred wrapper APIs to the index until nothing changes.
 ///
-/// A worklist keeps this linear: at first only bodies that call a known API
-/// name are analysed; after that only the callers of APIs just inferred.
-pub fn infer(index: &mut Index, files: &[InferInput<'_>]) {
-    let mut callers: HashMap<&str, Vec<(usize, usize)>> = HashMap::new();
-    let mut work: BTreeSet<(usize, usize)> = BTreeSet::new();
-    for (f, file) in files.iter().enumerate() {
-        for (b, body) in file.bodies.iter().enumerate() {
-            if body.kind != BodyKind::Fn {
-                continue;
-            }
-            for callee in &body.callees {
-                callers
-                    .entry(callee.name.as_str())
-                    .or_default()
-                    .push((f, b));
-                if index.may_acquire_or_release(&callee.name) {
-                    work.insert((f, b));
-                }
-            }
-        }
-    }
-    // Each round adds APIs, and each body adds at most one: bounded.
-    let max_rounds = files.iter().map(|f| f.bodies.len()).sum::<usize>() + 1;
+/// Linear in the crate: the first round looks only at bodies that call a known
+/// API name; each later round only at the callers of the names that gained an
+/// API in the round before. Each round adds at least one API of a crate fn, so
+/// there are at most as many rounds as fns.
+pub fn infer(index: &mut Index, source: BodySource<'_>) {
     // Names that gained an API in the last round (`None` in the first): a body
-    // queued again can only change through a call of one of them.
+    // can only change through a call of one of them.
     let mut fresh: Option<HashSet<String>> = None;
-    for _ in 0..max_rounds {
-        if work.is_empty() {
+    loop {
+        let names = match &fresh {
+            None => index.acquire_or_release_names(),
+            Some(names) => names.iter().cloned().collect(),
+        };
+        if names.is_empty() {
             break;
         }
-        let round: Vec<(usize, usize)> = std::mem::take(&mut work).into_iter().collect();
+        let files = source(&KeySet::new(names.iter().map(|n| Key::Calls(n))));
         let shared: &Index = index;
         let fresh_names = fresh.as_ref();
-        let found: Vec<Api> = round
+        let found: Vec<Api> = files
             .par_iter()
-            .filter_map(|&(f, b)| {
-                infer_body(shared, &files[f].bodies[b], f, &files[f], fresh_names)
+            .flat_map_iter(|file| {
+                file.bodies
+                    .iter()
+                    .filter_map(move |body| infer_body(shared, body, file, fresh_names))
             })
             .collect();
         let mut added = HashSet::new();
@@ -64,10 +45,6 @@ pub fn infer(index: &mut Index, files: &[InferInput<'_>]) {
                 added.insert(name);
             }
         }
-        // Once per name: many APIs share a name (`new`), and each has the same callers.
-        for name in &added {
-            work.extend(callers.get(name.as_str()).into_iter().flatten().copied());
-        }
         fresh = Some(added);
     }
 }
@@ -75,10 +52,10 @@ pub fn infer(index: &mut Index, files: &[InferInput<'_>]) {
 fn infer_body(
     index: &Index,
     body: &Body,
-    file_id: usize,
-    file: &InferInput<'_>,
+    file: &FileBodies,
     fresh: Option<&HashSet<String>>,
 ) -> Option<Api> {
+    let file_id = file.file;
     if body.kind != BodyKind::Fn {
         return None;
     }
@@ -136,7 +113,7 @@ fn infer_body(
         pool: None,
         origin: ApiOrigin::Inferred {
             path: file.path.clone(),
-            line: (file.line_of)(body.span.start),
+            line: body.line as usize,
         },
         file: Some(file_id),
     })

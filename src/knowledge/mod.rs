@@ -113,66 +113,50 @@ pub struct Index {
 }
 
 impl Index {
-    /// Build the index from every file's items, each with its file id and path.
-    pub fn build(files: &[(usize, PathBuf, &FileItems)]) -> Index {
-        let mut index = Index::default();
-        for &(file_id, ref path, items) in files {
-            for decl in &items.apis {
-                index.add(Api {
-                    role: decl.role,
-                    owner: decl.owner.clone(),
-                    name: decl.name.clone(),
-                    has_receiver: Some(decl.has_receiver),
-                    returns: decl.returns.clone(),
-                    handle: false,
-                    pool: decl.pool.clone(),
-                    origin: ApiOrigin::Attribute {
-                        file: path.clone(),
-                        line: decl.line,
-                    },
-                    file: Some(file_id),
-                });
+    /// Add one file's items (files in id order: the first definition of a
+    /// struct, alias or static name wins).
+    pub fn add_file_items(&mut self, file_id: usize, path: &std::path::Path, items: FileItems) {
+        for decl in items.apis {
+            if decl.role == Role::Reset {
+                self.reset_names.insert(decl.name.clone());
             }
-            for s in &items.structs {
-                if let Some(reset) = &s.reset {
-                    index.reset_names.insert(reset.clone());
-                }
-                index
-                    .structs
-                    .entry(s.name.clone())
-                    .or_insert_with(|| StructDecl {
-                        file: file_id,
-                        ..s.clone()
-                    });
+            self.add(Api {
+                role: decl.role,
+                owner: decl.owner,
+                name: decl.name,
+                has_receiver: Some(decl.has_receiver),
+                returns: decl.returns,
+                handle: false,
+                pool: decl.pool,
+                origin: ApiOrigin::Attribute {
+                    file: path.to_path_buf(),
+                    line: decl.line,
+                },
+                file: Some(file_id),
+            });
+        }
+        for s in items.structs {
+            if let Some(reset) = &s.reset {
+                self.reset_names.insert(reset.clone());
             }
-            for decl in items.apis.iter().filter(|d| d.role == Role::Reset) {
-                index.reset_names.insert(decl.name.clone());
-            }
-            for (ty, tr) in &items.trait_impls {
-                index
-                    .traits_of
-                    .entry(ty.clone())
-                    .or_default()
-                    .push(tr.clone());
-            }
-            for (ty, method) in &items.consuming_methods {
-                index.consuming.insert((ty.clone(), method.clone()));
-                index.consuming_names.insert(method.clone());
-            }
-            for (alias, ty) in &items.aliases {
-                index
-                    .aliases
-                    .entry(alias.clone())
-                    .or_insert_with(|| ty.clone());
-            }
-            for (name, ty) in &items.statics {
-                index
-                    .statics
-                    .entry(name.clone())
-                    .or_insert_with(|| ty.clone());
+            if !self.structs.contains_key(&s.name) {
+                self.structs
+                    .insert(s.name.clone(), StructDecl { file: file_id, ..s });
             }
         }
-        index
+        for (ty, tr) in items.trait_impls {
+            self.traits_of.entry(ty).or_default().push(tr);
+        }
+        for (ty, method) in items.consuming_methods {
+            self.consuming_names.insert(method.clone());
+            self.consuming.insert((ty, method));
+        }
+        for (alias, ty) in items.aliases {
+            self.aliases.entry(alias).or_insert(ty);
+        }
+        for (name, ty) in items.statics {
+            self.statics.entry(name).or_insert(ty);
+        }
     }
 
     /// Add an API unless one with the same owner and name is already known from
@@ -239,6 +223,38 @@ impl Index {
                 )
             })
         })
+    }
+
+    /// Every name [`Index::may_acquire_or_release`] is true of.
+    pub fn acquire_or_release_names(&self) -> Vec<String> {
+        self.by_name
+            .keys()
+            .filter(|n| self.may_acquire_or_release(n))
+            .cloned()
+            .collect()
+    }
+
+    /// The names of every release API.
+    pub fn release_names(&self) -> Vec<String> {
+        self.by_name
+            .iter()
+            .filter(|(_, ids)| {
+                ids.iter()
+                    .any(|&i| matches!(self.apis[i].role, Role::Release(_)))
+            })
+            .map(|(n, _)| n.clone())
+            .collect()
+    }
+
+    /// Every type with a declared reset method (its struct's `reset = ".."`,
+    /// or a `#[reset]`/configured method).
+    pub fn types_with_reset(&self) -> Vec<String> {
+        self.structs
+            .values()
+            .filter(|s| s.reset.is_some())
+            .map(|s| s.name.clone())
+            .chain(self.reset_owners.iter().cloned())
+            .collect()
     }
 
     pub fn struct_decls(&self) -> impl Iterator<Item = &StructDecl> {

@@ -15,8 +15,8 @@
 use super::{Api, ApiOrigin, Index, ReleaseParam, Role};
 use crate::flow::CallEffect;
 use crate::ir::{Body, BodyKind, Event, PlaceId, PlaceKind, TypeRef};
+use crate::store::{BodySource, FileBodies, Key, KeySet};
 use std::collections::{BTreeSet, HashMap};
-use std::path::PathBuf;
 
 const POPS: &[&str] = &[
     "pop",
@@ -38,14 +38,6 @@ const PUSHES: &[&str] = &[
 const POOLISH: &[&str] = &[
     "pool", "free", "cache", "spare", "idle", "recycl", "reuse", "avail", "stash", "arena",
 ];
-
-/// One file's bodies for pool inference.
-pub struct PoolInput<'a> {
-    pub file: usize,
-    pub path: PathBuf,
-    pub bodies: &'a [Body],
-    pub line_of: &'a (dyn Fn(u32) -> usize + Sync),
-}
 
 fn poolish(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
@@ -96,7 +88,7 @@ struct Candidate {
 }
 
 /// Add the APIs of hand-rolled pools (and their guards) to the index.
-pub fn infer_pools(index: &mut Index, files: &[PoolInput<'_>], free_list_types: &BTreeSet<String>) {
+pub fn infer_pools(index: &mut Index, source: BodySource<'_>, free_list_types: &BTreeSet<String>) {
     let mut candidates: Vec<Candidate> = Vec::new();
     for s in index.struct_decls() {
         for f in &s.fields {
@@ -129,9 +121,12 @@ pub fn infer_pools(index: &mut Index, files: &[PoolInput<'_>], free_list_types: 
     }
     // Inherent methods by type, once: each candidate looks at its pool's only
     // (not at every body of the crate, which made this quadratic).
-    let mut methods: HashMap<&str, Vec<(&PoolInput<'_>, &Body)>> = HashMap::new();
-    for input in files {
-        for body in input.bodies {
+    let files = source(&KeySet::new(
+        candidates.iter().map(|c| Key::MethodOf(c.pool.as_str())),
+    ));
+    let mut methods: HashMap<&str, Vec<(&FileBodies, &Body)>> = HashMap::new();
+    for input in &files {
+        for body in &input.bodies {
             if let (BodyKind::Fn, Some(ty), None) = (body.kind, &body.self_type, &body.trait_name) {
                 methods.entry(ty.as_str()).or_default().push((input, body));
             }
@@ -171,7 +166,7 @@ pub fn infer_pools(index: &mut Index, files: &[PoolInput<'_>], free_list_types: 
                 pool: Some(c.pool.clone()),
                 origin: ApiOrigin::Inferred {
                     path: input.path.clone(),
-                    line: (input.line_of)(body.span.start),
+                    line: body.line as usize,
                 },
                 file: Some(input.file),
             };
@@ -213,15 +208,20 @@ pub fn infer_pools(index: &mut Index, files: &[PoolInput<'_>], free_list_types: 
     for api in found {
         index.add(api);
     }
-    infer_guards(index, files, &guards);
+    infer_guards(index, source, &files, &guards);
 }
 
 /// A type whose `Drop` gives a value back through an inferred release is a
 /// guard; the pool's methods that return it are guard acquires.
-fn infer_guards(index: &mut Index, files: &[PoolInput<'_>], pools: &HashMap<String, String>) {
+fn infer_guards(
+    index: &mut Index,
+    source: BodySource<'_>,
+    pool_methods: &[FileBodies],
+    pools: &HashMap<String, String>,
+) {
     let mut guard_types = Vec::new();
-    for input in files {
-        for body in input.bodies {
+    for input in &source(&KeySet::new([Key::Implements("Drop")])) {
+        for body in &input.bodies {
             let (Some(ty), Some("Drop"), Some("drop")) = (
                 &body.self_type,
                 body.trait_name.as_deref(),
@@ -242,7 +242,7 @@ fn infer_guards(index: &mut Index, files: &[PoolInput<'_>], pools: &HashMap<Stri
         return;
     }
     let mut found = Vec::new();
-    for input in files {
+    for input in pool_methods {
         for body in input.bodies.iter().filter(|b| b.kind == BodyKind::Fn) {
             let (Some(pool), Some(ret)) = (&body.self_type, &body.returns) else {
                 continue;
@@ -261,7 +261,7 @@ fn infer_guards(index: &mut Index, files: &[PoolInput<'_>], pools: &HashMap<Stri
                 pool: Some(pool.clone()),
                 origin: ApiOrigin::Inferred {
                     path: input.path.clone(),
-                    line: (input.line_of)(body.span.start),
+                    line: body.line as usize,
                 },
                 file: Some(input.file),
             });

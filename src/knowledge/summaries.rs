@@ -5,6 +5,7 @@
 use super::{Index, ReleaseParam, Role};
 use crate::flow::CallEffect;
 use crate::ir::{Body, BodyKind, Event, Mode, PlaceId};
+use crate::store::{BodySource, Key, KeySet};
 use std::collections::{BTreeSet, HashMap};
 
 /// A release's identity (owner, name) and what it does: (resets, bounds).
@@ -65,15 +66,18 @@ fn root(body: &Body, place: PlaceId) -> PlaceId {
     body.root_of(place)
 }
 
-/// Compute every summary from the crate's bodies (`(file id, bodies)`).
-pub fn compute(index: &mut Index, files: &[(usize, &[Body])]) {
+/// Compute every summary from the bodies of the releases and of the types
+/// with a reset method.
+pub fn compute(index: &mut Index, source: BodySource<'_>) {
     let mut summaries = Summaries::default();
+    let release_names = index.release_names();
+    let releases = source(&KeySet::new(release_names.iter().map(|n| Key::Defines(n))));
     // Releases: a few rounds, so a release that forwards to another inherits its summary.
     for _ in 0..3 {
         let mut next = HashMap::new();
-        for &(file, bodies) in files {
-            for body in bodies.iter().filter(|b| b.kind == BodyKind::Fn) {
-                if let Some((key, flags)) = release_summary(index, &summaries, body, file) {
+        for file in &releases {
+            for body in file.bodies.iter().filter(|b| b.kind == BodyKind::Fn) {
+                if let Some((key, flags)) = release_summary(index, &summaries, body, file.file) {
                     next.insert(key, flags);
                 }
             }
@@ -84,10 +88,13 @@ pub fn compute(index: &mut Index, files: &[(usize, &[Body])]) {
             break;
         }
     }
+    drop(releases);
     // Field resets: direct effects first, then follow calls on `self`.
+    let reset_types = index.types_with_reset();
+    let methods = source(&KeySet::new(reset_types.iter().map(|t| Key::MethodOf(t))));
     let mut direct: HashMap<(String, String), (FieldResets, Vec<String>)> = HashMap::new();
-    for &(_, bodies) in files {
-        for body in bodies.iter().filter(|b| b.kind == BodyKind::Fn) {
+    for file in &methods {
+        for body in file.bodies.iter().filter(|b| b.kind == BodyKind::Fn) {
             if let (Some(ty), Some(name), Some((receiver, _))) =
                 (&body.self_type, &body.fn_name, body.receiver)
             {
