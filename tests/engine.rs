@@ -122,3 +122,38 @@ fn files_are_never_written_even_when_a_worker_crashes() {
     );
     assert_eq!((stamp(&a), stamp(&b)), before);
 }
+
+#[test]
+fn only_texts_the_output_can_show_are_kept() {
+    // The pool in one file, the leak in another, a suppression in a third and
+    // a file with nothing to say: cross-file facts still meet, and only the
+    // files with findings or suppression comments keep their text.
+    let pool = "pub struct BufPool;\nimpl BufPool {\n    #[poollint::acquire]\n    pub fn get(&self) -> Vec<u8> { Vec::new() }\n}\n";
+    let leak = "fn leak(pool: &BufPool) {\n    let buf = pool.get();\n}\n";
+    let allowed = "// poollint: allow(PL001)\nfn ok(pool: &BufPool) {\n    let buf = pool.get();\n}\n";
+    let quiet = "fn quiet() -> u8 { 1 }\n";
+    let inputs = vec![
+        input("pool.rs", Some(pool)),
+        input("leak.rs", Some(leak)),
+        input("allowed.rs", Some(allowed)),
+        input("quiet.rs", Some(quiet)),
+    ];
+    let outcome = engine::run(inputs, &Config::default());
+    assert_eq!(codes(&outcome), vec![("leak.rs".into(), "PL001")]);
+    let texts: Vec<(&str, &str)> = outcome
+        .files
+        .iter()
+        .map(|f| (f.name.as_str(), f.text.as_str()))
+        .collect();
+    assert_eq!(
+        texts,
+        vec![
+            ("pool.rs", ""),
+            ("leak.rs", leak),
+            ("allowed.rs", allowed),
+            ("quiet.rs", "")
+        ]
+    );
+    let total = pool.len() + leak.len() + allowed.len() + quiet.len();
+    assert_eq!(outcome.bytes_scanned, total as u64);
+}

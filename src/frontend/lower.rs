@@ -91,6 +91,11 @@ impl<'t> FileCx<'t> {
             return (start + at.column).min(end);
         }
         let line = &self.text[start..end];
+        // Columns count chars: up to a first non-ASCII char they are bytes.
+        let prefix = &line.as_bytes()[..at.column.min(line.len())];
+        if prefix.is_ascii() && at.column <= line.len() {
+            return start + at.column;
+        }
         let mut wide = self.wide_lines.borrow_mut();
         let chars = wide
             .entry(at.line)
