@@ -203,14 +203,21 @@ fn run_in_pool(inputs: Vec<InputFile>, config: &Config, options: &RunOptions<'_>
     crate::knowledge::summaries::compute(&mut index, &source);
     timer.mark("summaries");
 
-    // Each reported file: unpack, analyse, and keep its text only when the
-    // output may show it (a finding, or a suppression comment to apply).
+    // Each reported file that can have a finding: unpack, analyse, and keep
+    // its text only when the output may show it (a finding, or a suppression
+    // comment to apply).
+    let findable = findable_keys(&index);
     let analysed: Vec<(Vec<Diagnostic>, Option<String>)> = loaded
         .par_iter()
         .enumerate()
         .map(|(id, l)| {
-            if !l.reported {
-                return (Vec::new(), None);
+            let analyse = l.reported
+                && l.facts
+                    .as_ref()
+                    .map_or(true, |f| f.bodies.may_hold(&findable));
+            if !analyse {
+                let keep = l.reported && l.mentions_poollint;
+                return (Vec::new(), keep.then(|| l.text.unpack()));
             }
             let text = l.text.unpack();
             let diagnostics = match &l.facts {
@@ -270,6 +277,28 @@ fn run_in_pool(inputs: Vec<InputFile>, config: &Config, options: &RunOptions<'_>
         bytes_scanned,
         index,
     }
+}
+
+/// What a file's bodies must hold for a rule to have anything to say about
+/// them: a call of a name some API has (every pool value comes from one, and
+/// every release, reset and forget is one), a method of a type that holds
+/// pooled values in its fields or declares a reset (PL003's entry fields,
+/// PL006, PL007), or a release's own body (PL006). Other files are not
+/// unpacked at all.
+fn findable_keys(index: &Index) -> KeySet {
+    let types: Vec<String> = index
+        .types_with_pooled_fields()
+        .into_iter()
+        .chain(index.types_with_reset())
+        .collect();
+    let releases = index.release_names();
+    KeySet::new(
+        index
+            .api_names()
+            .map(Key::Calls)
+            .chain(types.iter().map(|t| Key::MethodOf(t)))
+            .chain(releases.iter().map(|n| Key::Defines(n))),
+    )
 }
 
 /// Containers a hand-rolled pool keeps its free values in (packs add more).
@@ -396,9 +425,16 @@ fn load(id: usize, input: InputFile, cache: Option<&FactsCache>) -> Loaded {
         name: input.name,
         reported: input.reported,
         len: text.len(),
-        mentions_poollint: text.contains("poollint:"),
+        mentions_poollint: mentions_suppression(&text),
         text: PackedText::pack(&text),
     }
+}
+
+/// Could the text hold a suppression comment (`poollint: allow(..)`)? The
+/// attribute path `poollint::` does not count.
+fn mentions_suppression(text: &str) -> bool {
+    text.match_indices("poollint:")
+        .any(|(i, m)| !text[i + m.len()..].starts_with(':'))
 }
 
 /// Phase timings on stderr when `POOLLINT_TIMINGS` is set (for profiling).

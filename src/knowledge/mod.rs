@@ -234,6 +234,25 @@ impl Index {
             .collect()
     }
 
+    /// The names of every API, whatever its role.
+    pub fn api_names(&self) -> impl Iterator<Item = &str> {
+        self.by_name.keys().map(String::as_str)
+    }
+
+    /// Types with a field whose type mentions a pooled type: their methods
+    /// start with pooled values in `self`.
+    pub fn types_with_pooled_fields(&self) -> Vec<String> {
+        self.structs
+            .values()
+            .filter(|s| {
+                s.fields
+                    .iter()
+                    .any(|f| f.mentions.iter().any(|m| self.is_pooled(m)))
+            })
+            .map(|s| s.name.clone())
+            .collect()
+    }
+
     /// The names of every release API.
     pub fn release_names(&self) -> Vec<String> {
         self.by_name
