@@ -36,14 +36,7 @@ struct Phase {
 }
 
 fn peak_kb() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1).and_then(|n| n.parse().ok()))
-        })
-        .unwrap_or(0)
+    poollint_core::engine::proc_status_kb("VmHWM:")
 }
 
 /// CPU seconds (user + system) this process has used so far (Linux).

@@ -457,20 +457,21 @@ impl Timings {
             eprintln!(
                 "poollint: {phase}: {:.3} s, resident {} MB",
                 (now - self.last.get()).as_secs_f64(),
-                resident_kb() / 1000
+                proc_status_kb("VmRSS:") / 1000
             );
             self.last.set(now);
         }
     }
 }
 
-/// This process's resident memory (Linux; 0 elsewhere), for the timings.
-fn resident_kb() -> u64 {
+/// A memory figure of this process in kB, by its `/proc/self/status` key
+/// (`VmRSS:` resident now, `VmHWM:` peak); 0 where there is no such file.
+pub fn proc_status_kb(key: &str) -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
             s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
+                .find(|l| l.starts_with(key))
                 .and_then(|l| l.split_whitespace().nth(1).and_then(|n| n.parse().ok()))
         })
         .unwrap_or(0)
