@@ -6,7 +6,7 @@
 //! files that are not reported are still known.
 
 use crate::config::Config;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Default)]
@@ -46,18 +46,25 @@ pub fn discover(targets: Targets<'_>, config: &Config) -> Discovered {
             report.insert(path.clone());
         }
     }
+    let mut paths = CanonicalPaths::default();
     let mut roots = BTreeSet::new();
+    let mut root_of_dir: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
     for file in &report {
-        if let Some(root) = crate_root(file) {
-            roots.insert(root);
-        }
+        let dir = paths.of(file).parent().map(Path::to_path_buf);
+        let root = dir.and_then(|d| {
+            root_of_dir
+                .entry(d)
+                .or_insert_with_key(|d| package_dir_above(d))
+                .clone()
+        });
+        roots.extend(root);
     }
     let mut index_only = BTreeSet::new();
-    let reported: BTreeSet<PathBuf> = report.iter().map(|p| normalize(p)).collect();
+    let reported: BTreeSet<PathBuf> = report.iter().map(|p| paths.of(p)).collect();
     let crate_roots: Vec<PathBuf> = roots.iter().cloned().collect();
     for root in roots {
         for file in walk_crate(&root) {
-            if !config.is_excluded(&file) && !reported.contains(&normalize(&file)) {
+            if !config.is_excluded(&file) && !reported.contains(&paths.of(&file)) {
                 index_only.insert(file);
             }
         }
@@ -71,6 +78,35 @@ pub fn discover(targets: Targets<'_>, config: &Config) -> Discovered {
 
 fn normalize(p: &Path) -> PathBuf {
     std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
+}
+
+/// Canonical paths of files, by their directory's canonical path (memoized)
+/// and their name: `canonicalize` reads every link on the way, which for a
+/// whole tree's files was more than the rest of the discovery.
+#[derive(Default)]
+struct CanonicalPaths {
+    dirs: HashMap<PathBuf, PathBuf>,
+}
+
+impl CanonicalPaths {
+    fn of(&mut self, file: &Path) -> PathBuf {
+        let (Some(dir), Some(name)) = (file.parent(), file.file_name()) else {
+            return normalize(file);
+        };
+        // A link's target may be anywhere.
+        if std::fs::symlink_metadata(file).is_ok_and(|m| m.file_type().is_symlink()) {
+            return normalize(file);
+        }
+        let dir = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
+        self.dirs
+            .entry(dir.to_path_buf())
+            .or_insert_with_key(|d| normalize(d))
+            .join(name)
+    }
 }
 
 /// Every `.rs` file under `dir`, honouring ignore files and skipping `target/`.
@@ -111,10 +147,10 @@ fn walk_filtered(dir: &Path, skip_nested_packages: bool) -> Vec<PathBuf> {
     out
 }
 
-/// The directory of the nearest `Cargo.toml` above a file.
-pub fn crate_root(file: &Path) -> Option<PathBuf> {
-    let abs = normalize(file);
-    let mut dir = abs.parent();
+/// The nearest directory with a `Cargo.toml`, from `dir` (canonical) up: the
+/// crate root of the files in `dir`.
+fn package_dir_above(dir: &Path) -> Option<PathBuf> {
+    let mut dir = Some(dir);
     while let Some(d) = dir {
         if d.join("Cargo.toml").is_file() {
             return Some(d.to_path_buf());

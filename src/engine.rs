@@ -1,6 +1,10 @@
-//! The pipeline: read and lower every file once (in parallel), build the
+//! The pipeline: read and parse every file once (in parallel), build the
 //! knowledge index, infer wrappers, analyse the reported files' bodies (in
 //! parallel) and collect diagnostics in a deterministic order.
+//!
+//! Bodies are lowered at the load only in files that look like pool code
+//! (`lowers_at_load`); elsewhere the load keeps their keys, and the first
+//! phase that needs a file's bodies lowers them from its text, once.
 
 use crate::cache::FactsCache;
 use crate::config::Config;
@@ -13,11 +17,12 @@ use crate::knowledge::packs::{self, Pack};
 use crate::knowledge::{ApiOrigin, Index};
 use crate::rules::{self, RuleContext, Unreadable, UnreadableSource};
 use crate::source::SourceFile;
-use crate::store::{FileBodies, Key, KeySet, PackedText, StoredFacts};
+use crate::store::{FileBodies, Key, KeySet, PackedBodies, PackedText, StoredFacts};
 use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 /// Stack for worker threads: deeply nested code recurses deeply in the parser.
 const WORKER_STACK: usize = 512 << 20;
@@ -59,6 +64,30 @@ struct Loaded {
     /// The text holds `poollint:` (a suppression comment, maybe).
     mentions_poollint: bool,
     facts: Result<StoredFacts, Diagnostic>,
+    /// The bodies, if the load deferred them and a phase has since needed them.
+    lowered_later: OnceLock<Result<PackedBodies, String>>,
+}
+
+impl Loaded {
+    /// The file's lowered bodies: unpacked, or first lowered from the text if
+    /// the load deferred them. (The text parsed at the load, so an error here
+    /// is internal.)
+    fn bodies(&self) -> Result<Vec<Body>, String> {
+        let facts = self.facts.as_ref().map_err(|d| d.message.clone())?;
+        if !facts.bodies.is_deferred() {
+            return facts.bodies.unpack();
+        }
+        let packed = self.lowered_later.get_or_init(|| {
+            let text = self.text.unpack();
+            let lowered = catch_unwind(AssertUnwindSafe(|| frontend::lower_source(&text)));
+            match lowered {
+                Ok(Ok(facts)) => PackedBodies::pack(&facts.bodies),
+                Ok(Err(e)) => Err(format!("the file no longer parses: {}", e.message)),
+                Err(panic) => Err(panic_message(&panic)),
+            }
+        });
+        packed.as_ref().map_err(Clone::clone)?.unpack()
+    }
 }
 
 /// Called for every body before it is analysed; tests use it to inject failures.
@@ -77,6 +106,22 @@ pub struct RunOptions<'a> {
     pub hook: BodyHook<'a>,
     /// Facts lowered by earlier runs, by content (the pre-commit case).
     pub cache: Option<FactsCache>,
+    /// When the load lowers a file's bodies.
+    pub lowering: Lowering,
+}
+
+/// When a file's bodies are lowered to the IR. Only speed depends on it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Lowering {
+    /// At the load if the file looks like pool code (`lowers_at_load`) or a
+    /// cache will keep the result; the others when a phase first needs them.
+    #[default]
+    Guess,
+    /// Always at the load.
+    AtLoad,
+    /// Always when a phase first needs them (tests: the deferred path must
+    /// give what the eager one gives).
+    WhenNeeded,
 }
 
 impl Default for RunOptions<'_> {
@@ -87,6 +132,7 @@ impl Default for RunOptions<'_> {
             extra_packs: Vec::new(),
             hook: &|_| {},
             cache: None,
+            lowering: Lowering::Guess,
         }
     }
 }
@@ -136,7 +182,7 @@ fn run_in_pool(inputs: Vec<InputFile>, config: &Config, options: &RunOptions<'_>
     let mut loaded: Vec<Loaded> = inputs
         .into_par_iter()
         .enumerate()
-        .map(|(id, input)| load(id, input, options.cache.as_ref()))
+        .map(|(id, input)| load(id, input, options.cache.as_ref(), options.lowering))
         .collect();
     timer.mark("loaded");
     if timer.on {
@@ -156,7 +202,7 @@ fn run_in_pool(inputs: Vec<InputFile>, config: &Config, options: &RunOptions<'_>
 
     let mut index = build_index(&mut loaded);
     add_config_pools(&mut index, config);
-    let source = |keys: &KeySet| bodies_matching(&loaded, keys);
+    let source = |keys: &[KeySet]| bodies_matching(&loaded, keys);
     let active = active_packs(&loaded, options);
     for pack in &active {
         // `unless-called`: a crate calling these manages the accounting itself.
@@ -169,7 +215,7 @@ fn run_in_pool(inputs: Vec<InputFile>, config: &Config, options: &RunOptions<'_>
         let calls: BTreeSet<String> = if watched.is_empty() {
             BTreeSet::new()
         } else {
-            source(&watched)
+            source(std::slice::from_ref(&watched))
                 .iter()
                 .flat_map(|f| &f.bodies)
                 .flat_map(|b| &b.callees)
@@ -222,12 +268,24 @@ fn run_in_pool(inputs: Vec<InputFile>, config: &Config, options: &RunOptions<'_>
             let text = l.text.unpack();
             let diagnostics = match &l.facts {
                 Err(d) => vec![d.clone()],
-                Ok(facts) => analyze_file(id, l, facts, &text, &index, options.hook),
+                Ok(_) => analyze_file(id, l, &text, &index, options.hook),
             };
             let keep = !diagnostics.is_empty() || l.mentions_poollint;
             (diagnostics, keep.then_some(text))
         })
         .collect();
+    if timer.on {
+        let deferred = loaded
+            .iter()
+            .filter(|l| l.facts.as_ref().is_ok_and(|f| f.bodies.is_deferred()))
+            .count();
+        let later = loaded.iter().filter(|l| l.lowered_later.get().is_some());
+        eprintln!(
+            "poollint: lowering deferred in {deferred} of {} files, since done in {}",
+            loaded.len(),
+            later.count()
+        );
+    }
     let reported: Vec<bool> = loaded.iter().map(|l| l.reported).collect();
     let parsed: Vec<bool> = loaded.iter().map(|l| l.facts.is_ok()).collect();
     let bytes_scanned = loaded.iter().map(|l| l.len as u64).sum();
@@ -292,10 +350,16 @@ fn findable_keys(index: &Index) -> KeySet {
         .chain(index.types_with_reset())
         .collect();
     let releases = index.release_names();
+    // Without a pool, the standard library's forgets (the only APIs then) need no look.
+    let api_names: Vec<&str> = if index.forgets_matter() {
+        index.api_names().collect()
+    } else {
+        Vec::new()
+    };
     KeySet::new(
-        index
-            .api_names()
-            .map(Key::Calls)
+        api_names
+            .into_iter()
+            .flat_map(|n| index.call_keys(n))
             .chain(types.iter().map(|t| Key::MethodOf(t)))
             .chain(releases.iter().map(|n| Key::Defines(n))),
     )
@@ -357,10 +421,10 @@ fn active_packs(loaded: &[Loaded], options: &RunOptions<'_>) -> Vec<Pack> {
 }
 
 /// The bodies of every parsed file that may hold one of `keys`, unpacked in
-/// parallel, in file order. A pack that cannot be read is skipped here (the
-/// analysis reports it).
-fn bodies_matching(loaded: &[Loaded], keys: &KeySet) -> Vec<FileBodies> {
-    if keys.is_empty() {
+/// parallel, in file order. Bodies that cannot be read or lowered are skipped
+/// here (the analysis reports them).
+fn bodies_matching(loaded: &[Loaded], keys: &[KeySet]) -> Vec<FileBodies> {
+    if keys.iter().any(KeySet::is_empty) {
         return Vec::new();
     }
     loaded
@@ -368,19 +432,19 @@ fn bodies_matching(loaded: &[Loaded], keys: &KeySet) -> Vec<FileBodies> {
         .enumerate()
         .filter_map(|(id, l)| {
             let facts = l.facts.as_ref().ok()?;
-            if !facts.bodies.may_hold(keys) {
+            if !keys.iter().all(|k| facts.bodies.may_hold(k)) {
                 return None;
             }
             Some(FileBodies {
                 file: id,
                 path: PathBuf::from(&l.name),
-                bodies: facts.bodies.unpack().ok()?,
+                bodies: l.bodies().ok()?,
             })
         })
         .collect()
 }
 
-fn load(id: usize, input: InputFile, cache: Option<&FactsCache>) -> Loaded {
+fn load(id: usize, input: InputFile, cache: Option<&FactsCache>, lowering: Lowering) -> Loaded {
     let text = match input.text {
         Some(t) => Ok(t),
         None => read_regular_file(&input.path)
@@ -396,8 +460,20 @@ fn load(id: usize, input: InputFile, cache: Option<&FactsCache>) -> Loaded {
             let facts = match cache.and_then(|c| c.get(&text)) {
                 Some(facts) => Ok(facts),
                 None => {
+                    // The cache keeps what it is given: lowered bodies, so a
+                    // warm run needs no parse.
+                    let at_load = match lowering {
+                        Lowering::Guess => cache.is_some() || lowers_at_load(&text),
+                        Lowering::AtLoad => true,
+                        Lowering::WhenNeeded => false,
+                    };
+                    let bodies = if at_load {
+                        frontend::Bodies::Lower
+                    } else {
+                        frontend::Bodies::Defer
+                    };
                     let lowered = catch_unwind(AssertUnwindSafe(|| {
-                        frontend::lower_source(&text).map(StoredFacts::pack)
+                        frontend::parse_source(&text, bodies).map(StoredFacts::pack)
                     }));
                     match lowered {
                         Ok(Ok(Ok(facts))) => {
@@ -427,7 +503,16 @@ fn load(id: usize, input: InputFile, cache: Option<&FactsCache>) -> Loaded {
         len: text.len(),
         mentions_poollint: mentions_suppression(&text),
         text: PackedText::pack(&text),
+        lowered_later: OnceLock::new(),
     }
+}
+
+/// Does the file look like pool code, whose bodies some phase will surely
+/// need? Those are lowered at the load, while the AST is at hand; the others
+/// are lowered only if a phase needs them, at the cost of a second parse.
+/// Only speed depends on this guess, never the result.
+fn lowers_at_load(text: &str) -> bool {
+    ["pool", "Pool", "POOL"].iter().any(|w| text.contains(w))
 }
 
 /// Could the text hold a suppression comment (`poollint: allow(..)`)? The
@@ -497,14 +582,13 @@ fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
 fn analyze_file(
     id: usize,
     loaded: &Loaded,
-    facts: &StoredFacts,
     text: &str,
     index: &Index,
     hook: BodyHook<'_>,
 ) -> Vec<Diagnostic> {
     let result = catch_unwind(AssertUnwindSafe(|| {
         let mut out = Vec::new();
-        for body in &facts.bodies.unpack()? {
+        for body in &loaded.bodies()? {
             hook(body);
             let res = resolve(body, index, id);
             let facts = flow::analyze(body, &res).unwrap_or_default();

@@ -8,6 +8,9 @@
 //! source) and unpacked by the phase that needs them, file by file; a sorted
 //! set of key hashes per file tells which files a phase needs without
 //! unpacking any. The text is kept lz4-compressed until a finding shows it.
+//!
+//! A file whose bodies the load did not lower (see `frontend::Bodies`) keeps
+//! only its keys: the phase that needs its bodies lowers them from the text.
 
 use crate::ir::Body;
 use crate::knowledge::FileItems;
@@ -18,8 +21,15 @@ use std::collections::HashSet;
 /// other way round.
 #[derive(Clone, Copy, Debug)]
 pub enum Key<'a> {
-    /// A call of this name.
+    /// A call of this name, in any form.
     Calls(&'a str),
+    /// A method call of this name, or a path call without a qualifier.
+    CallsUnqualified(&'a str),
+    /// A path call `Qualifier::name(..)` (`Self` read as the impl's type).
+    CallsQualified(&'a str, &'a str),
+    /// A path call of this name whose qualifier a scan could not read (in a
+    /// macro's tokens: `<T as Tr>::name`, `Vec::<u8>::name`).
+    CallsQualifiedAny(&'a str),
     /// A method of this type (`impl Type`, inherent or trait).
     MethodOf(&'a str),
     /// A fn or method of this name.
@@ -29,20 +39,77 @@ pub enum Key<'a> {
 }
 
 impl Key<'_> {
-    fn hash(self) -> u32 {
+    pub fn hash(self) -> u32 {
         let (tag, name) = match self {
             Key::Calls(n) => (b'c', n),
+            Key::CallsUnqualified(n) => (b'u', n),
+            Key::CallsQualified(q, n) => return Key::qualified_hash(&q, &n),
+            Key::CallsQualifiedAny(n) => (b'a', n),
             Key::MethodOf(n) => (b't', n),
             Key::Defines(n) => (b'f', n),
             Key::Implements(n) => (b'i', n),
         };
-        // FNV-1a: stable across runs and builds (the cache stores these).
-        let mut h: u32 = 0x811c_9dc5;
-        for &b in std::iter::once(&tag).chain(name.as_bytes()) {
-            h ^= u32::from(b);
-            h = h.wrapping_mul(0x0100_0193);
-        }
+        let mut h = Fnv::with_tag(tag);
+        h.bytes(name.as_bytes());
+        h.0
+    }
+
+    /// The hashes a call of `name` (any displayable name, such as an
+    /// identifier) holds, without building strings: `Calls`, and
+    /// `CallsUnqualified` if `unqualified`.
+    pub fn call_hashes(name: &impl std::fmt::Display, unqualified: bool) -> [Option<u32>; 2] {
+        [
+            Some(Key::display_hash(b'c', name)),
+            unqualified.then(|| Key::display_hash(b'u', name)),
+        ]
+    }
+
+    /// The hash of `CallsQualified(qualifier, name)`.
+    pub fn qualified_hash(
+        qualifier: &impl std::fmt::Display,
+        name: &impl std::fmt::Display,
+    ) -> u32 {
+        use std::fmt::Write;
+        let mut h = Fnv::with_tag(b'q');
+        let _ = write!(h, "{qualifier}\0{name}");
+        h.0
+    }
+
+    /// The hash of `CallsQualifiedAny(name)`.
+    pub fn qualified_any_hash(name: &impl std::fmt::Display) -> u32 {
+        Key::display_hash(b'a', name)
+    }
+
+    fn display_hash(tag: u8, name: &impl std::fmt::Display) -> u32 {
+        use std::fmt::Write;
+        let mut h = Fnv::with_tag(tag);
+        let _ = write!(h, "{name}");
+        h.0
+    }
+}
+
+/// FNV-1a: stable across runs and builds (the cache stores these hashes).
+struct Fnv(u32);
+
+impl Fnv {
+    fn with_tag(tag: u8) -> Fnv {
+        let mut h = Fnv(0x811c_9dc5);
+        h.bytes(&[tag]);
         h
+    }
+
+    fn bytes(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= u32::from(b);
+            self.0 = self.0.wrapping_mul(0x0100_0193);
+        }
+    }
+}
+
+impl std::fmt::Write for Fnv {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.bytes(s.as_bytes());
+        Ok(())
     }
 }
 
@@ -60,12 +127,15 @@ impl KeySet {
     }
 }
 
-/// One file's bodies, packed.
+/// One file's bodies, packed, or only their keys if they were not lowered.
 #[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct PackedBodies {
     bytes: Vec<u8>,
     /// Sorted, deduplicated hashes of every key the bodies hold.
     keys: Box<[u32]>,
+    /// The bodies were not lowered: `bytes` is empty, and `keys` holds a
+    /// superset of what the lowered bodies would hold.
+    deferred: bool,
 }
 
 impl PackedBodies {
@@ -78,10 +148,30 @@ impl PackedBodies {
         Ok(PackedBodies {
             bytes,
             keys: keys.into_boxed_slice(),
+            deferred: false,
         })
     }
 
+    /// Bodies not lowered, known by (a superset of) their keys' hashes.
+    pub fn deferred(mut keys: Vec<u32>) -> PackedBodies {
+        keys.sort_unstable();
+        keys.dedup();
+        PackedBodies {
+            bytes: Vec::new(),
+            keys: keys.into_boxed_slice(),
+            deferred: true,
+        }
+    }
+
+    /// The bodies must first be lowered from the text.
+    pub fn is_deferred(&self) -> bool {
+        self.deferred
+    }
+
     pub fn unpack(&self) -> Result<Vec<Body>, String> {
+        if self.deferred {
+            return Err("internal: the bodies were not lowered".to_string());
+        }
         postcard::from_bytes(&self.bytes).map_err(|e| format!("stored bodies are unreadable: {e}"))
     }
 
@@ -99,7 +189,13 @@ impl PackedBodies {
 fn keys_of(body: &Body) -> impl Iterator<Item = Key<'_>> {
     body.callees
         .iter()
-        .map(|c| Key::Calls(&c.name))
+        .flat_map(|c| {
+            let form = match (&c.qualifier, c.is_method) {
+                (Some(q), false) => Key::CallsQualified(q, &c.name),
+                _ => Key::CallsUnqualified(&c.name),
+            };
+            [Key::Calls(&c.name), form]
+        })
         .chain(body.fn_name.as_deref().map(Key::Defines))
         .chain(body.self_type.as_deref().map(Key::MethodOf))
         .chain(body.trait_name.as_deref().map(Key::Implements))
@@ -123,7 +219,10 @@ impl StoredFacts {
         let mut items = postcard::to_stdvec(&facts.items).map_err(|e| e.to_string())?;
         items.shrink_to_fit();
         Ok(StoredFacts {
-            bodies: PackedBodies::pack(&facts.bodies)?,
+            bodies: match facts.deferred_keys {
+                Some(keys) => PackedBodies::deferred(keys),
+                None => PackedBodies::pack(&facts.bodies)?,
+            },
             imported_crates: facts.items.imported_crates,
             items,
             fn_ranges: facts.fn_ranges,
@@ -165,8 +264,8 @@ impl PackedText {
 }
 
 /// Where the knowledge phases get bodies: the unpacked bodies of every file
-/// that may hold one of the keys, in file order.
-pub type BodySource<'a> = &'a (dyn Fn(&KeySet) -> Vec<FileBodies> + Sync);
+/// that may hold a key of each of the sets, in file order.
+pub type BodySource<'a> = &'a (dyn Fn(&[KeySet]) -> Vec<FileBodies> + Sync);
 
 /// The unpacked bodies of one file, for a phase.
 pub struct FileBodies {
@@ -195,6 +294,70 @@ mod tests {
         assert!(!packed.may_hold(&KeySet::new([Key::Calls("Pool")])));
         assert!(!packed.may_hold(&KeySet::new([Key::Implements("Drop")])));
         assert!(!packed.may_hold(&KeySet::default()));
+    }
+
+    /// Deferring loses nothing: the same items and fn ranges, and keys that
+    /// include every key of the lowered bodies, over every fixture and some
+    /// call shapes lowering reads specially.
+    #[test]
+    fn deferred_keys_cover_the_lowered_bodies() {
+        use crate::frontend::{Bodies, parse_source};
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures");
+        let mut texts: Vec<String> = crate::discover::walk(std::path::Path::new(dir))
+            .iter()
+            .map(|p| std::fs::read_to_string(p).unwrap_or_default())
+            .collect();
+        assert!(texts.len() > 40);
+        texts.push(
+            "impl P { fn f(&self) { Self::get(self); vec![Self::put(b), ::new(1), \
+             Vec::<u8>::new(), <T as Tr>::take(x), a.b().c()]; defer!(free(x)); \
+             let c = || { async { q.give(r) } }; } }"
+                .to_string(),
+        );
+        let mut checked = 0;
+        for text in &texts {
+            let (Ok(eager), Ok(lazy)) = (
+                parse_source(text, Bodies::Lower),
+                parse_source(text, Bodies::Defer),
+            ) else {
+                continue;
+            };
+            assert_eq!(format!("{:?}", eager.items), format!("{:?}", lazy.items));
+            assert_eq!(eager.fn_ranges, lazy.fn_ranges);
+            let Some(deferred) = lazy.deferred_keys else {
+                continue; // the scan asked for lowering
+            };
+            checked += 1;
+            let holds = |k: Key<'_>| deferred.contains(&k.hash());
+            for body in &eager.bodies {
+                for c in &body.callees {
+                    // A qualified call may be held as one of unknown qualifier.
+                    let form = match (&c.qualifier, c.is_method) {
+                        (Some(q), false) => {
+                            holds(Key::CallsQualified(q, &c.name))
+                                || holds(Key::CallsQualifiedAny(&c.name))
+                        }
+                        _ => holds(Key::CallsUnqualified(&c.name)),
+                    };
+                    assert!(holds(Key::Calls(&c.name)) && form, "{c:?} in\n{text}");
+                }
+                let header = body
+                    .fn_name
+                    .as_deref()
+                    .map(Key::Defines)
+                    .into_iter()
+                    .chain(body.self_type.as_deref().map(Key::MethodOf))
+                    .chain(body.trait_name.as_deref().map(Key::Implements));
+                for key in header {
+                    assert!(holds(key), "{key:?} in\n{text}");
+                }
+            }
+        }
+        assert!(
+            checked * 4 > texts.len() * 3,
+            "{checked} of {}",
+            texts.len()
+        );
     }
 
     #[test]

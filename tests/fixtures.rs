@@ -4,7 +4,7 @@
 //! fail, and are named.
 
 use poollint_core::config::Config;
-use poollint_core::engine::{self, InputFile};
+use poollint_core::engine::{self, InputFile, Lowering, RunOptions};
 use poollint_core::rules;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -57,7 +57,26 @@ fn expected(files: &[PathBuf]) -> BTreeMap<(String, usize), Vec<String>> {
 fn run_unit(
     rule: Option<&rules::RuleInfo>,
     files: &[PathBuf],
+    lowering: Lowering,
 ) -> BTreeMap<(String, usize), Vec<(String, String)>> {
+    let outcome = run_outcome(rule, files, lowering);
+    let mut actual: BTreeMap<(String, usize), Vec<(String, String)>> = BTreeMap::new();
+    for d in &outcome.diagnostics {
+        let file = &outcome.files[d.file];
+        let (line, _) = file.line_col(d.primary.span.start as usize);
+        actual
+            .entry((file.name.clone(), line))
+            .or_default()
+            .push((d.code.to_string(), d.message.clone()));
+    }
+    actual
+}
+
+fn run_outcome(
+    rule: Option<&rules::RuleInfo>,
+    files: &[PathBuf],
+    lowering: Lowering,
+) -> engine::Outcome {
     let mut config = Config::default();
     // The folder's own rule is on even when it is allow-by-default.
     if let Some(rule) = rule {
@@ -72,21 +91,55 @@ fn run_unit(
             text: None,
         })
         .collect();
-    let outcome = engine::run(inputs, &config);
-    let mut actual: BTreeMap<(String, usize), Vec<(String, String)>> = BTreeMap::new();
-    for d in &outcome.diagnostics {
-        let file = &outcome.files[d.file];
-        let (line, _) = file.line_col(d.primary.span.start as usize);
-        actual
-            .entry((file.name.clone(), line))
-            .or_default()
-            .push((d.code.to_string(), d.message.clone()));
-    }
-    actual
+    let options = RunOptions {
+        lowering,
+        ..RunOptions::default()
+    };
+    engine::run_with(inputs, &config, options)
 }
 
 #[test]
 fn fixtures_match_their_markers() {
+    check_fixtures(Lowering::Guess);
+}
+
+/// Bodies lowered when a phase first needs them give what lowering at the
+/// load gives (most fixtures look like pool code, so `Guess` lowers them at
+/// the load).
+#[test]
+fn fixtures_match_their_markers_when_every_body_is_lowered_late() {
+    check_fixtures(Lowering::WhenNeeded);
+}
+
+/// Not only the markers: every diagnostic (message, spans, labels, help,
+/// note) and the inferred index are the same whenever the bodies are lowered.
+#[test]
+fn lowering_late_changes_nothing() {
+    for dir in std::fs::read_dir(FIXTURES)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+    {
+        if !dir.is_dir() {
+            continue;
+        }
+        for (unit, files) in units(&dir) {
+            let [early, late] = [Lowering::AtLoad, Lowering::WhenNeeded]
+                .map(|lowering| run_outcome(None, &files, lowering));
+            assert_eq!(
+                format!("{:?}", early.diagnostics),
+                format!("{:?}", late.diagnostics),
+                "{unit}"
+            );
+            assert_eq!(
+                format!("{:?}", early.index.apis()),
+                format!("{:?}", late.index.apis()),
+                "{unit}"
+            );
+        }
+    }
+}
+
+fn check_fixtures(lowering: Lowering) {
     let mut failures = Vec::new();
     let mut rule_dirs: Vec<PathBuf> = std::fs::read_dir(FIXTURES)
         .unwrap()
@@ -105,7 +158,7 @@ fn fixtures_match_their_markers() {
         );
         for (unit, files) in units(dir) {
             let expected = expected(&files);
-            let actual = run_unit(rule, &files);
+            let actual = run_unit(rule, &files, lowering);
             for (key @ (file, line), codes) in &expected {
                 let mut got: Vec<String> = actual
                     .get(key)

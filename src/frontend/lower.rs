@@ -103,6 +103,12 @@ impl<'t> FileCx<'t> {
         start + chars.get(at.column).map_or(line.len(), |&b| b as usize)
     }
 
+    /// 1-based line of a byte offset of the file (as in a `Span`).
+    pub fn line_of(&self, offset: usize) -> usize {
+        let offset = offset.saturating_sub(self.base);
+        self.line_starts.partition_point(|&start| start <= offset)
+    }
+
     pub fn span_of<T: Spanned>(&self, t: &T) -> Span {
         self.span(t.span())
     }

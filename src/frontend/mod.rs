@@ -1,6 +1,8 @@
 //! The Rust frontend: one parse per file with `syn`, then one walk over its
 //! items that both extracts what the knowledge index needs and lowers every
-//! body to the pool IR. The AST is dropped before the function returns.
+//! body to the pool IR, or only scans the bodies for their keys when the
+//! caller defers lowering (`Bodies::Defer`). The AST is dropped before the
+//! function returns.
 
 pub mod attrs;
 mod builder;
@@ -9,11 +11,13 @@ mod lean;
 mod lower;
 mod macros;
 mod pattern;
+mod scan;
 mod spans;
 mod types;
 
 use crate::ir::Body;
 use crate::knowledge::{DeclaredApi, FieldDecl, FileItems, ReleaseParam, Role, StructDecl};
+use crate::store::Key;
 use attrs::Imports;
 use lower::{FileCx, FnHeader};
 use syn::{Attribute, FnArg, Item, ReturnType, Signature};
@@ -22,9 +26,24 @@ use syn::{Attribute, FnArg, Item, ReturnType, Signature};
 #[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct FileFacts {
     pub items: FileItems,
+    /// Empty if lowering was deferred.
     pub bodies: Vec<Body>,
+    /// If lowering was deferred: hashes of (a superset of) the keys the
+    /// lowered bodies would hold (`store::Key`).
+    pub deferred_keys: Option<Vec<u32>>,
     /// Byte extent of every fn item (attributes included), for suppressions.
     pub fn_ranges: Vec<(u32, u32)>,
+}
+
+/// What to do with fn bodies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Bodies {
+    /// Lower every body to the IR.
+    Lower,
+    /// Only scan them for their keys; whoever needs the bodies lowers the
+    /// text again with `lower_source`. The items, fn ranges and syntax errors
+    /// are those `Lower` gives.
+    Defer,
 }
 
 /// A syntax error, located by byte offset.
@@ -37,6 +56,11 @@ pub struct SyntaxError {
 
 /// Parse and lower one file.
 pub fn lower_source(text: &str) -> Result<FileFacts, SyntaxError> {
+    parse_source(text, Bodies::Lower)
+}
+
+/// Parse one file, and lower its bodies or defer that.
+pub fn parse_source(text: &str, bodies: Bodies) -> Result<FileFacts, SyntaxError> {
     // syn strips a byte-order mark and a shebang line itself, which would shift
     // every offset: strip the mark here, and blank the shebang out in place.
     let base = if text.starts_with('\u{feff}') { 3 } else { 0 };
@@ -65,16 +89,21 @@ pub fn lower_source(text: &str) -> Result<FileFacts, SyntaxError> {
     })?;
     let cx = FileCx::new(content, base);
     let imports = Imports::collect(&file.items);
-    let line_starts: Vec<usize> = std::iter::once(0)
-        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-        .collect();
     let mut walker = ItemWalker {
         cx: &cx,
         imports: &imports,
-        line_starts,
         facts: FileFacts::default(),
+        scan: (bodies == Bodies::Defer).then(Vec::new),
+        scan_failed: false,
     };
     walker.items(&file.items, None);
+    if walker.scan_failed {
+        // A body the scan cannot vouch for: lower the file after all.
+        walker.facts = FileFacts::default();
+        walker.scan = None;
+        walker.items(&file.items, None);
+    }
+    walker.facts.deferred_keys = walker.scan.take();
     let lines: Vec<u32> = walker
         .facts
         .bodies
@@ -94,17 +123,20 @@ pub fn lower_source(text: &str) -> Result<FileFacts, SyntaxError> {
 struct ItemWalker<'a> {
     cx: &'a FileCx<'a>,
     imports: &'a Imports,
-    line_starts: Vec<usize>,
     facts: FileFacts,
+    /// Deferring: the key hashes of the bodies scanned so far.
+    scan: Option<Vec<u32>>,
+    /// Deferring failed: a scan could not see every nested item.
+    scan_failed: bool,
 }
 
 impl<'a> ItemWalker<'a> {
     /// 1-based line of a byte offset.
     fn line_of(&self, offset: usize) -> usize {
-        self.line_starts.partition_point(|&start| start <= offset)
+        self.cx.line_of(offset)
     }
 
-    fn items(&mut self, items: &[Item], module: Option<&str>) {
+    fn items<'x>(&mut self, items: impl IntoIterator<Item = &'x Item>, module: Option<&str>) {
         for item in items {
             self.item(item, module);
         }
@@ -364,9 +396,27 @@ impl<'a> ItemWalker<'a> {
         let start = self.cx.span(start).start;
         let end = self.cx.close(&block.brace_token.span).end;
         self.facts.fn_ranges.push((start, end));
-        let (bodies, nested_items) = lower::lower_fn(self.cx, header, block);
-        self.facts.bodies.extend(bodies);
-        self.items(&nested_items, module);
+        let Some(keys) = &mut self.scan else {
+            let (bodies, nested_items) = lower::lower_fn(self.cx, header, block);
+            self.facts.bodies.extend(bodies);
+            self.items(&nested_items, module);
+            return;
+        };
+        let mut scan = scan::BodyScan {
+            self_type: header.self_type.clone(),
+            ..Default::default()
+        };
+        syn::visit::Visit::visit_block(&mut scan, block);
+        self.scan_failed |= scan.needs_lowering;
+        keys.extend(scan.keys);
+        keys.push(Key::Defines(&header.sig.ident.to_string()).hash());
+        if let Some(ty) = &header.self_type {
+            keys.push(Key::MethodOf(ty).hash());
+        }
+        if let Some(tr) = &header.trait_name {
+            keys.push(Key::Implements(tr).hash());
+        }
+        self.items(scan.items, module);
     }
 }
 

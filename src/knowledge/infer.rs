@@ -5,7 +5,7 @@
 use super::{Api, ApiOrigin, Index, ReleaseParam, Role};
 use crate::flow::{self, CallEffect, Origin, RELEASED};
 use crate::ir::{Body, BodyKind};
-use crate::store::{BodySource, FileBodies, Key, KeySet};
+use crate::store::{BodySource, FileBodies, KeySet};
 use rayon::prelude::*;
 use std::collections::HashSet;
 
@@ -27,7 +27,7 @@ pub fn infer(index: &mut Index, source: BodySource<'_>) {
         if names.is_empty() {
             break;
         }
-        let files = source(&KeySet::new(names.iter().map(|n| Key::Calls(n))));
+        let files = source(&[KeySet::new(names.iter().flat_map(|n| index.call_keys(n)))]);
         let shared: &Index = index;
         let fresh_names = fresh.as_ref();
         let found: Vec<Api> = files

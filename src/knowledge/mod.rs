@@ -239,6 +239,33 @@ impl Index {
         self.by_name.keys().map(String::as_str)
     }
 
+    /// The keys a body must hold to call an API named `name` as `lookup`
+    /// resolves calls. A common name (`new`, `get`) matches only a method
+    /// call, a call without qualifier, or one qualified by an API's owner,
+    /// so `Vec::new()` does not make a file worth lowering for `ManuallyDrop::new`.
+    pub fn call_keys<'a>(&'a self, name: &'a str) -> Vec<crate::store::Key<'a>> {
+        use crate::store::Key;
+        if !is_common_name(name) {
+            return vec![Key::Calls(name)];
+        }
+        let owners = self.by_owner.get(name).into_iter().flat_map(|o| o.keys());
+        [Key::CallsUnqualified(name), Key::CallsQualifiedAny(name)]
+            .into_iter()
+            .chain(
+                owners
+                    .filter(|o| !o.is_empty())
+                    .map(|o| Key::CallsQualified(o, name)),
+            )
+            .collect()
+    }
+
+    /// Can a `forget` matter: is any value pooled (a pool API, or a guard
+    /// type, which PL004 checks by type)? The standard library's forgets are
+    /// always known; without a pool, calls of them need no analysis.
+    pub fn forgets_matter(&self) -> bool {
+        self.pool_api_count() > 0 || self.structs.values().any(|s| s.guard || s.pooled)
+    }
+
     /// Types with a field whose type mentions a pooled type: their methods
     /// start with pooled values in `self`.
     pub fn types_with_pooled_fields(&self) -> Vec<String> {

@@ -121,9 +121,9 @@ pub fn infer_pools(index: &mut Index, source: BodySource<'_>, free_list_types: &
     }
     // Inherent methods by type, once: each candidate looks at its pool's only
     // (not at every body of the crate, which made this quadratic).
-    let files = source(&KeySet::new(
+    let files = source(&[KeySet::new(
         candidates.iter().map(|c| Key::MethodOf(c.pool.as_str())),
-    ));
+    )]);
     let mut methods: HashMap<&str, Vec<(&FileBodies, &Body)>> = HashMap::new();
     for input in &files {
         for body in &input.bodies {
@@ -220,7 +220,13 @@ fn infer_guards(
     pools: &HashMap<String, String>,
 ) {
     let mut guard_types = Vec::new();
-    for input in &source(&KeySet::new([Key::Implements("Drop")])) {
+    // A guard's `drop` calls a release.
+    let releases = index.release_names();
+    let query = [
+        KeySet::new([Key::Implements("Drop")]),
+        KeySet::new(releases.iter().flat_map(|n| index.call_keys(n))),
+    ];
+    for input in &source(&query) {
         for body in &input.bodies {
             let (Some(ty), Some("Drop"), Some("drop")) = (
                 &body.self_type,

@@ -71,7 +71,7 @@ fn root(body: &Body, place: PlaceId) -> PlaceId {
 pub fn compute(index: &mut Index, source: BodySource<'_>) {
     let mut summaries = Summaries::default();
     let release_names = index.release_names();
-    let releases = source(&KeySet::new(release_names.iter().map(|n| Key::Defines(n))));
+    let releases = source(&[KeySet::new(release_names.iter().map(|n| Key::Defines(n)))]);
     // Releases: a few rounds, so a release that forwards to another inherits its summary.
     for _ in 0..3 {
         let mut next = HashMap::new();
@@ -91,7 +91,7 @@ pub fn compute(index: &mut Index, source: BodySource<'_>) {
     drop(releases);
     // Field resets: direct effects first, then follow calls on `self`.
     let reset_types = index.types_with_reset();
-    let methods = source(&KeySet::new(reset_types.iter().map(|t| Key::MethodOf(t))));
+    let methods = source(&[KeySet::new(reset_types.iter().map(|t| Key::MethodOf(t)))]);
     let mut direct: HashMap<(String, String), (FieldResets, Vec<String>)> = HashMap::new();
     for file in &methods {
         for body in file.bodies.iter().filter(|b| b.kind == BodyKind::Fn) {
