@@ -32,8 +32,11 @@ pub fn discover(targets: Targets<'_>, config: &Config) -> Discovered {
         Targets::Packages(p) => (p, true),
     };
     let mut report = BTreeSet::new();
+    // The folders walked, canonical.
+    let mut walked = Vec::new();
     for path in paths {
         if path.is_dir() {
+            walked.push(normalize(path));
             let files = if packages {
                 walk_crate(path)
             } else {
@@ -47,22 +50,23 @@ pub fn discover(targets: Targets<'_>, config: &Config) -> Discovered {
         }
     }
     let mut paths = CanonicalPaths::default();
+    let reported: BTreeSet<PathBuf> = report.iter().map(|p| paths.of(p)).collect();
     let mut roots = BTreeSet::new();
-    let mut root_of_dir: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
-    for file in &report {
-        let dir = paths.of(file).parent().map(Path::to_path_buf);
-        let root = dir.and_then(|d| {
-            root_of_dir
-                .entry(d)
-                .or_insert_with_key(|d| package_dir_above(d))
-                .clone()
-        });
-        roots.extend(root);
+    let mut root_of_dir: HashMap<&Path, Option<PathBuf>> = HashMap::new();
+    for dir in reported.iter().filter_map(|f| f.parent()) {
+        let root = root_of_dir
+            .entry(dir)
+            .or_insert_with_key(|d| package_dir_above(d));
+        roots.extend(root.clone());
     }
     let mut index_only = BTreeSet::new();
-    let reported: BTreeSet<PathBuf> = report.iter().map(|p| paths.of(p)).collect();
     let crate_roots: Vec<PathBuf> = roots.iter().cloned().collect();
     for root in roots {
+        // A crate inside a walked folder has all its files reported already
+        // (the same ignore files apply from either start).
+        if walked.iter().any(|w| root.starts_with(w)) {
+            continue;
+        }
         for file in walk_crate(&root) {
             if !config.is_excluded(&file) && !reported.contains(&paths.of(&file)) {
                 index_only.insert(file);

@@ -270,7 +270,8 @@ impl<'a> ItemWalker<'a> {
                 .or_else(|| a.path().is_ident("pooled").then_some("pooled"));
             word == Some("pooled") && attrs::parse_args(a).keep
         });
-        let span = self.cx.span_of(f);
+        let (start, end) = spans::field_bounds(f);
+        let span = self.cx.join_pub(start, end);
         FieldDecl {
             name: f
                 .ident
@@ -323,21 +324,23 @@ impl<'a> ItemWalker<'a> {
     /// Record the pool API attributes on a fn or method.
     fn api_attrs(&mut self, attrs: &[Attribute], sig: &Signature, owner: Option<&str>) {
         let has_receiver = matches!(sig.inputs.first(), Some(FnArg::Receiver(_)));
-        let params: Vec<String> = sig
-            .inputs
-            .iter()
-            .filter_map(|a| match a {
-                FnArg::Typed(pt) => Some(match &*pt.pat {
-                    syn::Pat::Ident(id) => id.ident.to_string(),
-                    _ => String::new(),
-                }),
-                FnArg::Receiver(_) => None,
-            })
-            .collect();
+        let params = || -> Vec<String> {
+            sig.inputs
+                .iter()
+                .filter_map(|a| match a {
+                    FnArg::Typed(pt) => Some(match &*pt.pat {
+                        syn::Pat::Ident(id) => id.ident.to_string(),
+                        _ => String::new(),
+                    }),
+                    FnArg::Receiver(_) => None,
+                })
+                .collect()
+        };
         for attr in attrs {
             let Some(word) = self.imports.resolve(attr) else {
                 continue;
             };
+            let params = params();
             let args = attrs::parse_args(attr);
             let role = match word {
                 "acquire" => {

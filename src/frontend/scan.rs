@@ -10,13 +10,14 @@
 //! records as a callee (the last path segment of a call, a method name, any
 //! identifier in a macro's arguments, which lowering may re-parse), and every
 //! item lowering would hand to the item walker. Where it cannot be sure of
-//! the latter (an item keyword inside a macro's tokens), it says so and the
-//! file is lowered at once.
+//! the latter (an item keyword in macro arguments that parse as
+//! expressions), it says so and the file is lowered at once.
 
 use crate::store::Key;
 use proc_macro2::{Ident, TokenStream, TokenTree};
+use syn::punctuated::Punctuated;
 use syn::visit::{self, Visit};
-use syn::{Expr, Item};
+use syn::{Expr, Item, Token};
 
 /// Keywords that begin an item the item walker records.
 const ITEM_KEYWORDS: &[&str] = &[
@@ -31,8 +32,8 @@ pub struct BodyScan<'ast> {
     pub keys: Vec<u32>,
     /// Items declared in the body, in source order (walked by the item walker).
     pub items: Vec<&'ast Item>,
-    /// A macro's tokens hold an item keyword: lowering could find an item in
-    /// its arguments that the scan cannot see.
+    /// A macro's arguments parse as expressions and hold an item keyword:
+    /// lowering could find an item in them that the scan cannot see.
     pub needs_lowering: bool,
 }
 
@@ -69,7 +70,17 @@ impl<'ast> Visit<'ast> for BodyScan<'ast> {
     }
 
     fn visit_macro(&mut self, m: &'ast syn::Macro) {
-        self.tokens(&m.tokens);
+        let mut item_keyword = false;
+        self.tokens(&m.tokens, &mut item_keyword);
+        // Lowering finds items only in arguments it parses as expressions
+        // (not in `defer!`'s).
+        if item_keyword
+            && m.path.segments.last().is_none_or(|s| s.ident != "defer")
+            && m.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated)
+                .is_ok()
+        {
+            self.needs_lowering = true;
+        }
     }
 }
 
@@ -92,15 +103,13 @@ impl BodyScan<'_> {
     /// A macro's tokens, which lowering may parse as expressions: every
     /// identifier may be a call's name. One after `::` is a qualified call's
     /// name, qualified by the identifier before the `::` if there is one.
-    fn tokens(&mut self, tokens: &TokenStream) {
+    fn tokens(&mut self, tokens: &TokenStream, item_keyword: &mut bool) {
         // The last three tokens before this one.
         let mut before: [Option<TokenTree>; 3] = [None, None, None];
         for tt in tokens.clone() {
             match &tt {
                 TokenTree::Ident(i) => {
-                    if ITEM_KEYWORDS.iter().any(|k| i == *k) {
-                        self.needs_lowering = true;
-                    }
+                    *item_keyword |= ITEM_KEYWORDS.iter().any(|k| i == *k);
                     match &before {
                         [q, Some(TokenTree::Punct(a)), Some(TokenTree::Punct(b))]
                             if a.as_char() == ':' && b.as_char() == ':' =>
@@ -118,7 +127,7 @@ impl BodyScan<'_> {
                         _ => self.call(i, true),
                     }
                 }
-                TokenTree::Group(g) => self.tokens(&g.stream()),
+                TokenTree::Group(g) => self.tokens(&g.stream(), item_keyword),
                 _ => {}
             }
             before = [before[1].take(), before[2].take(), Some(tt)];
@@ -155,5 +164,7 @@ mod tests {
     fn an_item_keyword_in_a_macro_asks_for_lowering() {
         assert!(scan("{ run!({ fn f() {} }); }").2);
         assert!(!scan("{ run!(a, b); }").2);
+        // Not expressions: lowering does not look inside.
+        assert!(!scan("{ thread_local! { static X: u8 = 0; } }").2);
     }
 }

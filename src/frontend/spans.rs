@@ -274,3 +274,74 @@ pub fn mac_bounds(m: &syn::Macro) -> (Span, Span) {
         .unwrap_or(m.bang_token.span);
     (start, m.delimiter.span().close())
 }
+
+/// First and last token of a struct field (attributes, doc comments included).
+pub fn field_bounds(f: &syn::Field) -> (Span, Span) {
+    let start = match (f.attrs.first(), &f.vis, &f.ident) {
+        (Some(a), _, _) => a.pound_token.span,
+        (None, syn::Visibility::Public(p), _) => p.span,
+        (None, syn::Visibility::Restricted(r), _) => r.pub_token.span,
+        (None, syn::Visibility::Inherited, Some(i)) => i.span(),
+        (None, syn::Visibility::Inherited, None) => f.ty.span(),
+    };
+    (start, type_end(&f.ty))
+}
+
+/// The last token of a type.
+fn type_end(ty: &syn::Type) -> Span {
+    use syn::{PathArguments, ReturnType, Type};
+    match ty {
+        Type::Path(p) => match p.path.segments.last() {
+            Some(seg) => match &seg.arguments {
+                PathArguments::None => seg.ident.span(),
+                PathArguments::AngleBracketed(a) => a.gt_token.span,
+                PathArguments::Parenthesized(a) => match &a.output {
+                    ReturnType::Type(_, t) => type_end(t),
+                    ReturnType::Default => a.paren_token.span.join(),
+                },
+            },
+            None => ty.span(),
+        },
+        Type::Reference(r) => type_end(&r.elem),
+        Type::Ptr(p) => type_end(&p.elem),
+        Type::Slice(s) => s.bracket_token.span.join(),
+        Type::Array(a) => a.bracket_token.span.join(),
+        Type::Tuple(t) => t.paren_token.span.join(),
+        Type::Paren(p) => p.paren_token.span.join(),
+        Type::Never(n) => n.bang_token.span,
+        Type::Infer(i) => i.underscore_token.span,
+        // Rare in fields: the whole type's tokens.
+        _ => ty.span(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Reading the ends from the structure gives what joining every token's
+    /// span gives.
+    #[test]
+    fn field_bounds_join_to_the_whole_field() {
+        let src = "struct S {\n    /// doc\n    #[pooled(keep)]\n    pub a: Vec<u8>,\n    pub(crate) b: &'static mut [u8; 4],\n    c: (u8, Box<dyn Fn(u8) -> Option<u8> + Send>),\n    d: fn(u8) -> u8,\n    e: Option<Box<dyn Fn()>>,\n    f: <T as Tr>::Out,\n    g: *const (),\n    h: [Buf],\n    i: std::marker::PhantomData<fn() -> T>,\n}\nstruct T(pub u8, Vec<String>, (u8,));";
+        let file: syn::File = syn::parse_str(src).unwrap();
+        let cx = super::super::lower::FileCx::new(src, 0);
+        let mut n = 0;
+        for item in &file.items {
+            let syn::Item::Struct(s) = item else { continue };
+            for f in &s.fields {
+                let (start, end) = field_bounds(f);
+                let whole = cx.span_of(f);
+                let ours = cx.join_pub(start, end);
+                assert_eq!(
+                    (ours.start, ours.end),
+                    (whole.start, whole.end),
+                    "{}",
+                    &src[whole.start as usize..whole.end as usize]
+                );
+                n += 1;
+            }
+        }
+        assert_eq!(n, 12);
+    }
+}
