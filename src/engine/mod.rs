@@ -6,23 +6,30 @@
 //! (`lowers_at_load`); elsewhere the load keeps their keys, and the first
 //! phase that needs a file's bodies lowers them from its text, once.
 
+mod load;
+mod timings;
+
+pub use load::Lowering;
+pub use timings::proc_status_kb;
+
+use load::{Loaded, load, panic_message};
+use timings::Timings;
+
 use crate::cache::FactsCache;
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::flow::{self, Resolution};
-use crate::frontend;
 use crate::ir::{Body, PlaceKind};
 use crate::knowledge::infer;
 use crate::knowledge::packs::{self, Pack};
 use crate::knowledge::{ApiOrigin, Index};
 use crate::rules::{self, RuleContext, Unreadable, UnreadableSource};
 use crate::source::SourceFile;
-use crate::store::{FileBodies, Key, KeySet, PackedBodies, PackedText, StoredFacts};
+use crate::store::{FileBodies, Key, KeySet};
 use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 
 /// Stack for worker threads: deeply nested code recurses deeply in the parser.
 const WORKER_STACK: usize = 512 << 20;
@@ -52,44 +59,6 @@ pub struct Outcome {
     pub index: Index,
 }
 
-/// What the load keeps of one file until the end of the run: packed, so a
-/// whole crate fits in memory (see [`crate::store`]).
-struct Loaded {
-    path: PathBuf,
-    name: String,
-    reported: bool,
-    text: PackedText,
-    /// Length of the text in bytes.
-    len: usize,
-    /// The text holds `poollint:` (a suppression comment, maybe).
-    mentions_poollint: bool,
-    facts: Result<StoredFacts, Diagnostic>,
-    /// The bodies, if the load deferred them and a phase has since needed them.
-    lowered_later: OnceLock<Result<PackedBodies, String>>,
-}
-
-impl Loaded {
-    /// The file's lowered bodies: unpacked, or first lowered from the text if
-    /// the load deferred them. (The text parsed at the load, so an error here
-    /// is internal.)
-    fn bodies(&self) -> Result<Vec<Body>, String> {
-        let facts = self.facts.as_ref().map_err(|d| d.message.clone())?;
-        if !facts.bodies.is_deferred() {
-            return facts.bodies.unpack();
-        }
-        let packed = self.lowered_later.get_or_init(|| {
-            let text = self.text.unpack();
-            let lowered = catch_unwind(AssertUnwindSafe(|| frontend::lower_source(&text)));
-            match lowered {
-                Ok(Ok(facts)) => PackedBodies::pack(&facts.bodies),
-                Ok(Err(e)) => Err(format!("the file no longer parses: {}", e.message)),
-                Err(panic) => Err(panic_message(&panic)),
-            }
-        });
-        packed.as_ref().map_err(Clone::clone)?.unpack()
-    }
-}
-
 /// Called for every body before it is analysed; tests use it to inject failures.
 pub type BodyHook<'a> = &'a (dyn Fn(&Body) + Sync);
 
@@ -108,20 +77,6 @@ pub struct RunOptions<'a> {
     pub cache: Option<FactsCache>,
     /// When the load lowers a file's bodies.
     pub lowering: Lowering,
-}
-
-/// When a file's bodies are lowered to the IR. Only speed depends on it.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Lowering {
-    /// At the load if the file looks like pool code (`lowers_at_load`) or a
-    /// cache will keep the result; the others when a phase first needs them.
-    #[default]
-    Guess,
-    /// Always at the load.
-    AtLoad,
-    /// Always when a phase first needs them (tests: the deferred path must
-    /// give what the eager one gives).
-    WhenNeeded,
 }
 
 impl Default for RunOptions<'_> {
@@ -442,141 +397,6 @@ fn bodies_matching(loaded: &[Loaded], keys: &[KeySet]) -> Vec<FileBodies> {
             })
         })
         .collect()
-}
-
-fn load(id: usize, input: InputFile, cache: Option<&FactsCache>, lowering: Lowering) -> Loaded {
-    let text = match input.text {
-        Some(t) => Ok(t),
-        None => read_regular_file(&input.path)
-            .map_err(Unreadable::Io)
-            .and_then(|bytes| {
-                String::from_utf8(bytes).map_err(|e| Unreadable::NotUtf8 {
-                    valid_up_to: e.utf8_error().valid_up_to(),
-                })
-            }),
-    };
-    let (text, facts) = match text {
-        Ok(text) => {
-            let facts = match cache.and_then(|c| c.get(&text)) {
-                Some(facts) => Ok(facts),
-                None => {
-                    // The cache keeps what it is given: lowered bodies, so a
-                    // warm run needs no parse.
-                    let at_load = match lowering {
-                        Lowering::Guess => cache.is_some() || lowers_at_load(&text),
-                        Lowering::AtLoad => true,
-                        Lowering::WhenNeeded => false,
-                    };
-                    let bodies = if at_load {
-                        frontend::Bodies::Lower
-                    } else {
-                        frontend::Bodies::Defer
-                    };
-                    let lowered = catch_unwind(AssertUnwindSafe(|| {
-                        frontend::parse_source(&text, bodies).map(StoredFacts::pack)
-                    }));
-                    match lowered {
-                        Ok(Ok(Ok(facts))) => {
-                            if let Some(cache) = cache {
-                                cache.put(&text, &facts);
-                            }
-                            Ok(facts)
-                        }
-                        Ok(Ok(Err(e))) => Err(Unreadable::Internal(e)),
-                        Ok(Err(e)) => Err(Unreadable::Syntax {
-                            message: e.message,
-                            span: crate::ir::Span::new(e.start, e.end),
-                        }),
-                        Err(panic) => Err(Unreadable::Internal(panic_message(&panic))),
-                    }
-                }
-            };
-            (text, facts)
-        }
-        Err(reason) => (String::new(), Err(reason)),
-    };
-    Loaded {
-        facts: facts.map_err(|reason| UnreadableSource::diagnostic(id, &input.name, reason)),
-        path: input.path,
-        name: input.name,
-        reported: input.reported,
-        len: text.len(),
-        mentions_poollint: mentions_suppression(&text),
-        text: PackedText::pack(&text),
-        lowered_later: OnceLock::new(),
-    }
-}
-
-/// Does the file look like pool code, whose bodies some phase will surely
-/// need? Those are lowered at the load, while the AST is at hand; the others
-/// are lowered only if a phase needs them, at the cost of a second parse.
-/// Only speed depends on this guess, never the result.
-fn lowers_at_load(text: &str) -> bool {
-    ["pool", "Pool", "POOL"].iter().any(|w| text.contains(w))
-}
-
-/// Could the text hold a suppression comment (`poollint: allow(..)`)? The
-/// attribute path `poollint::` does not count.
-fn mentions_suppression(text: &str) -> bool {
-    text.match_indices("poollint:")
-        .any(|(i, m)| !text[i + m.len()..].starts_with(':'))
-}
-
-/// Phase timings on stderr when `POOLLINT_TIMINGS` is set (for profiling).
-struct Timings {
-    on: bool,
-    last: std::cell::Cell<std::time::Instant>,
-}
-
-impl Timings {
-    fn new() -> Timings {
-        Timings {
-            on: std::env::var_os("POOLLINT_TIMINGS").is_some(),
-            last: std::cell::Cell::new(std::time::Instant::now()),
-        }
-    }
-
-    fn mark(&self, phase: &str) {
-        if self.on {
-            let now = std::time::Instant::now();
-            eprintln!(
-                "poollint: {phase}: {:.3} s, resident {} MB",
-                (now - self.last.get()).as_secs_f64(),
-                proc_status_kb("VmRSS:") / 1000
-            );
-            self.last.set(now);
-        }
-    }
-}
-
-/// A memory figure of this process in kB, by its `/proc/self/status` key
-/// (`VmRSS:` resident now, `VmHWM:` peak); 0 where there is no such file.
-pub fn proc_status_kb(key: &str) -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with(key))
-                .and_then(|l| l.split_whitespace().nth(1).and_then(|n| n.parse().ok()))
-        })
-        .unwrap_or(0)
-}
-
-/// Read a file, refusing what is not a regular file (a FIFO would block forever).
-fn read_regular_file(path: &Path) -> Result<Vec<u8>, String> {
-    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
-    if !meta.is_file() {
-        return Err("not a regular file".to_string());
-    }
-    std::fs::read(path).map_err(|e| e.to_string())
-}
-
-fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
-    panic
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| panic.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "panic".to_string())
 }
 
 fn analyze_file(
