@@ -159,3 +159,46 @@ fn only_texts_the_output_can_show_are_kept() {
     let total = pool.len() + leak.len() + allowed.len() + quiet.len();
     assert_eq!(outcome.bytes_scanned, total as u64);
 }
+
+/// A file that does not look like pool code has its bodies lowered only when
+/// a phase needs them: its leak, and a wrapper inferred from it, are still
+/// found, as when every body is lowered at the load.
+#[test]
+fn files_lowered_late_are_analysed_like_the_others() {
+    const API: &str = r#"
+pub struct BufPool;
+impl BufPool {
+    #[poollint::acquire]
+    pub fn get(&self) -> Vec<u8> { Vec::new() }
+}
+pub type Source = BufPool;
+"#;
+    // No "pool" in the text: the load only scans these bodies.
+    const CALLER: &str = r#"
+use crate::api::Source;
+fn fresh(src: &Source) -> Vec<u8> { src.get() }
+fn leak(src: &Source) {
+    let buf = fresh(src);
+}
+"#;
+    assert!(!CALLER.to_lowercase().contains("pool"));
+    let run = |lowering| {
+        let options = engine::RunOptions {
+            lowering,
+            ..Default::default()
+        };
+        let inputs = vec![input("api.rs", Some(API)), input("caller.rs", Some(CALLER))];
+        let outcome = engine::run_with(inputs, &Config::default(), options);
+        let wrappers: Vec<String> = outcome
+            .index
+            .apis()
+            .iter()
+            .map(|a| a.name.clone())
+            .collect();
+        (codes(&outcome), wrappers)
+    };
+    let guessed = run(engine::Lowering::Guess);
+    assert_eq!(guessed.0, vec![("caller.rs".to_string(), "PL001")]);
+    assert!(guessed.1.contains(&"fresh".to_string()), "{:?}", guessed.1);
+    assert_eq!(guessed, run(engine::Lowering::AtLoad));
+}
