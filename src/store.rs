@@ -49,9 +49,7 @@ impl Key<'_> {
             Key::Defines(n) => (b'f', n),
             Key::Implements(n) => (b'i', n),
         };
-        let mut h = Fnv::with_tag(tag);
-        h.bytes(name.as_bytes());
-        h.0
+        Key::display_hash(tag, &name)
     }
 
     /// The hashes a call of `name` (any displayable name, such as an

@@ -3,8 +3,8 @@
 //!
 //! Most files of a large tree never meet a pool, and lowering every body cost
 //! about a third of a parse. A scan is one borrowed walk that allocates
-//! nothing per node; the phases that do need the bodies lower them later
-//! from the text (see `frontend::Bodies::Defer`).
+//! nothing per node (a macro's tokens aside); the phases that do need the
+//! bodies lower them later from the text (see `frontend::Bodies::Defer`).
 //!
 //! The scan must see at least what lowering sees: every name lowering
 //! records as a callee (the last path segment of a call, a method name, any
