@@ -5,7 +5,7 @@
 use super::InputFile;
 use crate::cache::FactsCache;
 use crate::diagnostic::Diagnostic;
-use crate::frontend;
+use crate::frontend::{self, Bodies, FileFacts};
 use crate::ir::Body;
 use crate::rules::{Unreadable, UnreadableSource};
 use crate::store::{PackedBodies, PackedText, StoredFacts};
@@ -39,12 +39,13 @@ impl Loaded {
             return facts.bodies.unpack();
         }
         let packed = self.lowered_later.get_or_init(|| {
-            let text = self.text.unpack();
-            let lowered = catch_unwind(AssertUnwindSafe(|| frontend::lower_source(&text)));
-            match lowered {
-                Ok(Ok(facts)) => PackedBodies::pack(&facts.bodies),
-                Ok(Err(e)) => Err(format!("the file no longer parses: {}", e.message)),
-                Err(panic) => Err(panic_message(&panic)),
+            match parse_guarded(&self.text.unpack(), Bodies::Lower) {
+                Ok(facts) => PackedBodies::pack(&facts.bodies),
+                Err(Unreadable::Syntax { message, .. }) => {
+                    Err(format!("the file no longer parses: {message}"))
+                }
+                Err(Unreadable::Internal(message)) => Err(message),
+                Err(_) => Err("internal: the file could not be lowered".to_string()),
             }
         });
         packed.as_ref().map_err(Clone::clone)?.unpack()
@@ -94,27 +95,16 @@ pub(super) fn load(
                         Lowering::WhenNeeded => false,
                     };
                     let bodies = if at_load {
-                        frontend::Bodies::Lower
+                        Bodies::Lower
                     } else {
-                        frontend::Bodies::Defer
+                        Bodies::Defer
                     };
-                    let lowered = catch_unwind(AssertUnwindSafe(|| {
-                        frontend::parse_source(&text, bodies).map(StoredFacts::pack)
-                    }));
-                    match lowered {
-                        Ok(Ok(Ok(facts))) => {
-                            if let Some(cache) = cache {
-                                cache.put(&text, &facts);
-                            }
-                            Ok(facts)
-                        }
-                        Ok(Ok(Err(e))) => Err(Unreadable::Internal(e)),
-                        Ok(Err(e)) => Err(Unreadable::Syntax {
-                            message: e.message,
-                            span: crate::ir::Span::new(e.start, e.end),
-                        }),
-                        Err(panic) => Err(Unreadable::Internal(panic_message(&panic))),
+                    let facts = parse_guarded(&text, bodies)
+                        .and_then(|f| StoredFacts::pack(f).map_err(Unreadable::Internal));
+                    if let (Some(cache), Ok(facts)) = (cache, &facts) {
+                        cache.put(&text, facts);
                     }
+                    facts
                 }
             };
             (text, facts)
@@ -130,6 +120,19 @@ pub(super) fn load(
         mentions_poollint: mentions_suppression(&text),
         text: PackedText::pack(&text),
         lowered_later: OnceLock::new(),
+    }
+}
+
+/// Parse a text (lowering its bodies or not), a panic caught as an internal
+/// error of this file only.
+fn parse_guarded(text: &str, bodies: Bodies) -> Result<FileFacts, Unreadable> {
+    match catch_unwind(AssertUnwindSafe(|| frontend::parse_source(text, bodies))) {
+        Ok(Ok(facts)) => Ok(facts),
+        Ok(Err(e)) => Err(Unreadable::Syntax {
+            message: e.message,
+            span: crate::ir::Span::new(e.start, e.end),
+        }),
+        Err(panic) => Err(Unreadable::Internal(panic_message(&panic))),
     }
 }
 

@@ -139,22 +139,27 @@ impl<'f> Lowerer<'f> {
     /// Locals named anywhere in a token stream.
     fn mentioned_locals(&mut self, tokens: TokenStream) -> Vec<crate::ir::PlaceId> {
         let mut out = Vec::new();
-        let mut stack = vec![tokens];
-        while let Some(ts) = stack.pop() {
-            for tt in ts {
-                match tt {
-                    TokenTree::Ident(i) => {
-                        if let Some(p) = self.b.lookup(&i.to_string())
-                            && !out.contains(&p)
-                        {
-                            out.push(p);
-                        }
-                    }
-                    TokenTree::Group(g) => stack.push(g.stream()),
-                    _ => {}
-                }
+        for_each_ident(tokens, |i| {
+            if let Some(p) = self.b.lookup(&i.to_string())
+                && !out.contains(&p)
+            {
+                out.push(p);
+            }
+        });
+        out
+    }
+}
+
+/// Every identifier in a token stream, groups included.
+pub fn for_each_ident(tokens: TokenStream, mut f: impl FnMut(&proc_macro2::Ident)) {
+    let mut stack = vec![tokens];
+    while let Some(ts) = stack.pop() {
+        for tt in ts {
+            match tt {
+                TokenTree::Ident(i) => f(&i),
+                TokenTree::Group(g) => stack.push(g.stream()),
+                _ => {}
             }
         }
-        out
     }
 }

@@ -108,7 +108,7 @@ pub fn parse_source(text: &str, bodies: Bodies) -> Result<FileFacts, SyntaxError
         .facts
         .bodies
         .iter()
-        .map(|b| walker.line_of(b.span.start as usize) as u32)
+        .map(|b| walker.cx.line_of(b.span.start as usize) as u32)
         .collect();
     let mut facts = walker.facts;
     for (body, line) in facts.bodies.iter_mut().zip(lines) {
@@ -131,11 +131,6 @@ struct ItemWalker<'a> {
 }
 
 impl<'a> ItemWalker<'a> {
-    /// 1-based line of a byte offset.
-    fn line_of(&self, offset: usize) -> usize {
-        self.cx.line_of(offset)
-    }
-
     fn items<'x>(&mut self, items: impl IntoIterator<Item = &'x Item>, module: Option<&str>) {
         for item in items {
             self.item(item, module);
@@ -309,7 +304,7 @@ impl<'a> ItemWalker<'a> {
                     decl.pooled = true;
                     decl.reset = args.reset;
                     decl.pool = args.pool;
-                    decl.line = self.line_of(self.cx.span_of(attr).start as usize);
+                    decl.line = self.cx.line_of(self.cx.span_of(attr).start as usize);
                 }
                 Some("guard") => {
                     decl.guard = true;
@@ -375,7 +370,7 @@ impl<'a> ItemWalker<'a> {
                     ReturnType::Default => None,
                 },
                 pool: args.pool,
-                line: self.line_of(self.cx.span_of(attr).start as usize),
+                line: self.cx.line_of(self.cx.span_of(attr).start as usize),
             });
         }
     }

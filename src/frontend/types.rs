@@ -141,16 +141,7 @@ pub fn mentions(ty: &Type) -> Vec<String> {
         }
         fn visit_macro(&mut self, m: &'ast syn::Macro) {
             syn::visit::visit_path(self, &m.path);
-            let mut stack = vec![m.tokens.clone()];
-            while let Some(ts) = stack.pop() {
-                for tt in ts {
-                    match tt {
-                        proc_macro2::TokenTree::Ident(i) => self.0.push(i.to_string()),
-                        proc_macro2::TokenTree::Group(g) => stack.push(g.stream()),
-                        _ => {}
-                    }
-                }
-            }
+            super::macros::for_each_ident(m.tokens.clone(), |i| self.0.push(i.to_string()));
         }
     }
     let mut idents = Idents(Vec::new());
