@@ -215,7 +215,7 @@ fn run(args: Args) -> Result<i32, String> {
                 stdout,
                 "{:<32} {:<22} {}",
                 api.display_name(),
-                role_name(api.role),
+                role_name(api.role, api.handle),
                 api.origin
             );
         }
@@ -288,9 +288,10 @@ fn level_name(level: Level) -> &'static str {
     }
 }
 
-fn role_name(role: crate::knowledge::Role) -> String {
+fn role_name(role: crate::knowledge::Role, handle: bool) -> String {
     use crate::knowledge::{ReleaseParam, Role};
     match role {
+        Role::Acquire { guard: false } if handle => "acquire (handle)".into(),
         Role::Acquire { guard: false } => "acquire".into(),
         Role::Acquire { guard: true } => "acquire (guard)".into(),
         Role::Release(ReleaseParam::Receiver) => "release (self)".into(),

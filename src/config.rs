@@ -30,8 +30,10 @@ pub struct PoolDecl {
     pub name: Option<String>,
     #[serde(default)]
     pub acquire: Vec<String>,
+    /// `"Type::method"` (gives back argument 0), or
+    /// `{ name = "Registry::remove", arg = 1 }` (an index or a parameter name).
     #[serde(default)]
-    pub release: Vec<String>,
+    pub release: Vec<ReleaseEntry>,
     #[serde(default)]
     pub guard_acquire: Vec<String>,
     #[serde(default)]
@@ -46,6 +48,46 @@ pub struct PoolDecl {
     /// (it manages the pool's accounting by hand).
     #[serde(default)]
     pub unless_called: Vec<String>,
+}
+
+/// A release in a `[[pools]]` table: a name, or a name and the argument it
+/// gives back.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum ReleaseEntry {
+    Name(String),
+    WithArg { name: String, arg: ArgRef },
+}
+
+/// Which argument a release gives back: its index among the non-receiver
+/// arguments, or the parameter's name.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum ArgRef {
+    Index(usize),
+    Name(String),
+}
+
+impl ReleaseEntry {
+    pub fn name(&self) -> &str {
+        match self {
+            ReleaseEntry::Name(n) | ReleaseEntry::WithArg { name: n, .. } => n,
+        }
+    }
+
+    /// The argument, if the entry names one.
+    pub fn arg(&self) -> Option<&ArgRef> {
+        match self {
+            ReleaseEntry::Name(_) => None,
+            ReleaseEntry::WithArg { arg, .. } => Some(arg),
+        }
+    }
+}
+
+impl From<&str> for ReleaseEntry {
+    fn from(name: &str) -> Self {
+        ReleaseEntry::Name(name.to_string())
+    }
 }
 
 /// The effective configuration of a run.

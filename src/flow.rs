@@ -1131,6 +1131,7 @@ mod tests {
         Callee {
             name: "f".into(),
             qualifier: None,
+            qualified: None,
             receiver_type: None,
             is_method: false,
             arg_count: 0,

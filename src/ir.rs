@@ -57,15 +57,26 @@ pub enum PlaceKind {
     Temp,
 }
 
-/// A receiver or variable type, as far as it can be known without a type checker.
+/// A receiver or variable type, as far as it can be known without a type
+/// checker. Names are qualified by the frontend as the file's imports say
+/// (`tokio::Semaphore`, `std::HashMap`, or a plain `Pool` of the crate's own);
+/// the knowledge index resolves the rest (fields, statics, return types).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum TypeRef {
-    /// A type name (the last path segment after peeling `&`, `Box`, `Arc`, ...).
+    /// A type name (after peeling `&`, `Box`, `Arc`, `Option`, `Result`, ...).
     Named(String),
     /// The type of field `.1` of a value of type `.0`.
     FieldOf(Box<TypeRef>, String),
     /// The type of a `static` or `const` with this name.
     Static(String),
+    /// What method `.1` returns when called on a value of type `.0`
+    /// (`self.pool.checkout()?`), `Option`/`Result` peeled.
+    MethodResult(Box<TypeRef>, String),
+    /// What a path call returns: `Type::f(..)` or `module::f(..)` (qualifier
+    /// `Some`), `f(..)` (`None`).
+    CallResult(Option<String>, String),
+    /// A generic parameter or `impl`/`dyn` type known only by its trait bounds.
+    Bounded(Vec<String>),
 }
 
 /// A call as written: resolved against the knowledge index after lowering.
@@ -75,6 +86,10 @@ pub struct Callee {
     pub name: String,
     /// For path calls, the segment before the name (`BufPool` in `BufPool::get`).
     pub qualifier: Option<String>,
+    /// For path calls, the path before the name as a qualified type or module
+    /// name (`tokio::Semaphore` in `tokio::sync::Semaphore::new`, `Self` read
+    /// as the impl's type).
+    pub qualified: Option<String>,
     /// For method calls, what the receiver's type resolved to syntactically.
     pub receiver_type: Option<TypeRef>,
     pub is_method: bool,

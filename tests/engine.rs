@@ -20,6 +20,7 @@ fn input(name: &str, text: Option<&str>) -> InputFile {
         name: name.into(),
         reported: true,
         text: text.map(str::to_string),
+        krate: None,
     }
 }
 
@@ -103,12 +104,14 @@ fn files_are_never_written_even_when_a_worker_crashes() {
             name: "a.rs".into(),
             reported: true,
             text: None,
+            krate: None,
         },
         InputFile {
             path: b.clone(),
             name: "b.rs".into(),
             reported: true,
             text: None,
+            krate: None,
         },
     ];
     let hook = |body: &poollint_core::ir::Body| {

@@ -77,7 +77,24 @@ fn run_outcome(
     files: &[PathBuf],
     lowering: Lowering,
 ) -> engine::Outcome {
-    let mut config = Config::default();
+    // A folder unit may carry its config (`poollint.toml`) and its manifest
+    // (`Cargo.toml`: the crate's name and dependencies activate lint packs).
+    let folder = files
+        .first()
+        .and_then(|f| f.parent())
+        .filter(|d| d.parent().and_then(|p| p.parent()) == Some(Path::new(FIXTURES)));
+    let config_file = folder
+        .map(|d| d.join("poollint.toml"))
+        .filter(|p| p.is_file());
+    let mut config = match &config_file {
+        Some(path) => Config::load(path.parent().unwrap(), Some(path)).unwrap(),
+        None => Config::default(),
+    };
+    let manifest_dirs: Vec<PathBuf> = folder
+        .filter(|d| d.join("Cargo.toml").is_file())
+        .map(Path::to_path_buf)
+        .into_iter()
+        .collect();
     // The folder's own rule is on even when it is allow-by-default.
     if let Some(rule) = rule {
         config.set_level(rule.code, poollint_core::diagnostic::Level::Warn);
@@ -89,10 +106,13 @@ fn run_outcome(
             name: p.display().to_string(),
             reported: true,
             text: None,
+            krate: None,
         })
         .collect();
     let options = RunOptions {
         lowering,
+        dependencies: poollint_core::workspace::manifest_dependencies(&manifest_dirs),
+        packages: poollint_core::workspace::manifest_packages(&manifest_dirs),
         ..RunOptions::default()
     };
     engine::run_with(inputs, &config, options)

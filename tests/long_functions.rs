@@ -69,6 +69,7 @@ fn a_20000_line_function_gets_its_finding_through_the_pipeline() {
         name: "long.rs".into(),
         reported: true,
         text: Some(long_fn(20_000)),
+        krate: None,
     }];
     let outcome = engine::run(inputs, &Config::default());
     let codes: Vec<&str> = outcome.diagnostics.iter().map(|d| d.code).collect();

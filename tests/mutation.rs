@@ -106,6 +106,7 @@ fn run(dir: &Path, files: &[Vec<u8>]) -> (Vec<String>, Vec<Vec<(String, String)>
         name: "000_sentinel.rs".into(),
         reported: true,
         text: None,
+        krate: None,
     }];
     for (i, bytes) in files.iter().enumerate() {
         let name = format!("m{i:05}.rs");
@@ -115,6 +116,7 @@ fn run(dir: &Path, files: &[Vec<u8>]) -> (Vec<String>, Vec<Vec<(String, String)>
             name,
             reported: true,
             text: None,
+            krate: None,
         });
     }
     let outcome = engine::run(inputs, &Config::default());

@@ -11,6 +11,7 @@ fn render(name: &str, source: &str) -> String {
         name: name.into(),
         reported: true,
         text: Some(source.to_string()),
+        krate: None,
     }];
     let outcome = engine::run(inputs, &Config::default());
     outcome

@@ -21,12 +21,14 @@ fuzz_target!(|data: &[u8]| {
             name: "pool.rs".into(),
             reported: true,
             text: Some(POOL.into()),
+            krate: None,
         },
         InputFile {
             path: "input.rs".into(),
             name: "input.rs".into(),
             reported: true,
             text: Some(text.into()),
+            krate: None,
         },
     ];
     // One single-threaded pool with a large stack for the whole campaign: not one

@@ -19,6 +19,8 @@ pub(super) struct Loaded {
     pub(super) path: PathBuf,
     pub(super) name: String,
     pub(super) reported: bool,
+    /// The crate it belongs to (an index into `RunOptions::crates`).
+    pub(super) krate: Option<usize>,
     pub(super) text: PackedText,
     /// Length of the text in bytes.
     pub(super) len: usize,
@@ -116,6 +118,7 @@ pub(super) fn load(
         path: input.path,
         name: input.name,
         reported: input.reported,
+        krate: input.krate,
         len: text.len(),
         mentions_poollint: mentions_suppression(&text),
         text: PackedText::pack(&text),

@@ -43,6 +43,19 @@ pub struct InputFile {
     pub reported: bool,
     /// Text given directly (tests); otherwise read from `path`.
     pub text: Option<String>,
+    /// The crate it belongs to: an index into [`RunOptions::crates`] (`None`:
+    /// the run's `dependencies` and `packages` stand for its crate).
+    pub krate: Option<usize>,
+}
+
+/// A crate of the run: the lint packs of its files come from its own
+/// dependencies.
+#[derive(Debug, Clone, Default)]
+pub struct CrateInfo {
+    /// The package name (`Cargo.toml`), or empty when none is known.
+    pub name: String,
+    /// Crates it depends on (every dependency table, renames resolved).
+    pub dependencies: BTreeSet<String>,
 }
 
 /// The result of a run.
@@ -64,7 +77,10 @@ pub type BodyHook<'a> = &'a (dyn Fn(&Body) + Sync);
 
 /// What a run knows besides its files and config.
 pub struct RunOptions<'a> {
-    /// Crates the scanned crates depend on (activate lint packs).
+    /// The crates the files belong to ([`InputFile::krate`]).
+    pub crates: Vec<CrateInfo>,
+    /// Crates the scanned crates depend on (activate lint packs for files
+    /// without a crate).
     pub dependencies: BTreeSet<String>,
     /// The scanned packages themselves: a crate's own pack does not apply to
     /// its implementation (its internals and tests use the API on purpose).
@@ -82,6 +98,7 @@ pub struct RunOptions<'a> {
 impl Default for RunOptions<'_> {
     fn default() -> Self {
         RunOptions {
+            crates: Vec::new(),
             dependencies: BTreeSet::new(),
             packages: BTreeSet::new(),
             extra_packs: Vec::new(),
@@ -157,45 +174,49 @@ fn run_in_pool(inputs: Vec<InputFile>, config: &Config, options: &RunOptions<'_>
 
     let mut index = build_index(&mut loaded);
     add_config_pools(&mut index, config);
-    let source = |keys: &[KeySet]| bodies_matching(&loaded, keys);
-    let active = active_packs(&loaded, options);
-    for pack in &active {
-        // `unless-called`: a crate calling these manages the accounting itself.
-        let watched = KeySet::new(
-            pack.pools
-                .iter()
-                .flat_map(|p| &p.unless_called)
-                .map(|n| Key::Calls(n)),
-        );
-        let calls: BTreeSet<String> = if watched.is_empty() {
-            BTreeSet::new()
-        } else {
-            source(std::slice::from_ref(&watched))
-                .iter()
-                .flat_map(|f| &f.bodies)
-                .flat_map(|b| &b.callees)
-                .map(|c| c.name.clone())
-                .collect()
-        };
-        let pools: Vec<_> = pack
-            .pools
+    index.settle_release_args();
+    index.set_crates(
+        options
+            .packages
             .iter()
-            .filter(|p| !p.unless_called.iter().any(|n| calls.contains(n)))
-            .cloned()
-            .collect();
+            .chain(options.crates.iter().map(|c| &c.name))
+            .map(String::as_str),
+        options
+            .dependencies
+            .iter()
+            .chain(options.crates.iter().flat_map(|c| &c.dependencies))
+            .map(String::as_str),
+    );
+    let source = |keys: &[KeySet]| bodies_matching(&loaded, keys);
+    let packs = PackScopes::new(&loaded, options, &source);
+    for pack in &packs.packs {
         index.add_declared(
-            &pools,
+            &pack.pools,
             &ApiOrigin::Pack {
                 name: pack.name.clone(),
             },
         );
     }
+    let free_list_packs: Vec<String> = packs
+        .packs
+        .iter()
+        .flat_map(|p| p.free_lists.iter().cloned())
+        .collect();
+    index.set_file_packs(
+        packs
+            .packs
+            .iter()
+            .map(|p| (p.name.clone(), p.crates.clone()))
+            .collect(),
+        packs.file_masks,
+        packs.masked,
+    );
     timer.mark("index+packs");
 
     let free_list_types: BTreeSet<String> = FREE_LISTS
         .iter()
         .map(|s| s.to_string())
-        .chain(active.iter().flat_map(|p| p.free_lists.iter().cloned()))
+        .chain(free_list_packs)
         .collect();
     crate::knowledge::pools::infer_pools(&mut index, &source, &free_list_types);
     timer.mark("pools");
@@ -352,27 +373,109 @@ fn build_index(loaded: &mut [Loaded]) -> Index {
     index
 }
 
-/// The lint packs that apply: those of the crates in use (dependencies and
-/// `extern crate`/`use` of the sources), except a crate's own, and the config's.
-fn active_packs(loaded: &[Loaded], options: &RunOptions<'_>) -> Vec<Pack> {
-    let crates_in_use: BTreeSet<String> = options
-        .dependencies
-        .iter()
-        .map(|d| packs::normalize(d))
-        .chain(
-            loaded
+/// Which lint packs apply where. A pack applies to a file when the file's
+/// crate depends on one of the pack's crates or the file imports one, unless
+/// the file's crate is one of the pack's own (its internals use the API on
+/// purpose) or calls one of the pack's `unless-called` names (it manages the
+/// accounting by hand). Config packs apply everywhere.
+struct PackScopes {
+    /// Every pack that applies to some file.
+    packs: Vec<Pack>,
+    /// Per file, bit `i` set when `packs[i]` applies to it (for the first
+    /// `masked` packs; the others apply everywhere).
+    file_masks: Vec<u64>,
+    masked: usize,
+}
+
+impl PackScopes {
+    fn new(
+        loaded: &[Loaded],
+        options: &RunOptions<'_>,
+        source: &dyn Fn(&[KeySet]) -> Vec<FileBodies>,
+    ) -> PackScopes {
+        // Per file: the crates in use and the file's own crate names.
+        let normalized = |set: &BTreeSet<String>| -> BTreeSet<String> {
+            set.iter().map(|d| packs::normalize(d)).collect()
+        };
+        let run_deps = normalized(&options.dependencies);
+        let run_own = normalized(&options.packages);
+        let crate_deps: Vec<BTreeSet<String>> = options
+            .crates
+            .iter()
+            .map(|c| normalized(&c.dependencies))
+            .collect();
+        let crate_own: Vec<BTreeSet<String>> = options
+            .crates
+            .iter()
+            .map(|c| BTreeSet::from([packs::normalize(&c.name)]))
+            .collect();
+        let file_crate = |l: &Loaded| l.krate.filter(|&k| k < options.crates.len());
+        let mut packs_out = Vec::new();
+        let mut masks = vec![0u64; loaded.len()];
+        for pack in packs::builtin() {
+            let names: Vec<String> = pack.crates.iter().map(|c| packs::normalize(c)).collect();
+            // Crates (by index; `None` for files without one) that call an
+            // `unless-called` name.
+            let unless: Vec<&str> = pack
+                .pools
                 .iter()
-                .filter_map(|l| l.facts.as_ref().ok())
-                .flat_map(|f| f.imported_crates.iter().cloned()),
-        )
-        .collect();
-    packs::builtin()
-        .iter()
-        .filter(|p| p.is_active(&crates_in_use))
-        .filter(|p| !p.crates.iter().any(|c| options.packages.contains(c)))
-        .cloned()
-        .chain(options.extra_packs.iter().cloned())
-        .collect()
+                .flat_map(|p| &p.unless_called)
+                .map(String::as_str)
+                .collect();
+            let mut opted_out: BTreeSet<Option<usize>> = BTreeSet::new();
+            if !unless.is_empty() {
+                let watched = KeySet::new(unless.iter().map(|n| Key::Calls(n)));
+                for file in source(std::slice::from_ref(&watched)) {
+                    let calls = file
+                        .bodies
+                        .iter()
+                        .flat_map(|b| &b.callees)
+                        .any(|c| unless.contains(&c.name.as_str()));
+                    if calls {
+                        opted_out.insert(file_crate(&loaded[file.file]));
+                    }
+                }
+            }
+            let bit = packs_out.len();
+            let mut any = false;
+            for (id, l) in loaded.iter().enumerate() {
+                let krate = file_crate(l);
+                let (deps, own) = match krate {
+                    Some(k) => (&crate_deps[k], &crate_own[k]),
+                    None => (&run_deps, &run_own),
+                };
+                let imports = l
+                    .facts
+                    .as_ref()
+                    .map(|f| f.imported_crates.as_slice())
+                    .unwrap_or(&[]);
+                let in_use = names
+                    .iter()
+                    .any(|n| n == "std" || deps.contains(n) || imports.iter().any(|i| i == n));
+                let applies = in_use
+                    && !pack
+                        .crates
+                        .iter()
+                        .any(|c| own.contains(&packs::normalize(c)))
+                    && !opted_out.contains(&krate);
+                if applies && bit < 64 {
+                    masks[id] |= 1 << bit;
+                }
+                any |= applies;
+            }
+            if any {
+                packs_out.push(pack.clone());
+            }
+        }
+        // Config packs apply everywhere (see `Index::pack_active`).
+        let masked = packs_out.len().min(64);
+        packs_out.extend(options.extra_packs.iter().cloned());
+        PackScopes {
+            packs: packs_out,
+            file_masks: masks,
+            masked,
+        }
+    }
 }
 
 /// The bodies of every parsed file that may hold one of `keys`, unpacked in
@@ -482,6 +585,7 @@ pub fn inputs(report: &[PathBuf], index_only: &[PathBuf], base: &Path) -> Vec<In
             name: name(p),
             reported,
             text: None,
+            krate: None,
         })
         .collect()
 }

@@ -364,63 +364,86 @@ impl<'f> Lowerer<'f> {
                 }
             }
             Expr::Field(f) => {
-                if let (Some(base), Member::Named(i)) = (self.type_of(&f.base).ty, &f.member) {
-                    info.ty = Some(TypeRef::FieldOf(Box::new(base), i.to_string()));
+                if let Some(base) = self.type_of(&f.base).ty {
+                    let member = match &f.member {
+                        Member::Named(i) => i.to_string(),
+                        Member::Unnamed(i) => i.index.to_string(),
+                    };
+                    info.ty = Some(TypeRef::FieldOf(Box::new(base), member));
                 }
             }
             Expr::Paren(p) => return self.type_of(&p.expr),
             Expr::Group(g) => return self.type_of(&g.expr),
             Expr::Reference(r) => return self.type_of(&r.expr),
-            Expr::Unary(u) => return self.type_of(&u.expr),
+            Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => return self.type_of(&u.expr),
             Expr::Await(a) => return self.type_of(&a.base),
             Expr::Try(t) => return self.type_of(&t.expr),
-            Expr::MethodCall(m) if ACCESSORS.contains(&m.method.to_string().as_str()) => {
+            Expr::Cast(c) => info.ty = self.type_ref(&c.ty),
+            Expr::Lit(_) => info.ty = Some(TypeRef::Named("str".into())),
+            Expr::Macro(m) if m.mac.path.is_ident("vec") => {
+                info.ty = Some(TypeRef::Named("Vec".into()));
+            }
+            Expr::Macro(m) if m.mac.path.is_ident("format") => {
+                info.ty = Some(TypeRef::Named("String".into()));
+            }
+            Expr::MethodCall(m) => {
+                let method = m.method.to_string();
                 let inner = self.type_of(&m.receiver);
-                info.ty = inner.ty;
-                info.shared = inner.shared && m.method == "clone";
+                if ACCESSORS.contains(&method.as_str()) {
+                    info.ty = inner.ty;
+                    info.shared = inner.shared && method == "clone";
+                } else if let Some(base) = inner.ty {
+                    info.ty = Some(TypeRef::MethodResult(Box::new(base), method));
+                }
             }
             Expr::Call(c) => {
                 let Expr::Path(p) = &*c.func else { return info };
+                if p.qself.is_some() {
+                    return info;
+                }
                 let segs: Vec<String> = p
                     .path
                     .segments
                     .iter()
                     .map(|s| s.ident.to_string())
                     .collect();
-                if let [.., q, f] = segs.as_slice() {
-                    if matches!(q.as_str(), "Rc" | "Arc") {
-                        info.shared = true;
-                    }
-                    if is_wrapping_ctor(Some(q), f) {
-                        let inner = c.args.first().map(|a| self.type_of(a)).unwrap_or_default();
-                        info.ty = inner.ty;
-                    } else if q.chars().next().is_some_and(|c| c.is_uppercase())
-                        && (f.starts_with("new")
-                            || f.starts_with("with_")
-                            || f == "default"
-                            || f.starts_with("from"))
-                    {
-                        let q = if q == "Self" {
-                            self.self_type.clone()
-                        } else {
-                            Some(q.clone())
-                        };
-                        info.ty = q.map(TypeRef::Named);
-                    }
+                let Some(f) = segs.last() else { return info };
+                let q = segs.len().checked_sub(2).map(|i| segs[i].as_str());
+                if matches!(q, Some("Rc" | "Arc")) {
+                    info.shared = true;
+                }
+                if is_wrapping_ctor(q, f) {
+                    let inner = c.args.first().map(|a| self.type_of(a)).unwrap_or_default();
+                    info.ty = inner.ty;
+                } else {
+                    info.ty = Some(TypeRef::CallResult(
+                        self.qualified_prefix(&p.path),
+                        f.clone(),
+                    ));
                 }
             }
             Expr::Struct(s) => {
-                let name = s.path.segments.last().map(|s| s.ident.to_string());
-                let name = if name.as_deref() == Some("Self") {
-                    self.self_type.clone()
-                } else {
-                    name
-                };
-                info.ty = name.map(TypeRef::Named);
+                info.ty = self
+                    .cx
+                    .types
+                    .qualify(&s.path, self.self_type.as_deref())
+                    .map(TypeRef::Named);
             }
             _ => {}
         }
         info
+    }
+
+    /// The qualified name of a call path without its last segment
+    /// (`tokio::sync::Semaphore` of `tokio::sync::Semaphore::new`).
+    fn qualified_prefix(&self, path: &syn::Path) -> Option<String> {
+        if path.segments.len() < 2 {
+            return None;
+        }
+        let mut prefix = path.clone();
+        prefix.segments.pop();
+        prefix.segments.pop_punct();
+        self.cx.types.qualify(&prefix, self.self_type.as_deref())
     }
 
     fn method_call(&mut self, m: &syn::ExprMethodCall) -> Operand {
@@ -471,6 +494,7 @@ impl<'f> Lowerer<'f> {
         let callee = Callee {
             name: name.clone(),
             qualifier: None,
+            qualified: None,
             receiver_type: recv_ty.ty,
             is_method: true,
             arg_count: args.len(),
@@ -526,6 +550,7 @@ impl<'f> Lowerer<'f> {
             let callee = Callee {
                 name: String::new(),
                 qualifier: None,
+                qualified: None,
                 receiver_type: None,
                 is_method: false,
                 arg_count: args.len(),
@@ -582,9 +607,15 @@ impl<'f> Lowerer<'f> {
             _ => {}
         }
         let args = self.args_of(&c.args);
+        let qualified = if p.qself.is_none() {
+            self.qualified_prefix(&p.path)
+        } else {
+            None
+        };
         let callee = Callee {
             name,
             qualifier,
+            qualified,
             receiver_type: None,
             is_method: false,
             arg_count: args.len(),

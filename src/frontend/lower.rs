@@ -52,6 +52,8 @@ pub struct FileCx<'t> {
     ascii: bool,
     /// Per non-ASCII line (1-based): the byte offset of each char.
     wide_lines: RefCell<HashMap<usize, Vec<u32>>>,
+    /// How the file's `use` items name types.
+    pub types: types::TypeScope,
 }
 
 impl<'t> FileCx<'t> {
@@ -64,6 +66,7 @@ impl<'t> FileCx<'t> {
                 .collect(),
             ascii: text.is_ascii(),
             wide_lines: RefCell::default(),
+            types: types::TypeScope::default(),
         }
     }
 
@@ -154,6 +157,8 @@ pub struct Lowerer<'f> {
     pub cx: &'f FileCx<'f>,
     pub b: Builder,
     pub self_type: Option<String>,
+    /// Type parameters in scope and their trait bounds.
+    pub generics: std::rc::Rc<Vec<(String, Vec<String>)>>,
     /// Closures and async blocks found inside, lowered as bodies of their own.
     pub nested: Vec<Body>,
     /// Items (nested fns) found in the body: lowered by the item walker.
@@ -166,6 +171,9 @@ pub struct FnHeader<'a> {
     pub self_type: Option<String>,
     pub trait_name: Option<String>,
     pub display: String,
+    /// Type parameters in scope and their trait bounds (`Self` of a trait's
+    /// default method is bounded by the trait).
+    pub generics: Vec<(String, Vec<String>)>,
 }
 
 pub fn lower_fn(
@@ -183,27 +191,37 @@ pub fn lower_fn(
             None,
         ),
         self_type: header.self_type.clone(),
+        generics: std::rc::Rc::new(header.generics.clone()),
         nested: Vec::new(),
         items: Vec::new(),
     };
     lw.b.body.fn_name = Some(sig.ident.to_string());
     lw.b.body.self_type = header.self_type.clone();
     lw.b.body.trait_name = header.trait_name.clone();
-    if let syn::ReturnType::Type(_, ty) = &sig.output {
-        lw.b.body.returns = types::core_name(ty);
+    if let syn::ReturnType::Type(_, ty) = &sig.output
+        && !types::carries_no_value(ty)
+    {
+        lw.b.body.returns = lw.type_ref(ty).and_then(|t| match t {
+            TypeRef::Named(n) => Some(n),
+            _ => None,
+        });
         lw.b.body.returns_wrapped = types::is_option_or_result(ty);
     }
     for input in &sig.inputs {
         match input {
             FnArg::Receiver(r) => {
-                let ty = header.self_type.clone().map(TypeRef::Named);
+                let ty = match (&header.self_type, &header.trait_name) {
+                    (Some(t), _) => Some(TypeRef::Named(t.clone())),
+                    (None, Some(tr)) => Some(TypeRef::Bounded(vec![tr.clone()])),
+                    (None, None) => None,
+                };
                 let p = lw.b.declare("self", LocalInfo { ty, shared: false });
                 let by_value = matches!(r.kind, syn::ReceiverKind::Value);
                 lw.b.body.receiver = Some((p, by_value));
             }
             FnArg::Typed(pt) => {
                 let info = LocalInfo {
-                    ty: types::core_name(&pt.ty).map(TypeRef::Named),
+                    ty: lw.type_ref(&pt.ty),
                     shared: types::is_shared_pointer(&pt.ty),
                 };
                 let by_value = !matches!(*pt.ty, syn::Type::Reference(_));
@@ -235,6 +253,17 @@ pub fn lower_fn(
 }
 
 impl<'f> Lowerer<'f> {
+    /// A written type as a [`TypeRef`]: a type parameter by its bounds
+    /// (`None` without any), anything else by its qualified name.
+    pub fn type_ref(&self, ty: &syn::Type) -> Option<TypeRef> {
+        let name = types::core_name(ty, &self.cx.types, self.self_type.as_deref())?;
+        match self.generics.iter().rev().find(|(g, _)| *g == name) {
+            Some((_, bounds)) if bounds.is_empty() => None,
+            Some((_, bounds)) => Some(TypeRef::Bounded(bounds.clone())),
+            None => Some(TypeRef::Named(name)),
+        }
+    }
+
     /// A fn or closure body block: its tail value is returned.
     fn body_block(&mut self, block: &Block, end: Span) {
         self.b.push_scope();
@@ -585,6 +614,7 @@ impl<'f> Lowerer<'f> {
             cx: self.cx,
             b: Builder::new(kind, name, span, Some(outer)),
             self_type: self.self_type.clone(),
+            generics: self.generics.clone(),
             nested: Vec::new(),
             items: Vec::new(),
         };

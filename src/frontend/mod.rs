@@ -16,7 +16,7 @@ mod spans;
 mod types;
 
 use crate::ir::Body;
-use crate::knowledge::{DeclaredApi, FieldDecl, FileItems, ReleaseParam, Role, StructDecl};
+use crate::knowledge::{DeclaredApi, FieldDecl, FileItems, FnSig, ReleaseParam, Role, StructDecl};
 use crate::store::Key;
 use attrs::Imports;
 use lower::{FileCx, FnHeader};
@@ -87,7 +87,8 @@ pub fn parse_source(text: &str, bodies: Bodies) -> Result<FileFacts, SyntaxError
             end: r.end + base,
         }
     })?;
-    let cx = FileCx::new(content, base);
+    let mut cx = FileCx::new(content, base);
+    cx.types = types::TypeScope::collect(&file.items);
     let imports = Imports::collect(&file.items);
     let mut walker = ItemWalker {
         cx: &cx,
@@ -141,11 +142,14 @@ impl<'a> ItemWalker<'a> {
         match item {
             Item::Fn(f) => {
                 self.api_attrs(&f.attrs, &f.sig, None);
+                let generics = self.generics(&f.sig.generics, Vec::new());
+                self.signature(&f.sig, None, &generics);
                 let header = FnHeader {
                     sig: &f.sig,
                     self_type: None,
                     trait_name: None,
                     display: f.sig.ident.to_string(),
+                    generics,
                 };
                 self.lower(&header, &f.attrs, &f.block, module);
             }
@@ -157,10 +161,16 @@ impl<'a> ItemWalker<'a> {
                     .and_then(|(p, _)| p.segments.last().map(|s| s.ident.to_string()));
                 if let (Some(ty), Some(tr)) = (&self_type, &trait_name) {
                     self.facts.items.trait_impls.push((ty.clone(), tr.clone()));
+                    if tr == "Deref" {
+                        self.deref_target(ty, &imp.items);
+                    }
                 }
+                let impl_generics = self.generics(&imp.generics, Vec::new());
                 for it in &imp.items {
                     if let syn::ImplItem::Fn(f) = it {
                         self.api_attrs(&f.attrs, &f.sig, self_type.as_deref());
+                        let generics = self.generics(&f.sig.generics, impl_generics.clone());
+                        self.signature(&f.sig, self_type.as_deref(), &generics);
                         if let (Some(ty), Some(FnArg::Receiver(r))) =
                             (&self_type, f.sig.inputs.first())
                             && matches!(r.kind, syn::ReceiverKind::Value)
@@ -178,6 +188,7 @@ impl<'a> ItemWalker<'a> {
                                 Some(t) => format!("{t}::{}", f.sig.ident),
                                 None => f.sig.ident.to_string(),
                             },
+                            generics,
                         };
                         self.lower(&header, &f.attrs, &f.block, module);
                     }
@@ -185,15 +196,22 @@ impl<'a> ItemWalker<'a> {
             }
             Item::Trait(tr) => {
                 let name = tr.ident.to_string();
+                self.facts.items.traits.push(name.clone());
+                // Inside a trait, `Self` is some implementor: known by the trait.
+                let trait_generics =
+                    self.generics(&tr.generics, vec![("Self".to_string(), vec![name.clone()])]);
                 for it in &tr.items {
                     if let syn::TraitItem::Fn(f) = it {
                         self.api_attrs(&f.attrs, &f.sig, Some(&name));
+                        let generics = self.generics(&f.sig.generics, trait_generics.clone());
+                        self.signature(&f.sig, Some(&name), &generics);
                         if let Some(block) = &f.default {
                             let header = FnHeader {
                                 sig: &f.sig,
                                 self_type: None,
                                 trait_name: Some(name.clone()),
                                 display: format!("{name}::{}", f.sig.ident),
+                                generics,
                             };
                             self.lower(&header, &f.attrs, block, module);
                         }
@@ -220,22 +238,21 @@ impl<'a> ItemWalker<'a> {
                 self.type_decl(&e.attrs, e.ident.to_string(), &e.generics, fields);
             }
             Item::Static(s) => {
-                if let Some(ty) = types::core_name(&s.ty) {
+                if let Some(ty) = types::core_name(&s.ty, &self.cx.types, None) {
                     self.facts.items.statics.push((s.ident.to_string(), ty));
                 }
             }
             Item::Const(c) => {
-                if let Some(ty) = types::core_name(&c.ty) {
+                if let Some(ty) = types::core_name(&c.ty, &self.cx.types, None) {
                     self.facts.items.statics.push((c.ident.to_string(), ty));
                 }
             }
             Item::Type(t) => {
-                if let Some(target) = types::core_name(&t.ty) {
+                if let Some(target) = types::core_name(&t.ty, &self.cx.types, None) {
                     self.facts.items.aliases.push((t.ident.to_string(), target));
                 }
             }
             Item::Use(u) => {
-                collect_renames(&u.tree, &mut self.facts.items.aliases);
                 if let syn::UseTree::Path(p) = &u.tree {
                     let krate = p.ident.to_string();
                     if !matches!(
@@ -273,10 +290,10 @@ impl<'a> ItemWalker<'a> {
                 .as_ref()
                 .map(|i| i.to_string())
                 .unwrap_or_else(|| i.to_string()),
-            core: types::core_name(&f.ty),
+            core: types::core_name(&f.ty, &self.cx.types, None),
             mentions: types::mentions(&f.ty),
             keep,
-            collection: types::collection(&f.ty),
+            collection: types::collection(&f.ty, &self.cx.types),
             span: (span.start as usize, span.end as usize),
         }
     }
@@ -366,12 +383,105 @@ impl<'a> ItemWalker<'a> {
                 name: sig.ident.to_string(),
                 has_receiver,
                 returns: match &sig.output {
-                    ReturnType::Type(_, ty) => types::core_name(ty),
+                    ReturnType::Type(_, ty) => types::core_name(ty, &self.cx.types, owner),
                     ReturnType::Default => None,
                 },
                 pool: args.pool,
                 line: self.cx.line_of(self.cx.span_of(attr).start as usize),
             });
+        }
+    }
+
+    /// Generic parameters in scope, with their trait bounds (inline and
+    /// `where` clauses), added to those of the enclosing impl or trait.
+    fn generics(
+        &self,
+        generics: &syn::Generics,
+        mut out: Vec<(String, Vec<String>)>,
+    ) -> Vec<(String, Vec<String>)> {
+        let scope = &self.cx.types;
+        for p in generics.type_params() {
+            out.push((
+                p.ident.to_string(),
+                types::bound_traits(p.bounds.iter(), scope),
+            ));
+        }
+        for pred in generics.where_clause.iter().flat_map(|w| &w.predicates) {
+            let syn::WherePredicate::Type(pt) = pred else {
+                continue;
+            };
+            let syn::Type::Path(tp) = &pt.bounded_ty else {
+                continue;
+            };
+            let Some(name) = tp.path.get_ident().map(|i| i.to_string()) else {
+                continue;
+            };
+            let traits = types::bound_traits(pt.bounds.iter(), scope);
+            match out.iter_mut().rev().find(|(n, _)| *n == name) {
+                Some((_, bounds)) => bounds.extend(traits),
+                None => out.push((name, traits)),
+            }
+        }
+        out
+    }
+
+    /// Record a fn's signature: what it returns and takes, for receiver
+    /// resolution and for which argument a release gives back.
+    fn signature(
+        &mut self,
+        sig: &Signature,
+        owner: Option<&str>,
+        generics: &[(String, Vec<String>)],
+    ) {
+        let scope = &self.cx.types;
+        let named = |ty: &syn::Type| {
+            types::core_name(ty, scope, owner).filter(|n| !generics.iter().any(|(g, _)| g == n))
+        };
+        let receiver = match sig.inputs.first() {
+            Some(FnArg::Receiver(r)) => Some(matches!(r.kind, syn::ReceiverKind::Value)),
+            _ => None,
+        };
+        let (returns, unit) = match &sig.output {
+            ReturnType::Default => (None, true),
+            ReturnType::Type(_, ty) => (named(ty), types::carries_no_value(ty)),
+        };
+        self.facts.items.fns.push(FnSig {
+            owner: owner.map(str::to_string),
+            name: sig.ident.to_string(),
+            returns,
+            returns_nothing: unit,
+            params: sig
+                .inputs
+                .iter()
+                .filter_map(|a| match a {
+                    FnArg::Typed(pt) => Some(named(&pt.ty)),
+                    FnArg::Receiver(_) => None,
+                })
+                .collect(),
+            param_names: sig
+                .inputs
+                .iter()
+                .filter_map(|a| match a {
+                    FnArg::Typed(pt) => Some(match &*pt.pat {
+                        syn::Pat::Ident(id) => id.ident.to_string(),
+                        _ => String::new(),
+                    }),
+                    FnArg::Receiver(_) => None,
+                })
+                .collect(),
+            receiver,
+        });
+    }
+
+    /// `impl Deref for X { type Target = Y; }`: methods of `Y` are callable on `X`.
+    fn deref_target(&mut self, ty: &str, items: &[syn::ImplItem]) {
+        for it in items {
+            if let syn::ImplItem::Type(t) = it
+                && t.ident == "Target"
+                && let Some(target) = types::core_name(&t.ty, &self.cx.types, Some(ty))
+            {
+                self.facts.items.derefs.push((ty.to_string(), target));
+            }
         }
     }
 
@@ -415,20 +525,5 @@ impl<'a> ItemWalker<'a> {
             keys.push(Key::Implements(tr).hash());
         }
         self.items(scan.items, module);
-    }
-}
-
-/// `use bb8::Pool as AsyncPool;` makes `AsyncPool` another name for `Pool`.
-fn collect_renames(tree: &syn::UseTree, out: &mut Vec<(String, String)>) {
-    match tree {
-        syn::UseTree::Path(p) => collect_renames(&p.tree, out),
-        syn::UseTree::Group(g) => g.items.iter().for_each(|t| collect_renames(t, out)),
-        syn::UseTree::Rename(r) => {
-            let (from, to) = (r.ident.to_string(), r.rename.to_string());
-            if from != to && from.chars().next().is_some_and(char::is_uppercase) {
-                out.push((to, from));
-            }
-        }
-        _ => {}
     }
 }

@@ -4,7 +4,7 @@
 use super::builder::LocalInfo;
 use super::lower::{Lowerer, Operand};
 use super::types;
-use crate::ir::{Event, Mode, Span, TypeRef};
+use crate::ir::{Event, Mode, Span};
 use syn::Pat;
 
 /// An identifier pattern that is really a constant or a unit variant (`None`, `MAX`).
@@ -86,7 +86,7 @@ impl<'f> Lowerer<'f> {
             }
             Pat::Type(pt) => {
                 let info = LocalInfo {
-                    ty: types::core_name(&pt.ty).map(TypeRef::Named).or(info.ty),
+                    ty: self.type_ref(&pt.ty).or(info.ty),
                     shared: types::is_shared_pointer(&pt.ty) || info.shared,
                 };
                 self.bind(op, &pt.pat, info, span);
@@ -96,7 +96,15 @@ impl<'f> Lowerer<'f> {
             Pat::Wild(_) => self.discard(op, span),
             Pat::TupleStruct(t) if single_binding_elem(t).is_some() => {
                 let inner = single_binding_elem(t).expect("checked");
-                self.bind(op, inner, LocalInfo::default(), span);
+                // `Option` and `Result` are peeled from types: `Some(x)`/`Ok(x)`
+                // bind the payload the scrutinee's type already names.
+                let payload = t
+                    .path
+                    .segments
+                    .last()
+                    .is_some_and(|s| s.ident == "Some" || s.ident == "Ok");
+                let info = if payload { info } else { LocalInfo::default() };
+                self.bind(op, inner, info, span);
             }
             other => {
                 // Destructuring we do not follow: the value is taken apart here.

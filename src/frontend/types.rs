@@ -1,7 +1,8 @@
 //! Type names without a type checker: peel references and smart pointers down
 //! to the type whose methods a call resolves against.
 
-use syn::{GenericArgument, PathArguments, Type, TypeParamBound};
+use std::collections::HashMap;
+use syn::{GenericArgument, Item, PathArguments, Type, TypeParamBound, UseTree};
 
 /// Wrappers whose methods forward to (or give access to) their first type argument.
 const WRAPPERS: &[&str] = &[
@@ -29,34 +30,167 @@ const WRAPPERS: &[&str] = &[
     "CachePadded",
 ];
 
-/// `&Arc<Mutex<BufPool>>` gives `BufPool`; `impl Pool` gives `Pool`.
-pub fn core_name(ty: &Type) -> Option<String> {
+/// How a file names types: what its `use` items bring into scope, so that a
+/// type is known by the crate it comes from (`use indexmap::map::VacantEntry;`
+/// makes `VacantEntry` the type `indexmap::VacantEntry`, not the crate's own).
+///
+/// A qualified name is `root::Name` where `root` is the first segment of the
+/// path (a crate, or a module of this crate: the index tells them apart by
+/// the crate's dependencies); `std::Name` for `std`, `core` and `alloc`; a
+/// plain `Name` for a type of this crate (or one whose origin the file does
+/// not say: the prelude, a glob import).
+#[derive(Debug, Default)]
+pub struct TypeScope {
+    /// local name -> qualified name
+    imported: HashMap<String, String>,
+}
+
+impl TypeScope {
+    /// The `use` items of the file (top level and inline modules; the first
+    /// import of a name wins).
+    pub fn collect(items: &[Item]) -> TypeScope {
+        let mut scope = TypeScope::default();
+        scope.add_items(items);
+        scope
+    }
+
+    fn add_items(&mut self, items: &[Item]) {
+        for item in items {
+            match item {
+                Item::Use(u) => self.add_tree(&u.tree, &mut Vec::new()),
+                Item::ExternCrate(e) => {
+                    if let Some((_, rename)) = &e.rename {
+                        let name = e.ident.to_string();
+                        self.imported
+                            .entry(rename.to_string())
+                            .or_insert(format!("{name}::"));
+                    }
+                }
+                Item::Mod(m) => {
+                    if let Some((_, items)) = &m.content {
+                        self.add_items(items);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn add_tree(&mut self, tree: &UseTree, prefix: &mut Vec<String>) {
+        match tree {
+            UseTree::Path(p) => {
+                prefix.push(p.ident.to_string());
+                self.add_tree(&p.tree, prefix);
+                prefix.pop();
+            }
+            UseTree::Name(n) => {
+                let name = n.ident.to_string();
+                if name != "self" {
+                    self.import(name.clone(), prefix, &name);
+                } else if let Some(last) = prefix.last().cloned() {
+                    self.import(last.clone(), &prefix[..prefix.len() - 1], &last);
+                }
+            }
+            UseTree::Rename(r) => {
+                let name = r.ident.to_string();
+                self.import(r.rename.to_string(), prefix, &name);
+            }
+            UseTree::Group(g) => g.items.iter().for_each(|t| self.add_tree(t, prefix)),
+            UseTree::Glob(_) => {}
+        }
+    }
+
+    fn import(&mut self, local: String, prefix: &[String], name: &str) {
+        let qualified = match prefix.first().map(String::as_str) {
+            None | Some("crate" | "self" | "super") => name.to_string(),
+            Some(root) => join_root(root, name),
+        };
+        self.imported.entry(local).or_insert(qualified);
+    }
+
+    /// The qualified name of a type path (`None` for `<T as Tr>::X`, `Self::X`).
+    pub fn qualify(&self, path: &syn::Path, self_type: Option<&str>) -> Option<String> {
+        let first = path.segments.first()?.ident.to_string();
+        let last = path.segments.last()?.ident.to_string();
+        if path.segments.len() == 1 {
+            if last == "Self" {
+                return self_type.map(str::to_string);
+            }
+            return Some(self.imported.get(&last).cloned().unwrap_or(last));
+        }
+        Some(match first.as_str() {
+            "crate" | "self" | "super" => last,
+            "Self" => return None,
+            root => match self.imported.get(root) {
+                // `use tokio::sync; sync::Semaphore`
+                Some(q) => match q.split_once("::") {
+                    Some((root, _)) => join_root(root, &last),
+                    None => last,
+                },
+                None => join_root(root, &last),
+            },
+        })
+    }
+}
+
+fn join_root(root: &str, name: &str) -> String {
+    match root {
+        "std" | "core" | "alloc" => format!("std::{name}"),
+        _ => format!("{root}::{name}"),
+    }
+}
+
+/// Names for types no crate's API can be a method of.
+pub const RAW_POINTER: &str = "*ptr";
+pub const SLICE: &str = "[slice]";
+pub const FN_POINTER: &str = "fn()";
+
+/// `&Arc<Mutex<BufPool>>` gives `BufPool`; `impl Pool` gives `Pool`;
+/// `Result<Conn, E>` and `Option<Conn>` give `Conn`; `*mut T` a raw pointer.
+/// `None` for `()` and tuples (they carry no one value) and for what cannot
+/// be named (`<T as Tr>::X`).
+pub fn core_name(ty: &Type, scope: &TypeScope, self_type: Option<&str>) -> Option<String> {
     match ty {
-        Type::Reference(r) => core_name(&r.elem),
-        Type::Paren(p) => core_name(&p.elem),
-        Type::Group(g) => core_name(&g.elem),
-        Type::Ptr(p) => core_name(&p.elem),
-        Type::Path(p) => {
+        Type::Reference(r) => core_name(&r.elem, scope, self_type),
+        Type::Paren(p) => core_name(&p.elem, scope, self_type),
+        Type::Group(g) => core_name(&g.elem, scope, self_type),
+        Type::Ptr(_) => Some(RAW_POINTER.to_string()),
+        Type::Slice(_) | Type::Array(_) => Some(SLICE.to_string()),
+        Type::FnPtr(_) => Some(FN_POINTER.to_string()),
+        Type::Path(p) if p.qself.is_none() => {
             let seg = p.path.segments.last()?;
             let name = seg.ident.to_string();
-            if WRAPPERS.contains(&name.as_str())
+            if (WRAPPERS.contains(&name.as_str()) || name == "Result")
                 && let Some(inner) = first_type_arg(&seg.arguments)
             {
-                return core_name(inner);
+                return core_name(inner, scope, self_type);
             }
-            Some(name)
+            scope.qualify(&p.path, self_type)
         }
-        Type::ImplTrait(t) => first_trait(t.bounds.iter()),
-        Type::TraitObject(t) => first_trait(t.bounds.iter()),
+        Type::ImplTrait(t) => first_trait(t.bounds.iter(), scope),
+        Type::TraitObject(t) => first_trait(t.bounds.iter(), scope),
         _ => None,
     }
 }
 
-fn first_trait<'a>(mut bounds: impl Iterator<Item = &'a TypeParamBound>) -> Option<String> {
-    bounds.find_map(|b| match b {
-        TypeParamBound::Trait(t) => t.path.segments.last().map(|s| s.ident.to_string()),
-        _ => None,
-    })
+/// The traits of a bound list (`T: Manager + Send` gives `Manager`, `Send`).
+pub fn bound_traits<'a>(
+    bounds: impl Iterator<Item = &'a TypeParamBound>,
+    scope: &TypeScope,
+) -> Vec<String> {
+    bounds
+        .filter_map(|b| match b {
+            TypeParamBound::Trait(t) => scope.qualify(&t.path, None),
+            _ => None,
+        })
+        .collect()
+}
+
+fn first_trait<'a>(
+    bounds: impl Iterator<Item = &'a TypeParamBound>,
+    scope: &TypeScope,
+) -> Option<String> {
+    bound_traits(bounds, scope).into_iter().next()
 }
 
 fn first_type_arg(args: &PathArguments) -> Option<&Type> {
@@ -66,6 +200,27 @@ fn first_type_arg(args: &PathArguments) -> Option<&Type> {
             _ => None,
         }),
         _ => None,
+    }
+}
+
+/// A return type that carries no value at all: `()`, `Result<(), E>`,
+/// `Option<()>`, `!`.
+pub fn carries_no_value(ty: &Type) -> bool {
+    match ty {
+        Type::Tuple(t) => t.elems.is_empty(),
+        Type::Paren(p) => carries_no_value(&p.elem),
+        Type::Never(_) => true,
+        Type::Path(p) if p.qself.is_none() => {
+            let Some(seg) = p.path.segments.last() else {
+                return false;
+            };
+            let name = seg.ident.to_string();
+            if name == "Result" || name == "Option" || name == "Poll" {
+                return first_type_arg(&seg.arguments).is_some_and(carries_no_value);
+            }
+            false
+        }
+        _ => false,
     }
 }
 
@@ -91,19 +246,19 @@ const COLLECTIONS: &[&str] = &[
 
 /// `Mutex<Vec<Buf>>` gives `("Vec", "Buf")`: a collection behind locks and
 /// pointers, and its element type.
-pub fn collection(ty: &Type) -> Option<(String, String)> {
+pub fn collection(ty: &Type, scope: &TypeScope) -> Option<(String, String)> {
     match ty {
-        Type::Reference(r) => collection(&r.elem),
-        Type::Paren(p) => collection(&p.elem),
+        Type::Reference(r) => collection(&r.elem, scope),
+        Type::Paren(p) => collection(&p.elem, scope),
         Type::Path(p) => {
             let seg = p.path.segments.last()?;
             let name = seg.ident.to_string();
             let inner = first_type_arg(&seg.arguments)?;
             if COLLECTIONS.contains(&name.as_str()) {
-                return Some((name, core_name(inner)?));
+                return Some((name, core_name(inner, scope, None)?));
             }
             if WRAPPERS.contains(&name.as_str()) || name == "UnsafeCell" {
-                return collection(inner);
+                return collection(inner, scope);
             }
             None
         }
@@ -165,12 +320,44 @@ mod tests {
 
     #[test]
     fn peels_wrappers_and_references() {
-        let ty: Type = syn::parse_str("&Arc<Mutex<BufPool>>").unwrap();
-        assert_eq!(core_name(&ty).as_deref(), Some("BufPool"));
-        let ty: Type = syn::parse_str("impl Pool + Send").unwrap();
-        assert_eq!(core_name(&ty).as_deref(), Some("Pool"));
+        let scope = TypeScope::default();
+        let core = |t: &str| core_name(&syn::parse_str(t).unwrap(), &scope, Some("Me"));
+        assert_eq!(core("&Arc<Mutex<BufPool>>").as_deref(), Some("BufPool"));
+        assert_eq!(core("impl Pool + Send").as_deref(), Some("Pool"));
+        assert_eq!(core("Vec<Msg>").as_deref(), Some("Vec"));
+        assert_eq!(core("Result<Box<Self>, E>").as_deref(), Some("Me"));
+        assert_eq!(core("Result<(), E>"), None);
+        assert_eq!(core("*const u8").as_deref(), Some(RAW_POINTER));
+        assert_eq!(
+            core("std::sync::Arc<tokio::sync::Semaphore>").as_deref(),
+            Some("tokio::Semaphore")
+        );
+        assert_eq!(core("crate::pool::Pool").as_deref(), Some("Pool"));
         let ty: Type = syn::parse_str("Vec<Msg>").unwrap();
-        assert_eq!(core_name(&ty).as_deref(), Some("Vec"));
         assert!(mentions(&ty).contains(&"Msg".to_string()));
+    }
+
+    /// `use` items say which crate a type comes from.
+    #[test]
+    fn imports_qualify_names() {
+        let file: syn::File = syn::parse_str(
+            "use indexmap::map::{VacantEntry, Entry as MapEntry};\n\
+             use crate::pool::{self, BufPool};\n\
+             use tokio::sync;\n\
+             use std::collections::HashMap;",
+        )
+        .unwrap();
+        let scope = TypeScope::collect(&file.items);
+        let q = |t: &str| {
+            let ty: Type = syn::parse_str(t).unwrap();
+            core_name(&ty, &scope, None)
+        };
+        assert_eq!(q("VacantEntry").as_deref(), Some("indexmap::VacantEntry"));
+        assert_eq!(q("MapEntry<K, V>").as_deref(), Some("indexmap::Entry"));
+        assert_eq!(q("BufPool").as_deref(), Some("BufPool"));
+        assert_eq!(q("pool::Other").as_deref(), Some("Other"));
+        assert_eq!(q("sync::Semaphore").as_deref(), Some("tokio::Semaphore"));
+        assert_eq!(q("HashMap<u8, u8>").as_deref(), Some("std::HashMap"));
+        assert_eq!(q("Local").as_deref(), Some("Local"));
     }
 }

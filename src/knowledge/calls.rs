@@ -1,53 +1,148 @@
 //! Resolving a call to the pool API it invokes, and to its effect on the flow.
 
-use super::{Api, Index, ReleaseParam, Role, is_common_name};
+use super::resolve::{Resolved, TypeId, TypeOrigin};
+use super::{Api, ApiOrigin, Index, ReleaseParam, Role, is_common_name, packs};
 use crate::flow::{AcquireKind, CallEffect, ReleaseArg};
 use crate::ir::Callee;
 
 /// Methods that bound what a buffer keeps (a capacity check before release).
 const CAPACITY_BOUNDS: &[&str] = &["capacity", "shrink_to", "shrink_to_fit"];
 
+/// How a call was matched to an API.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MatchKind {
+    /// Through the receiver's or qualifier's type, or as a call of a free fn.
+    Resolved,
+    /// By its name alone (an unresolved receiver calling a user-declared or
+    /// imported pack API of an uncommon name): inference does not spread
+    /// through such a match.
+    ByName,
+}
+
 impl Index {
     /// The API a call resolves to, if any. `file` is the calling file.
     pub fn lookup(&self, callee: &Callee, file: usize) -> Option<&Api> {
-        let ids = self.by_name.get(&callee.name)?;
-        let common = is_common_name(&callee.name);
-        let candidates = ids.iter().map(|&i| &self.apis[i]);
-        if callee.is_method {
-            let recv = callee
-                .receiver_type
-                .as_ref()
-                .and_then(|t| self.resolve_type(t));
-            if let Some(recv) = &recv {
-                // The type's own method, else one of a trait it implements.
-                let traits = self.traits_of.get(recv).into_iter().flatten();
-                if let Some(api) = std::iter::once(recv)
-                    .chain(traits)
-                    .find_map(|owner| self.owned(Some(owner), &callee.name))
-                {
-                    return Some(api);
-                }
-            }
-            if common {
-                return None;
-            }
-            return candidates
-                .clone()
-                .find(|a| a.owner.is_some() && a.has_receiver != Some(false));
+        self.lookup_match(callee, file).map(|(api, _)| api)
+    }
+
+    /// [`lookup`](Self::lookup), saying how the call matched. The policy
+    /// (DESIGN.md, Pipeline: resolve): a receiver resolved to the API's owner
+    /// (or a type implementing its trait) matches; resolved to any other type
+    /// never matches; unresolved matches only user-declared APIs and imported
+    /// packs' APIs of uncommon names, inferred APIs never.
+    pub fn lookup_match(&self, callee: &Callee, file: usize) -> Option<(&Api, MatchKind)> {
+        if !self.by_name.contains_key(&callee.name) {
+            return None;
         }
-        match &callee.qualifier {
-            Some(q) => {
-                if let Some(api) = self.owned(Some(q), &callee.name) {
-                    return Some(api);
-                }
-                if common {
-                    return None;
-                }
-                candidates.clone().find(|a| a.owner.is_none())
+        if callee.is_method {
+            return self.lookup_method(callee, file);
+        }
+        let name = callee.name.as_str();
+        if let Some(q) = &callee.qualifier {
+            let ty = self.canon(callee.qualified.as_deref().unwrap_or(q));
+            if ty.name.starts_with(char::is_uppercase) {
+                // `Type::f(..)`: an associated fn, or a method called by path.
+                return self
+                    .apis_of_type(&ty, name, file)
+                    .map(|a| (a, MatchKind::Resolved));
             }
-            None => candidates
-                .clone()
-                .find(|a| a.owner.is_none() && (!common || a.file == Some(file))),
+        }
+        // A free fn, by its name (and module).
+        let common = is_common_name(name);
+        self.owned_all(None, name)
+            .find(|a| {
+                a.has_receiver != Some(true)
+                    && (!common || a.file == Some(file) || a.pack().is_some())
+                    && a.pack().is_none_or(|p| self.pack_active(p, file))
+            })
+            .map(|a| (a, MatchKind::Resolved))
+    }
+
+    fn lookup_method(&self, callee: &Callee, file: usize) -> Option<(&Api, MatchKind)> {
+        let name = callee.name.as_str();
+        let resolved = callee
+            .receiver_type
+            .as_ref()
+            .map_or(Resolved::Unknown, |t| self.resolve(t));
+        let found = match &resolved {
+            Resolved::Type(ty) if ty.origin == TypeOrigin::Std => return None,
+            Resolved::Type(ty) => self.apis_of_type(ty, name, file),
+            Resolved::Traits(traits) => traits.iter().find_map(|t| {
+                self.owned_all(Some(t), name)
+                    .find(|a| a.pack().is_none_or(|p| self.pack_active(p, file)))
+            }),
+            Resolved::Unknown => None,
+        };
+        if let Some(api) = found {
+            return Some((api, MatchKind::Resolved));
+        }
+        if is_common_name(name) {
+            return None;
+        }
+        // A bare name the user declared (`acquire = ["allocate_stack"]`)
+        // names a method of any type but the standard library's.
+        if let Some(api) = self
+            .owned_all(None, name)
+            .find(|a| matches!(a.origin, ApiOrigin::Config { .. }) && a.has_receiver.is_none())
+        {
+            return Some((api, MatchKind::ByName));
+        }
+        if resolved != Resolved::Unknown {
+            return None;
+        }
+        // Unresolved: user-declared methods, and those of packs whose crate
+        // the file imports; never inferred ones.
+        self.by_name
+            .get(name)?
+            .iter()
+            .map(|&i| &self.apis[i])
+            .find_map(|a| {
+                let applies = a.owner.is_some()
+                    && a.has_receiver != Some(false)
+                    && match a.pack() {
+                        Some(p) => self.pack_active(p, file) && self.file_imports_pack(p, file),
+                        None => a.user_declared(),
+                    };
+                applies.then_some((a, MatchKind::ByName))
+            })
+    }
+
+    /// The API `name` owned by this type, by a trait it implements or by its
+    /// `Deref` target, as far as the type's origin allows: the crate's own
+    /// APIs (attributes, inference) belong to its own types, a pack's to the
+    /// types of its crates (or of unknown origin), the config's to any type
+    /// outside the standard library.
+    fn apis_of_type(&self, ty: &TypeId, name: &str, file: usize) -> Option<&Api> {
+        let owners = match ty.origin {
+            TypeOrigin::Local => self.method_owners(&ty.name),
+            _ => vec![ty.name.clone()],
+        };
+        owners.iter().enumerate().find_map(|(i, owner)| {
+            // After the type itself come its traits and its `Deref` target.
+            let via_trait = i > 0 && !self.structs.contains_key(owner.as_str());
+            self.owned_all(Some(owner), name)
+                .find(|a| self.owner_matches(a, ty, via_trait, file))
+        })
+    }
+
+    fn owner_matches(&self, api: &Api, ty: &TypeId, via_trait: bool, file: usize) -> bool {
+        if let Some(pack) = api.pack() {
+            if !self.pack_active(pack, file) {
+                return false;
+            }
+            let crates = self.pack_crates(pack);
+            return match &ty.origin {
+                TypeOrigin::External(c) => crates.iter().any(|p| packs::normalize(p) == *c),
+                TypeOrigin::Std => crates.iter().any(|p| p == "std"),
+                TypeOrigin::Unknown => true,
+                // A type of the crate's own named like a pack's; but its
+                // impl of a pack's trait has the trait's API.
+                TypeOrigin::Local => via_trait,
+            };
+        }
+        match api.origin {
+            ApiOrigin::Config { .. } => ty.origin != TypeOrigin::Std,
+            _ => matches!(ty.origin, TypeOrigin::Local | TypeOrigin::Unknown),
         }
     }
 
@@ -59,11 +154,14 @@ impl Index {
         match callee
             .receiver_type
             .as_ref()
-            .and_then(|t| self.resolve_type(t))
+            .map_or(Resolved::Unknown, |t| self.resolve(t))
         {
-            Some(ty) => self.consuming.contains(&(ty, callee.name.clone())),
+            Resolved::Type(ty) if ty.origin == TypeOrigin::Local => {
+                self.consuming.contains(&(ty.name, callee.name.clone()))
+            }
+            Resolved::Type(_) => false,
             // Unresolved: stay quiet rather than call a hand-off a leak.
-            None => true,
+            _ => true,
         }
     }
 
@@ -162,7 +260,7 @@ impl Index {
 /// one unbounded lets a single huge request pin memory.
 pub fn is_growable(ty: &str) -> bool {
     matches!(
-        ty,
+        super::types_base(ty),
         "Vec"
             | "String"
             | "VecDeque"

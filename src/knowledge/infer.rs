@@ -2,9 +2,10 @@
 //! acquire; a fn that releases a by-value parameter (or its receiver) on every
 //! path is a release. Computed to a fixed point over the crate's bodies.
 
+use super::calls::MatchKind;
 use super::{Api, ApiOrigin, Index, ReleaseParam, Role};
 use crate::flow::{self, CallEffect, Origin, RELEASED};
-use crate::ir::{Body, BodyKind};
+use crate::ir::{Body, BodyKind, Callee};
 use crate::store::{BodySource, FileBodies, KeySet};
 use rayon::prelude::*;
 use std::collections::HashSet;
@@ -64,6 +65,12 @@ fn infer_body(
     if index.api_for(owner.as_deref(), name).is_some() {
         return None;
     }
+    // Only calls matched through their types (or free fns) spread: a match
+    // by name alone is a guess, and a wrapper of a guess is a worse one.
+    let effect = |c: &Callee| match index.lookup_match(c, file_id) {
+        Some((_, MatchKind::ByName)) => CallEffect::Unknown,
+        _ => index.effect(c, file_id),
+    };
     // Only acquires (returned) and releases (of parameters) make a wrapper:
     // look at the calls that can newly be one before resolving every call.
     let makes_wrapper =
@@ -71,63 +78,95 @@ fn infer_body(
     if !body.callees.iter().any(|c| {
         fresh.is_none_or(|names| names.contains(&c.name))
             && index.may_acquire_or_release(&c.name)
-            && makes_wrapper(&index.effect(c, file_id))
+            && makes_wrapper(&effect(c))
     }) {
         return None;
     }
-    let calls: Vec<CallEffect> = body
-        .callees
-        .iter()
-        .map(|c| index.effect(c, file_id))
-        .collect();
+    let calls: Vec<CallEffect> = body.callees.iter().map(effect).collect();
     let res = flow::Resolution {
         calls,
         entry_fields: Vec::new(),
         track_params: true,
     };
     let facts = flow::analyze(body, &res)?;
-    let role = if let Some(guard) = returned_acquire(&facts) {
-        Role::Acquire { guard }
-    } else {
-        let released =
-            facts
-                .values
-                .iter()
-                .enumerate()
-                .find_map(|(v, value)| match value.origin {
-                    Origin::Param { index } if facts.exit_states[v] == RELEASED => Some(index),
-                    _ => None,
-                })?;
-        Role::Release(match released {
-            Some(i) => ReleaseParam::Param(i),
-            None => ReleaseParam::Receiver,
-        })
-    };
-    Some(Api {
+    let inferred = |role, wrapped: &Api, via: String| Api {
         role,
-        owner,
+        owner: owner.clone(),
         name: name.clone(),
         has_receiver: Some(body.receiver.is_some()),
         returns: body.returns.clone(),
-        handle: false,
-        pool: None,
+        handle: wrapped.handle,
+        pool: wrapped.pool.clone(),
         origin: ApiOrigin::Inferred {
             path: file.path.clone(),
             line: body.line as usize,
+            via,
         },
         file: Some(file_id),
+        declared_arg: None,
+    };
+    // A release first: a fn that takes a value and gives it back is a
+    // release even if it also returns something.
+    let released = facts
+        .values
+        .iter()
+        .enumerate()
+        .find_map(|(v, value)| match value.origin {
+            Origin::Param { index: i } if facts.exit_states[v] == RELEASED => Some(i),
+            _ => None,
+        });
+    if let Some(param) = released {
+        let (api, display) = releasing_call(index, body, file_id)?;
+        let what = match param {
+            Some(i) => format!("argument {i}"),
+            None => "its receiver".to_string(),
+        };
+        let role = Role::Release(match param {
+            Some(i) => ReleaseParam::Param(i),
+            None => ReleaseParam::Receiver,
+        });
+        return Some(inferred(
+            role,
+            api,
+            format!("releases {what} through {display}"),
+        ));
+    }
+    let (guard, call) = returned_acquire(&facts)?;
+    let api = index.lookup(&body.callees[call as usize], file_id)?;
+    // The result must be able to carry the value: not `()`, `Result<(), E>`,
+    // nor a `bool` or number (but a handle is a number).
+    let returns = body.returns.as_deref()?;
+    if !api.handle && super::resolve::is_primitive(returns) {
+        return None;
+    }
+    let display = api.display_name();
+    Some(inferred(
+        Role::Acquire { guard },
+        api,
+        format!("returns {display}"),
+    ))
+}
+
+/// The first call of a release in the body, and its display name.
+fn releasing_call<'i>(index: &'i Index, body: &Body, file: usize) -> Option<(&'i Api, String)> {
+    body.callees.iter().find_map(|c| {
+        let (api, kind) = index.lookup_match(c, file)?;
+        (kind == MatchKind::Resolved && matches!(api.role, Role::Release(_)))
+            .then(|| (api, api.display_name()))
     })
 }
 
-/// `Some(guard)` when the body returns a value that came from an acquire.
-fn returned_acquire(facts: &flow::Facts) -> Option<bool> {
-    let mut guards = facts
+/// `Some((guard, call))` when the body returns a value that came from an
+/// acquire (`call` is one such acquire); a guard only if every returned
+/// value is one.
+fn returned_acquire(facts: &flow::Facts) -> Option<(bool, u32)> {
+    let mut acquires = facts
         .returned
         .iter()
         .filter_map(|&v| match facts.values[v].origin {
-            Origin::Acquire { kind, .. } => Some(kind.guard),
+            Origin::Acquire { kind, call, .. } => Some((kind.guard, call)),
             _ => None,
         });
-    let first = guards.next()?;
-    Some(guards.fold(first, |all, g| all && g))
+    let first = acquires.next()?;
+    Some(acquires.fold(first, |(all, call), (g, _)| (all && g, call)))
 }

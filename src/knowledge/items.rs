@@ -70,6 +70,26 @@ pub struct StructDecl {
     pub file: usize,
 }
 
+/// A fn or method as its signature declares it.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct FnSig {
+    /// The `impl` type or trait of a method; `None` for a free fn.
+    pub owner: Option<String>,
+    pub name: String,
+    /// The qualified type it returns, `Option`/`Result` and pointers peeled
+    /// (`None` when it cannot be named, or is a type parameter).
+    pub returns: Option<String>,
+    /// It returns `()`, `Result<(), E>`, `bool` or another primitive: no value
+    /// to hand on.
+    pub returns_nothing: bool,
+    /// The qualified type of each non-receiver parameter.
+    pub params: Vec<Option<String>>,
+    /// The name of each non-receiver parameter (empty for a pattern).
+    pub param_names: Vec<String>,
+    /// `Some(by_value)` for a method with a receiver.
+    pub receiver: Option<bool>,
+}
+
 /// Everything one file contributes to the index.
 #[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct FileItems {
@@ -86,4 +106,10 @@ pub struct FileItems {
     pub aliases: Vec<(String, String)>,
     /// Crate names the file imports (`use object_pool::Pool;` gives `object_pool`).
     pub imported_crates: Vec<String>,
+    /// Every fn and method signature.
+    pub fns: Vec<FnSig>,
+    /// Traits the file defines.
+    pub traits: Vec<String>,
+    /// `(type, target)` for each `impl Deref for Type { type Target = .. }`.
+    pub derefs: Vec<(String, String)>,
 }

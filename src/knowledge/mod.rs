@@ -3,16 +3,16 @@
 //! resolution needs. Built once per crate from every file's items, config
 //! entries and inference, then shared read-only by the parallel analysis.
 
-mod calls;
+pub mod calls;
 pub mod infer;
 pub mod items;
 pub mod packs;
 pub mod pools;
+pub mod resolve;
 pub mod summaries;
 
-use crate::ir::TypeRef;
 pub use calls::is_growable;
-pub use items::{DeclaredApi, FieldDecl, FileItems, ReleaseParam, Role, StructDecl};
+pub use items::{DeclaredApi, FieldDecl, FileItems, FnSig, ReleaseParam, Role, StructDecl};
 use std::collections::HashMap;
 use std::path::PathBuf;
 
@@ -27,13 +27,30 @@ pub fn is_common_name(name: &str) -> bool {
     COMMON_NAMES.contains(&name)
 }
 
+/// The last segment of a qualified type name (`Semaphore` of `tokio::Semaphore`).
+pub fn types_base(qualified: &str) -> &str {
+    qualified.rsplit("::").next().unwrap_or(qualified)
+}
+
 /// Where the index learned about an API.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ApiOrigin {
-    Attribute { file: PathBuf, line: usize },
-    Config { file: PathBuf },
-    Pack { name: String },
-    Inferred { path: PathBuf, line: usize },
+    Attribute {
+        file: PathBuf,
+        line: usize,
+    },
+    Config {
+        file: PathBuf,
+    },
+    Pack {
+        name: String,
+    },
+    /// `via` says how: `returns Slab::insert`, `pops its free list `free``.
+    Inferred {
+        path: PathBuf,
+        line: usize,
+        via: String,
+    },
 }
 
 impl std::fmt::Display for ApiOrigin {
@@ -44,8 +61,8 @@ impl std::fmt::Display for ApiOrigin {
             }
             ApiOrigin::Config { file } => write!(f, "config {}", file.display()),
             ApiOrigin::Pack { name } => write!(f, "lint pack `{name}`"),
-            ApiOrigin::Inferred { path, line } => {
-                write!(f, "inferred from {}:{line}", path.display())
+            ApiOrigin::Inferred { path, line, via } => {
+                write!(f, "inferred: {via} ({}:{line})", path.display())
             }
         }
     }
@@ -68,6 +85,8 @@ pub struct Api {
     pub origin: ApiOrigin,
     /// The file that defines a free fn, for matching its common-named calls.
     pub file: Option<usize>,
+    /// For a configured release: the argument the config names, if any.
+    pub declared_arg: Option<crate::config::ArgRef>,
 }
 
 impl Api {
@@ -76,6 +95,22 @@ impl Api {
         match &self.owner {
             Some(owner) => format!("{owner}::{}", self.name),
             None => self.name.clone(),
+        }
+    }
+
+    /// Declared by the user (an attribute or the config).
+    pub fn user_declared(&self) -> bool {
+        matches!(
+            self.origin,
+            ApiOrigin::Attribute { .. } | ApiOrigin::Config { .. }
+        )
+    }
+
+    /// The lint pack it comes from.
+    pub fn pack(&self) -> Option<&str> {
+        match &self.origin {
+            ApiOrigin::Pack { name } => Some(name),
+            _ => None,
         }
     }
 
@@ -93,15 +128,35 @@ impl Api {
 pub struct Index {
     apis: Vec<Api>,
     by_name: HashMap<String, Vec<usize>>,
-    /// name -> owner type ("" for free fns) -> API: one API per owner and name,
-    /// found without scanning every API of a common name (`get`, `new`).
-    by_owner: HashMap<String, HashMap<String, usize>>,
+    /// name -> owner type ("" for free fns) -> APIs: one per owner and name
+    /// (several lint packs may each declare one), found without scanning
+    /// every API of a common name (`get`, `new`).
+    by_owner: HashMap<String, HashMap<String, Vec<usize>>>,
     structs: HashMap<String, StructDecl>,
     /// type -> traits it implements
     traits_of: HashMap<String, Vec<String>>,
     statics: HashMap<String, String>,
-    /// Type aliases and renamed imports: alias -> type.
+    /// Type aliases: alias -> type.
     aliases: HashMap<String, String>,
+    /// Traits the sources declare.
+    traits: std::collections::HashSet<String>,
+    /// type -> the type it derefs to.
+    derefs: HashMap<String, String>,
+    /// owner ("" for free fns) -> name -> signature (`None`: declared more
+    /// than once, differently).
+    sigs: HashMap<String, HashMap<String, Option<FnSig>>>,
+    /// Crate names (normalized) of the scanned workspace: their types are local.
+    workspace_crates: std::collections::HashSet<String>,
+    /// Crate names (normalized) the scanned crates depend on, or a pack names.
+    external_crates: std::collections::HashSet<String>,
+    /// Per file id: the lint packs active for it (bit `i`: `packs[i]`).
+    file_packs: Vec<u64>,
+    /// Names of the packs, by bit, and the crates each is for.
+    packs: Vec<(String, Vec<String>)>,
+    /// How many of `packs` have a bit in `file_packs`.
+    masked_packs: usize,
+    /// Per file id: the crates its `use` items name.
+    file_imports: Vec<Vec<String>>,
     /// (type, method) taking `self` by value, and the names of all such methods.
     consuming: std::collections::HashSet<(String, String)>,
     consuming_names: std::collections::HashSet<String>,
@@ -133,6 +188,7 @@ impl Index {
                     line: decl.line,
                 },
                 file: Some(file_id),
+                declared_arg: None,
             });
         }
         for s in items.structs {
@@ -157,10 +213,118 @@ impl Index {
         for (name, ty) in items.statics {
             self.statics.entry(name).or_insert(ty);
         }
+        self.traits.extend(items.traits);
+        if self.file_imports.len() <= file_id {
+            self.file_imports.resize(file_id + 1, Vec::new());
+        }
+        self.file_imports[file_id] = items.imported_crates;
+        for (ty, target) in items.derefs {
+            self.derefs.entry(ty).or_insert(target);
+        }
+        for sig in items.fns {
+            let by_name = self
+                .sigs
+                .entry(sig.owner.clone().unwrap_or_default())
+                .or_default();
+            match by_name.get_mut(&sig.name) {
+                None => {
+                    by_name.insert(sig.name.clone(), Some(sig));
+                }
+                // Declared again (cfg variants, two modules): keep it only if
+                // both say the same.
+                Some(known) => {
+                    if known
+                        .as_ref()
+                        .is_some_and(|k| k.returns != sig.returns || k.params != sig.params)
+                    {
+                        *known = None;
+                    }
+                }
+            }
+        }
+    }
+
+    /// The signature of `owner::name` (`owner` `None`: a free fn) if the
+    /// sources declare exactly one.
+    pub fn sig(&self, owner: Option<&str>, name: &str) -> Option<&FnSig> {
+        self.sigs.get(owner.unwrap_or(""))?.get(name)?.as_ref()
+    }
+
+    /// Does the type (or a trait it implements, or its `Deref` target)
+    /// declare a method of this name?
+    pub fn has_method(&self, ty: &str, name: &str) -> bool {
+        self.method_owners(ty)
+            .iter()
+            .any(|o| self.sigs.get(o).is_some_and(|m| m.contains_key(name)))
+    }
+
+    /// The crates of the scanned workspace, and the crates they depend on
+    /// (names as in `Cargo.toml`): a type path's first segment tells a
+    /// dependency from a module of the crate by them.
+    pub fn set_crates<'a>(
+        &mut self,
+        workspace: impl IntoIterator<Item = &'a str>,
+        external: impl IntoIterator<Item = &'a str>,
+    ) {
+        self.workspace_crates
+            .extend(workspace.into_iter().map(packs::normalize));
+        self.external_crates
+            .extend(external.into_iter().map(packs::normalize));
+        for c in &self.workspace_crates {
+            self.external_crates.remove(c);
+        }
+    }
+
+    /// Which lint packs apply to each file (by file id; bit `i` is `packs[i]`).
+    /// Packs after the first `masked` apply to every file.
+    pub fn set_file_packs(
+        &mut self,
+        packs: Vec<(String, Vec<String>)>,
+        file_packs: Vec<u64>,
+        masked: usize,
+    ) {
+        self.packs = packs;
+        self.file_packs = file_packs;
+        self.masked_packs = masked;
+    }
+
+    /// The crates a pack is for.
+    pub fn pack_crates(&self, pack: &str) -> &[String] {
+        self.packs
+            .iter()
+            .find(|(p, _)| p == pack)
+            .map_or(&[], |(_, c)| c.as_slice())
+    }
+
+    /// Does the file import one of the pack's crates?
+    pub fn file_imports_pack(&self, pack: &str, file: usize) -> bool {
+        let Some(imports) = self.file_imports.get(file) else {
+            return false;
+        };
+        self.pack_crates(pack)
+            .iter()
+            .any(|c| imports.iter().any(|i| *i == packs::normalize(c)))
+    }
+
+    /// Does the pack named `pack` apply to `file`?
+    pub fn pack_active(&self, pack: &str, file: usize) -> bool {
+        match self.packs.iter().position(|(p, _)| p == pack) {
+            // Packs without a bit (added without file scopes) apply everywhere.
+            None => true,
+            Some(bit) => {
+                bit >= self.masked_packs
+                    || self
+                        .file_packs
+                        .get(file)
+                        .is_none_or(|mask| mask & (1 << bit) != 0)
+            }
+        }
     }
 
     /// Add an API unless one with the same owner and name is already known from
     /// a source that takes precedence (attribute > config > pack > inference).
+    /// Two lint packs may each declare `Pool::get`: both are kept, each
+    /// applying to its own crates.
     pub fn add(&mut self, api: Api) -> bool {
         if api.role == Role::Reset
             && let Some(owner) = &api.owner
@@ -169,14 +333,19 @@ impl Index {
         }
         let owners = self.by_owner.entry(api.name.clone()).or_default();
         let owner = api.owner.clone().unwrap_or_default();
-        if let Some(&existing) = owners.get(&owner) {
+        let ids = owners.entry(owner).or_default();
+        let conflicts = |other: &Api| match (other.pack(), api.pack()) {
+            (Some(a), Some(b)) => a == b,
+            _ => true,
+        };
+        if let Some(&existing) = ids.iter().find(|&&i| conflicts(&self.apis[i])) {
             if self.apis[existing].precedence() <= api.precedence() {
                 return false;
             }
             self.apis[existing] = api;
             return true;
         }
-        owners.insert(owner, self.apis.len());
+        ids.push(self.apis.len());
         self.by_name
             .entry(api.name.clone())
             .or_default()
@@ -185,10 +354,24 @@ impl Index {
         true
     }
 
-    /// The API `owner::name` (`owner` `None`: a free fn).
+    /// The API `owner::name` (`owner` `None`: a free fn), the user's or
+    /// inferred one before a pack's.
     pub(crate) fn owned(&self, owner: Option<&str>, name: &str) -> Option<&Api> {
-        let id = self.by_owner.get(name)?.get(owner.unwrap_or(""))?;
-        Some(&self.apis[*id])
+        self.owned_all(owner, name).next()
+    }
+
+    /// Every API `owner::name`.
+    pub(crate) fn owned_all<'s>(
+        &'s self,
+        owner: Option<&str>,
+        name: &str,
+    ) -> impl Iterator<Item = &'s Api> + 's {
+        self.by_owner
+            .get(name)
+            .and_then(|o| o.get(owner.unwrap_or("")))
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.apis[i])
     }
 
     pub fn apis(&self) -> &[Api] {
@@ -354,44 +537,107 @@ impl Index {
     pub fn add_declared(&mut self, pools: &[crate::config::PoolDecl], origin: &ApiOrigin) {
         for pool in pools {
             let handle = pool.kind.as_deref() == Some("handle");
-            let lists: [(&Vec<String>, Role); 6] = [
-                (&pool.acquire, Role::Acquire { guard: false }),
-                (&pool.guard_acquire, Role::Acquire { guard: true }),
-                (&pool.release, Role::Release(ReleaseParam::Param(0))),
-                (&pool.detach, Role::Detach),
-                (&pool.reset, Role::Reset),
-                (&pool.forget, Role::Forget),
-            ];
-            for (entries, role) in lists {
-                for entry in entries {
-                    let (owner, name) = match entry.rsplit_once("::") {
-                        Some((path, name)) => (
-                            Some(path.rsplit("::").next().unwrap_or(path).to_string()),
-                            name,
-                        ),
-                        None => (None, entry.as_str()),
-                    };
-                    // `Type::method` names a type when it starts upper-case; `module::fn` a free fn.
-                    let owner = owner.filter(|o| o.chars().next().is_some_and(char::is_uppercase));
-                    if role == Role::Reset
-                        && let Some(o) = &owner
-                    {
-                        self.reset_names.insert(name.to_string());
-                        let _ = o;
-                    }
-                    self.add(Api {
-                        role,
-                        owner,
-                        name: name.to_string(),
-                        has_receiver: None,
-                        returns: None,
-                        handle,
-                        pool: pool.name.clone(),
-                        origin: origin.clone(),
-                        file: None,
-                    });
+            let names = |list: &[String], role: Role| {
+                list.iter()
+                    .map(|n| (n.clone(), role, None))
+                    .collect::<Vec<_>>()
+            };
+            let mut entries = names(&pool.acquire, Role::Acquire { guard: false });
+            entries.extend(names(&pool.guard_acquire, Role::Acquire { guard: true }));
+            entries.extend(pool.release.iter().map(|r| {
+                let param = match r.arg() {
+                    Some(crate::config::ArgRef::Index(i)) => *i,
+                    _ => 0,
+                };
+                (
+                    r.name().to_string(),
+                    Role::Release(ReleaseParam::Param(param)),
+                    Some(r.arg().cloned()),
+                )
+            }));
+            entries.extend(names(&pool.detach, Role::Detach));
+            entries.extend(names(&pool.reset, Role::Reset));
+            entries.extend(names(&pool.forget, Role::Forget));
+            for (entry, role, release_arg) in entries {
+                let (owner, name) = match entry.rsplit_once("::") {
+                    Some((path, name)) => (
+                        Some(path.rsplit("::").next().unwrap_or(path).to_string()),
+                        name,
+                    ),
+                    None => (None, entry.as_str()),
+                };
+                // `Type::method` names a type when it starts upper-case; `module::fn` a free fn.
+                let owner = owner.filter(|o| o.chars().next().is_some_and(char::is_uppercase));
+                if role == Role::Reset && owner.is_some() {
+                    self.reset_names.insert(name.to_string());
                 }
+                self.add(Api {
+                    role,
+                    owner,
+                    name: name.to_string(),
+                    has_receiver: None,
+                    returns: None,
+                    handle,
+                    pool: pool.name.clone(),
+                    origin: origin.clone(),
+                    file: None,
+                    declared_arg: release_arg.flatten(),
+                });
             }
+        }
+    }
+
+    /// A configured release that does not say which argument it gives back,
+    /// or says it by name, and is a fn of the scanned crate: the argument is
+    /// the named parameter, or the one whose type is what the pool's acquires
+    /// return (`remove(&self, synced: &mut Synced, io: &Arc<Io>)` paired with
+    /// `allocate() -> Arc<Io>` gives back `io`).
+    pub fn settle_release_args(&mut self) {
+        let mut settled = Vec::new();
+        for (id, api) in self.apis.iter().enumerate() {
+            let Role::Release(ReleaseParam::Param(_)) = api.role else {
+                continue;
+            };
+            if !matches!(api.origin, ApiOrigin::Config { .. }) {
+                continue;
+            }
+            let Some(sig) = self.sig(api.owner.as_deref(), &api.name) else {
+                continue;
+            };
+            let param = match &api.declared_arg {
+                Some(crate::config::ArgRef::Index(_)) => continue,
+                Some(crate::config::ArgRef::Name(n)) => sig.param_names.iter().position(|p| p == n),
+                None if sig.params.len() < 2 => continue,
+                None => {
+                    let acquired: Vec<&str> = self
+                        .apis
+                        .iter()
+                        .filter(|a| {
+                            matches!(a.role, Role::Acquire { .. })
+                                && a.pool == api.pool
+                                && a.origin == api.origin
+                        })
+                        .filter_map(|a| {
+                            let sig = self.sig(a.owner.as_deref(), &a.name)?;
+                            sig.returns.as_deref().map(types_base)
+                        })
+                        .collect();
+                    let mut matching = sig.params.iter().enumerate().filter(|(_, p)| {
+                        p.as_deref()
+                            .is_some_and(|p| acquired.contains(&types_base(p)))
+                    });
+                    match (matching.next(), matching.next()) {
+                        (Some((i, _)), None) => Some(i),
+                        _ => None,
+                    }
+                }
+            };
+            if let Some(i) = param {
+                settled.push((id, i));
+            }
+        }
+        for (id, i) in settled {
+            self.apis[id].role = Role::Release(ReleaseParam::Param(i));
         }
     }
 
@@ -403,34 +649,8 @@ impl Index {
         &mut self.summaries
     }
 
-    /// The type a [`TypeRef`] names, following struct fields and statics.
-    pub fn resolve_type(&self, ty: &TypeRef) -> Option<String> {
-        self.resolve_type_depth(ty, 0)
-    }
-
-    fn resolve_type_depth(&self, ty: &TypeRef, depth: usize) -> Option<String> {
-        if depth > 16 {
-            return None;
-        }
-        match ty {
-            TypeRef::Named(name) => Some(self.unalias(name)),
-            TypeRef::Static(name) => self.statics.get(name).map(|t| self.unalias(t)),
-            TypeRef::FieldOf(base, field) => {
-                let base = self.resolve_type_depth(base, depth + 1)?;
-                let decl = self.structs.get(&base)?;
-                let core = decl
-                    .fields
-                    .iter()
-                    .find(|f| &f.name == field)?
-                    .core
-                    .clone()?;
-                Some(self.unalias(&core))
-            }
-        }
-    }
-
     /// The type an alias stands for (a few levels deep), or the name itself.
-    fn unalias(&self, name: &str) -> String {
+    pub(crate) fn unalias(&self, name: &str) -> String {
         let mut name = name.to_string();
         for _ in 0..4 {
             match self.aliases.get(&name) {
@@ -468,6 +688,7 @@ mod tests {
             pool: None,
             origin,
             file: None,
+            declared_arg: None,
         }
     }
 
@@ -487,6 +708,7 @@ mod tests {
         let inferred = ApiOrigin::Inferred {
             path: "b.rs".into(),
             line: 2,
+            via: "returns Pool::get".into(),
         };
         let all = [
             (Role::Acquire { guard: false }, inferred),

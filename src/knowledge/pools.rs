@@ -156,7 +156,7 @@ pub fn infer_pools(index: &mut Index, source: BodySource<'_>, free_list_types: &
                         _ => None,
                     })
             };
-            let api = |role| Api {
+            let api = |role, via: String| Api {
                 role,
                 owner: Some(c.pool.clone()),
                 name: body.fn_name.clone().unwrap_or_default(),
@@ -167,16 +167,22 @@ pub fn infer_pools(index: &mut Index, source: BodySource<'_>, free_list_types: &
                 origin: ApiOrigin::Inferred {
                     path: input.path.clone(),
                     line: body.line as usize,
+                    via,
                 },
                 file: Some(input.file),
+                declared_arg: None,
             };
+            let fields = c.fields.join("`, `");
             let returns_element =
                 body.returns.as_deref() == Some(c.element.as_str()) && !body.returns_wrapped;
             if returns_element
                 && calls()
                     .any(|(name, recv, _)| POPS.contains(&name.as_str()) && on_free_list(recv))
             {
-                acquires.push(api(Role::Acquire { guard: false }));
+                acquires.push(api(
+                    Role::Acquire { guard: false },
+                    format!("takes a `{}` from the free list `{fields}`", c.element),
+                ));
                 continue;
             }
             let element_param = body.params.iter().position(|p| {
@@ -195,7 +201,10 @@ pub fn infer_pools(index: &mut Index, source: BodySource<'_>, free_list_types: &
                             .any(|&(p, _)| body.root_of(origin[p as usize]) == param)
                 });
                 if pushes_it {
-                    releases.push(api(Role::Release(ReleaseParam::Param(i))));
+                    releases.push(api(
+                        Role::Release(ReleaseParam::Param(i)),
+                        format!("puts a `{}` back on the free list `{fields}`", c.element),
+                    ));
                 }
             }
         }
@@ -268,8 +277,10 @@ fn infer_guards(
                 origin: ApiOrigin::Inferred {
                     path: input.path.clone(),
                     line: body.line as usize,
+                    via: format!("returns `{ret}`, whose `Drop` gives back to `{pool}`"),
                 },
                 file: Some(input.file),
+                declared_arg: None,
             });
         }
     }

@@ -1,0 +1,393 @@
+//! Receiver types without a compiler: what a [`TypeRef`] written by the
+//! frontend denotes, from what the scanned sources declare crate-wide —
+//! struct fields, statics, the signatures of the crate's own fns and methods
+//! (through `Option`/`Result`, which the frontend peels), trait bounds of
+//! generic parameters, `Deref` targets — and where the type comes from: this
+//! workspace, the standard library, or a dependency named by the file's `use`
+//! items. Calls are matched against pool APIs by this identity
+//! (`calls.rs`), never by the method's name alone when the type is known.
+
+use super::Index;
+use crate::ir::TypeRef;
+
+/// Where a resolved type comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TypeOrigin {
+    /// Declared in the scanned sources.
+    Local,
+    /// The standard library, a primitive, a raw pointer, a slice, a fn
+    /// pointer: never the owner of a crate's pool API.
+    Std,
+    /// A dependency: `tokio` for `tokio::Semaphore`.
+    External(String),
+    /// Not declared here, and the file does not say where it comes from (a
+    /// glob import, a prelude).
+    Unknown,
+}
+
+/// A resolved type: its name (last path segment) and origin.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TypeId {
+    pub name: String,
+    pub origin: TypeOrigin,
+}
+
+/// What a receiver's type resolved to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Resolved {
+    Type(TypeId),
+    /// A generic parameter, `impl Trait` or `dyn Trait`: known by its traits.
+    Traits(Vec<String>),
+    /// Nothing the sources say.
+    Unknown,
+}
+
+/// Deeper type references than this are not followed (a field of a method
+/// result of a field ...): they are never written by hand.
+const MAX_DEPTH: usize = 24;
+
+/// Well-known standard-library type names, for a name used without a path
+/// that the scanned sources do not declare (the prelude, or a `use std::..`
+/// the frontend already qualified).
+const STD_NAMES: &[&str] = &[
+    "String",
+    "Vec",
+    "VecDeque",
+    "HashMap",
+    "HashSet",
+    "BTreeMap",
+    "BTreeSet",
+    "BinaryHeap",
+    "LinkedList",
+    "Box",
+    "Rc",
+    "Arc",
+    "Cell",
+    "RefCell",
+    "Mutex",
+    "RwLock",
+    "Option",
+    "Result",
+    "Duration",
+    "Instant",
+    "SystemTime",
+    "PathBuf",
+    "Path",
+    "OsString",
+    "OsStr",
+    "Cow",
+    "NonNull",
+    "PhantomData",
+    "ManuallyDrop",
+    "Pin",
+    "Ordering",
+    "AtomicBool",
+    "AtomicUsize",
+    "AtomicIsize",
+    "AtomicU8",
+    "AtomicU16",
+    "AtomicU32",
+    "AtomicU64",
+    "AtomicI32",
+    "AtomicI64",
+    "AtomicPtr",
+    "Formatter",
+    "Arguments",
+    "Command",
+    "Child",
+    "File",
+    "TcpStream",
+    "TcpListener",
+    "UdpSocket",
+    "Thread",
+    "JoinHandle",
+    "Condvar",
+    "Barrier",
+    "Once",
+    "OnceLock",
+    "LazyLock",
+    "Range",
+    "Iter",
+    "IterMut",
+    "IntoIter",
+];
+
+/// Primitive type names.
+pub(crate) fn is_primitive(name: &str) -> bool {
+    matches!(
+        name,
+        "bool"
+            | "char"
+            | "str"
+            | "u8"
+            | "u16"
+            | "u32"
+            | "u64"
+            | "u128"
+            | "usize"
+            | "i8"
+            | "i16"
+            | "i32"
+            | "i64"
+            | "i128"
+            | "isize"
+            | "f32"
+            | "f64"
+    )
+}
+
+/// Element-yielding methods of a collection field (`self.free.pop()` yields
+/// the free list's element type).
+const ELEMENT_METHODS: &[&str] = &[
+    "pop",
+    "pop_front",
+    "pop_back",
+    "try_pop",
+    "steal",
+    "recv",
+    "try_recv",
+    "get",
+    "get_mut",
+    "first",
+    "last",
+    "first_mut",
+    "last_mut",
+    "remove",
+    "swap_remove",
+    "next",
+];
+
+/// Associated fns that build a value of their own type when the sources do
+/// not say otherwise (`Semaphore::new(4)`).
+fn is_constructor_name(name: &str) -> bool {
+    name.starts_with("new")
+        || name.starts_with("with_")
+        || name == "default"
+        || name.starts_with("from")
+        || name == "open"
+        || name == "connect"
+        || name == "builder"
+}
+
+impl Index {
+    /// The identity of a qualified type name as the frontend writes it.
+    pub fn canon(&self, qualified: &str) -> TypeId {
+        let mut name = qualified.to_string();
+        // Each round strips a module path or follows an alias.
+        for _ in 0..4 {
+            let (root, base) = match name.rsplit_once("::") {
+                Some((root, base)) => (Some(root.split("::").next().unwrap_or(root)), base),
+                None => (None, name.as_str()),
+            };
+            let id = |origin| TypeId {
+                name: base.to_string(),
+                origin,
+            };
+            if !base.starts_with(|c: char| c.is_alphabetic() || c == '_') {
+                return id(TypeOrigin::Std);
+            }
+            if let Some(root) = root {
+                if root == "std" {
+                    return id(TypeOrigin::Std);
+                }
+                let root = super::packs::normalize(root);
+                if self.workspace_crates.contains(&root) {
+                    return id(TypeOrigin::Local);
+                }
+                if self.external_crates.contains(&root) {
+                    return id(TypeOrigin::External(root));
+                }
+                // Else a module of this crate (`pool::BufPool`).
+            }
+            let target = self.unalias(base);
+            if target != base {
+                name = target;
+                continue;
+            }
+            return if self.is_local_type(base) {
+                id(TypeOrigin::Local)
+            } else if is_primitive(base) || STD_NAMES.contains(&base) {
+                id(TypeOrigin::Std)
+            } else {
+                id(TypeOrigin::Unknown)
+            };
+        }
+        TypeId {
+            name: super::types_base(&name).to_string(),
+            origin: TypeOrigin::Unknown,
+        }
+    }
+
+    /// Is a type (struct, enum, trait or alias) of this name declared in the
+    /// scanned sources?
+    pub fn is_local_type(&self, name: &str) -> bool {
+        self.structs.contains_key(name)
+            || self.traits.contains(name)
+            || self.aliases.contains_key(name)
+    }
+
+    /// What a type reference denotes.
+    pub fn resolve(&self, ty: &TypeRef) -> Resolved {
+        self.resolve_depth(ty, 0)
+    }
+
+    fn named(&self, qualified: &str) -> Resolved {
+        Resolved::Type(self.canon(qualified))
+    }
+
+    fn resolve_depth(&self, ty: &TypeRef, depth: usize) -> Resolved {
+        if depth > MAX_DEPTH {
+            return Resolved::Unknown;
+        }
+        match ty {
+            TypeRef::Named(name) => self.named(name),
+            TypeRef::Static(name) => match self.statics.get(name) {
+                Some(t) => self.named(t),
+                None if self.structs.contains_key(name) => self.named(name),
+                None => Resolved::Unknown,
+            },
+            TypeRef::Bounded(traits) => Resolved::Traits(
+                traits
+                    .iter()
+                    .map(|t| super::types_base(t).to_string())
+                    .collect(),
+            ),
+            TypeRef::FieldOf(base, field) => match self.field_type(base, field, depth) {
+                Some(core) => self.named(&core),
+                None => Resolved::Unknown,
+            },
+            TypeRef::MethodResult(base, method) => self.method_result(base, method, depth),
+            TypeRef::CallResult(qualifier, name) => self.call_result(qualifier.as_deref(), name),
+        }
+    }
+
+    /// The declared type of `base.field` (its core name), following `Deref`.
+    fn field_type(&self, base: &TypeRef, field: &str, depth: usize) -> Option<String> {
+        let decl = self.field_decl(base, field, depth)?;
+        let core = decl.1.core.clone()?;
+        // A field of a type parameter's type says nothing by itself.
+        if decl.0.generics.contains(&core) {
+            return None;
+        }
+        Some(core)
+    }
+
+    fn field_decl(
+        &self,
+        base: &TypeRef,
+        field: &str,
+        depth: usize,
+    ) -> Option<(&super::StructDecl, &super::FieldDecl)> {
+        let Resolved::Type(TypeId {
+            name,
+            origin: TypeOrigin::Local,
+        }) = self.resolve_depth(base, depth + 1)
+        else {
+            return None;
+        };
+        let mut ty = name;
+        for _ in 0..4 {
+            let decl = self.structs.get(&ty)?;
+            if let Some(f) = decl.fields.iter().find(|f| f.name == field) {
+                return Some((decl, f));
+            }
+            ty = super::types_base(self.derefs.get(&ty)?).to_string();
+        }
+        None
+    }
+
+    fn method_result(&self, base: &TypeRef, method: &str, depth: usize) -> Resolved {
+        // `self.free.lock().unwrap().pop()`: the free list's element.
+        if let TypeRef::FieldOf(owner, field) = base
+            && ELEMENT_METHODS.contains(&method)
+            && let Some((decl, f)) = self.field_decl(owner, field, depth)
+            && let Some((_, element)) = &f.collection
+        {
+            if decl.generics.contains(element) {
+                return Resolved::Unknown;
+            }
+            return self.named(element);
+        }
+        let owners: Vec<String> = match self.resolve_depth(base, depth + 1) {
+            Resolved::Type(TypeId {
+                name,
+                origin: TypeOrigin::Local,
+            }) => self.method_owners(&name),
+            Resolved::Traits(traits) => traits,
+            // The standard library's and dependencies' signatures are not scanned.
+            _ => return Resolved::Unknown,
+        };
+        for owner in &owners {
+            if let Some(sig) = self.sig(Some(owner), method) {
+                return match &sig.returns {
+                    Some(r) => self.named(r),
+                    None if sig.returns_nothing => Resolved::Type(TypeId {
+                        name: "()".into(),
+                        origin: TypeOrigin::Std,
+                    }),
+                    None => Resolved::Unknown,
+                };
+            }
+        }
+        Resolved::Unknown
+    }
+
+    /// A local type, the traits it implements, and what it derefs to: where
+    /// its methods may be declared, in the order a call resolves them.
+    pub fn method_owners(&self, ty: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut cur = ty.to_string();
+        for _ in 0..4 {
+            out.push(cur.clone());
+            out.extend(self.traits_of.get(&cur).into_iter().flatten().cloned());
+            match self.derefs.get(&cur) {
+                Some(next) => cur = super::types_base(next).to_string(),
+                None => break,
+            }
+        }
+        out
+    }
+
+    fn call_result(&self, qualifier: Option<&str>, name: &str) -> Resolved {
+        let Some(q) = qualifier else {
+            return match self.sig(None, name) {
+                Some(sig) => sig
+                    .returns
+                    .as_deref()
+                    .map_or(Resolved::Unknown, |r| self.named(r)),
+                None => Resolved::Unknown,
+            };
+        };
+        let ty = self.canon(q);
+        let is_type = ty.name.starts_with(char::is_uppercase);
+        if !is_type {
+            // A module path: a free fn.
+            return match self.sig(None, name).and_then(|s| s.returns.as_deref()) {
+                Some(r) => self.named(r),
+                None => Resolved::Unknown,
+            };
+        }
+        if ty.origin == TypeOrigin::Local {
+            for owner in self.method_owners(&ty.name) {
+                if let Some(sig) = self.sig(Some(&owner), name) {
+                    return sig
+                        .returns
+                        .as_deref()
+                        .map_or(Resolved::Unknown, |r| self.named(r));
+                }
+            }
+        }
+        if is_constructor_name(name) {
+            return Resolved::Type(ty);
+        }
+        Resolved::Unknown
+    }
+
+    /// The base name a type reference resolves to, if it is a type.
+    pub fn resolve_type(&self, ty: &TypeRef) -> Option<String> {
+        match self.resolve(ty) {
+            Resolved::Type(t) => Some(t.name),
+            _ => None,
+        }
+    }
+}
