@@ -88,11 +88,13 @@ fn run_phase(phase: &str, dir: &Path) {
             let config = poollint_core::config::Config::load(dir, None).unwrap_or_default();
             let found = poollint_core::discover::discover(
                 poollint_core::discover::Targets::Paths(&[dir.to_path_buf()]),
+                &[],
                 &config,
             );
-            let inputs = poollint_core::engine::inputs(&found.report, &found.index_only, dir);
             // What `poollint DIR` does: the manifests found decide the packs.
+            let (inputs, crates) = poollint_core::engine::discovered_inputs(&found, dir);
             let options = poollint_core::engine::RunOptions {
+                crates,
                 dependencies: poollint_core::workspace::manifest_dependencies(&found.crate_roots),
                 packages: poollint_core::workspace::manifest_packages(&found.crate_roots),
                 ..Default::default()

@@ -138,17 +138,19 @@ fn run(args: Args) -> Result<i32, String> {
         );
         return Ok(0);
     }
-    // Without paths, inside a cargo project: its workspace members (or `-p`).
+    // Without paths, inside a cargo project: the members cargo would select.
     let selection = crate::workspace::Selection {
         manifest_path: args.manifest_path.clone(),
         packages: args.packages.clone(),
         workspace: args.workspace,
     };
-    let package_dirs = if args.paths.is_empty() {
-        crate::workspace::package_dirs(&selection)?
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let plan = if args.paths.is_empty() {
+        crate::workspace::plan(&selection, &cwd)?
     } else {
         None
     };
+    let package_dirs = plan.as_ref().map(|p| p.report.clone());
     let paths = match (&package_dirs, args.paths.is_empty()) {
         (Some(dirs), _) => dirs.clone(),
         (None, true) => vec![PathBuf::from(".")],
@@ -187,14 +189,16 @@ fn run(args: Args) -> Result<i32, String> {
     } else {
         discover::Targets::Paths(&paths)
     };
-    let found = discover::discover(targets, &config);
-    let base = std::env::current_dir().unwrap_or_default();
-    let inputs = engine::inputs(&found.report, &found.index_only, &base);
+    let index_roots = plan.map(|p| p.index_only).unwrap_or_default();
+    let found = discover::discover(targets, &index_roots, &config);
+    // Each file's crate: its lint packs come from that crate's dependencies.
+    let (inputs, crates) = engine::discovered_inputs(&found, &cwd);
     let mut extra_packs = Vec::new();
     for path in &config.packs {
         extra_packs.push(crate::knowledge::packs::load(path)?);
     }
     let options = engine::RunOptions {
+        crates,
         dependencies: crate::workspace::manifest_dependencies(&found.crate_roots),
         packages: crate::workspace::manifest_packages(&found.crate_roots),
         extra_packs,

@@ -17,6 +17,9 @@ pub struct Discovered {
     pub index_only: Vec<PathBuf>,
     /// The crates (directories of their `Cargo.toml`) the reported files belong to.
     pub crate_roots: Vec<PathBuf>,
+    /// The crate root of each file of `report` then `index_only` (canonical;
+    /// `None` outside any crate).
+    pub file_roots: Vec<Option<PathBuf>>,
 }
 
 /// What to check: paths as given, or the root directories of cargo packages
@@ -26,7 +29,10 @@ pub enum Targets<'a> {
     Packages(&'a [PathBuf]),
 }
 
-pub fn discover(targets: Targets<'_>, config: &Config) -> Discovered {
+/// The files of `targets`, and the rest of their crates (and of the crates in
+/// `index_roots`, which are indexed but not reported: a selected package's
+/// path dependencies) for the index.
+pub fn discover(targets: Targets<'_>, index_roots: &[PathBuf], config: &Config) -> Discovered {
     let (paths, packages) = match targets {
         Targets::Paths(p) => (p, false),
         Targets::Packages(p) => (p, true),
@@ -61,6 +67,7 @@ pub fn discover(targets: Targets<'_>, config: &Config) -> Discovered {
     }
     let mut index_only = BTreeSet::new();
     let crate_roots: Vec<PathBuf> = roots.iter().cloned().collect();
+    roots.extend(index_roots.iter().map(|r| normalize(r)));
     for root in roots {
         // A crate inside a walked folder has all its files reported already
         // (the same ignore files apply from either start).
@@ -73,10 +80,25 @@ pub fn discover(targets: Targets<'_>, config: &Config) -> Discovered {
             }
         }
     }
+    let report: Vec<PathBuf> = report.into_iter().collect();
+    let index_only: Vec<PathBuf> = index_only.into_iter().collect();
+    let mut root_memo: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
+    let file_roots = report
+        .iter()
+        .chain(&index_only)
+        .map(|f| {
+            let dir = paths.of(f).parent()?.to_path_buf();
+            root_memo
+                .entry(dir)
+                .or_insert_with_key(|d| package_dir_above(d))
+                .clone()
+        })
+        .collect();
     Discovered {
-        report: report.into_iter().collect(),
-        index_only: index_only.into_iter().collect(),
+        report,
+        index_only,
         crate_roots,
+        file_roots,
     }
 }
 

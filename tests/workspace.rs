@@ -60,30 +60,125 @@ fn workspace() -> tempfile::TempDir {
 }
 
 #[test]
-fn every_member_by_default_from_anywhere_inside() {
+fn every_member_by_default_at_the_root() {
     let ws = workspace();
-    for cwd in [ws.path().to_path_buf(), ws.path().join("beta/src")] {
-        let out = run(&cwd, &["--format", "json"]);
+    let out = run(ws.path(), &["--format", "json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        files_with_findings(&out),
+        vec![
+            "alpha/src/lib.rs".to_string(),
+            "beta/src/lib.rs".to_string()
+        ]
+    );
+}
+
+/// As cargo does: inside a member's directory, that member is the default.
+#[test]
+fn inside_a_member_that_member() {
+    let ws = workspace();
+    for (cwd, expected) in [("beta", "src/lib.rs"), ("beta/src", "lib.rs")] {
+        let out = run(&ws.path().join(cwd), &["--format", "json"]);
         assert_eq!(
-            out.status.code(),
-            Some(1),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let files = files_with_findings(&out);
-        assert_eq!(files.len(), 2, "{files:?}");
-        // Names are relative to the working directory when they are under it.
-        assert!(
-            files.iter().any(|f| f.ends_with("alpha/src/lib.rs")),
-            "{files:?}"
-        );
-        assert!(
-            files
-                .iter()
-                .any(|f| f.ends_with("beta/src/lib.rs") || f == "lib.rs"),
-            "{files:?}"
+            files_with_findings(&out),
+            vec![expected.to_string()],
+            "{cwd}"
         );
     }
+    // `--workspace` still means every member, with names relative to where poollint runs.
+    let out = run(
+        &ws.path().join("beta"),
+        &["--workspace", "--format", "json"],
+    );
+    assert_eq!(
+        files_with_findings(&out),
+        vec!["../alpha/src/lib.rs".to_string(), "src/lib.rs".to_string()]
+    );
+}
+
+/// A member selected alone is indexed with its path dependencies (members or
+/// not): the pool API it calls is declared there.
+#[test]
+fn a_selected_member_is_indexed_with_its_path_dependencies() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        &root.join("Cargo.toml"),
+        "[workspace]\nmembers = [\"app\", \"pools\"]\nresolver = \"2\"\n",
+    );
+    write(
+        &root.join("app/Cargo.toml"),
+        "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
+         [dependencies]\npools = { path = \"../pools\" }\n",
+    );
+    write(
+        &root.join("app/src/lib.rs"),
+        "use pools::BufPool;\npub fn leak(p: &BufPool) { let b = p.get_buf(); }\n",
+    );
+    write(
+        &root.join("pools/Cargo.toml"),
+        "[package]\nname = \"pools\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
+         [dependencies]\nraw = { path = \"../vendor/raw\" }\n",
+    );
+    write(
+        &root.join("pools/src/lib.rs"),
+        "pub struct BufPool;\nimpl BufPool {\n    pub fn get_buf(&self) -> Vec<u8> { raw::take_buf() }\n}\n",
+    );
+    // Not a member: reached through `pools`' manifest.
+    write(
+        &root.join("vendor/raw/Cargo.toml"),
+        "[package]\nname = \"raw\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+    );
+    write(
+        &root.join("vendor/raw/src/lib.rs"),
+        "#[poollint::acquire]\npub fn take_buf() -> Vec<u8> { Vec::new() }\n",
+    );
+    let expected = vec!["app/src/lib.rs".to_string()];
+    let out = run(root, &["-p", "app", "--format", "json"]);
+    assert_eq!(
+        files_with_findings(&out),
+        expected,
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let manifest = root.join("app/Cargo.toml");
+    let out = run(
+        root,
+        &[
+            "--manifest-path",
+            manifest.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(files_with_findings(&out), expected);
+    let out = run(&root.join("app"), &["--format", "json"]);
+    assert_eq!(files_with_findings(&out), vec!["src/lib.rs".to_string()]);
+}
+
+/// A project cargo cannot read is scanned as a folder, with one warning
+/// saying why (not silently).
+#[test]
+fn cargo_metadata_failing_is_a_warning_and_a_folder_scan() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        &dir.path().join("Cargo.toml"),
+        "[package\nname = \"broken\"\n",
+    );
+    write(&dir.path().join("src/lib.rs"), POOL_AND_LEAK);
+    let out = run(dir.path(), &["--format", "json"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        stderr.matches("warning: `cargo metadata` failed").count(),
+        1,
+        "{stderr}"
+    );
+    assert_eq!(files_with_findings(&out), vec!["src/lib.rs".to_string()]);
 }
 
 #[test]

@@ -567,11 +567,44 @@ fn add_config_pools(index: &mut Index, config: &Config) {
     index.add_declared(&config.pools, &origin);
 }
 
-/// Build the inputs of a run from discovered paths, naming files relative to `base`.
+/// The inputs of a run over what discovery found, each with its crate, and
+/// the crates (their names and dependencies, from their manifests).
+pub fn discovered_inputs(
+    found: &crate::discover::Discovered,
+    base: &Path,
+) -> (Vec<InputFile>, Vec<CrateInfo>) {
+    let mut inputs = inputs(&found.report, &found.index_only, base);
+    let mut roots: Vec<&PathBuf> = Vec::new();
+    for (input, root) in inputs.iter_mut().zip(&found.file_roots) {
+        input.krate = root.as_ref().map(|r| {
+            roots.iter().position(|c| *c == r).unwrap_or_else(|| {
+                roots.push(r);
+                roots.len() - 1
+            })
+        });
+    }
+    let crates = roots
+        .iter()
+        .map(|r| crate::workspace::crate_info(r))
+        .collect();
+    (inputs, crates)
+}
+
+/// Build the inputs of a run from discovered paths, naming files relative to
+/// `base` (the directory poollint started from), with `..` for files outside it.
 pub fn inputs(report: &[PathBuf], index_only: &[PathBuf], base: &Path) -> Vec<InputFile> {
+    let canonical_base = std::fs::canonicalize(base).unwrap_or_else(|_| base.to_path_buf());
     let name = |p: &Path| {
-        p.strip_prefix(base)
-            .unwrap_or(p)
+        let relative = if p.is_absolute() {
+            p.strip_prefix(base)
+                .ok()
+                .map(Path::to_path_buf)
+                .or_else(|| relative_path(p, &canonical_base))
+                .unwrap_or_else(|| p.to_path_buf())
+        } else {
+            p.to_path_buf()
+        };
+        relative
             .to_string_lossy()
             .trim_start_matches("./")
             .to_string()
@@ -588,4 +621,32 @@ pub fn inputs(report: &[PathBuf], index_only: &[PathBuf], base: &Path) -> Vec<In
             krate: None,
         })
         .collect()
+}
+
+/// `path` relative to `base` (both absolute; `base` canonical), going up
+/// with `..` where needed.
+fn relative_path(path: &Path, base: &Path) -> Option<PathBuf> {
+    let path = match path.strip_prefix(base) {
+        Ok(rest) => return Some(rest.to_path_buf()),
+        Err(_) => path,
+    };
+    // A path through a link: compare canonical forms of its folder.
+    let dir = std::fs::canonicalize(path.parent()?).ok()?;
+    let file = dir.join(path.file_name()?);
+    let common = base
+        .components()
+        .zip(file.components())
+        .take_while(|(a, b)| a == b)
+        .count();
+    if common == 0 {
+        return None;
+    }
+    let mut out = PathBuf::new();
+    for _ in base.components().skip(common) {
+        out.push("..");
+    }
+    for c in file.components().skip(common) {
+        out.push(c);
+    }
+    Some(out)
 }
