@@ -76,6 +76,10 @@ pub struct Args {
     /// through (with `--format json`), so an editor keeps compiler errors.
     #[arg(long, requires = "format")]
     pub with_cargo_check: bool,
+    /// Also print notes on stderr: the items skipped because syn does not
+    /// parse them (their code is not analysed).
+    #[arg(short = 'v', long)]
+    pub verbose: bool,
     /// Do not read or write the cache of lowered files that speeds up
     /// checking a few files of a large crate (under `target/poollint/`).
     #[arg(long)]
@@ -213,6 +217,14 @@ fn run(args: Args) -> Result<i32, String> {
         ..engine::RunOptions::default()
     };
     let outcome = engine::run_with(inputs, &config, options);
+    if args.verbose {
+        for (file, line, reason) in &outcome.skipped_items {
+            eprintln!(
+                "note: {}:{line}: skipped an item that does not parse ({reason}); its code is not analysed",
+                outcome.files[*file].name
+            );
+        }
+    }
     if args.explain_apis {
         for api in outcome.index.apis() {
             let _ = writeln!(

@@ -210,6 +210,8 @@ pub struct StoredFacts {
     pub bodies: PackedBodies,
     /// Byte extent of every fn item (attributes included), for suppressions.
     pub fn_ranges: Vec<(u32, u32)>,
+    /// Items the parse stepped over: (line, reason).
+    pub skipped: Vec<(usize, String)>,
 }
 
 impl StoredFacts {
@@ -224,6 +226,7 @@ impl StoredFacts {
             imported_crates: facts.items.imported_crates,
             items,
             fn_ranges: facts.fn_ranges,
+            skipped: facts.skipped,
         })
     }
 

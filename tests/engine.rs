@@ -205,3 +205,20 @@ fn leak(src: &Source) {
     assert!(guessed.1.contains(&"fresh".to_string()), "{:?}", guessed.1);
     assert_eq!(guessed, run(engine::Lowering::AtLoad));
 }
+
+/// Valid Rust that syn does not parse (an edition-2015 bare trait object) is
+/// stepped over item by item, recorded, and costs nothing else of the file.
+#[test]
+fn items_syn_cannot_parse_are_skipped_not_errors() {
+    let text = format!("type Action = Fn(&u8) + Send + Sync;\n{LEAKY}");
+    let outcome = engine::run(vec![input("a.rs", Some(&text))], &Config::default());
+    assert_eq!(codes(&outcome), vec![("a.rs".into(), "PL001")]);
+    assert_eq!(outcome.skipped_items.len(), 1);
+    assert_eq!(outcome.skipped_items[0].1, 1);
+    // Not Rust at all: one PL000.
+    let outcome = engine::run(
+        vec![input("b.rs", Some("fn f() { let x = (1; }\n"))],
+        &Config::default(),
+    );
+    assert_eq!(codes(&outcome), vec![("b.rs".into(), "PL000")]);
+}

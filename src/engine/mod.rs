@@ -70,6 +70,9 @@ pub struct Outcome {
     /// The total size of the files' texts.
     pub bytes_scanned: u64,
     pub index: Index,
+    /// Items the parser stepped over (valid Rust that syn does not parse):
+    /// (file id, 1-based line, reason). Their code is not analysed.
+    pub skipped_items: Vec<(usize, usize, String)>,
 }
 
 /// Called for every body before it is analysed; tests use it to inject failures.
@@ -262,6 +265,16 @@ fn run_in_pool(inputs: Vec<InputFile>, config: &Config, options: &RunOptions<'_>
             later.count()
         );
     }
+    let skipped_items: Vec<(usize, usize, String)> = loaded
+        .iter()
+        .enumerate()
+        .filter_map(|(id, l)| Some((id, l.facts.as_ref().ok()?)))
+        .flat_map(|(id, f)| {
+            f.skipped
+                .iter()
+                .map(move |(line, m)| (id, *line, m.clone()))
+        })
+        .collect();
     let reported: Vec<bool> = loaded.iter().map(|l| l.reported).collect();
     let parsed: Vec<bool> = loaded.iter().map(|l| l.facts.is_ok()).collect();
     let bytes_scanned = loaded.iter().map(|l| l.len as u64).sum();
@@ -310,6 +323,7 @@ fn run_in_pool(inputs: Vec<InputFile>, config: &Config, options: &RunOptions<'_>
         files_scanned,
         bytes_scanned,
         index,
+        skipped_items,
     }
 }
 

@@ -9,8 +9,13 @@
 //! delimiters balance); their expression syntax is left to rustc.
 //!
 //! Everything else goes through syn's own item parser, and anything unusual
-//! about a `static`/`const`/`mod` header falls back to it too, so syn reports
-//! real syntax errors exactly as before.
+//! about a `static`/`const`/`mod` header falls back to it too.
+//!
+//! An item syn cannot parse is stepped over as token trees (to its `;` or its
+//! braced body) and recorded with syn's reason: valid Rust that syn does not
+//! accept (an edition-2015 bare trait object, `impl !Trait for X {}`) must not
+//! cost the rest of the file. Only what is not Rust at all (unbalanced
+//! delimiters, bad tokens) fails the whole file, in the lexer.
 
 use proc_macro2::{TokenStream, TokenTree};
 use syn::parse::discouraged::Speculative;
@@ -28,12 +33,57 @@ pub fn file(input: ParseStream) -> Result<syn::File> {
     })
 }
 
+thread_local! {
+    /// Items skipped by the parse under way on this thread: (1-based line, reason).
+    static SKIPPED: std::cell::RefCell<Vec<(usize, String)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The items the last parse on this thread stepped over, and why.
+pub fn take_skipped() -> Vec<(usize, String)> {
+    SKIPPED.with(|s| std::mem::take(&mut *s.borrow_mut()))
+}
+
 fn items(input: ParseStream) -> Result<Vec<Item>> {
     let mut items = Vec::new();
     while !input.is_empty() {
-        items.push(item(input)?);
+        let ahead = input.fork();
+        match item(&ahead) {
+            Ok(it) => {
+                input.advance_to(&ahead);
+                items.push(it);
+            }
+            Err(e) => {
+                let line = e.span().start().line;
+                SKIPPED.with(|s| s.borrow_mut().push((line, e.to_string())));
+                skip_item(input)?;
+            }
+        }
     }
     Ok(items)
+}
+
+/// Step over one item as token trees: up to its `;`, or its braced body
+/// (and a `;` right after it).
+fn skip_item(input: ParseStream) -> Result<()> {
+    input.step(|cursor| {
+        let mut rest = *cursor;
+        while let Some((tree, next)) = rest.token_tree() {
+            rest = next;
+            match &tree {
+                TokenTree::Punct(p) if p.as_char() == ';' => break,
+                TokenTree::Group(g) if g.delimiter() == proc_macro2::Delimiter::Brace => {
+                    if let Some((TokenTree::Punct(p), after)) = rest.token_tree()
+                        && p.as_char() == ';'
+                    {
+                        rest = after;
+                    }
+                    break;
+                }
+                _ => {}
+            }
+        }
+        Ok(((), rest))
+    })
 }
 
 fn item(input: ParseStream) -> Result<Item> {
@@ -193,13 +243,37 @@ mod tests {
         assert!(matches!(&inner[1], Item::Fn(_)));
     }
 
+    /// The items syn does not parse are stepped over, each recorded with its
+    /// line; the others are kept.
     #[test]
-    fn syntax_errors_outside_initializers_are_still_errors() {
-        assert!(parse("fn f() { let = ; }").is_err());
-        assert!(parse("static X: = 1;").is_err());
-        assert!(parse("static X: u8 = 1").is_err(), "missing `;`");
-        assert!(parse("mod m { fn f( }").is_err());
+    fn items_syn_cannot_parse_are_skipped_and_recorded() {
+        let _ = super::take_skipped();
+        let text = "type A = Fn(&u8) + Send;\n\
+                    fn kept() {}\n\
+                    #[cfg(any())]\nimpl !Send for X {}\n\
+                    fn f() { let = ; }\n\
+                    static X: = 1;\n\
+                    mod m { fn g() { let = ; } struct S; }\n\
+                    struct T;";
+        let file = parse(text).unwrap();
+        let names: Vec<String> = file
+            .items
+            .iter()
+            .map(|i| match i {
+                Item::Fn(f) => format!("fn {}", f.sig.ident),
+                Item::Struct(s) => format!("struct {}", s.ident),
+                Item::Mod(m) => {
+                    format!("mod {} ({})", m.ident, m.content.as_ref().unwrap().1.len())
+                }
+                _ => "other".into(),
+            })
+            .collect();
+        // syn keeps a negative impl as verbatim tokens.
+        assert_eq!(names, ["fn kept", "other", "mod m (1)", "struct T"]);
+        let lines: Vec<usize> = super::take_skipped().iter().map(|(l, _)| *l).collect();
+        assert_eq!(lines, [1, 5, 6, 7]);
         // An initializer's expression syntax is rustc's business.
         assert!(parse("static X: u8 = 1 + ;").is_ok());
+        assert!(super::take_skipped().is_empty());
     }
 }

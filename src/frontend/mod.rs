@@ -33,6 +33,8 @@ pub struct FileFacts {
     pub deferred_keys: Option<Vec<u32>>,
     /// Byte extent of every fn item (attributes included), for suppressions.
     pub fn_ranges: Vec<(u32, u32)>,
+    /// Items syn could not parse, stepped over: (1-based line, reason).
+    pub skipped: Vec<(usize, String)>,
 }
 
 /// What to do with fn bodies.
@@ -73,6 +75,7 @@ pub fn parse_source(text: &str, bodies: Bodies) -> Result<FileFacts, SyntaxError
     } else {
         content
     };
+    let _ = lean::take_skipped();
     let file = syn::parse::Parser::parse_str(lean::file, content).map_err(|e| {
         let r = e.span().byte_range();
         let mut message = e.to_string();
@@ -115,6 +118,7 @@ pub fn parse_source(text: &str, bodies: Bodies) -> Result<FileFacts, SyntaxError
     for (body, line) in facts.bodies.iter_mut().zip(lines) {
         body.line = line;
     }
+    facts.skipped = lean::take_skipped();
     drop(file);
     // Spans are no longer needed: free this thread's copy of the source.
     proc_macro2::extra::invalidate_current_thread_spans();
