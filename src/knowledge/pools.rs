@@ -12,6 +12,7 @@
 //! the free list is empty; a queue returns `Option<T>`), and the type or field
 //! name must say it pools (`pool`, `free`, `cache`, `spare`, `idle`, `recycle`, ...).
 
+use super::resolve::TypeOrigin;
 use super::{Api, ApiOrigin, Index, ReleaseParam, Role};
 use crate::flow::CallEffect;
 use crate::ir::{Body, BodyKind, Event, PlaceId, PlaceKind, TypeRef};
@@ -135,6 +136,10 @@ pub fn infer_pools(index: &mut Index, source: BodySource<'_>, free_list_types: &
     let mut found: Vec<Api> = Vec::new();
     let mut guards: HashMap<String, String> = HashMap::new();
     for c in &candidates {
+        // A free list of indices or other plain numbers hands out keys (a
+        // slot allocator's): like slab keys, they are handles, not values
+        // whose drop leaks anything.
+        let handle = index.canon(&c.element).origin == TypeOrigin::Std;
         let mut acquires = Vec::new();
         let mut releases = Vec::new();
         for &(input, body) in methods.get(c.pool.as_str()).into_iter().flatten() {
@@ -162,7 +167,7 @@ pub fn infer_pools(index: &mut Index, source: BodySource<'_>, free_list_types: &
                 name: body.fn_name.clone().unwrap_or_default(),
                 has_receiver: Some(true),
                 returns: body.returns.clone(),
-                handle: false,
+                handle,
                 pool: Some(c.pool.clone()),
                 origin: ApiOrigin::Inferred {
                     path: input.path.clone(),
