@@ -74,6 +74,47 @@ const ACCESSORS: &[&str] = &[
     "try_lock",
 ];
 
+/// `Option`/`Result` combinators whose closure gets the payload (the
+/// receiver's type, since the frontend peels `Option` and `Result`).
+const PAYLOAD_COMBINATORS: &[&str] = &[
+    "map",
+    "and_then",
+    "inspect",
+    "filter",
+    "is_some_and",
+    "is_ok_and",
+    "is_none_or",
+    "map_or",
+    "map_or_else",
+    "take_if",
+];
+
+/// Iterator adaptors whose closure gets an element.
+const ELEMENT_COMBINATORS: &[&str] = &[
+    "for_each",
+    "map",
+    "filter",
+    "filter_map",
+    "flat_map",
+    "any",
+    "all",
+    "find",
+    "position",
+    "inspect",
+    "retain",
+    "try_for_each",
+];
+
+/// Methods that iterate a collection's elements.
+const ITERATE: &[&str] = &[
+    "iter",
+    "iter_mut",
+    "into_iter",
+    "drain",
+    "values",
+    "values_mut",
+];
+
 /// Constructors that wrap their argument: the result owns what the argument owned.
 fn is_wrapping_ctor(qualifier: Option<&str>, name: &str) -> bool {
     matches!(
@@ -468,7 +509,8 @@ impl<'f> Lowerer<'f> {
             }
             return recv.borrowed();
         }
-        let args = self.args_of(&m.args);
+        let closure_type = self.closure_param_type(m);
+        let args = self.args_with_closure_type(&m.args, closure_type);
         let owner = recv
             .places
             .iter()
@@ -524,6 +566,57 @@ impl<'f> Lowerer<'f> {
         }
         self.b.call_into(callee, Some(recv_arg), args, span, result);
         Operand::one(result, Mode::Move)
+    }
+
+    /// The type of the first parameter of a closure passed to this method:
+    /// the payload of a typed `Option`/`Result`, or the element of a
+    /// collection field iterated (`self.free.iter().for_each(|b| ..)`).
+    fn closure_param_type(&mut self, m: &syn::ExprMethodCall) -> Option<TypeRef> {
+        if !m.args.iter().any(|a| matches!(a, Expr::Closure(_))) {
+            return None;
+        }
+        let method = m.method.to_string();
+        if let Expr::MethodCall(inner) = &*m.receiver
+            && ITERATE.contains(&inner.method.to_string().as_str())
+        {
+            if !ELEMENT_COMBINATORS.contains(&method.as_str()) {
+                return None;
+            }
+            let collection = self.type_of(&inner.receiver).ty?;
+            return Some(TypeRef::MethodResult(Box::new(collection), "next".into()));
+        }
+        if method == "retain" {
+            let collection = self.type_of(&m.receiver).ty?;
+            return Some(TypeRef::MethodResult(Box::new(collection), "next".into()));
+        }
+        if PAYLOAD_COMBINATORS.contains(&method.as_str()) {
+            return self.type_of(&m.receiver).ty;
+        }
+        None
+    }
+
+    /// [`args_of`](Self::args_of), a closure argument's first parameter typed.
+    fn args_with_closure_type(
+        &mut self,
+        args: &syn::punctuated::Punctuated<Expr, syn::Token![,]>,
+        closure_type: Option<TypeRef>,
+    ) -> Vec<Arg> {
+        let Some(ty) = closure_type else {
+            return self.args_of(args);
+        };
+        let mut out = Vec::with_capacity(args.len());
+        for a in args {
+            if matches!(a, Expr::Closure(_)) {
+                self.closure_param = Some(ty.clone());
+            }
+            let op = self.expr(a);
+            self.closure_param = None;
+            out.push(Arg {
+                places: op.places,
+                span: self.cx.expr(a),
+            });
+        }
+        out
     }
 
     fn args_of(&mut self, args: &syn::punctuated::Punctuated<Expr, syn::Token![,]>) -> Vec<Arg> {

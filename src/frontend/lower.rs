@@ -163,6 +163,10 @@ pub struct Lowerer<'f> {
     pub nested: Vec<Body>,
     /// Items (nested fns) found in the body: lowered by the item walker.
     pub items: Vec<syn::Item>,
+    /// The type of the first parameter of the closure about to be lowered,
+    /// when it is the argument of a combinator on a typed receiver
+    /// (`conn.map(|c| ..)`: `c` has the payload's type).
+    pub closure_param: Option<TypeRef>,
 }
 
 /// Information about the fn being lowered.
@@ -194,6 +198,7 @@ pub fn lower_fn(
         generics: std::rc::Rc::new(header.generics.clone()),
         nested: Vec::new(),
         items: Vec::new(),
+        closure_param: None,
     };
     lw.b.body.fn_name = Some(sig.ident.to_string());
     lw.b.body.self_type = header.self_type.clone();
@@ -617,11 +622,22 @@ impl<'f> Lowerer<'f> {
             generics: self.generics.clone(),
             nested: Vec::new(),
             items: Vec::new(),
+            closure_param: None,
         };
         inner.b.body.self_type = self.self_type.clone();
         inner.b.depth = self.b.depth;
-        for p in params {
-            inner.declare_pattern_names(p);
+        let first_type = self.closure_param.take();
+        for (i, p) in params.iter().enumerate() {
+            match (i, p, &first_type) {
+                (0, Pat::Ident(id), Some(ty)) if id.subpat.is_none() => {
+                    let info = LocalInfo {
+                        ty: Some(ty.clone()),
+                        shared: false,
+                    };
+                    inner.b.declare(&id.ident.to_string(), info);
+                }
+                _ => inner.declare_pattern_names(p),
+            }
         }
         let end = match body {
             Nested::Block(b) => self.cx.close(&b.brace_token.span),

@@ -178,18 +178,6 @@ pub fn infer_pools(index: &mut Index, source: BodySource<'_>, free_list_types: &
                 declared_arg: None,
             };
             let fields = c.fields.join("`, `");
-            let returns_element =
-                body.returns.as_deref() == Some(c.element.as_str()) && !body.returns_wrapped;
-            if returns_element
-                && calls()
-                    .any(|(name, recv, _)| POPS.contains(&name.as_str()) && on_free_list(recv))
-            {
-                acquires.push(api(
-                    Role::Acquire { guard: false },
-                    format!("takes a `{}` from the free list `{fields}`", c.element),
-                ));
-                continue;
-            }
             let element_param = body.params.iter().position(|p| {
                 p.is_some_and(|p| {
                     body.places[p as usize].ty == Some(TypeRef::Named(c.element.clone()))
@@ -205,12 +193,26 @@ pub fn infer_pools(index: &mut Index, source: BodySource<'_>, free_list_types: &
                             .flat_map(|a| &a.places)
                             .any(|&(p, _)| body.root_of(origin[p as usize]) == param)
                 });
+                // A method that takes a value and puts it back is a release,
+                // whatever it returns.
                 if pushes_it {
                     releases.push(api(
                         Role::Release(ReleaseParam::Param(i)),
                         format!("puts a `{}` back on the free list `{fields}`", c.element),
                     ));
+                    continue;
                 }
+            }
+            let returns_element =
+                body.returns.as_deref() == Some(c.element.as_str()) && !body.returns_wrapped;
+            if returns_element
+                && calls()
+                    .any(|(name, recv, _)| POPS.contains(&name.as_str()) && on_free_list(recv))
+            {
+                acquires.push(api(
+                    Role::Acquire { guard: false },
+                    format!("takes a `{}` from the free list `{fields}`", c.element),
+                ));
             }
         }
         if !acquires.is_empty() && !releases.is_empty() {
