@@ -237,6 +237,8 @@ fn run(args: Args) -> Result<i32, String> {
         }
         if outcome.index.is_empty() {
             let _ = writeln!(stdout, "{}", report::NO_APIS_HINT);
+        } else {
+            let _ = writeln!(stdout, "\n{}", report::MATCHING_POLICY);
         }
         return Ok(0);
     }

@@ -34,3 +34,13 @@ fn plural(n: usize) -> &'static str {
 pub const NO_APIS_HINT: &str = "no pool API is known in the scanned code, so nothing could be checked: \
 annotate your pool with the `poollint` attribute crate (`#[poollint::acquire]`, `#[poollint::release]`), \
 declare it under [[pools]] in poollint.toml, and see `poollint --explain-apis`";
+
+/// The matching policy in brief, printed after `--explain-apis`
+/// (docs/resolution.md has it in full).
+pub const MATCHING_POLICY: &str = "\
+How calls match these APIs (docs/resolution.md):
+  - a receiver whose type resolves to the API's owner (or a type implementing its trait) matches;
+  - a receiver whose type resolves to any other type never matches, whatever the method's name;
+  - an unresolved receiver matches only attribute and config APIs with uncommon names, and pack
+    APIs in files that import the pack's crate; inferred APIs never match by name alone;
+  - packs apply to the crates that depend on them, and to files that import them.";
