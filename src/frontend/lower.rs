@@ -284,29 +284,62 @@ impl<'f> Lowerer<'f> {
     /// Lower statements; returns the operand of a trailing expression without `;`.
     pub fn stmts(&mut self, stmts: &[Stmt]) -> Option<(Operand, Span)> {
         let mut tail = None;
-        for (i, stmt) in stmts.iter().enumerate() {
-            let last = i + 1 == stmts.len();
-            let mark = self.b.temp_mark();
-            let span = self.cx.stmt(stmt);
-            match stmt {
-                Stmt::Local(local) => self.local(local),
-                Stmt::Item(item) => self.items.push(item.clone()),
-                Stmt::Expr(expr, semi) => {
-                    let op = self.expr(expr);
-                    if last && semi.is_none() {
-                        tail = Some((op, span));
-                        continue;
-                    }
-                    self.discard(op, span);
+        let mut i = 0;
+        while i < stmts.len() {
+            // Consecutive `#[cfg(..)]` statements are alternatives (one per
+            // configuration, as `#[cfg(feature = "std")]` beside
+            // `#[cfg(not(feature = "std"))]`): lowered as branches, never one
+            // after the other.
+            let run = stmts[i..]
+                .iter()
+                .take(stmts.len() - i - 1)
+                .take_while(|s| is_cfg_gated(s))
+                .count();
+            if run >= 2 {
+                let dispatch = self.b.cur;
+                let join = self.b.new_block();
+                for stmt in &stmts[i..i + run] {
+                    let start = self.b.new_block();
+                    self.b.edge(dispatch, start);
+                    self.b.cur = start;
+                    self.stmt(stmt, false);
+                    self.b.goto(join);
                 }
-                Stmt::Macro(m) => {
-                    let op = self.mac(&m.mac);
-                    self.discard(op, span);
-                }
+                self.b.cur = join;
+                i += run;
+                continue;
             }
-            self.b.drop_temps(mark, span);
+            let last = i + 1 == stmts.len();
+            if let Some(t) = self.stmt(&stmts[i], last) {
+                tail = Some(t);
+            }
+            i += 1;
         }
         tail
+    }
+
+    /// Lower one statement; returns the operand of a trailing expression
+    /// without `;` (when `last`).
+    fn stmt(&mut self, stmt: &Stmt, last: bool) -> Option<(Operand, Span)> {
+        let mark = self.b.temp_mark();
+        let span = self.cx.stmt(stmt);
+        match stmt {
+            Stmt::Local(local) => self.local(local),
+            Stmt::Item(item) => self.items.push(item.clone()),
+            Stmt::Expr(expr, semi) => {
+                let op = self.expr(expr);
+                if last && semi.is_none() {
+                    return Some((op, span));
+                }
+                self.discard(op, span);
+            }
+            Stmt::Macro(m) => {
+                let op = self.mac(&m.mac);
+                self.discard(op, span);
+            }
+        }
+        self.b.drop_temps(mark, span);
+        None
     }
 
     fn local(&mut self, local: &syn::Local) {
@@ -713,6 +746,34 @@ impl<'f> Lowerer<'f> {
                 _ => false,
             })
     }
+}
+
+/// Does a statement carry a `#[cfg(..)]` attribute?
+fn is_cfg_gated(stmt: &Stmt) -> bool {
+    let attrs: &[syn::Attribute] = match stmt {
+        Stmt::Local(l) => &l.attrs,
+        Stmt::Macro(m) => &m.attrs,
+        Stmt::Item(_) => return false,
+        Stmt::Expr(e, _) => match e {
+            Expr::If(x) => &x.attrs,
+            Expr::Match(x) => &x.attrs,
+            Expr::Block(x) => &x.attrs,
+            Expr::Call(x) => &x.attrs,
+            Expr::MethodCall(x) => &x.attrs,
+            Expr::Macro(x) => &x.attrs,
+            Expr::Assign(x) => &x.attrs,
+            Expr::Unsafe(x) => &x.attrs,
+            Expr::ForLoop(x) => &x.attrs,
+            Expr::While(x) => &x.attrs,
+            Expr::Loop(x) => &x.attrs,
+            Expr::Return(x) => &x.attrs,
+            Expr::Try(x) => &x.attrs,
+            Expr::Await(x) => &x.attrs,
+            Expr::Path(x) => &x.attrs,
+            _ => return false,
+        },
+    };
+    attrs.iter().any(|a| a.path().is_ident("cfg"))
 }
 
 /// The body of a closure (an expression) or of an async block.
