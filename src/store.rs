@@ -264,9 +264,15 @@ impl PackedText {
     }
 }
 
+/// Narrows a query to some files: called with a file id and a probe of the
+/// file's keys (does it hold one of these?).
+pub type FileFilter<'a> = &'a (dyn Fn(usize, &dyn Fn(&KeySet) -> bool) -> bool + Sync);
+
 /// Where the knowledge phases get bodies: the unpacked bodies of every file
-/// that may hold a key of each of the sets, in file order.
-pub type BodySource<'a> = &'a (dyn Fn(&[KeySet]) -> Vec<FileBodies> + Sync);
+/// that may hold a key of each of the sets (and that the filter, if any,
+/// accepts), in file order.
+pub type BodySource<'a> =
+    &'a (dyn for<'f> Fn(&[KeySet], Option<FileFilter<'f>>) -> Vec<FileBodies> + Sync);
 
 /// The unpacked bodies of one file, for a phase.
 pub struct FileBodies {

@@ -190,7 +190,9 @@ fn run_in_pool(inputs: Vec<InputFile>, config: &Config, options: &RunOptions<'_>
             .chain(options.crates.iter().flat_map(|c| &c.dependencies))
             .map(String::as_str),
     );
-    let source = |keys: &[KeySet]| bodies_matching(&loaded, keys);
+    let source = |keys: &[KeySet], filter: Option<crate::store::FileFilter<'_>>| {
+        bodies_matching(&loaded, keys, filter)
+    };
     let packs = PackScopes::new(&loaded, options, &source);
     for pack in &packs.packs {
         index.add_declared(
@@ -237,9 +239,9 @@ fn run_in_pool(inputs: Vec<InputFile>, config: &Config, options: &RunOptions<'_>
         .enumerate()
         .map(|(id, l)| {
             let analyse = l.reported
-                && l.facts
-                    .as_ref()
-                    .map_or(true, |f| f.bodies.may_hold(&findable));
+                && l.facts.as_ref().map_or(true, |f| {
+                    findable.matches(&index, id, &|k: &KeySet| f.bodies.may_hold(k))
+                });
             if !analyse {
                 let keep = l.reported && l.mentions_poollint;
                 return (Vec::new(), keep.then(|| l.text.unpack()));
@@ -333,26 +335,47 @@ fn run_in_pool(inputs: Vec<InputFile>, config: &Config, options: &RunOptions<'_>
 /// pooled values in its fields or declares a reset (PL003's entry fields,
 /// PL006, PL007), or a release's own body (PL006). Other files are not
 /// unpacked at all.
-fn findable_keys(index: &Index) -> KeySet {
+fn findable_keys(index: &Index) -> Findable {
     let types: Vec<String> = index
         .types_with_pooled_fields()
         .into_iter()
         .chain(index.types_with_reset())
         .collect();
     let releases = index.release_names();
-    // Without a pool, the standard library's forgets (the only APIs then) need no look.
-    let api_names: Vec<&str> = if index.forgets_matter() {
-        index.api_names().collect()
+    // A forget matters only to a value some acquire gave, or one of a guard
+    // type: without guard types, a file that only forgets needs no look.
+    let (forgets, others): (Vec<&str>, Vec<&str>) =
+        index.api_names().partition(|n| index.only_forgets(n));
+    let forgets = if index.forgets_matter() && index.has_guard_types() {
+        forgets
     } else {
         Vec::new()
     };
-    KeySet::new(
-        api_names
-            .into_iter()
-            .flat_map(|n| index.call_keys(n))
-            .chain(types.iter().map(|t| Key::MethodOf(t)))
-            .chain(releases.iter().map(|n| Key::Defines(n))),
-    )
+    Findable {
+        calls: index.scoped_call_keys(others),
+        forgets: index.scoped_call_keys(forgets),
+        items: KeySet::new(
+            types
+                .iter()
+                .map(|t| Key::MethodOf(t))
+                .chain(releases.iter().map(|n| Key::Defines(n))),
+        ),
+    }
+}
+
+/// What a file's bodies must hold to be worth analysing ([`findable_keys`]).
+struct Findable {
+    calls: crate::knowledge::ScopedKeys,
+    forgets: crate::knowledge::ScopedKeys,
+    items: KeySet,
+}
+
+impl Findable {
+    fn matches(&self, index: &Index, file: usize, probe: &dyn Fn(&KeySet) -> bool) -> bool {
+        probe(&self.items)
+            || self.calls.matches(index, file, probe)
+            || self.forgets.matches(index, file, probe)
+    }
 }
 
 /// Containers a hand-rolled pool keeps its free values in (packs add more).
@@ -405,7 +428,7 @@ impl PackScopes {
     fn new(
         loaded: &[Loaded],
         options: &RunOptions<'_>,
-        source: &dyn Fn(&[KeySet]) -> Vec<FileBodies>,
+        source: crate::store::BodySource<'_>,
     ) -> PackScopes {
         // Per file: the crates in use and the file's own crate names.
         let normalized = |set: &BTreeSet<String>| -> BTreeSet<String> {
@@ -439,7 +462,7 @@ impl PackScopes {
             let mut opted_out: BTreeSet<Option<usize>> = BTreeSet::new();
             if !unless.is_empty() {
                 let watched = KeySet::new(unless.iter().map(|n| Key::Calls(n)));
-                for file in source(std::slice::from_ref(&watched)) {
+                for file in source(std::slice::from_ref(&watched), None) {
                     let calls = file
                         .bodies
                         .iter()
@@ -495,7 +518,11 @@ impl PackScopes {
 /// The bodies of every parsed file that may hold one of `keys`, unpacked in
 /// parallel, in file order. Bodies that cannot be read or lowered are skipped
 /// here (the analysis reports them).
-fn bodies_matching(loaded: &[Loaded], keys: &[KeySet]) -> Vec<FileBodies> {
+fn bodies_matching(
+    loaded: &[Loaded],
+    keys: &[KeySet],
+    filter: Option<crate::store::FileFilter<'_>>,
+) -> Vec<FileBodies> {
     if keys.iter().any(KeySet::is_empty) {
         return Vec::new();
     }
@@ -505,6 +532,11 @@ fn bodies_matching(loaded: &[Loaded], keys: &[KeySet]) -> Vec<FileBodies> {
         .filter_map(|(id, l)| {
             let facts = l.facts.as_ref().ok()?;
             if !keys.iter().all(|k| facts.bodies.may_hold(k)) {
+                return None;
+            }
+            if let Some(filter) = filter
+                && !filter(id, &|k| facts.bodies.may_hold(k))
+            {
                 return None;
             }
             Some(FileBodies {

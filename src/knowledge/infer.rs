@@ -6,7 +6,7 @@ use super::calls::MatchKind;
 use super::{Api, ApiOrigin, Index, ReleaseParam, Role};
 use crate::flow::{self, CallEffect, Origin, RELEASED};
 use crate::ir::{Body, BodyKind, Callee};
-use crate::store::{BodySource, FileBodies, KeySet};
+use crate::store::{BodySource, FileBodies};
 use rayon::prelude::*;
 use std::collections::HashSet;
 
@@ -28,8 +28,9 @@ pub fn infer(index: &mut Index, source: BodySource<'_>) {
         if names.is_empty() {
             break;
         }
-        let files = source(&[KeySet::new(names.iter().flat_map(|n| index.call_keys(n)))]);
+        let keys = index.scoped_call_keys(names.iter().map(String::as_str));
         let shared: &Index = index;
+        let files = source(&[], Some(&|file, probe| keys.matches(shared, file, probe)));
         let fresh_names = fresh.as_ref();
         let found: Vec<Api> = files
             .par_iter()

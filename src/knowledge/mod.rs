@@ -124,6 +124,42 @@ impl Api {
     }
 }
 
+/// What the index keeps of a signature (see [`FnSig`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sig {
+    pub returns: Option<Box<str>>,
+    pub returns_nothing: bool,
+    pub params: Box<[Option<Box<str>>]>,
+    pub param_names: Box<[Box<str>]>,
+}
+
+/// Call keys split by where their APIs apply ([`Index::scoped_call_keys`]).
+#[derive(Debug, Default)]
+pub struct ScopedKeys {
+    pub everywhere: crate::store::KeySet,
+    pub per_pack: Vec<(String, crate::store::KeySet)>,
+}
+
+impl ScopedKeys {
+    /// Can the file (whose keys `probe` tests) call one of the APIs?
+    pub fn matches(
+        &self,
+        index: &Index,
+        file: usize,
+        probe: &dyn Fn(&crate::store::KeySet) -> bool,
+    ) -> bool {
+        probe(&self.everywhere)
+            || self
+                .per_pack
+                .iter()
+                .any(|(pack, keys)| index.pack_active(pack, file) && probe(keys))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.everywhere.is_empty() && self.per_pack.iter().all(|(_, k)| k.is_empty())
+    }
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct Index {
     apis: Vec<Api>,
@@ -143,8 +179,9 @@ pub struct Index {
     /// type -> the type it derefs to.
     derefs: HashMap<String, String>,
     /// owner ("" for free fns) -> name -> signature (`None`: declared more
-    /// than once, differently).
-    sigs: HashMap<String, HashMap<String, Option<FnSig>>>,
+    /// than once, differently). Only signatures that say something: a named
+    /// or empty return type, or two parameters or more.
+    sigs: HashMap<String, HashMap<String, Option<Sig>>>,
     /// Crate names (normalized) of the scanned workspace: their types are local.
     workspace_crates: std::collections::HashSet<String>,
     /// Crate names (normalized) the scanned crates depend on, or a pack names.
@@ -222,13 +259,28 @@ impl Index {
             self.derefs.entry(ty).or_insert(target);
         }
         for sig in items.fns {
-            let by_name = self
-                .sigs
-                .entry(sig.owner.clone().unwrap_or_default())
-                .or_default();
-            match by_name.get_mut(&sig.name) {
+            if sig.returns.is_none() && !sig.returns_nothing && sig.params.len() < 2 {
+                continue;
+            }
+            let by_name = self.sigs.entry(sig.owner.unwrap_or_default()).or_default();
+            let name = sig.name;
+            let sig = Sig {
+                returns: sig.returns.map(String::into_boxed_str),
+                returns_nothing: sig.returns_nothing,
+                params: sig
+                    .params
+                    .into_iter()
+                    .map(|p| p.map(String::into_boxed_str))
+                    .collect(),
+                param_names: sig
+                    .param_names
+                    .into_iter()
+                    .map(String::into_boxed_str)
+                    .collect(),
+            };
+            match by_name.get_mut(&name) {
                 None => {
-                    by_name.insert(sig.name.clone(), Some(sig));
+                    by_name.insert(name, Some(sig));
                 }
                 // Declared again (cfg variants, two modules): keep it only if
                 // both say the same.
@@ -246,16 +298,8 @@ impl Index {
 
     /// The signature of `owner::name` (`owner` `None`: a free fn) if the
     /// sources declare exactly one.
-    pub fn sig(&self, owner: Option<&str>, name: &str) -> Option<&FnSig> {
+    pub fn sig(&self, owner: Option<&str>, name: &str) -> Option<&Sig> {
         self.sigs.get(owner.unwrap_or(""))?.get(name)?.as_ref()
-    }
-
-    /// Does the type (or a trait it implements, or its `Deref` target)
-    /// declare a method of this name?
-    pub fn has_method(&self, ty: &str, name: &str) -> bool {
-        self.method_owners(ty)
-            .iter()
-            .any(|o| self.sigs.get(o).is_some_and(|m| m.contains_key(name)))
     }
 
     /// The crates of the scanned workspace, and the crates they depend on
@@ -442,9 +486,55 @@ impl Index {
             .collect()
     }
 
+    /// The keys of calls of `names`, split by where the APIs of each name
+    /// apply: the user's and inferred ones everywhere, a lint pack's only in
+    /// the files the pack is active for. A phase then unpacks only the files
+    /// where a call can be one of these APIs.
+    pub fn scoped_call_keys<'n>(&self, names: impl IntoIterator<Item = &'n str>) -> ScopedKeys {
+        let mut everywhere: Vec<crate::store::Key<'_>> = Vec::new();
+        let mut per_pack: HashMap<&str, Vec<crate::store::Key<'_>>> = HashMap::new();
+        for name in names {
+            let Some((name, ids)) = self.by_name.get_key_value(name) else {
+                continue;
+            };
+            let packs: Vec<Option<&str>> = ids.iter().map(|&i| self.apis[i].pack()).collect();
+            if packs.iter().any(Option::is_none) {
+                everywhere.extend(self.call_keys(name));
+                continue;
+            }
+            for pack in packs.into_iter().flatten() {
+                per_pack
+                    .entry(pack)
+                    .or_default()
+                    .extend(self.call_keys(name));
+            }
+        }
+        let mut per_pack: Vec<(String, crate::store::KeySet)> = per_pack
+            .into_iter()
+            .map(|(p, keys)| (p.to_string(), crate::store::KeySet::new(keys)))
+            .collect();
+        per_pack.sort_by(|a, b| a.0.cmp(&b.0));
+        ScopedKeys {
+            everywhere: crate::store::KeySet::new(everywhere),
+            per_pack,
+        }
+    }
+
     /// Can a `forget` matter: is any value pooled (a pool API, or a guard
     /// type, which PL004 checks by type)? The standard library's forgets are
     /// always known; without a pool, calls of them need no analysis.
+    /// Is every API of this name a forget (`mem::forget`, `permit.forget()`)?
+    pub fn only_forgets(&self, name: &str) -> bool {
+        self.by_name
+            .get(name)
+            .is_some_and(|ids| ids.iter().all(|&i| self.apis[i].role == Role::Forget))
+    }
+
+    /// Does any type release on drop (declared or inferred guard types)?
+    pub fn has_guard_types(&self) -> bool {
+        self.structs.values().any(|s| s.guard)
+    }
+
     pub fn forgets_matter(&self) -> bool {
         self.pool_api_count() > 0 || self.structs.values().any(|s| s.guard || s.pooled)
     }
@@ -606,7 +696,9 @@ impl Index {
             };
             let param = match &api.declared_arg {
                 Some(crate::config::ArgRef::Index(_)) => continue,
-                Some(crate::config::ArgRef::Name(n)) => sig.param_names.iter().position(|p| p == n),
+                Some(crate::config::ArgRef::Name(n)) => {
+                    sig.param_names.iter().position(|p| **p == **n)
+                }
                 None if sig.params.len() < 2 => continue,
                 None => {
                     let acquired: Vec<&str> = self

@@ -122,9 +122,12 @@ pub fn infer_pools(index: &mut Index, source: BodySource<'_>, free_list_types: &
     }
     // Inherent methods by type, once: each candidate looks at its pool's only
     // (not at every body of the crate, which made this quadratic).
-    let files = source(&[KeySet::new(
-        candidates.iter().map(|c| Key::MethodOf(c.pool.as_str())),
-    )]);
+    let files = source(
+        &[KeySet::new(
+            candidates.iter().map(|c| Key::MethodOf(c.pool.as_str())),
+        )],
+        None,
+    );
     let mut methods: HashMap<&str, Vec<(&FileBodies, &Body)>> = HashMap::new();
     for input in &files {
         for body in &input.bodies {
@@ -238,11 +241,13 @@ fn infer_guards(
     let mut guard_types = Vec::new();
     // A guard's `drop` calls a release.
     let releases = index.release_names();
-    let query = [
-        KeySet::new([Key::Implements("Drop")]),
-        KeySet::new(releases.iter().flat_map(|n| index.call_keys(n))),
-    ];
-    for input in &source(&query) {
+    let calls = index.scoped_call_keys(releases.iter().map(String::as_str));
+    let shared: &Index = index;
+    let query = [KeySet::new([Key::Implements("Drop")])];
+    for input in &source(
+        &query,
+        Some(&|file, probe| calls.matches(shared, file, probe)),
+    ) {
         for body in &input.bodies {
             let (Some(ty), Some("Drop"), Some("drop")) = (
                 &body.self_type,

@@ -70,8 +70,32 @@ fn root(body: &Body, place: PlaceId) -> PlaceId {
 /// with a reset method.
 pub fn compute(index: &mut Index, source: BodySource<'_>) {
     let mut summaries = Summaries::default();
-    let release_names = index.release_names();
-    let releases = source(&[KeySet::new(release_names.iter().map(|n| Key::Defines(n)))]);
+    // The bodies of the releases the scanned code defines (a pack's
+    // releases are a dependency's code): the files that define a fn of the
+    // release's name, as a method of its owner if it has one.
+    let wanted: Vec<(KeySet, Option<KeySet>)> = index
+        .apis()
+        .iter()
+        .filter(|a| matches!(a.role, Role::Release(_)) && a.pack().is_none())
+        .map(|a| {
+            (
+                KeySet::new([Key::Defines(&a.name)]),
+                a.owner.as_deref().map(|o| KeySet::new([Key::MethodOf(o)])),
+            )
+        })
+        .collect();
+    let releases = if wanted.is_empty() {
+        Vec::new()
+    } else {
+        source(
+            &[],
+            Some(&|_, probe| {
+                wanted
+                    .iter()
+                    .any(|(name, owner)| probe(name) && owner.as_ref().is_none_or(|o| probe(o)))
+            }),
+        )
+    };
     // Releases: a few rounds, so a release that forwards to another inherits its summary.
     for _ in 0..3 {
         let mut next = HashMap::new();
@@ -91,7 +115,10 @@ pub fn compute(index: &mut Index, source: BodySource<'_>) {
     drop(releases);
     // Field resets: direct effects first, then follow calls on `self`.
     let reset_types = index.types_with_reset();
-    let methods = source(&[KeySet::new(reset_types.iter().map(|t| Key::MethodOf(t)))]);
+    let methods = source(
+        &[KeySet::new(reset_types.iter().map(|t| Key::MethodOf(t)))],
+        None,
+    );
     let mut direct: HashMap<(String, String), (FieldResets, Vec<String>)> = HashMap::new();
     for file in &methods {
         for body in file.bodies.iter().filter(|b| b.kind == BodyKind::Fn) {
