@@ -92,7 +92,7 @@ pub fn compute(index: &mut Index, source: BodySource<'_>) {
             Some(&|_, probe| {
                 wanted
                     .iter()
-                    .any(|(name, owner)| probe(name) && owner.as_ref().is_none_or(|o| probe(o)))
+                    .any(|(name, owner)| probe(name) && owner.as_ref().is_none_or(probe))
             }),
         )
     };
