@@ -93,7 +93,7 @@ for line in open(true_list):
     if len(parts) < 5:
         sys.exit(f"bad line in {true_list}: {line!r}")
     known[tuple(parts[:4])] = parts[4]
-origin = re.compile(r"\s(attribute at |config |lint pack `|inferred from )")
+origin = re.compile(r"\s(attribute at |config |lint pack `|inferred: )")
 table = []
 unexpected = []
 seen = set()
@@ -104,7 +104,7 @@ for row in open(rows):
     m = re.search(r"\((\d+) files? scanned", human)
     files = int(m.group(1)) if m else 0
     apis = [l for l in open(f"{out}/{name}.apis") if origin.search(l)]
-    inferred = sum(1 for l in apis if " inferred from " in l)
+    inferred = sum(1 for l in apis if " inferred: " in l)
     findings = 0
     for line in open(f"{out}/{name}.json"):
         d = json.loads(line)
