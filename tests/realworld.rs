@@ -140,6 +140,7 @@ fn analyse(case: &Case, folder: &str) -> Result<(Lines, Lines), String> {
             name: short(&case.dir, p),
             reported: true,
             text: None,
+            krate: None,
         })
         .collect();
     let options = RunOptions {
