@@ -124,13 +124,18 @@ impl Api {
     }
 }
 
+/// Qualified type names, `None` where a type cannot be named.
+pub type TypeNames = Box<[Option<Box<str>>]>;
+
 /// What the index keeps of a signature (see [`FnSig`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Sig {
     pub returns: Option<Box<str>>,
     pub returns_nothing: bool,
-    pub params: Box<[Option<Box<str>>]>,
+    pub params: TypeNames,
     pub param_names: Box<[Box<str>]>,
+    /// Closure-typed parameters: (index, the closure's parameter types).
+    pub closure_params: Box<[(u32, TypeNames)]>,
 }
 
 /// Call keys split by where their APIs apply ([`Index::scoped_call_keys`]).
@@ -259,7 +264,11 @@ impl Index {
             self.derefs.entry(ty).or_insert(target);
         }
         for sig in items.fns {
-            if sig.returns.is_none() && !sig.returns_nothing && sig.params.len() < 2 {
+            if sig.returns.is_none()
+                && !sig.returns_nothing
+                && sig.params.len() < 2
+                && sig.closure_params.is_empty()
+            {
                 continue;
             }
             let by_name = self.sigs.entry(sig.owner.unwrap_or_default()).or_default();
@@ -276,6 +285,14 @@ impl Index {
                     .param_names
                     .into_iter()
                     .map(String::into_boxed_str)
+                    .collect(),
+                closure_params: sig
+                    .closure_params
+                    .into_iter()
+                    .map(|(i, ps)| {
+                        let ps = ps.into_iter().map(|p| p.map(String::into_boxed_str));
+                        (i, ps.collect())
+                    })
                     .collect(),
             };
             match by_name.get_mut(&name) {

@@ -1,7 +1,7 @@
 //! Lowering of expressions to operands and events.
 
 use super::builder::LocalInfo;
-use super::lower::{LoopKind, Lowerer, Nested, Operand};
+use super::lower::{ClosureHint, LoopKind, Lowerer, Nested, Operand};
 use super::types;
 use crate::ir::{
     Arg, AssignKind, BodyKind, Callee, DropKind, Event, ExitKind, Mode, PlaceId, PlaceKind, TypeRef,
@@ -509,8 +509,15 @@ impl<'f> Lowerer<'f> {
             }
             return recv.borrowed();
         }
-        let closure_type = self.closure_param_type(m);
-        let args = self.args_with_closure_type(&m.args, closure_type);
+        let hint = self.combinator_hint(m);
+        let args = self.args_with_hints(&m.args, |arg| {
+            hint.clone().unwrap_or_else(|| ClosureHint::Argument {
+                recv: recv_ty.ty.clone(),
+                qualifier: None,
+                name: name.clone(),
+                arg,
+            })
+        });
         let owner = recv
             .places
             .iter()
@@ -571,7 +578,7 @@ impl<'f> Lowerer<'f> {
     /// The type of the first parameter of a closure passed to this method:
     /// the payload of a typed `Option`/`Result`, or the element of a
     /// collection field iterated (`self.free.iter().for_each(|b| ..)`).
-    fn closure_param_type(&mut self, m: &syn::ExprMethodCall) -> Option<TypeRef> {
+    fn combinator_hint(&mut self, m: &syn::ExprMethodCall) -> Option<ClosureHint> {
         if !m.args.iter().any(|a| matches!(a, Expr::Closure(_))) {
             return None;
         }
@@ -583,31 +590,35 @@ impl<'f> Lowerer<'f> {
                 return None;
             }
             let collection = self.type_of(&inner.receiver).ty?;
-            return Some(TypeRef::MethodResult(Box::new(collection), "next".into()));
+            return Some(ClosureHint::First(TypeRef::MethodResult(
+                Box::new(collection),
+                "next".into(),
+            )));
         }
         if method == "retain" {
             let collection = self.type_of(&m.receiver).ty?;
-            return Some(TypeRef::MethodResult(Box::new(collection), "next".into()));
+            return Some(ClosureHint::First(TypeRef::MethodResult(
+                Box::new(collection),
+                "next".into(),
+            )));
         }
         if PAYLOAD_COMBINATORS.contains(&method.as_str()) {
-            return self.type_of(&m.receiver).ty;
+            return self.type_of(&m.receiver).ty.map(ClosureHint::First);
         }
         None
     }
 
-    /// [`args_of`](Self::args_of), a closure argument's first parameter typed.
-    fn args_with_closure_type(
+    /// [`args_of`](Self::args_of), each closure argument lowered with what
+    /// `hint` says of its parameters (by argument index).
+    fn args_with_hints(
         &mut self,
         args: &syn::punctuated::Punctuated<Expr, syn::Token![,]>,
-        closure_type: Option<TypeRef>,
+        hint: impl Fn(u32) -> ClosureHint,
     ) -> Vec<Arg> {
-        let Some(ty) = closure_type else {
-            return self.args_of(args);
-        };
         let mut out = Vec::with_capacity(args.len());
-        for a in args {
+        for (i, a) in args.iter().enumerate() {
             if matches!(a, Expr::Closure(_)) {
-                self.closure_param = Some(ty.clone());
+                self.closure_param = Some(hint(i as u32));
             }
             let op = self.expr(a);
             self.closure_param = None;
@@ -699,12 +710,17 @@ impl<'f> Lowerer<'f> {
             }
             _ => {}
         }
-        let args = self.args_of(&c.args);
         let qualified = if p.qself.is_none() {
             self.qualified_prefix(&p.path)
         } else {
             None
         };
+        let args = self.args_with_hints(&c.args, |arg| ClosureHint::Argument {
+            recv: None,
+            qualifier: qualified.clone(),
+            name: name.clone(),
+            arg,
+        });
         let callee = Callee {
             name,
             qualifier,
