@@ -85,11 +85,18 @@ impl<'a> Analysis<'a> {
                     }
                     effect @ CallEffect::Release { .. } => {
                         let released = effect.target(recv, args);
+                        let receiver = matches!(
+                            effect,
+                            CallEffect::Release {
+                                arg: ReleaseArg::Receiver,
+                                ..
+                            }
+                        );
                         for &(place, _) in released.map(|a| a.places.as_slice()).unwrap_or(&[]) {
                             if !implicit.iter().any(|(k, _)| *k == (*call, place)) {
                                 implicit.push(((*call, place), values.len()));
                                 values.push(Value {
-                                    origin: Origin::Implicit { place },
+                                    origin: Origin::Implicit { place, receiver },
                                 });
                             }
                             seeds.push(place);
@@ -99,7 +106,18 @@ impl<'a> Analysis<'a> {
             }
         }
         if !res.track_params {
-            for place in handle_params(body, implicit.iter().map(|((_, p), _)| *p)) {
+            // Keys handed to their container (`slab.remove(key)`), not
+            // objects that give themselves back (`buffer.release()`).
+            let keys = implicit.iter().filter_map(|&((_, p), v)| {
+                let receiver = matches!(
+                    values[v],
+                    Value {
+                        origin: Origin::Implicit { receiver: true, .. }
+                    }
+                );
+                (!receiver).then_some(p)
+            });
+            for place in handle_params(body, keys.collect::<Vec<_>>().into_iter()) {
                 values.push(Value {
                     origin: Origin::Handle { place },
                 });
@@ -202,6 +220,13 @@ impl<'a> Analysis<'a> {
                 self.step(&mut st, ev, Some(&mut facts));
             }
         }
+        // A double release only on paths the data may rule out: silent.
+        if !facts.double_releases.is_empty() {
+            let dominance = super::dominance::Dominance::new(self.body);
+            facts
+                .double_releases
+                .retain(|d| dominance.certainly_follows(d.first, d.span));
+        }
         facts
     }
 
@@ -236,7 +261,10 @@ impl<'a> Analysis<'a> {
     pub(super) fn is_handle(&self, v: ValueId) -> bool {
         match self.values[v].origin {
             Origin::Acquire { kind, .. } => kind.handle,
-            Origin::Implicit { .. } | Origin::Handle { .. } => true,
+            // Released as a receiver (`buffer.release()`): an object that
+            // gives itself back, not a key handed to its container.
+            Origin::Implicit { receiver, .. } => !receiver,
+            Origin::Handle { .. } => true,
             Origin::EntryField { .. } | Origin::Param { .. } => false,
         }
     }

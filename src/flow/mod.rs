@@ -114,7 +114,7 @@ pub enum Origin {
     /// The value a field held when the body started.
     EntryField { place: PlaceId },
     /// The value a released place held that nothing here acquired.
-    Implicit { place: PlaceId },
+    Implicit { place: PlaceId, receiver: bool },
     /// A by-value parameter (index) or the receiver (`None`).
     Param { index: Option<usize> },
     /// What a parameter holds on entry, followed because it (or a copy) is released:
@@ -250,6 +250,7 @@ const CONTENT: u8 = NOT_RESET | UNBOUNDED;
 const NO_SITE: u32 = u32::MAX;
 
 mod analysis;
+mod dominance;
 mod places;
 mod state;
 mod step;
