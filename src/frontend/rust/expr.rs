@@ -25,6 +25,16 @@ const PASSTHROUGH: &[&str] = &[
     "wrap_err",
 ];
 
+/// Methods whose closure runs only on the error (or `None`) path: followed
+/// by `?`, its body runs right before the body is left.
+const ERROR_CLOSURES: &[&str] = &[
+    "map_err",
+    "inspect_err",
+    "ok_or_else",
+    "with_context",
+    "wrap_err_with",
+];
+
 /// Methods whose result points into the receiver.
 const ALIASING: &[&str] = &[
     "as_ptr",
@@ -256,6 +266,9 @@ impl<'f> Lowerer<'f> {
                 Operand::default()
             }
             Expr::Try(t) => {
+                if let Some(op) = self.try_with_error_closure(t) {
+                    return op;
+                }
                 let op = self.expr(&t.expr);
                 let q = self.cx.span_of(&t.question_token);
                 self.early_exit(&op, q);
@@ -362,6 +375,48 @@ impl<'f> Lowerer<'f> {
         let ok = self.b.new_block();
         self.b.edge(from, ok);
         self.b.cur = ok;
+    }
+
+    /// `r.map_err(|e| { pool.put(buf); e })?`: the closure runs only when
+    /// `r` is an error, and the `?` then leaves the body, so its body is
+    /// lowered inline on that edge (a release in it applies there only).
+    fn try_with_error_closure(&mut self, t: &syn::ExprTry) -> Option<Operand> {
+        let Expr::MethodCall(m) = &*t.expr else {
+            return None;
+        };
+        let [Expr::Closure(c)] = m.args.iter().collect::<Vec<_>>()[..] else {
+            return None;
+        };
+        if !ERROR_CLOSURES.contains(&m.method.to_string().as_str()) {
+            return None;
+        }
+        let op = self.expr(&m.receiver);
+        let q = self.cx.span_of(&t.question_token);
+        let from = self.b.cur;
+        let fail = self.b.new_block();
+        self.b.edge(from, fail);
+        self.b.cur = fail;
+        for &(place, mode) in &op.places {
+            if mode == Mode::Move {
+                self.b.emit(Event::Vanish { place });
+            }
+        }
+        self.b.push_scope();
+        for p in &c.inputs {
+            self.declare_pattern_names(p);
+        }
+        let mark = self.b.temp_mark();
+        // What the closure makes is the error the `?` returns.
+        let body = self.expr(&c.body);
+        let end = self.cx.expr(&c.body);
+        self.consume(body, end, true);
+        self.b.drop_temps(mark, end);
+        self.b.pop_scope(end);
+        self.b.exit_body(ExitKind::Try, q);
+        let ok = self.b.new_block();
+        self.b.edge(from, ok);
+        self.b.cur = ok;
+        Some(op)
     }
 
     /// The place an expression denotes, if it is one (`x`, `self.a.b`, `*x`).
