@@ -144,6 +144,8 @@ pub enum AssignKind {
 )]
 pub enum ExitKind {
     Return,
+    /// `return Err(..)` or `return None`: leaving with a failure.
+    Fail,
     Try,
     Break,
     Continue,

@@ -16,6 +16,8 @@ pub(super) struct Analysis<'a> {
     /// must not cost the body's size (a long fn has many untracked places).
     pub(super) tracked_places: Vec<(PlaceId, usize)>,
     pub(super) tracked_count: usize,
+    /// The state row of the counts the body holds (after the places' rows).
+    pub(super) token_slot: Option<usize>,
     pub(super) words: usize,
     pub(super) values: Vec<Value>,
     /// Call id -> acquired value.
@@ -81,6 +83,8 @@ impl<'a> Analysis<'a> {
                                 },
                             });
                         }
+                        // A count is held by the body itself (the token slot)
+                        // once the call's result says it was taken.
                         seeds.push(*result);
                     }
                     effect @ CallEffect::Release { .. } => {
@@ -130,7 +134,12 @@ impl<'a> Analysis<'a> {
             .enumerate()
             .filter_map(|(p, t)| t.map(|t| (p as PlaceId, t)))
             .collect();
-        let tracked_count = tracked_places.len();
+        // One more row after the places: the counts the body holds.
+        let has_counts = values
+            .iter()
+            .any(|v| matches!(v.origin, Origin::Acquire { kind, .. } if kind.counter));
+        let token_slot = has_counts.then_some(tracked_places.len());
+        let tracked_count = tracked_places.len() + usize::from(has_counts);
         let words = values.len().div_ceil(64).max(1);
         Analysis {
             body,
@@ -138,6 +147,7 @@ impl<'a> Analysis<'a> {
             tracked,
             tracked_places,
             tracked_count,
+            token_slot,
             words,
             values,
             call_value,

@@ -42,6 +42,7 @@ impl CallEffect {
             CallEffect::Release { arg, .. } | CallEffect::Forget { arg } => match arg {
                 ReleaseArg::Receiver => recv.as_ref(),
                 ReleaseArg::Arg(i) => args.get(*i),
+                ReleaseArg::Token => None,
             },
             _ => None,
         }
@@ -62,6 +63,10 @@ pub struct AcquireKind {
     pub needs_reset: bool,
     /// A growable buffer: releasing it with no capacity bound is PL009.
     pub growable: bool,
+    /// A count taken (`increment_count()`), not a value: the body owns it
+    /// until a release of its pool gives one back, and it leaks only on the
+    /// ways out that fail (`?`, `return Err(..)`).
+    pub counter: bool,
 }
 
 impl AcquireKind {
@@ -82,6 +87,8 @@ impl AcquireKind {
 pub enum ReleaseArg {
     Receiver,
     Arg(usize),
+    /// A counter's release: gives back a count the body holds.
+    Token,
 }
 
 /// The knowledge-dependent inputs of one body's analysis.

@@ -23,6 +23,28 @@ fn is_access_call(name: &str) -> bool {
     !QUERIES.contains(&name) && !name.starts_with(|c: char| c.is_uppercase())
 }
 impl Analysis<'_> {
+    /// A counter's release gives back a count the body holds (the oldest
+    /// first: counts are not told apart).
+    fn give_back_count(&self, st: &mut State, slot: usize, span: Span) {
+        if let Some(v) = bits_iter(&st.owns[slot]).find(|&v| st.status[v] & HELD != 0) {
+            st.status[v] = RELEASED;
+            st.release_site[v] = (span.start, span.end);
+        }
+    }
+
+    /// The place a call's result lands in.
+    fn call_result(&self, call: u32) -> PlaceId {
+        self.body
+            .blocks
+            .iter()
+            .flat_map(|b| &b.events)
+            .find_map(|ev| match ev {
+                Event::Call { call: c, result, .. } if *c == call => Some(*result),
+                _ => None,
+            })
+            .unwrap_or(0)
+    }
+
     pub(super) fn step(&self, st: &mut State, ev: &Event, mut facts: Option<&mut Facts>) {
         match ev {
             Event::Call {
@@ -79,6 +101,16 @@ impl Analysis<'_> {
                         self.forget(st, &place, span, facts.as_deref_mut());
                     }
                 }
+                if let (
+                    Some(t),
+                    CallEffect::Release {
+                        arg: ReleaseArg::Token,
+                        ..
+                    },
+                ) = (self.token_slot, effect)
+                {
+                    self.give_back_count(st, t, *span);
+                }
                 if let (Some(arg), CallEffect::Release { resets, bounds, .. }) = (released, effect)
                 {
                     for &(place, _) in &arg.places {
@@ -102,6 +134,12 @@ impl Analysis<'_> {
                         | if kind.needs_reset { NOT_RESET } else { 0 }
                         | if kind.growable { UNBOUNDED } else { 0 };
                     st.release_site[v] = (NO_SITE, NO_SITE);
+                    if kind.counter
+                        && let Some(t) = self.token_slot
+                    {
+                        bit_set(&mut st.owns[t], v);
+                    }
+                    // The result carries it too: a failed call took nothing.
                     if let Some(t) = self.t(*result) {
                         bits_clear(&mut st.owns[t]);
                         bit_set(&mut st.owns[t], v);
@@ -213,7 +251,10 @@ impl Analysis<'_> {
                     });
                 }
                 for v in owned {
-                    if st.status[v] & HELD != 0 {
+                    // A count the body still holds is not gone with the
+                    // call's result.
+                    let counted = self.token_slot.is_some_and(|t| bit_get(&st.owns[t], v));
+                    if st.status[v] & HELD != 0 && !counted {
                         st.status[v] = (st.status[v] & !HELD) | TRANSFERRED;
                     }
                 }
@@ -224,6 +265,12 @@ impl Analysis<'_> {
                     let owned: Vec<_> = bits_iter(&st.owns[t]).collect();
                     bits_clear(&mut st.owns[t]);
                     bits_clear(&mut st.aliases[t]);
+                    // A count whose call failed was never taken.
+                    if let Some(slot) = self.token_slot {
+                        for &v in &owned {
+                            st.owns[slot][v / 64] &= !(1 << (v % 64));
+                        }
+                    }
                     for v in owned {
                         if !self.owned_elsewhere(st, v) {
                             st.status[v] = ABSENT;
@@ -247,6 +294,23 @@ impl Analysis<'_> {
                 }
             }
             Event::Exit { kind, span, drops } => {
+                if matches!(kind, ExitKind::Try | ExitKind::Fail)
+                    && let (Some(t), Some(f)) = (self.token_slot, facts.as_deref_mut())
+                {
+                    for v in bits_iter(&st.owns[t]) {
+                        if st.status[v] & HELD != 0 {
+                            let Origin::Acquire { call, .. } = self.values[v].origin else {
+                                continue;
+                            };
+                            f.leaks.insert(Leak {
+                                value: v,
+                                kind: LeakKind::Exit(*kind),
+                                span: *span,
+                                place: self.call_result(call),
+                            });
+                        }
+                    }
+                }
                 let mut owned: Vec<(ValueId, PlaceId)> = Vec::new();
                 for &p in drops {
                     if let Some(t) = self.t(p) {

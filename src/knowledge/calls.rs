@@ -187,6 +187,11 @@ impl Index {
                 Some(arg) => CallEffect::Forget { arg },
                 None => CallEffect::Unknown,
             },
+            Role::Release(_) if self.counts(api) => CallEffect::Release {
+                arg: ReleaseArg::Token,
+                resets: true,
+                bounds: true,
+            },
             Role::Release(param) => {
                 let Some(arg) = target(api, callee, param) else {
                     return CallEffect::Unknown;
@@ -231,6 +236,33 @@ impl Index {
             handle: api.handle,
             needs_reset: !guard && returns.is_some_and(|t| self.type_has_reset(t)),
             growable: !guard && returns.is_some_and(is_growable),
+            counter: !guard && self.counts(api),
+        }
+    }
+
+    /// Does the API take or give back a count rather than a value: a pool
+    /// declared `kind = "counter"`, an acquire whose result cannot carry a
+    /// value (`()`, `Result<(), E>`), or a release without parameters of a
+    /// pool whose acquires count?
+    fn counts(&self, api: &Api) -> bool {
+        if api.counter {
+            return true;
+        }
+        let sig = self.sig(api.owner.as_deref(), &api.name);
+        match api.role {
+            Role::Acquire { guard: false } => sig.is_some_and(|s| s.returns_nothing),
+            Role::Release(_) => {
+                sig.is_some_and(|s| s.params.is_empty())
+                    && api.pool.is_some()
+                    && self.apis().iter().any(|a| {
+                        a.pool == api.pool
+                            && matches!(a.role, Role::Acquire { guard: false })
+                            && self
+                                .sig(a.owner.as_deref(), &a.name)
+                                .is_some_and(|s| s.returns_nothing)
+                    })
+            }
+            _ => false,
         }
     }
 

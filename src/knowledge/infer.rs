@@ -97,6 +97,7 @@ fn infer_body(
         has_receiver: Some(body.receiver.is_some()),
         returns: body.returns.clone(),
         handle: wrapped.handle,
+        counter: wrapped.counter,
         pool: wrapped.pool.clone(),
         origin: ApiOrigin::Inferred {
             path: file.path.clone(),

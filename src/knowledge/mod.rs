@@ -81,6 +81,9 @@ pub struct Api {
     /// Key-like values (slab keys): use after release and double release
     /// apply, leaks do not.
     pub handle: bool,
+    /// A counter's API (`kind = "counter"`): acquires take a count, releases
+    /// give one back, and no value passes between them.
+    pub counter: bool,
     pub pool: Option<String>,
     pub origin: ApiOrigin,
     /// The file that defines a free fn, for matching its common-named calls.
@@ -224,6 +227,7 @@ impl Index {
                 has_receiver: Some(decl.has_receiver),
                 returns: decl.returns,
                 handle: false,
+                counter: false,
                 pool: decl.pool,
                 origin: ApiOrigin::Attribute {
                     file: path.to_path_buf(),
@@ -644,6 +648,7 @@ impl Index {
     pub fn add_declared(&mut self, pools: &[crate::config::PoolDecl], origin: &ApiOrigin) {
         for pool in pools {
             let handle = pool.kind.as_deref() == Some("handle");
+            let counter = pool.kind.as_deref() == Some("counter");
             let names = |list: &[String], role: Role| {
                 list.iter()
                     .map(|n| (n.clone(), role, None))
@@ -685,6 +690,7 @@ impl Index {
                     has_receiver: None,
                     returns: None,
                     handle,
+                    counter,
                     pool: pool.name.clone(),
                     origin: origin.clone(),
                     file: None,
@@ -794,6 +800,7 @@ mod tests {
             has_receiver: Some(true),
             returns: None,
             handle: false,
+            counter: false,
             pool: None,
             origin,
             file: None,

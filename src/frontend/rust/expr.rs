@@ -262,7 +262,12 @@ impl<'f> Lowerer<'f> {
                     self.consume(op, span, true);
                 }
                 let kw = self.cx.span_of(&r.return_token);
-                self.b.exit_body(ExitKind::Return, kw);
+                let kind = if r.expr.as_deref().is_some_and(is_failure) {
+                    ExitKind::Fail
+                } else {
+                    ExitKind::Return
+                };
+                self.b.exit_body(kind, kw);
                 Operand::default()
             }
             Expr::Try(t) => {
@@ -850,6 +855,16 @@ impl<'f> Lowerer<'f> {
         let kind = assign_kind(right);
         self.b.emit(Event::Assign { place, kind, span });
         self.assign_to(place, op, span);
+    }
+}
+
+/// `Err(..)` or `None`: a failure a fn returns.
+fn is_failure(e: &Expr) -> bool {
+    match e {
+        Expr::Path(p) => p.path.is_ident("None"),
+        Expr::Call(c) => matches!(&*c.func, Expr::Path(p) if p.path.is_ident("Err")),
+        Expr::Paren(p) => is_failure(&p.expr),
+        _ => false,
     }
 }
 
