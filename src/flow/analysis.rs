@@ -71,7 +71,8 @@ impl<'a> Analysis<'a> {
                     | CallEffect::Consume
                     | CallEffect::Reset
                     | CallEffect::BoundsCapacity
-                    | CallEffect::Forget { .. } => {}
+                    | CallEffect::Forget { .. }
+                    | CallEffect::Disarm => {}
                     CallEffect::Acquire(kind) => {
                         if call_value[*call as usize].is_none() {
                             call_value[*call as usize] = Some(values.len());
@@ -128,6 +129,7 @@ impl<'a> Analysis<'a> {
                 seeds.push(place);
             }
         }
+        seeds.extend(res.guard_locals.iter().map(|g| g.place));
         let tracked = track_places(body, &seeds);
         let tracked_places: Vec<(PlaceId, usize)> = tracked
             .iter()
@@ -161,6 +163,7 @@ impl<'a> Analysis<'a> {
             aliases: vec![vec![0; self.words]; self.tracked_count],
             status: vec![ABSENT; self.values.len()],
             release_site: vec![(NO_SITE, NO_SITE); self.values.len()],
+            disarmed: vec![false; self.res.guard_locals.len()],
         };
         for (v, value) in self.values.iter().enumerate() {
             let place = match value.origin {

@@ -33,6 +33,8 @@ pub enum CallEffect {
     Forget {
         arg: ReleaseArg,
     },
+    /// A guard's own method that disarms it (`fn keep(mut self) { self.armed = false }`).
+    Disarm,
 }
 
 impl CallEffect {
@@ -100,6 +102,16 @@ pub struct Resolution {
     pub entry_fields: Vec<PlaceId>,
     /// Give by-value parameters and a by-value receiver an entry value (for inference).
     pub track_params: bool,
+    /// Locals of a guard type the code defines (its `Drop` releases): while
+    /// one is in scope and armed, leaving the body gives the counts back.
+    pub guard_locals: Vec<GuardLocal>,
+}
+
+/// A local holding a guard, and the field places whose assignment disarms it.
+#[derive(Clone, Debug, Default)]
+pub struct GuardLocal {
+    pub place: PlaceId,
+    pub arm_fields: Vec<PlaceId>,
 }
 
 impl Resolution {

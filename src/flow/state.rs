@@ -9,6 +9,8 @@ pub(super) struct State {
     pub status: Vec<u8>,
     /// Per value: a release that may have happened (start offset), for labels.
     pub release_site: Vec<(u32, u32)>,
+    /// Per guard local (`Resolution::guard_locals`): may it be disarmed here?
+    pub disarmed: Vec<bool>,
 }
 
 pub(super) fn bit_set(bits: &mut [u64], i: usize) {
@@ -45,6 +47,10 @@ impl State {
         }
         for (a, b) in self.status.iter_mut().zip(&other.status) {
             changed |= *b & !*a != 0;
+            *a |= b;
+        }
+        for (a, b) in self.disarmed.iter_mut().zip(&other.disarmed) {
+            changed |= *b && !*a;
             *a |= b;
         }
         for (a, b) in self.release_site.iter_mut().zip(&other.release_site) {

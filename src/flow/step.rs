@@ -32,6 +32,11 @@ impl Analysis<'_> {
         }
     }
 
+    /// The guard local a place is, if it is one.
+    fn guard_index(&self, place: PlaceId) -> Option<usize> {
+        self.res.guard_locals.iter().position(|g| g.place == place)
+    }
+
     /// The place a call's result lands in.
     fn call_result(&self, call: u32) -> PlaceId {
         self.body
@@ -39,7 +44,9 @@ impl Analysis<'_> {
             .iter()
             .flat_map(|b| &b.events)
             .find_map(|ev| match ev {
-                Event::Call { call: c, result, .. } if *c == call => Some(*result),
+                Event::Call {
+                    call: c, result, ..
+                } if *c == call => Some(*result),
                 _ => None,
             })
             .unwrap_or(0)
@@ -96,8 +103,18 @@ impl Analysis<'_> {
                         }
                     }
                 }
+                if effect == CallEffect::Disarm {
+                    for &(place, _) in recv.iter().flat_map(|r| &r.places) {
+                        if let Some(g) = self.guard_index(place) {
+                            st.disarmed[g] = true;
+                        }
+                    }
+                }
                 if let (Some(arg), CallEffect::Forget { .. }) = (released, effect) {
                     for &(place, _) in &arg.places {
+                        if let Some(g) = self.guard_index(place) {
+                            st.disarmed[g] = true;
+                        }
                         self.forget(st, &place, span, facts.as_deref_mut());
                     }
                 }
@@ -190,6 +207,14 @@ impl Analysis<'_> {
                 self.check_use_of(st, *place, *span, &mut facts, !*weak)
             }
             Event::Assign { place, kind, span } => {
+                if let Some(g) = self
+                    .res
+                    .guard_locals
+                    .iter()
+                    .position(|g| g.arm_fields.contains(place))
+                {
+                    st.disarmed[g] = true;
+                }
                 let Some(t) = self.t(*place) else { return };
                 let owned: Vec<_> = bits_iter(&st.owns[t]).collect();
                 bits_clear(&mut st.owns[t]);
@@ -294,7 +319,13 @@ impl Analysis<'_> {
                 }
             }
             Event::Exit { kind, span, drops } => {
+                // A guard in scope that is surely still armed gives the counts
+                // back as it drops.
+                let covered = drops
+                    .iter()
+                    .any(|p| self.guard_index(*p).is_some_and(|g| !st.disarmed[g]));
                 if matches!(kind, ExitKind::Try | ExitKind::Fail)
+                    && !covered
                     && let (Some(t), Some(f)) = (self.token_slot, facts.as_deref_mut())
                 {
                     for v in bits_iter(&st.owns[t]) {

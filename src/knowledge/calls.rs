@@ -65,7 +65,6 @@ impl Index {
             .as_ref()
             .map_or(Resolved::Unknown, |t| self.resolve(t));
         let found = match &resolved {
-            Resolved::Type(ty) if ty.origin == TypeOrigin::Std => return None,
             Resolved::Type(ty) => self.apis_of_type(ty, name, file),
             Resolved::Traits(traits) => traits.iter().find_map(|t| {
                 self.owned_all(Some(t), name)
@@ -81,9 +80,11 @@ impl Index {
         }
         // A bare name the user declared (`acquire = ["allocate_stack"]`)
         // names a method of any type but the standard library's.
-        if let Some(api) = self
-            .owned_all(None, name)
-            .find(|a| matches!(a.origin, ApiOrigin::Config { .. }) && a.has_receiver.is_none())
+        let std_receiver = matches!(&resolved, Resolved::Type(ty) if ty.origin == TypeOrigin::Std);
+        if !std_receiver
+            && let Some(api) = self
+                .owned_all(None, name)
+                .find(|a| matches!(a.origin, ApiOrigin::Config { .. }) && a.has_receiver.is_none())
         {
             return Some((api, MatchKind::ByName));
         }
@@ -141,7 +142,8 @@ impl Index {
             };
         }
         match api.origin {
-            ApiOrigin::Config { .. } => ty.origin != TypeOrigin::Std,
+            // The user named the type (`AtomicUsize::fetch_add` included).
+            ApiOrigin::Config { .. } => true,
             _ => matches!(ty.origin, TypeOrigin::Local | TypeOrigin::Unknown),
         }
     }
@@ -168,6 +170,9 @@ impl Index {
     /// What a call does to the flow of pooled values.
     pub fn effect(&self, callee: &Callee, file: usize) -> CallEffect {
         let Some(api) = self.lookup(callee, file) else {
+            if self.is_disarm_call(callee) {
+                return CallEffect::Disarm;
+            }
             if self.consumes_receiver(callee) {
                 return CallEffect::Consume;
             }
@@ -268,6 +273,17 @@ impl Index {
 
     fn release_summary(&self, api: &Api) -> (bool, bool) {
         self.summaries().release(api.owner.as_deref(), &api.name)
+    }
+
+    /// A method of a guard type the code defines that disarms it.
+    fn is_disarm_call(&self, callee: &Callee) -> bool {
+        callee.is_method
+            && callee
+                .receiver_type
+                .as_ref()
+                .and_then(|t| self.resolve_type(t))
+                .and_then(|t| self.guard_info(&t))
+                .is_some_and(|g| g.disarm_methods.contains(&callee.name))
     }
 
     /// A call of a type's declared reset method, or of a method named like one.

@@ -88,6 +88,7 @@ fn infer_body(
         calls,
         entry_fields: Vec::new(),
         track_params: true,
+        guard_locals: Vec::new(),
     };
     let facts = flow::analyze(body, &res)?;
     let inferred = |role, wrapped: &Api, via: String| Api {

@@ -4,6 +4,7 @@
 //! entries and inference, then shared read-only by the parallel analysis.
 
 pub mod calls;
+pub mod guards;
 pub mod infer;
 pub mod items;
 pub mod packs;
@@ -200,6 +201,8 @@ pub struct Index {
     packs: Vec<(String, Vec<String>)>,
     /// How many of `packs` have a bit in `file_packs`.
     masked_packs: usize,
+    /// Guard types the code defines (their `Drop` releases), by type.
+    guards: HashMap<String, guards::GuardInfo>,
     /// Per file id: the crates its `use` items name.
     file_imports: Vec<Vec<String>>,
     /// (type, method) taking `self` by value, and the names of all such methods.
@@ -599,6 +602,16 @@ impl Index {
 
     pub fn struct_decls(&self) -> impl Iterator<Item = &StructDecl> {
         self.structs.values()
+    }
+
+    /// Record the guard types the code defines ([`guards::infer`]).
+    pub fn add_guards(&mut self, guards: HashMap<String, guards::GuardInfo>) {
+        self.guards.extend(guards);
+    }
+
+    /// What is known of a guard type the code defines.
+    pub fn guard_info(&self, ty: &str) -> Option<&guards::GuardInfo> {
+        self.guards.get(ty)
     }
 
     /// Types inferred to be guards (their `Drop` releases).

@@ -81,7 +81,8 @@ pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let Origin::Acquire { span, .. } = cx.facts.values[v].origin else {
             continue;
         };
-        let counter = matches!(cx.facts.values[v].origin, Origin::Acquire { kind, .. } if kind.counter);
+        let counter =
+            matches!(cx.facts.values[v].origin, Origin::Acquire { kind, .. } if kind.counter);
         let name = if counter {
             "the count".to_string()
         } else {
