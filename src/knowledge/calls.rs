@@ -256,15 +256,20 @@ impl Index {
         let sig = self.sig(api.owner.as_deref(), &api.name);
         match api.role {
             Role::Acquire { guard: false } => sig.is_some_and(|s| s.returns_nothing),
+            // A release without parameters that counts: of a pool whose
+            // acquires count, or a method of the pool's own type (a lock's
+            // `unlock(&self)` gives back what the pool lent, not itself).
             Role::Release(_) => {
                 sig.is_some_and(|s| s.params.is_empty())
                     && api.pool.is_some()
                     && self.apis().iter().any(|a| {
                         a.pool == api.pool
-                            && matches!(a.role, Role::Acquire { guard: false })
-                            && self
-                                .sig(a.owner.as_deref(), &a.name)
-                                .is_some_and(|s| s.returns_nothing)
+                            && matches!(a.role, Role::Acquire { .. })
+                            && (a.owner.is_some() && a.owner == api.owner
+                                || !matches!(a.role, Role::Acquire { guard: true })
+                                    && self
+                                        .sig(a.owner.as_deref(), &a.name)
+                                        .is_some_and(|s| s.returns_nothing))
                     })
             }
             _ => false,
