@@ -32,18 +32,7 @@ func (a *Agent) Bytes() (code int, body []byte, errs []error) {
 		return
 	}
 
-	var (
-		req     = a.req
-		resp    *Response
-		nilResp bool
-	)
-
-	if a.resp == nil {
-		resp = AcquireResponse()
-		nilResp = true
-	} else {
-		resp = a.resp
-	}
+	req, resp := a.req, a.resp
 
 	defer func() {
 		if len(errs) == 0 {
@@ -51,10 +40,6 @@ func (a *Agent) Bytes() (code int, body []byte, errs []error) {
 		}
 
 		body = append([]byte(nil), resp.Body()...)
-
-		if nilResp {
-			ReleaseResponse(resp)
-		}
 	}()
 
 	if a.timeout > 0 {

@@ -37,18 +37,7 @@ func (a *Agent) bytes() (code int, body []byte, errs []error) {
 		return
 	}
 
-	var (
-		req     = a.req
-		resp    *Response
-		nilResp bool
-	)
-
-	if a.resp == nil {
-		resp = AcquireResponse()
-		nilResp = true
-	} else {
-		resp = a.resp
-	}
+	req, resp := a.req, a.resp
 
 	defer func() {
 		if len(errs) == 0 {
@@ -56,10 +45,6 @@ func (a *Agent) bytes() (code int, body []byte, errs []error) {
 		}
 
 		body = append([]byte(nil), resp.Body()...)
-
-		if nilResp {
-			ReleaseResponse(resp)
-		}
 	}()
 
 	if a.timeout > 0 {

@@ -17,7 +17,6 @@ var (
 			return &Agent{req: &Request{}}
 		},
 	}
-	responsePool sync.Pool
 )
 
 // AcquireAgent returns an empty Agent instance from Agent pool.
@@ -30,21 +29,6 @@ func AcquireAgent() *Agent {
 func ReleaseAgent(a *Agent) {
 	a.reset()
 	agentPool.Put(a)
-}
-
-// AcquireResponse returns an empty Response instance from response pool.
-func AcquireResponse() *Response {
-	v := responsePool.Get()
-	if v == nil {
-		return &Response{}
-	}
-	return v.(*Response)
-}
-
-// ReleaseResponse returns resp acquired via AcquireResponse to response pool.
-func ReleaseResponse(resp *Response) {
-	resp.Reset()
-	responsePool.Put(resp)
 }
 
 var defaultJSONDecoder = json.Unmarshal
