@@ -50,6 +50,10 @@ pub struct PoolDecl {
     /// (it manages the pool's accounting by hand).
     #[serde(default)]
     pub unless_called: Vec<String>,
+    /// Callees (of other crates) that drop the values they are given when
+    /// they fail (`Fiber::new`): `Fiber::new(stack, n)?` loses `stack` on `Err`.
+    #[serde(default)]
+    pub fallible_sinks: Vec<String>,
 }
 
 /// A release in a `[[pools]]` table: a name, or a name and the argument it
@@ -191,6 +195,7 @@ fn describe(text: &str, line: Option<usize>, message: &str) -> (Option<usize>, S
             "forget",
             "kind",
             "unless-called",
+            "fallible-sinks",
             "packs",
         ];
         message.push_str(&did_you_mean(&key, KNOWN.iter().copied()));

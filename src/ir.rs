@@ -267,7 +267,8 @@ pub struct Body {
     pub receiver: Option<(PlaceId, bool)>,
     /// The fn's return type name (after peeling references and smart pointers).
     pub returns: Option<String>,
-    /// The return type is an `Option`/`Result` around that.
+    /// The return type is an `Option`/`Result` (around `returns`, or around
+    /// nothing: `Result<(), E>`).
     pub returns_wrapped: bool,
 }
 

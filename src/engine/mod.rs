@@ -235,6 +235,12 @@ fn run_in_pool(inputs: Vec<InputFile>, config: &Config, options: &RunOptions<'_>
     // its text only when the output may show it (a finding, or a suppression
     // comment to apply).
     let findable = findable_keys(&index);
+    let worth = |file: usize, probe: &dyn Fn(&KeySet) -> bool| {
+        loaded[file].reported && findable.matches(&index, file, probe)
+    };
+    let sinks = crate::knowledge::sinks::compute(&index, &source, &worth);
+    index.add_sinks(sinks);
+    timer.mark("sinks");
     let analysed: Vec<(Vec<Diagnostic>, Option<String>)> = loaded
         .par_iter()
         .enumerate()

@@ -73,6 +73,7 @@ impl<'a> Analysis<'a> {
                     | CallEffect::BoundsCapacity
                     | CallEffect::Forget { .. }
                     | CallEffect::Disarm => {}
+                    CallEffect::Sink { .. } => seeds.push(*result),
                     CallEffect::Acquire(kind) => {
                         if call_value[*call as usize].is_none() {
                             call_value[*call as usize] = Some(values.len());
@@ -136,10 +137,15 @@ impl<'a> Analysis<'a> {
             .enumerate()
             .filter_map(|(p, t)| t.map(|t| (p as PlaceId, t)))
             .collect();
-        // One more row after the places: the counts the body holds.
+        // One more row after the places: the counts the body holds (and the
+        // values a failed callee dropped, until the way out reports them).
         let has_counts = values
             .iter()
-            .any(|v| matches!(v.origin, Origin::Acquire { kind, .. } if kind.counter));
+            .any(|v| matches!(v.origin, Origin::Acquire { kind, .. } if kind.counter))
+            || res
+                .calls
+                .iter()
+                .any(|c| matches!(c, CallEffect::Sink { .. }));
         let token_slot = has_counts.then_some(tracked_places.len());
         let tracked_count = tracked_places.len() + usize::from(has_counts);
         let words = values.len().div_ceil(64).max(1);

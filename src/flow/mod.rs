@@ -35,6 +35,11 @@ pub enum CallEffect {
     },
     /// A guard's own method that disarms it (`fn keep(mut self) { self.armed = false }`).
     Disarm,
+    /// A fallible callee that keeps the arguments whose bits are set when it
+    /// succeeds and drops them when it fails (`Fiber::new(stack, n)`).
+    Sink {
+        args: u64,
+    },
 }
 
 impl CallEffect {
@@ -263,6 +268,8 @@ pub const TRANSFERRED: u8 = 8;
 pub const NOT_RESET: u8 = 16;
 /// May not have had its capacity checked since it was acquired.
 pub const UNBOUNDED: u8 = 32;
+/// Moved into a fallible callee: gone with the call's result if it failed.
+pub const SUNK: u8 = 64;
 /// The bits that describe the value's content rather than where it is.
 const CONTENT: u8 = NOT_RESET | UNBOUNDED;
 

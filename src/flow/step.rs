@@ -32,6 +32,32 @@ impl Analysis<'_> {
         }
     }
 
+    /// A value moved into a fallible callee: handed on, unless the call
+    /// fails (its result then vanishes, and the value with it).
+    fn sink(
+        &self,
+        st: &mut State,
+        place: PlaceId,
+        result: PlaceId,
+        span: Span,
+        facts: &mut Option<&mut Facts>,
+    ) {
+        self.check_use(st, place, span, facts);
+        let (Some(t), Some(r)) = (self.t(place), self.t(result)) else {
+            self.transfer(st, place, span, facts, false);
+            return;
+        };
+        for v in bits_iter(&st.owns[t]).collect::<Vec<_>>() {
+            if st.status[v] & HELD != 0 {
+                st.status[v] = TRANSFERRED | SUNK | (st.status[v] & CONTENT);
+                bit_set(&mut st.owns[r], v);
+            }
+        }
+        if self.body.places[place as usize].kind == PlaceKind::Temp {
+            bits_clear(&mut st.owns[t]);
+        }
+    }
+
     /// The guard local a place is, if it is one.
     fn guard_index(&self, place: PlaceId) -> Option<usize> {
         self.res.guard_locals.iter().position(|g| g.place == place)
@@ -89,8 +115,18 @@ impl Analysis<'_> {
                     }
                     let consumed = effect == CallEffect::Consume
                         && recv.as_ref().is_some_and(|r| std::ptr::eq(r, arg));
+                    let sunk = match effect {
+                        CallEffect::Sink { args: bits } => args
+                            .iter()
+                            .position(|a| std::ptr::eq(a, arg))
+                            .is_some_and(|i| i < 64 && bits & (1 << i) != 0),
+                        _ => false,
+                    };
                     for &(place, mode) in &arg.places {
                         match mode {
+                            Mode::Move if sunk => {
+                                self.sink(st, place, *result, arg.span, &mut facts)
+                            }
                             _ if consumed => self.transfer(st, place, arg.span, &mut facts, false),
                             Mode::Move => self.transfer(st, place, arg.span, &mut facts, false),
                             Mode::Shared => self.check_use(st, place, arg.span, &mut facts),
@@ -290,10 +326,17 @@ impl Analysis<'_> {
                     let owned: Vec<_> = bits_iter(&st.owns[t]).collect();
                     bits_clear(&mut st.owns[t]);
                     bits_clear(&mut st.aliases[t]);
-                    // A count whose call failed was never taken.
+                    // A count whose call failed was never taken; a value a
+                    // failed callee was given is gone with it (a leak at the
+                    // way out that follows).
                     if let Some(slot) = self.token_slot {
                         for &v in &owned {
-                            st.owns[slot][v / 64] &= !(1 << (v % 64));
+                            if st.status[v] & SUNK != 0 {
+                                st.status[v] = HELD | (st.status[v] & CONTENT);
+                                bit_set(&mut st.owns[slot], v);
+                            } else {
+                                st.owns[slot][v / 64] &= !(1 << (v % 64));
+                            }
                         }
                     }
                     for v in owned {

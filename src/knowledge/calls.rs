@@ -5,6 +5,9 @@ use super::{Api, ApiOrigin, Index, ReleaseParam, Role, is_common_name, packs};
 use crate::flow::{AcquireKind, CallEffect, ReleaseArg};
 use crate::ir::Callee;
 
+/// The mask of a sink the config names: every argument.
+pub const CONFIGURED_SINK: u64 = u64::MAX;
+
 /// Methods that bound what a buffer keeps (a capacity check before release).
 const CAPACITY_BOUNDS: &[&str] = &["capacity", "shrink_to", "shrink_to_fit"];
 
@@ -173,6 +176,10 @@ impl Index {
             if self.is_disarm_call(callee) {
                 return CallEffect::Disarm;
             }
+            let sunk = self.sink_mask(callee);
+            if sunk != 0 {
+                return CallEffect::Sink { args: sunk };
+            }
             if self.consumes_receiver(callee) {
                 return CallEffect::Consume;
             }
@@ -278,6 +285,29 @@ impl Index {
 
     fn release_summary(&self, api: &Api) -> (bool, bool) {
         self.summaries().release(api.owner.as_deref(), &api.name)
+    }
+
+    /// The arguments (bits, as the call passes them) a fallible callee
+    /// drops when it fails: from its summary, or named by the config
+    /// (`fallible-sinks = ["Fiber::new"]`: every argument).
+    fn sink_mask(&self, callee: &Callee) -> u64 {
+        if self.sinks_empty() {
+            return 0;
+        }
+        if let Some(((owner, name), shift)) = self.callee_fn(callee) {
+            let owner = (!owner.is_empty()).then_some(owner);
+            let mask = self.sink_args(owner.as_deref(), &name);
+            if mask != 0 {
+                return mask << shift;
+            }
+        }
+        // A callee of another crate, named by the config.
+        let owner = match (&callee.qualified, &callee.qualifier, &callee.receiver_type) {
+            (Some(q), _, _) | (None, Some(q), _) => Some(self.canon(q).name),
+            (_, _, Some(t)) => self.resolve_type(t),
+            _ => None,
+        };
+        self.sink_args(owner.as_deref(), &callee.name) & CONFIGURED_SINK
     }
 
     /// A method of a guard type the code defines that disarms it.

@@ -10,6 +10,7 @@ pub mod items;
 pub mod packs;
 pub mod pools;
 pub mod resolve;
+pub mod sinks;
 pub mod summaries;
 
 pub use calls::is_growable;
@@ -140,6 +141,8 @@ pub struct Sig {
     pub param_names: Box<[Box<str>]>,
     /// Closure-typed parameters: (index, the closure's parameter types).
     pub closure_params: Box<[(u32, TypeNames)]>,
+    /// It has a receiver (`self`): called by path, its arguments shift by one.
+    pub has_receiver: bool,
 }
 
 /// Call keys split by where their APIs apply ([`Index::scoped_call_keys`]).
@@ -201,6 +204,9 @@ pub struct Index {
     packs: Vec<(String, Vec<String>)>,
     /// How many of `packs` have a bit in `file_packs`.
     masked_packs: usize,
+    /// Fallible callees that drop a by-value argument on some failing path:
+    /// (owner, "" for a free fn; name) -> the arguments, as bits.
+    sinks: HashMap<(String, String), u64>,
     /// Guard types the code defines (their `Drop` releases), by type.
     guards: HashMap<String, guards::GuardInfo>,
     /// Per file id: the crates its `use` items name.
@@ -280,7 +286,9 @@ impl Index {
             }
             let by_name = self.sigs.entry(sig.owner.unwrap_or_default()).or_default();
             let name = sig.name;
+            let has_receiver = sig.receiver.is_some();
             let sig = Sig {
+                has_receiver,
                 returns: sig.returns.map(String::into_boxed_str),
                 returns_nothing: sig.returns_nothing,
                 params: sig
@@ -604,6 +612,25 @@ impl Index {
         self.structs.values()
     }
 
+    /// Record fallible callees ([`sinks::compute`], config `fallible-sinks`).
+    pub fn add_sinks(&mut self, sinks: impl IntoIterator<Item = ((String, String), u64)>) {
+        for (key, mask) in sinks {
+            *self.sinks.entry(key).or_default() |= mask;
+        }
+    }
+
+    pub(crate) fn sinks_empty(&self) -> bool {
+        self.sinks.is_empty()
+    }
+
+    /// The arguments (bits) a callee drops when it fails.
+    pub fn sink_args(&self, owner: Option<&str>, name: &str) -> u64 {
+        self.sinks
+            .get(&(owner.unwrap_or("").to_string(), name.to_string()))
+            .copied()
+            .unwrap_or(0)
+    }
+
     /// Record the guard types the code defines ([`guards::infer`]).
     pub fn add_guards(&mut self, guards: HashMap<String, guards::GuardInfo>) {
         self.guards.extend(guards);
@@ -680,6 +707,13 @@ impl Index {
                     Some(r.arg().cloned()),
                 )
             }));
+            for sink in &pool.fallible_sinks {
+                let (owner, name) = match sink.rsplit_once("::") {
+                    Some((path, name)) => (types_base(path).to_string(), name.to_string()),
+                    None => (String::new(), sink.clone()),
+                };
+                self.add_sinks([((owner, name), calls::CONFIGURED_SINK)]);
+            }
             entries.extend(names(&pool.detach, Role::Detach));
             entries.extend(names(&pool.reset, Role::Reset));
             entries.extend(names(&pool.forget, Role::Forget));

@@ -320,6 +320,43 @@ impl Index {
         }
     }
 
+    /// The crate fn a call invokes, as (owner, "" for a free fn; name), and
+    /// how far its arguments are shifted from the fn's parameters (1 for a
+    /// method called by path, `Type::f(&x, ..)`).
+    pub fn callee_fn(&self, callee: &crate::ir::Callee) -> Option<((String, String), usize)> {
+        let name = &callee.name;
+        if callee.is_method {
+            let owners = match callee.receiver_type.as_ref().map(|t| self.resolve(t))? {
+                Resolved::Type(TypeId {
+                    name: ty,
+                    origin: TypeOrigin::Local,
+                }) => self.method_owners(&ty),
+                Resolved::Traits(traits) => traits,
+                _ => return None,
+            };
+            let owner = owners
+                .into_iter()
+                .find(|o| self.sig(Some(o), name).is_some())?;
+            return Some(((owner, name.clone()), 0));
+        }
+        if let Some(q) = callee.qualified.as_deref().or(callee.qualifier.as_deref()) {
+            let ty = self.canon(q);
+            if ty.name.starts_with(char::is_uppercase) {
+                if ty.origin != TypeOrigin::Local {
+                    return None;
+                }
+                let owner = self
+                    .method_owners(&ty.name)
+                    .into_iter()
+                    .find(|o| self.sig(Some(o), name).is_some())?;
+                let shift = usize::from(self.sig(Some(&owner), name)?.has_receiver);
+                return Some(((owner, name.clone()), shift));
+            }
+        }
+        self.sig(None, name)?;
+        Some(((String::new(), name.clone()), 0))
+    }
+
     /// The signature of the method `name` of `recv`'s type (its own, a
     /// trait's it implements, its `Deref` target's, a bound's).
     fn method_sig(&self, recv: &TypeRef, name: &str, depth: usize) -> Option<&super::Sig> {

@@ -34,11 +34,27 @@ declare_rule! {
     /// ```
     /// or take a guard that releases on drop (`#[poollint::acquire(guard)]`).
     ///
+    /// Counts are obligations too (`limits.increment_count()?` ..
+    /// `decrement_count()`, a pool of `kind = "counter"`): a count taken and
+    /// not given back on a failing way out (`?`, `return Err`, `return None`)
+    /// is reported at the acquire, unless a local guard whose `Drop` gives it
+    /// back is armed there.
+    ///
+    /// A value moved into a *fallible callee* is lost when the callee fails
+    /// and the body leaves with `?`: the crate's own fns are summarised (a
+    /// by-value parameter dropped on some `Err` path), and callees of other
+    /// crates count when `fallible-sinks = ["Fiber::new"]` names them.
+    ///
     /// ## Known limits
     /// Paths are not correlated: a value released under `if a` and used under
     /// a second `if a` may be reported. A value moved into a call that is not a
-    /// known release counts as handed on (not a leak). Unknown macros count as
-    /// uses, never as releases. Panics are not exits (see PL010).
+    /// known release or fallible callee counts as handed on (not a leak).
+    /// A fallible callee's drop is reported only on a `?` or `return Err`
+    /// that follows it in the same body: a failure matched and handled is not,
+    /// nor a value the callee hands back inside `Err(..)` and the caller then
+    /// discards (`map_err(|_| ..)`); state carried across calls, enum state
+    /// machines and tasks that never run are out of reach. Unknown macros
+    /// count as uses, never as releases. Panics are not exits (see PL010).
     pub struct UnreleasedAcquire {
         code: "PL001",
         name: "unreleased-acquire",

@@ -210,6 +210,9 @@ pub fn lower_fn(
             TypeRef::Named(n) => Some(n),
             _ => None,
         });
+    }
+    if let syn::ReturnType::Type(_, ty) = &sig.output {
+        // `Result<(), E>` too: a fallible callee that returns nothing.
         lw.b.body.returns_wrapped = types::is_option_or_result(ty);
     }
     for input in &sig.inputs {
