@@ -1,7 +1,7 @@
 //! The fixed point over one body, and the reads of the state the transfer
 //! function shares (uses, transfers, orphans).
 
-use super::places::{handle_params, track_places};
+use super::places::{field_descendants, handle_params, track_places};
 use super::state::{State, bit_get, bit_set, bits_clear, bits_iter};
 use super::*;
 use crate::ir::PlaceKind;
@@ -22,6 +22,8 @@ pub(super) struct Analysis<'a> {
     pub(super) call_value: Vec<Option<ValueId>>,
     /// (call id, place) -> implicit value for a release of an untracked place.
     pub(super) implicit: Vec<((u32, PlaceId), ValueId)>,
+    /// Place -> its tracked fields (dense indices), cleared with it.
+    pub(super) fields_below: std::collections::HashMap<PlaceId, Vec<usize>>,
 }
 
 impl<'a> Analysis<'a> {
@@ -131,6 +133,7 @@ impl<'a> Analysis<'a> {
             .filter_map(|(p, t)| t.map(|t| (p as PlaceId, t)))
             .collect();
         let tracked_count = tracked_places.len();
+        let fields_below = field_descendants(body, &tracked);
         let words = values.len().div_ceil(64).max(1);
         Analysis {
             body,
@@ -142,6 +145,7 @@ impl<'a> Analysis<'a> {
             values,
             call_value,
             implicit,
+            fields_below,
         }
     }
 

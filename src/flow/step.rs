@@ -152,7 +152,10 @@ impl Analysis<'_> {
                 self.check_use_of(st, *place, *span, &mut facts, !*weak)
             }
             Event::Assign { place, kind, span } => {
-                let Some(t) = self.t(*place) else { return };
+                let Some(t) = self.t(*place) else {
+                    self.forget_fields(st, *place);
+                    return;
+                };
                 let owned: Vec<_> = bits_iter(&st.owns[t]).collect();
                 bits_clear(&mut st.owns[t]);
                 bits_clear(&mut st.aliases[t]);
@@ -167,6 +170,7 @@ impl Analysis<'_> {
                         });
                     });
                 }
+                self.forget_fields(st, *place);
                 // An overwritten value nothing refers to any more can never be
                 // touched again: forget its history, so that a loop that
                 // reassigns a place does not mix the old value into the new.
@@ -269,6 +273,9 @@ impl Analysis<'_> {
                         });
                     }
                 }
+                for &p in drops {
+                    self.forget_fields(st, p);
+                }
             }
         }
     }
@@ -318,6 +325,16 @@ impl Analysis<'_> {
             if st.status[v] & HELD != 0 {
                 st.status[v] = (st.status[v] & !HELD) | TRANSFERRED;
             }
+        }
+    }
+
+    /// `place` goes out of scope or is overwritten: what its fields held is
+    /// no longer reachable through it (the next iteration's `st.buffer` is
+    /// another buffer).
+    fn forget_fields(&self, st: &mut State, place: PlaceId) {
+        for &t in self.fields_below.get(&place).into_iter().flatten() {
+            bits_clear(&mut st.owns[t]);
+            bits_clear(&mut st.aliases[t]);
         }
     }
 

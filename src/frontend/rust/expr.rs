@@ -2,7 +2,6 @@
 
 use super::builder::LocalInfo;
 use super::lower::{ClosureHint, LoopKind, Lowerer, Nested, Operand};
-use super::types;
 use crate::ir::{
     Arg, AssignKind, BodyKind, Callee, DropKind, Event, ExitKind, Mode, PlaceId, PlaceKind, TypeRef,
 };
@@ -186,14 +185,7 @@ impl<'f> Lowerer<'f> {
                 self.read(r, span);
                 Operand::default()
             }
-            Expr::Cast(c) => {
-                let op = self.expr(&c.expr);
-                if types::is_raw_pointer(&c.ty) {
-                    return op.borrowed();
-                }
-                self.read(op, span);
-                Operand::default()
-            }
+            Expr::Cast(c) => self.cast(c, span),
             Expr::Index(ix) => {
                 let base = self.expr(&ix.expr);
                 self.read(base, span);
@@ -502,6 +494,9 @@ impl<'f> Lowerer<'f> {
             }
             return recv;
         }
+        if let Some(op) = self.pointer_method(&name, &recv, &m.args, span) {
+            return op;
+        }
         if ALIASING.contains(&name.as_str()) || (name == "clone" && recv_ty.shared) {
             for a in &m.args {
                 let op = self.expr(a);
@@ -708,7 +703,11 @@ impl<'f> Lowerer<'f> {
                 }
                 return op;
             }
-            _ => {}
+            (q, n) => {
+                if let Some(op) = self.conversion_call(q, n, c, span) {
+                    return op;
+                }
+            }
         }
         let qualified = if p.qself.is_none() {
             self.qualified_prefix(&p.path)
