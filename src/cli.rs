@@ -524,7 +524,12 @@ fn explain_apis(out: &mut dyn Write, outcome: &engine::Outcome) {
     }
     let at = |file: usize, line: usize| {
         let name = outcome.files.get(file).map_or("?", |f| f.name.as_str());
-        format!("{name}:{line}")
+        // Inferred guards carry no line of their own.
+        if line == 0 {
+            name.to_string()
+        } else {
+            format!("{name}:{line}")
+        }
     };
     let mut structs: Vec<_> = index.struct_decls().collect();
     structs.sort_by(|a, b| (a.file, a.line, &a.name).cmp(&(b.file, b.line, &b.name)));

@@ -132,7 +132,11 @@ pub fn write(out: &mut dyn WriteColor, outcome: &Outcome, options: Options) -> s
         )?;
     }
     if options.terminal
-        && let Some(first) = outcome.diagnostics.iter().find(|d| d.code != "PL000")
+        // A finding about the code, not about the file or a comment.
+        && let Some(first) = outcome
+            .diagnostics
+            .iter()
+            .find(|d| !matches!(d.code, "PL000" | "PL100"))
     {
         writeln!(
             out,
