@@ -351,6 +351,11 @@ pub fn apply(
         return kept;
     }
     for (file, found) in parsed.iter().enumerate() {
+        // A file that was not analysed has only its PL000: every suppression
+        // would look unused, and its comments may be anything.
+        if !analysed[file] {
+            continue;
+        }
         for (misread, span) in &found.misread {
             match misread {
                 Misread::Malformed(what) => {
@@ -363,10 +368,6 @@ pub fn apply(
                     }
                 }
             }
-        }
-        // In a file that was not analysed every suppression would look unused.
-        if !analysed[file] {
-            continue;
         }
         for e in found.suppressions.iter().flat_map(|s| &s.entries) {
             match &e.rule {
