@@ -30,7 +30,8 @@ impl FactsCache {
     /// The cache of the crate at `crate_root` (a folder with `Cargo.toml`),
     /// in cargo's target folder (`CARGO_TARGET_DIR`, or `target/` beside the
     /// workspace's `Cargo.lock`, or beside the crate's manifest); `None` when
-    /// that cannot be created.
+    /// that folder does not exist (cargo never built here) or the cache
+    /// cannot be created in it.
     pub fn open(crate_root: &Path) -> Option<FactsCache> {
         if !crate_root.join("Cargo.toml").is_file() {
             return None;
@@ -43,6 +44,12 @@ impl FactsCache {
                 .unwrap_or(crate_root)
                 .join("target"),
         };
+        // Only inside a target folder cargo made: poollint never creates
+        // `target/` itself, so a hook leaves nothing in a work tree that was
+        // never built (where `target/` may not be ignored yet).
+        if !target.is_dir() {
+            return None;
+        }
         let dir = target
             .join("poollint")
             .join(format!("facts-{SCHEMA}-{:016x}", build_id()?));

@@ -21,7 +21,13 @@ struct RawConfig {
     /// Extra lint pack files, relative to the config file.
     #[serde(default)]
     packs: Vec<String>,
+    /// Rules not reported in the files a glob matches (ruff's `per-file-ignores`).
+    #[serde(default)]
+    per_file_ignores: BTreeMap<String, Vec<String>>,
 }
+
+/// The keys of the top level, which must come before the first table.
+const TOP_LEVEL_KEYS: &[&str] = &["rules", "pools", "exclude", "packs", "per-file-ignores"];
 
 /// A `[[pools]]` entry: pool APIs the code cannot be annotated for.
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -108,6 +114,16 @@ pub struct Config {
     /// Lint pack files named by `packs = [..]`, resolved against the config's directory.
     pub packs: Vec<PathBuf>,
     exclude: Option<GlobSet>,
+    per_file_ignores: Vec<PerFileIgnore>,
+}
+
+/// One `[per-file-ignores]` entry.
+#[derive(Debug)]
+struct PerFileIgnore {
+    glob: globset::GlobMatcher,
+    /// A pattern without `/` also matches a file's name in any folder.
+    by_name: bool,
+    codes: Vec<&'static str>,
 }
 
 /// A configuration problem: exit status 2 with the file, line and key named.
@@ -182,6 +198,26 @@ fn describe(text: &str, line: Option<usize>, message: &str) -> (Option<usize>, S
         .map(str::to_string);
     let mut line = line;
     if let Some(key) = unknown {
+        line = line.or_else(|| line_of_key(text, &key));
+        if let Some(moved) = misplaced_top_level_key(text, &key, line) {
+            return (line, moved);
+        }
+        // The keys the table accepts, as the parser lists them.
+        let expected: Vec<String> = message
+            .split_once("expected one of ")
+            .or_else(|| message.split_once("expected "))
+            .map(|(_, list)| {
+                list.split('`')
+                    .skip(1)
+                    .step_by(2)
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default();
+        if !expected.is_empty() {
+            message.push_str(&did_you_mean(&key, expected.iter().map(String::as_str)));
+            return (line, name_the_key(text, line, message));
+        }
         const KNOWN: &[&str] = &[
             "rules",
             "pools",
@@ -197,12 +233,50 @@ fn describe(text: &str, line: Option<usize>, message: &str) -> (Option<usize>, S
             "unless-called",
             "fallible-sinks",
             "packs",
+            "per-file-ignores",
         ];
         message.push_str(&did_you_mean(&key, KNOWN.iter().copied()));
-        line = line.or_else(|| line_of_key(text, &key));
+    }
+    // A top-level key written inside a table fails there with a type error.
+    if let Some(key) = line.and_then(|l| key_of_line(text, l))
+        && let Some(moved) = misplaced_top_level_key(text, &key, line)
+    {
+        return (line, moved);
     }
     let message = name_the_key(text, line, message);
     (line, message)
+}
+
+/// The key written on a 1-based line (`exclude` in `exclude = [..]`).
+fn key_of_line(text: &str, line: usize) -> Option<String> {
+    let l = text.lines().nth(line.checked_sub(1)?)?;
+    let (key, _) = l.split_once('=')?;
+    let key = key.trim().trim_matches('"').trim_matches('\'');
+    (!key.is_empty() && !key.starts_with('[')).then(|| key.to_string())
+}
+
+/// A top-level key (`exclude`) written below a table header belongs to that
+/// table in TOML: say where it must go instead.
+fn misplaced_top_level_key(text: &str, key: &str, line: Option<usize>) -> Option<String> {
+    if !TOP_LEVEL_KEYS.contains(&key) {
+        return None;
+    }
+    let line = line?;
+    let header = |l: &str| {
+        let l = l.trim();
+        (l.starts_with('[') && !l.starts_with("[\""))
+            .then(|| l.split('#').next().unwrap_or(l).trim().to_string())
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    let table = lines
+        .get(..line.checked_sub(1)?)?
+        .iter()
+        .rev()
+        .find_map(|l| header(l))?;
+    let first = lines.iter().find_map(|l| header(l))?;
+    Some(format!(
+        "`{key}` is a top-level key, but here it is read as part of `{table}`: move it above the first table (`{first}`)"
+    ))
 }
 
 /// Put the key of the offending line in front of a message that does not name it.
@@ -239,6 +313,8 @@ fn line_of_key(text: &str, key: &str) -> Option<usize> {
 pub fn did_you_mean<'a>(key: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
     candidates
         .into_iter()
+        // Never suggest what was written (another table's key of the same name).
+        .filter(|c| *c != key)
         .map(|c| {
             (
                 strsim::jaro_winkler(&key.to_ascii_lowercase(), &c.to_ascii_lowercase()),
@@ -301,6 +377,9 @@ impl Config {
         let mut levels = HashMap::new();
         for (key, value) in &raw.rules {
             let Some(rule) = rules::find(key) else {
+                if let Some(moved) = misplaced_top_level_key(text, key, line_of_key(text, key)) {
+                    return Err(err(line_of_key(text, key), moved));
+                }
                 let names = rules::ALL.iter().flat_map(|r| [r.code, r.name]);
                 return Err(err(
                     line_of_key(text, key),
@@ -350,6 +429,45 @@ impl Config {
                 ));
             }
         }
+        let mut per_file_ignores = Vec::new();
+        for (pattern, names) in &raw.per_file_ignores {
+            let line = line_of_key(text, pattern);
+            if let Some(moved) = misplaced_top_level_key(text, pattern, line) {
+                return Err(err(line, moved));
+            }
+            let glob = Glob::new(pattern).map_err(|e| {
+                err(
+                    line,
+                    format!("bad pattern `{pattern}` in [per-file-ignores]: {e}"),
+                )
+            })?;
+            let mut codes = Vec::new();
+            for name in names {
+                if name == "all" {
+                    codes.extend(rules::ALL.iter().map(|r| r.code));
+                    continue;
+                }
+                let Some(rule) = rules::find(name) else {
+                    let names = rules::ALL
+                        .iter()
+                        .flat_map(|r| [r.code, r.name])
+                        .chain(["all"]);
+                    return Err(err(
+                        line,
+                        format!(
+                            "unknown rule `{name}` for `{pattern}` in [per-file-ignores]{}",
+                            did_you_mean(name, names)
+                        ),
+                    ));
+                };
+                codes.push(rule.code);
+            }
+            per_file_ignores.push(PerFileIgnore {
+                glob: glob.compile_matcher(),
+                by_name: !pattern.contains('/'),
+                codes,
+            });
+        }
         let root = file.parent().map(Path::to_path_buf).unwrap_or_default();
         Ok(Config {
             file: Some(file.to_path_buf()),
@@ -358,6 +476,7 @@ impl Config {
             levels,
             pools: raw.pools,
             exclude: Some(exclude),
+            per_file_ignores,
         })
     }
 
@@ -371,6 +490,25 @@ impl Config {
             rules::find(code)
                 .map(|r| r.default_level)
                 .unwrap_or(Level::Warn)
+        })
+    }
+
+    /// Does `[per-file-ignores]` turn off rule `code` in this file? Patterns
+    /// are relative to the config's directory; one without `/` also matches
+    /// the file's name anywhere (`"generated.rs" = ["PL001"]`).
+    pub fn ignores_in_file(&self, path: &Path, code: &str) -> bool {
+        if self.per_file_ignores.is_empty() {
+            return false;
+        }
+        let abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        let root = std::fs::canonicalize(&self.root).unwrap_or_else(|_| self.root.clone());
+        let rel = abs.strip_prefix(&root).unwrap_or(&abs);
+        self.per_file_ignores.iter().any(|entry| {
+            entry.codes.contains(&code)
+                && (rel
+                    .ancestors()
+                    .any(|a| !a.as_os_str().is_empty() && entry.glob.is_match(a))
+                    || (entry.by_name && rel.file_name().is_some_and(|n| entry.glob.is_match(n))))
         })
     }
 

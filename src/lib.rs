@@ -6,6 +6,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod discover;
 pub mod engine;
+pub mod fix;
 pub mod flow;
 pub mod frontend;
 pub mod ir;

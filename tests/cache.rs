@@ -33,6 +33,8 @@ fn crate_dir() -> tempfile::TempDir {
     std::fs::write(dir.path().join("src/lib.rs"), "mod pool;\nmod read;\n").unwrap();
     std::fs::write(dir.path().join("src/pool.rs"), POOL).unwrap();
     std::fs::write(dir.path().join("src/read.rs"), LEAKY).unwrap();
+    // The cache lives in a target folder cargo made (poollint never makes one).
+    std::fs::create_dir(dir.path().join("target")).unwrap();
     dir
 }
 
@@ -76,6 +78,15 @@ fn a_warm_run_reports_what_a_cold_run_reports() {
     let warm = check(dir.path(), &[]);
     assert_eq!(cold, uncached);
     assert_eq!(warm, uncached);
+}
+
+#[test]
+fn without_a_target_folder_nothing_is_written() {
+    let dir = crate_dir();
+    std::fs::remove_dir(dir.path().join("target")).unwrap();
+    let uncached = check(dir.path(), &["--no-cache"]);
+    assert_eq!(check(dir.path(), &[]), uncached);
+    assert!(!dir.path().join("target").exists(), "poollint made target/");
 }
 
 #[test]

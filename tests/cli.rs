@@ -114,16 +114,17 @@ fn exit_two_on_bad_flag_bad_config_and_missing_path() {
     let dir = crate_with(CLEAN);
     let out = poollint(dir.path(), &["--no-such-flag"]);
     assert_eq!(out.status.code(), Some(2));
-    // A missing file is a PL000 for it (the others are still checked), as ruff's E902.
+    // A path that does not exist is a command-line mistake: one line, exit 2,
+    // nothing scanned and nothing on stdout.
     let out = poollint(
         dir.path(),
         &["does/not/exist.rs", "src/lib.rs", "--color", "never"],
     );
-    assert_eq!(out.status.code(), Some(1));
-    let text = stdout(&out);
-    assert!(
-        text.contains("error[PL000]: cannot read `does/not/exist.rs`"),
-        "{text}"
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stdout(&out), "");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: no such file or directory: does/not/exist.rs\n"
     );
     std::fs::write(
         dir.path().join("poollint.toml"),

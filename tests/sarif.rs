@@ -84,8 +84,8 @@ fn f(pool: &Pool) -> Result<(), E> {
     Ok(())
 }
 #[poollint::pooled(reset = "reset")]
-pub struct Msg { a: u8, b: u8 }
-impl Msg { fn reset(&mut self) { self.a = 0; } }
+pub struct Msg { a: u8, b: u8, body: Vec<u8> }
+impl Msg { fn reset(&mut self) { self.a = 0; self.body = Vec::new(); } }
 "#,
     )
     .unwrap();
@@ -156,7 +156,16 @@ fn sarif_deserializes_and_carries_what_code_scanning_reads() {
     }
     assert_eq!(run["columnKind"], "unicodeCodePoints");
     let results = run["results"].as_array().unwrap();
-    assert_eq!(results.len(), 2);
+    assert_eq!(results.len(), 3);
+    // PL006's rewrite is a SARIF fix: replace the assignment in place.
+    let capacity = results.iter().find(|r| r["ruleId"] == "PL006").unwrap();
+    let change = &capacity["fixes"][0]["artifactChanges"][0];
+    assert_eq!(change["artifactLocation"]["uri"], "src/my%20lib.rs");
+    let replacement = &change["replacements"][0];
+    assert_eq!(replacement["insertedContent"]["text"], "self.body.clear()");
+    assert_eq!(replacement["deletedRegion"]["startLine"], 16);
+    assert_eq!(replacement["deletedRegion"]["startColumn"], 46);
+    assert_eq!(replacement["deletedRegion"]["endColumn"], 68);
     let leak = results.iter().find(|r| r["ruleId"] == "PL001").unwrap();
     assert_eq!(
         rules[leak["ruleIndex"].as_u64().unwrap() as usize]["id"],

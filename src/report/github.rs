@@ -19,6 +19,11 @@ pub fn escape_property(s: &str) -> String {
 }
 
 pub fn write(out: &mut dyn Write, outcome: &Outcome) -> std::io::Result<()> {
+    write_with(out, outcome, false)
+}
+
+/// [`write`]; `quiet`: the annotations only, without the summary line.
+pub fn write_with(out: &mut dyn Write, outcome: &Outcome, quiet: bool) -> std::io::Result<()> {
     for d in &outcome.diagnostics {
         let file = &outcome.files[d.file];
         let start = file.clamp(d.primary.span.start as usize);
@@ -48,7 +53,9 @@ pub fn write(out: &mut dyn Write, outcome: &Outcome) -> std::io::Result<()> {
         }
         writeln!(out, "::{command} {props}::{}", escape_data(&message))?;
     }
-    writeln!(out, "poollint: {}", super::summary(outcome))?;
+    if !quiet {
+        writeln!(out, "poollint: {}", super::summary(outcome))?;
+    }
     if let Ok(path) = std::env::var("GITHUB_STEP_SUMMARY")
         && !path.is_empty()
     {

@@ -53,7 +53,7 @@ impl<'a> Files<'a> for SourceFiles<'a> {
     }
 }
 
-fn to_codespan(d: &Diagnostic, files: &[SourceFile]) -> CsDiagnostic<usize> {
+fn to_codespan(d: &Diagnostic, files: &[SourceFile], explain_note: bool) -> CsDiagnostic<usize> {
     let severity = match d.level {
         Level::Error => Severity::Error,
         _ => Severity::Warning,
@@ -71,10 +71,20 @@ fn to_codespan(d: &Diagnostic, files: &[SourceFile]) -> CsDiagnostic<usize> {
     }));
     let mut notes: Vec<String> = d.help.iter().map(|h| format!("help: {h}")).collect();
     notes.extend(d.notes.iter().map(|n| format!("note: {n}")));
-    notes.push(format!(
-        "note: `{}` ({}) is explained by `poollint --explain {}`",
-        d.code, d.name, d.code
-    ));
+    if let Some(s) = &d.suggestion {
+        let applied = if s.is_machine_applicable() {
+            " (`poollint --fix` applies it)"
+        } else {
+            ""
+        };
+        notes.push(format!("fix: {}{applied}", s.message));
+    }
+    if explain_note {
+        notes.push(format!(
+            "note: `{}` ({}) is explained by `poollint --explain {}`",
+            d.code, d.name, d.code
+        ));
+    }
     CsDiagnostic::new(severity)
         .with_message(&d.message)
         .with_code(d.code)
@@ -85,21 +95,55 @@ fn to_codespan(d: &Diagnostic, files: &[SourceFile]) -> CsDiagnostic<usize> {
 /// Render one diagnostic as plain text (snapshots and the JSON `rendered` field).
 pub fn render_plain(d: &Diagnostic, files: &[SourceFile]) -> String {
     let config = term::Config::default();
-    let cs = to_codespan(d, files);
+    let cs = to_codespan(d, files, true);
     term::emit_into_string(&config, &SourceFiles(files), &cs)
         .unwrap_or_else(|_| format!("{}\n", d.message))
 }
 
-pub fn write(out: &mut dyn WriteColor, outcome: &Outcome) -> std::io::Result<()> {
+/// What the human output prints besides the findings.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Options {
+    /// Only the findings: no summary, no notes after them (`--quiet`).
+    pub quiet: bool,
+    /// The output is a terminal: a person reads it, so say how to silence a finding.
+    pub terminal: bool,
+}
+
+pub fn write(out: &mut dyn WriteColor, outcome: &Outcome, options: Options) -> std::io::Result<()> {
     let config = term::Config::default();
     let files = SourceFiles(&outcome.files);
+    // The `--explain` pointer once per rule, on its first finding.
+    let mut explained = std::collections::BTreeSet::new();
     for d in &outcome.diagnostics {
-        let cs = to_codespan(d, &outcome.files);
+        let cs = to_codespan(d, &outcome.files, explained.insert(d.code));
         if term::emit_to_write_style(out, &config, &files, &cs).is_err() {
             writeln!(out, "{}: {}", outcome.files[d.file].name, d.message)?;
         }
     }
+    if options.quiet {
+        return Ok(());
+    }
     writeln!(out, "{}", super::summary(outcome))?;
+    let fixable = super::fixable(outcome);
+    if fixable > 0 {
+        writeln!(
+            out,
+            "{fixable} fixable with `poollint --fix` (`cargo poollint --fix`)"
+        )?;
+    }
+    if options.terminal
+        // A finding about the code, not about the file or a comment.
+        && let Some(first) = outcome
+            .diagnostics
+            .iter()
+            .find(|d| !matches!(d.code, "PL000" | "PL100"))
+    {
+        writeln!(
+            out,
+            "hint: to silence a finding you have checked, put `// poollint: allow({}) -- reason` on its line or the line above",
+            first.code
+        )?;
+    }
     if outcome.index.is_empty() {
         writeln!(out, "note: {}", super::NO_APIS_HINT)?;
     }

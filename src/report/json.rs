@@ -1,15 +1,37 @@
 //! `--format json`: one rustc-style diagnostic object per line, the shape
 //! rust-analyzer's `check.overrideCommand` and other rustc consumers read.
 
-use crate::diagnostic::{Diagnostic, Label};
+use crate::diagnostic::{Diagnostic, Edit, Label, Suggestion};
 use crate::engine::Outcome;
+use crate::ir::Span;
 use crate::source::SourceFile;
 use serde_json::{Value, json};
 use std::io::Write;
 
 fn span_json(file: &SourceFile, label: &Label, primary: bool) -> Value {
-    let start = file.clamp(label.span.start as usize);
-    let end = file.clamp(label.span.end as usize).max(start);
+    span_value(file, label.span, Some(&label.message), primary, None)
+}
+
+/// A span of a suggestion: what to put in place of its bytes, and how sure that is.
+fn edit_json(file: &SourceFile, edit: &Edit, suggestion: &Suggestion) -> Value {
+    span_value(
+        file,
+        edit.span,
+        None,
+        true,
+        Some((&edit.replacement, suggestion.applicability.as_str())),
+    )
+}
+
+fn span_value(
+    file: &SourceFile,
+    span: Span,
+    label: Option<&str>,
+    primary: bool,
+    suggestion: Option<(&str, &str)>,
+) -> Value {
+    let start = file.clamp(span.start as usize);
+    let end = file.clamp(span.end as usize).max(start);
     let (line_start, column_start) = file.line_col(start);
     let (line_end, column_end) = file.line_col(end);
     let text: Vec<Value> = (line_start..=line_end)
@@ -31,9 +53,9 @@ fn span_json(file: &SourceFile, label: &Label, primary: bool) -> Value {
         "column_end": column_end,
         "is_primary": primary,
         "text": text,
-        "label": label.message,
-        "suggested_replacement": null,
-        "suggestion_applicability": null,
+        "label": label,
+        "suggested_replacement": suggestion.map(|s| s.0),
+        "suggestion_applicability": suggestion.map(|s| s.1),
         "expansion": null,
     })
 }
@@ -51,6 +73,17 @@ pub fn diagnostic_json(d: &Diagnostic, files: &[SourceFile]) -> Value {
     );
     let mut children: Vec<Value> = d.help.iter().map(|h| child("help", h)).collect();
     children.extend(d.notes.iter().map(|n| child("note", n)));
+    // rustc's shape: a help child whose spans carry the replacement, which
+    // rust-analyzer turns into a quick fix.
+    if let Some(s) = &d.suggestion {
+        let mut help = child("help", &s.message);
+        help["spans"] = s
+            .edits
+            .iter()
+            .map(|e| edit_json(&files[d.file], e, s))
+            .collect();
+        children.push(help);
+    }
     json!({
         "$message_type": "diagnostic",
         "message": d.message,

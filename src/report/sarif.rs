@@ -54,6 +54,42 @@ fn region(file: &SourceFile, label: &Label) -> Value {
     })
 }
 
+/// A region that may be empty (an insertion point), for a fix's `deletedRegion`.
+fn edit_region(file: &SourceFile, span: crate::ir::Span) -> Value {
+    let start = file.clamp(span.start as usize);
+    let end = file.clamp(span.end as usize).max(start);
+    let (start_line, start_column) = file.line_col(start);
+    let (end_line, end_column) = file.line_col(end);
+    json!({
+        "startLine": start_line,
+        "startColumn": start_column,
+        "endLine": end_line,
+        "endColumn": end_column,
+    })
+}
+
+/// A suggestion as a SARIF `fix`: one artifact change with its replacements.
+fn fix_json(file: &SourceFile, suggestion: &crate::diagnostic::Suggestion) -> Value {
+    let replacements: Vec<Value> = suggestion
+        .edits
+        .iter()
+        .map(|e| {
+            json!({
+                "deletedRegion": edit_region(file, e.span),
+                "insertedContent": {"text": e.replacement},
+            })
+        })
+        .collect();
+    json!({
+        "description": {"text": suggestion.message},
+        "artifactChanges": [{
+            "artifactLocation": {"uri": uri(&file.name)},
+            "replacements": replacements,
+        }],
+        "properties": {"applicability": suggestion.applicability.as_str()},
+    })
+}
+
 fn location(file: &SourceFile, label: &Label) -> Value {
     json!({
         "physicalLocation": {
@@ -64,8 +100,8 @@ fn location(file: &SourceFile, label: &Label) -> Value {
 }
 
 fn rule_json(rule: &rules::RuleInfo) -> Value {
-    let full = rule
-        .doc
+    let markdown = super::rule_markdown(rule);
+    let full = markdown
         .split("## Why is this bad")
         .next()
         .unwrap_or("")
@@ -78,7 +114,7 @@ fn rule_json(rule: &rules::RuleInfo) -> Value {
         "name": rule.name,
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": full},
-        "help": {"text": rule.doc, "markdown": rule.doc},
+        "help": {"text": super::markdown_to_plain(&markdown), "markdown": markdown},
         "helpUri": format!("{INFORMATION_URI}#{}", rule.code.to_lowercase()),
         "defaultConfiguration": {"level": level(rule.default_level)},
         "properties": {
@@ -119,6 +155,9 @@ fn result_json(d: &Diagnostic, files: &[SourceFile]) -> Value {
     });
     if !related.is_empty() {
         result["relatedLocations"] = json!(related);
+    }
+    if let Some(s) = &d.suggestion {
+        result["fixes"] = json!([fix_json(&files[d.file], s)]);
     }
     result
 }

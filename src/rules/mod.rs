@@ -65,6 +65,7 @@ impl RuleInfo {
             secondary: Vec::new(),
             help: None,
             notes: Vec::new(),
+            suggestion: None,
         }
     }
 }

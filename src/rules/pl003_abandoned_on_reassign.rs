@@ -1,7 +1,8 @@
 use super::{RuleContext, declare_rule};
-use crate::diagnostic::{Diagnostic, Label};
+use crate::diagnostic::{Applicability, Diagnostic, Label, Suggestion};
 use crate::flow::Origin;
-use crate::ir::AssignKind;
+use crate::ir::{AssignKind, Event, PlaceId, Span};
+use crate::knowledge::{Api, ReleaseParam, Role};
 
 declare_rule! {
     /// ## What it does
@@ -30,6 +31,12 @@ declare_rule! {
     ///     }
     /// }
     /// ```
+    ///
+    /// ## Fix
+    /// For `x = None`, when the release API is known, the suggestion takes
+    /// the old value and releases it (`if let Some(old) = x.take() {
+    /// pool.put(old); }`). It is not applied by `--fix`: the pool to give
+    /// the value back to is a guess.
     ///
     /// ## Known limits
     /// A field's old value is only known to be released when the release or
@@ -90,6 +97,128 @@ pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         d.help = Some(
             "release the old value first (`pool.put(old)`), or `take()` it and release what it returns".to_string(),
         );
+        if fact.kind == Some(AssignKind::Null) {
+            d.suggestion = take_and_release(cx, origin, fact.place, fact.span);
+        }
         out.push(d);
+    }
+}
+
+/// `x = None` -> `if let Some(old) = x.take() { pool.put(old); }`, when the
+/// release that takes the value back is known.
+fn take_and_release(
+    cx: &RuleContext<'_>,
+    origin: Origin,
+    place: PlaceId,
+    span: Span,
+) -> Option<Suggestion> {
+    let target = super::pl006_reset_discards_capacity::assignment_target(cx.snippet(span))?;
+    let release = release_call(cx, origin, place, "old")?;
+    let replacement = format!("if let Some(old) = {target}.take() {{ {release}; }}");
+    Some(Suggestion::replace(
+        format!("take the old value and release it: `{replacement}`"),
+        span,
+        replacement,
+        Applicability::MaybeIncorrect,
+    ))
+}
+
+/// The one release API of `owner`'s pool family that takes a value back.
+fn the_release<'a>(
+    cx: &'a RuleContext<'_>,
+    owner: Option<&str>,
+    pool: Option<&str>,
+) -> Option<&'a Api> {
+    let mut candidates = cx.index.apis().iter().filter(|a| {
+        matches!(a.role, Role::Release(_))
+            && a.owner.as_deref() == owner
+            && (pool.is_none() || a.pool.as_deref() == pool)
+    });
+    let only = candidates.next()?;
+    candidates.next().is_none().then_some(only)
+}
+
+/// The text of a call releasing `value`, through the receiver expression
+/// `recv` for a method.
+fn call_text(api: &Api, recv: Option<&str>, value: &str) -> Option<String> {
+    match (api.role, recv, &api.owner) {
+        (Role::Release(ReleaseParam::Receiver), _, _) => Some(format!("{value}.{}()", api.name)),
+        (Role::Release(ReleaseParam::Param(0)), Some(recv), Some(_)) => {
+            Some(format!("{recv}.{}({value})", api.name))
+        }
+        (Role::Release(ReleaseParam::Param(0)), None, None) => {
+            Some(format!("{}({value})", api.name))
+        }
+        _ => None,
+    }
+}
+
+/// How to release the value abandoned at `place`: through the pool it was
+/// acquired from, or for a field, through the field of `self` that holds
+/// the pool its type comes from.
+fn release_call(
+    cx: &RuleContext<'_>,
+    origin: Origin,
+    place: PlaceId,
+    value: &str,
+) -> Option<String> {
+    let body = cx.body;
+    match origin {
+        Origin::Acquire { call, .. } => {
+            let acquire = cx.index.lookup(&body.callees[call as usize], cx.file)?;
+            let recv = body
+                .blocks
+                .iter()
+                .flat_map(|b| &b.events)
+                .find_map(|ev| match ev {
+                    Event::Call { call: c, recv, .. } if *c == call => Some(recv.as_ref()),
+                    _ => None,
+                })?;
+            let release = the_release(cx, acquire.owner.as_deref(), acquire.pool.as_deref())?;
+            let recv = match (recv, &release.owner, release.has_receiver) {
+                (Some(r), Some(_), Some(true) | None) => Some(cx.snippet(r.span).trim()),
+                (_, None, _) => None,
+                _ => return None,
+            };
+            call_text(release, recv, value)
+        }
+        Origin::EntryField { .. } => {
+            let self_type = body.self_type.as_deref()?;
+            let decl = cx.index.struct_decl(self_type)?;
+            let field = body.field_path(place).first().copied()?;
+            let pooled = decl
+                .fields
+                .iter()
+                .find(|f| f.name == field)?
+                .mentions
+                .iter()
+                .find(|t| cx.index.is_pooled(t))?;
+            let mut owners = cx.index.apis().iter().filter(|a| {
+                matches!(a.role, Role::Acquire { guard: false })
+                    && a.returns.as_deref() == Some(pooled)
+            });
+            let acquire = owners.next()?;
+            if owners.next().is_some() {
+                return None;
+            }
+            let release = the_release(cx, acquire.owner.as_deref(), acquire.pool.as_deref())?;
+            let recv = match &release.owner {
+                Some(owner) => {
+                    let mut holders = decl
+                        .fields
+                        .iter()
+                        .filter(|f| f.core.as_deref() == Some(owner));
+                    let holder = holders.next()?;
+                    if holders.next().is_some() {
+                        return None;
+                    }
+                    let root = &body.places[body.root_of(place) as usize].name;
+                    Some(format!("{root}.{}", holder.name))
+                }
+                None => None,
+            };
+            call_text(release, recv.as_deref(), value)
+        }
+        _ => None,
     }
 }

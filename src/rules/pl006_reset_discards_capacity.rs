@@ -1,6 +1,6 @@
 use super::{RuleContext, declare_rule};
-use crate::diagnostic::{Diagnostic, Label};
-use crate::ir::{AssignKind, Event, PlaceId};
+use crate::diagnostic::{Applicability, Diagnostic, Label, Suggestion};
+use crate::ir::{AssignKind, Event, PlaceId, Span};
 use crate::knowledge::{ReleaseParam, Role, is_growable};
 
 declare_rule! {
@@ -34,9 +34,16 @@ declare_rule! {
     /// }
     /// ```
     ///
+    /// ## Fix
+    /// `poollint --fix` rewrites `self.buf = Vec::new()` (or `String::new()`,
+    /// `Default::default()`, `vec![]`, `Vec::with_capacity(0)`) into
+    /// `self.buf.clear()` when the field is the container itself or a `Box`
+    /// of it. An `Option` field set to `None` gets no fix: emptying it in
+    /// place would change what the next user sees.
+    ///
     /// ## Known limits
-    /// `Vec::with_capacity(n)` is accepted (shrinking a buffer on purpose). A
-    /// replacement inside a helper the reset calls is not followed.
+    /// `Vec::with_capacity(n)` with `n > 0` is accepted (shrinking a buffer on
+    /// purpose). A replacement inside a helper the reset calls is not followed.
     pub struct ResetDiscardsCapacity {
         code: "PL006",
         name: "reset-discards-capacity",
@@ -83,9 +90,11 @@ pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let Event::Assign { place, kind, span } = ev else {
             continue;
         };
-        if !matches!(kind, AssignKind::Empty | AssignKind::Null) {
-            continue;
-        }
+        let kind = match kind {
+            AssignKind::Fresh if assigns_zero_capacity(cx.snippet(*span)) => AssignKind::Empty,
+            AssignKind::Empty | AssignKind::Null => *kind,
+            _ => continue,
+        };
         let Some(field) = field_of(*place) else {
             continue;
         };
@@ -94,7 +103,7 @@ pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         };
         let growable = decl_field.core.as_deref().is_some_and(is_growable);
         let optional = decl_field.mentions.first().is_some_and(|m| m == "Option");
-        if !growable || (*kind == AssignKind::Null && !optional) {
+        if !growable || (kind == AssignKind::Null && !optional) {
             continue;
         }
         let place_name = &body.places[*place as usize].name;
@@ -128,6 +137,109 @@ pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         d.help = Some(format!(
             "call `{place_name}.clear()` instead: it keeps the allocation for the next user"
         ));
+        if kind == AssignKind::Empty {
+            let core = decl_field.core.as_deref().unwrap_or_default();
+            let outer = decl_field.mentions.first().map(String::as_str);
+            // `clear()` compiles on the container itself and through a `Box`;
+            // through anything else (`Rc`, a `Mutex`) it needs a look.
+            let sure = (outer == Some(core) || outer == Some("Box")) && core != "PathBuf";
+            d.suggestion = clear_suggestion(cx.snippet(*span), *span, sure);
+        }
         out.push(d);
+    }
+}
+
+/// The left-hand side of an assignment's text (`self.buf` in `self.buf = Vec::new()`).
+pub(crate) fn assignment_target(text: &str) -> Option<&str> {
+    let bytes = text.as_bytes();
+    let mut depth = 0i32;
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => depth -= 1,
+            b'=' if depth == 0 => {
+                let prev = i.checked_sub(1).map(|j| bytes[j]);
+                let next = bytes.get(i + 1).copied();
+                let compound = matches!(
+                    prev,
+                    Some(
+                        b'!' | b'<'
+                            | b'>'
+                            | b'='
+                            | b'+'
+                            | b'-'
+                            | b'*'
+                            | b'/'
+                            | b'%'
+                            | b'^'
+                            | b'|'
+                            | b'&'
+                    )
+                );
+                if !compound && next != Some(b'=') && next != Some(b'>') {
+                    let lhs = text[..i].trim();
+                    return (!lhs.is_empty()).then_some(lhs);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Is the text an assignment of `X::with_capacity(0)`?
+fn assigns_zero_capacity(text: &str) -> bool {
+    let Ok(syn::Expr::Assign(assign)) = syn::parse_str::<syn::Expr>(text) else {
+        return false;
+    };
+    let syn::Expr::Call(call) = &*assign.right else {
+        return false;
+    };
+    let syn::Expr::Path(func) = &*call.func else {
+        return false;
+    };
+    func.path
+        .segments
+        .last()
+        .is_some_and(|s| s.ident == "with_capacity")
+        && call.args.len() == 1
+        && matches!(
+            &call.args[0],
+            syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(n), .. })
+                if n.base10_parse::<u64>().ok() == Some(0)
+        )
+}
+
+/// `self.buf = Vec::new()` -> `self.buf.clear()`.
+fn clear_suggestion(text: &str, span: Span, sure: bool) -> Option<Suggestion> {
+    let target = assignment_target(text)?;
+    let replacement = format!("{target}.clear()");
+    Some(Suggestion::replace(
+        format!("clear it in place: `{replacement}`"),
+        span,
+        replacement,
+        if sure {
+            Applicability::MachineApplicable
+        } else {
+            Applicability::MaybeIncorrect
+        },
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn assignment_targets() {
+        assert_eq!(assignment_target("self.buf = Vec::new()"), Some("self.buf"));
+        assert_eq!(
+            assignment_target("self.v[i == j] = vec![]"),
+            Some("self.v[i == j]")
+        );
+        assert_eq!(assignment_target("x += 1"), None);
+        assert_eq!(assignment_target("a == b"), None);
+        assert!(assigns_zero_capacity("self.b = Vec::with_capacity(0)"));
+        assert!(!assigns_zero_capacity("self.b = Vec::with_capacity(16)"));
     }
 }

@@ -1,6 +1,8 @@
 use super::{RuleContext, declare_rule};
-use crate::diagnostic::{Diagnostic, Label};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Label, Suggestion};
 use crate::flow::Origin;
+use crate::ir::{Event, Span};
+use crate::knowledge::Role;
 use std::collections::BTreeSet;
 
 declare_rule! {
@@ -28,6 +30,11 @@ declare_rule! {
     /// pool.put(msg);
     /// ```
     /// or make `put` call `reset()` itself.
+    ///
+    /// ## Fix
+    /// The suggestion inserts the declared reset before the release
+    /// (`msg.reset();`). It is not applied by `--fix`: the value may need to
+    /// be declared `mut`.
     ///
     /// ## Known limits
     /// Only values from acquires whose declared return type is known are
@@ -60,6 +67,78 @@ pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         ));
         d.notes
             .push("the next user of the pooled value would see this user's data".to_string());
+        d.suggestion = reset_suggestion(cx, site.value, site.span);
         out.push(d);
     }
+}
+
+/// The reset method declared for the type an acquire returns.
+fn reset_method(cx: &RuleContext<'_>, value: usize) -> Option<String> {
+    let Origin::Acquire { call, .. } = cx.facts.values[value].origin else {
+        return None;
+    };
+    let api = cx.index.lookup(&cx.body.callees[call as usize], cx.file)?;
+    let ty = api.returns.as_deref()?;
+    if let Some(reset) = cx.index.struct_decl(ty).and_then(|s| s.reset.clone()) {
+        return Some(reset);
+    }
+    let mut resets = cx
+        .index
+        .apis()
+        .iter()
+        .filter(|a| a.role == Role::Reset && a.owner.as_deref() == Some(ty));
+    let only = resets.next()?;
+    resets.next().is_none().then(|| only.name.clone())
+}
+
+/// Insert `msg.reset();` before the release `pool.put(msg)`: on a line of its
+/// own when the release starts its line, else as a block around the release
+/// (a match arm).
+fn reset_suggestion(cx: &RuleContext<'_>, value: usize, release: Span) -> Option<Suggestion> {
+    let reset = reset_method(cx, value)?;
+    let body = cx.body;
+    let (call, recv, args) =
+        body.blocks
+            .iter()
+            .flat_map(|b| &b.events)
+            .find_map(|ev| match ev {
+                Event::Call {
+                    call,
+                    recv,
+                    args,
+                    span,
+                    ..
+                } if *span == release => Some((*call, recv, args)),
+                _ => None,
+            })?;
+    let effect = cx.index.effect(&body.callees[call as usize], cx.file);
+    let arg = effect.target(recv, args)?;
+    let name = cx.snippet(arg.span).trim();
+    let is_ident = !name.is_empty()
+        && name.chars().all(|c| c.is_alphanumeric() || c == '_')
+        && !name.starts_with(|c: char| c.is_ascii_digit());
+    if !is_ident {
+        return None;
+    }
+    let text = cx.text;
+    let start = release.start as usize;
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let indent = &text[line_start..start];
+    let message = format!("reset `{name}` before releasing it (it may need to be `mut`)");
+    let edits = if indent.chars().all(|c| c == ' ' || c == '\t') {
+        vec![Edit {
+            span: Span::new(start, start),
+            replacement: format!("{name}.{reset}();\n{indent}"),
+        }]
+    } else {
+        vec![Edit {
+            span: release,
+            replacement: format!("{{ {name}.{reset}(); {} }}", cx.snippet(release)),
+        }]
+    };
+    Some(Suggestion {
+        message,
+        edits,
+        applicability: Applicability::MaybeIncorrect,
+    })
 }

@@ -5,12 +5,17 @@ use crate::ir::Span;
 declare_rule! {
     /// ## What it does
     /// Reports a `// poollint: allow(..)` comment that silenced nothing, or
-    /// that names a rule poollint does not have.
+    /// that names a rule poollint does not have; and a comment that looks
+    /// meant to silence a finding but is not read as a suppression: a
+    /// malformed one (`// poollint: allow PL004`, `// poollint: allow(PL001`),
+    /// a block comment (`/* poollint: allow(PL001) */`), or a `// noqa` (ruff's
+    /// syntax) on the line of a finding or naming a poollint rule.
     ///
     /// ## Why is this bad
     /// A suppression outlives the finding it was written for: the code gets
     /// fixed or moved, and the comment stays, ready to hide the next real
-    /// finding at that spot. A misspelled rule silences nothing at all.
+    /// finding at that spot. A misspelled rule, or a comment poollint does
+    /// not read, silences nothing at all while looking as if it did.
     ///
     /// ## Example
     /// ```rust,ignore
@@ -19,7 +24,9 @@ declare_rule! {
     /// ```
     ///
     /// ## Use instead
-    /// Remove the comment, or move it to the finding it is meant for.
+    /// Remove the comment, or move it to the finding it is meant for. The
+    /// syntax that works: `// poollint: allow(PL001, use-after-release) --
+    /// reason`, a line comment, on the finding's line or the line above.
     ///
     /// ## Known limits
     /// Suppressions of rules that are turned off (`allow`) are not reported.
@@ -27,9 +34,12 @@ declare_rule! {
         code: "PL100",
         name: "unused-suppression",
         level: Warn,
-        summary: "a `// poollint: allow(..)` comment silenced nothing",
+        summary: "a `// poollint: allow(..)` comment silenced nothing, or is not read as one",
     }
 }
+
+/// The syntax every PL100 about a comment's form points to.
+const SYNTAX: &str = "write `// poollint: allow(PL001) -- reason` (rules by code or name, in parentheses, separated by commas) on the finding's line or the line above";
 
 impl UnusedSuppression {
     fn make(file: usize, message: String, span: Span, label: &str, help: String) -> Diagnostic {
@@ -46,6 +56,36 @@ impl UnusedSuppression {
             span,
             "silences nothing",
             "remove it, or move it to the line of the finding it is meant for".to_string(),
+        )
+    }
+
+    pub fn malformed(file: usize, span: Span, what: &str) -> Diagnostic {
+        Self::make(
+            file,
+            format!("malformed suppression: {what}"),
+            span,
+            "not read as a suppression: it silences nothing",
+            SYNTAX.to_string(),
+        )
+    }
+
+    pub fn block_comment(file: usize, span: Span) -> Diagnostic {
+        Self::make(
+            file,
+            "a block comment is not read as a suppression".to_string(),
+            span,
+            "silences nothing",
+            format!("use a line comment: {SYNTAX}"),
+        )
+    }
+
+    pub fn noqa(file: usize, span: Span) -> Diagnostic {
+        Self::make(
+            file,
+            "poollint does not read `noqa` comments".to_string(),
+            span,
+            "silences no poollint finding",
+            SYNTAX.to_string(),
         )
     }
 
