@@ -363,6 +363,34 @@ impl<'a> Analysis<'a> {
         }
     }
 
+    /// The tracked place a part belongs to (`o` of `o.conn`, `pair` of
+    /// `pair.0.conn`), when the part itself is not tracked.
+    pub(super) fn owner_of_part(&self, place: PlaceId) -> Option<usize> {
+        std::iter::successors(self.body.places[place as usize].parent, |p| {
+            self.body.places[*p as usize].parent
+        })
+        .find_map(|p| self.t(p))
+    }
+
+    /// A part of a tracked value released (`pool.put(o.conn)`,
+    /// `pool.put_buf(&mut o.conn)`): the part the pool cares about is back,
+    /// so the owner's obligation is discharged, as if handed on (its other
+    /// fields stay usable: not a release of the whole, so no use after
+    /// release either).
+    /// Whether the place is such a part (its owner holds a value).
+    pub(super) fn discharge_part(&self, st: &mut State, place: PlaceId) -> bool {
+        let Some(o) = self.owner_of_part(place) else {
+            return false;
+        };
+        let held: Vec<_> = bits_iter(&st.owns[o])
+            .filter(|&v| st.status[v] & HELD != 0)
+            .collect();
+        for &v in &held {
+            st.status[v] = TRANSFERRED | (st.status[v] & CONTENT);
+        }
+        !held.is_empty()
+    }
+
     /// Values whose last owner just went away while they were still held.
     pub(super) fn report_orphans(
         &self,

@@ -509,10 +509,19 @@ impl Analysis<'_> {
         resets: bool,
         bounds: bool,
     ) {
-        let Some(t) = self.t(place) else { return };
+        let Some(t) = self.t(place) else {
+            self.discharge_part(st, place);
+            return;
+        };
         let mut owned: Vec<_> = bits_iter(&st.owns[t]).collect();
         if owned.is_empty() {
             owned = bits_iter(&st.aliases[t]).collect();
+        }
+        if owned.is_empty()
+            && self.body.places[place as usize].kind == PlaceKind::Field
+            && self.discharge_part(st, place)
+        {
+            return;
         }
         if owned.is_empty()
             && let Some(&(_, v)) = self.implicit.iter().find(|(k, _)| *k == (call, place))
