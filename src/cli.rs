@@ -217,6 +217,9 @@ fn run(args: Args) -> Result<i32, String> {
         ..engine::RunOptions::default()
     };
     let outcome = engine::run_with(inputs, &config, options);
+    for warning in &outcome.warnings {
+        eprintln!("warning: {warning}");
+    }
     if args.verbose {
         for (file, line, reason) in &outcome.skipped_items {
             eprintln!(
