@@ -52,12 +52,18 @@ pub struct PoolDecl {
     /// taking it out of the guard outside its `Drop` is a detach.
     #[serde(default)]
     pub detach_field: Vec<String>,
-    /// `"handle"`: key-like values (slab keys) that are not leaked by being dropped.
+    /// `"handle"`: key-like values (slab keys) that are not leaked by being
+    /// dropped; `"counter"`: acquires take a count and releases give one back,
+    /// with no value in between (`increment_count()` / `decrement_count()`).
     pub kind: Option<String>,
     /// The declarations do not apply to a crate that calls any of these
     /// (it manages the pool's accounting by hand).
     #[serde(default)]
     pub unless_called: Vec<String>,
+    /// Callees (of other crates) that drop the values they are given when
+    /// they fail (`Fiber::new`): `Fiber::new(stack, n)?` loses `stack` on `Err`.
+    #[serde(default)]
+    pub fallible_sinks: Vec<String>,
 }
 
 /// A release in a `[[pools]]` table: a name, or a name and the argument it
@@ -201,6 +207,7 @@ fn describe(text: &str, line: Option<usize>, message: &str) -> (Option<usize>, S
             "forget",
             "kind",
             "unless-called",
+            "fallible-sinks",
             "packs",
             "pooled",
             "keep",
@@ -359,10 +366,16 @@ impl Config {
                     format!("bad `pooled` entry `{bad}`: expected a type name (`Msg`)"),
                 ));
             }
-            if let Some(kind) = pool.kind.as_deref().filter(|k| *k != "handle") {
+            if let Some(kind) = pool
+                .kind
+                .as_deref()
+                .filter(|k| *k != "handle" && *k != "counter")
+            {
                 return Err(err(
                     line_of_key(text, "kind"),
-                    format!("bad `kind = \"{kind}\"` in [[pools]]: the only kind is `handle`"),
+                    format!(
+                        "bad `kind = \"{kind}\"` in [[pools]]: the kinds are `handle` and `counter`"
+                    ),
                 ));
             }
         }
@@ -410,15 +423,20 @@ impl Config {
 pub fn split_field(entry: &str) -> Option<(&str, &str)> {
     let (ty, field) = entry.rsplit_once('.')?;
     let ty = ty.rsplit("::").next().unwrap_or(ty);
-    (is_type_name(ty) && !field.is_empty() && field.chars().all(|c| c == '_' || c.is_alphanumeric()))
-        .then_some((ty, field))
+    (is_type_name(ty)
+        && !field.is_empty()
+        && field.chars().all(|c| c == '_' || c.is_alphanumeric()))
+    .then_some((ty, field))
 }
 
 /// A type name, possibly a path (`Msg`, `proto::Msg`).
 fn is_type_name(entry: &str) -> bool {
     let last = entry.rsplit("::").next().unwrap_or(entry);
     !last.is_empty()
-        && last.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
+        && last
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphabetic() || c == '_')
         && last.chars().all(|c| c == '_' || c.is_alphanumeric())
 }
 

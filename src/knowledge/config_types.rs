@@ -72,7 +72,8 @@ impl Index {
             None => s.reset = Some(method.to_string()),
             Some(m) if m == method => {}
             Some(_) => {
-                self.reset_pairs.insert((ty.to_string(), method.to_string()));
+                self.reset_pairs
+                    .insert((ty.to_string(), method.to_string()));
             }
         }
         self.reset_names.insert(method.to_string());
@@ -244,8 +245,16 @@ mod tests {
         assert!(index.is_reset_method("ReqHead", "clear"));
         assert!(!index.is_reset_method("Other", "clear"));
         assert!(index.type_has_reset("ReqHead") && !index.type_has_reset("Other"));
-        assert!(c.named_types.iter().all(|n| n.line == Some(2) || n.line == Some(3)));
-        assert!(index.config_warnings(&c.named_types, Path::new("poollint.toml")).is_empty());
+        assert!(
+            c.named_types
+                .iter()
+                .all(|n| n.line == Some(2) || n.line == Some(3))
+        );
+        assert!(
+            index
+                .config_warnings(&c.named_types, Path::new("poollint.toml"))
+                .is_empty()
+        );
     }
 
     #[test]
@@ -257,9 +266,21 @@ mod tests {
         let w = index.config_warnings(&c.named_types, Path::new("poollint.toml"));
         assert_eq!(w.len(), 3, "{w:?}");
         assert!(w[0].starts_with("poollint.toml:2:"), "{}", w[0]);
-        assert!(w[0].contains("`Mgs`") && w[0].contains("did you mean `Msg`"), "{}", w[0]);
-        assert!(w[1].contains("no field `idd`") && w[1].contains("did you mean `id`"), "{}", w[1]);
-        assert!(w[2].contains("`Nope`") && w[2].starts_with("poollint.toml:4:"), "{}", w[2]);
+        assert!(
+            w[0].contains("`Mgs`") && w[0].contains("did you mean `Msg`"),
+            "{}",
+            w[0]
+        );
+        assert!(
+            w[1].contains("no field `idd`") && w[1].contains("did you mean `id`"),
+            "{}",
+            w[1]
+        );
+        assert!(
+            w[2].contains("`Nope`") && w[2].starts_with("poollint.toml:4:"),
+            "{}",
+            w[2]
+        );
     }
 
     #[test]

@@ -160,9 +160,7 @@ fn effects_on(
                         continue;
                     }
                     let Some(f) = field(p) else { continue };
-                    if is_resetting_name(name)
-                        || index.effect(callee, file) == CallEffect::Reset
-                    {
+                    if is_resetting_name(name) || index.effect(callee, file) == CallEffect::Reset {
                         out.cleared.insert(f.clone());
                         out.reset.insert(f);
                     } else if matches!((name, callee.arg_count), ("set", 1) | ("store", 2)) {
@@ -279,7 +277,10 @@ pub fn compute(index: &Index, source: BodySource<'_>) -> Vec<InlineFinding> {
         .flatten()
         .chain(pools.iter().map(|p| p.ty.as_str()))
         .collect();
-    let files = source(&[KeySet::new(owners.iter().map(|o| Key::MethodOf(o)))], None);
+    let files = source(
+        &[KeySet::new(owners.iter().map(|o| Key::MethodOf(o)))],
+        None,
+    );
     // Methods of the pooled types: what each resets of `self`.
     let mut methods: HashMap<(String, String), FieldResets> = HashMap::new();
     for file in &files {
@@ -342,10 +343,7 @@ pub fn compute(index: &Index, source: BodySource<'_>) -> Vec<InlineFinding> {
         );
         // The release path.
         for r in &pool.releases {
-            let Some((release_file, body)) = r
-                .owner
-                .as_deref()
-                .and_then(|o| find_body(o, &r.name))
+            let Some((release_file, body)) = r.owner.as_deref().and_then(|o| find_body(o, &r.name))
             else {
                 continue;
             };

@@ -6,6 +6,7 @@
 pub mod calls;
 pub mod config_types;
 pub mod guard_types;
+pub mod guards;
 pub mod infer;
 pub mod inline_resets;
 pub mod items;
@@ -13,6 +14,7 @@ pub mod packs;
 pub mod pools;
 pub mod release_paths;
 pub mod resolve;
+pub mod sinks;
 pub mod summaries;
 
 pub use calls::is_growable;
@@ -85,6 +87,9 @@ pub struct Api {
     /// Key-like values (slab keys): use after release and double release
     /// apply, leaks do not.
     pub handle: bool,
+    /// A counter's API (`kind = "counter"`): acquires take a count, releases
+    /// give one back, and no value passes between them.
+    pub counter: bool,
     pub pool: Option<String>,
     pub origin: ApiOrigin,
     /// The file that defines a free fn, for matching its common-named calls.
@@ -128,13 +133,20 @@ impl Api {
     }
 }
 
+/// Qualified type names, `None` where a type cannot be named.
+pub type TypeNames = Box<[Option<Box<str>>]>;
+
 /// What the index keeps of a signature (see [`FnSig`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Sig {
     pub returns: Option<Box<str>>,
     pub returns_nothing: bool,
-    pub params: Box<[Option<Box<str>>]>,
+    pub params: TypeNames,
     pub param_names: Box<[Box<str>]>,
+    /// Closure-typed parameters: (index, the closure's parameter types).
+    pub closure_params: Box<[(u32, TypeNames)]>,
+    /// It has a receiver (`self`): called by path, its arguments shift by one.
+    pub has_receiver: bool,
 }
 
 /// Call keys split by where their APIs apply ([`Index::scoped_call_keys`]).
@@ -196,6 +208,11 @@ pub struct Index {
     packs: Vec<(String, Vec<String>)>,
     /// How many of `packs` have a bit in `file_packs`.
     masked_packs: usize,
+    /// Fallible callees that drop a by-value argument on some failing path:
+    /// (owner, "" for a free fn; name) -> the arguments, as bits.
+    sinks: HashMap<(String, String), u64>,
+    /// Guard types the code defines (their `Drop` releases), by type.
+    guards: HashMap<String, guards::GuardInfo>,
     /// Per file id: the crates its `use` items name.
     file_imports: Vec<Vec<String>>,
     /// (type, method) taking `self` by value, and the names of all such methods.
@@ -229,6 +246,7 @@ impl Index {
                 has_receiver: Some(decl.has_receiver),
                 returns: decl.returns,
                 handle: false,
+                counter: false,
                 pool: decl.pool,
                 origin: ApiOrigin::Attribute {
                     file: path.to_path_buf(),
@@ -269,12 +287,18 @@ impl Index {
             self.derefs.entry(ty).or_insert(target);
         }
         for sig in items.fns {
-            if sig.returns.is_none() && !sig.returns_nothing && sig.params.len() < 2 {
+            if sig.returns.is_none()
+                && !sig.returns_nothing
+                && sig.params.len() < 2
+                && sig.closure_params.is_empty()
+            {
                 continue;
             }
             let by_name = self.sigs.entry(sig.owner.unwrap_or_default()).or_default();
             let name = sig.name;
+            let has_receiver = sig.receiver.is_some();
             let sig = Sig {
+                has_receiver,
                 returns: sig.returns.map(String::into_boxed_str),
                 returns_nothing: sig.returns_nothing,
                 params: sig
@@ -286,6 +310,14 @@ impl Index {
                     .param_names
                     .into_iter()
                     .map(String::into_boxed_str)
+                    .collect(),
+                closure_params: sig
+                    .closure_params
+                    .into_iter()
+                    .map(|(i, ps)| {
+                        let ps = ps.into_iter().map(|p| p.map(String::into_boxed_str));
+                        (i, ps.collect())
+                    })
                     .collect(),
             };
             match by_name.get_mut(&name) {
@@ -591,6 +623,35 @@ impl Index {
         self.structs.values()
     }
 
+    /// Record fallible callees ([`sinks::compute`], config `fallible-sinks`).
+    pub fn add_sinks(&mut self, sinks: impl IntoIterator<Item = ((String, String), u64)>) {
+        for (key, mask) in sinks {
+            *self.sinks.entry(key).or_default() |= mask;
+        }
+    }
+
+    pub(crate) fn sinks_empty(&self) -> bool {
+        self.sinks.is_empty()
+    }
+
+    /// The arguments (bits) a callee drops when it fails.
+    pub fn sink_args(&self, owner: Option<&str>, name: &str) -> u64 {
+        self.sinks
+            .get(&(owner.unwrap_or("").to_string(), name.to_string()))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// Record the guard types the code defines ([`guards::infer`]).
+    pub fn add_guards(&mut self, guards: HashMap<String, guards::GuardInfo>) {
+        self.guards.extend(guards);
+    }
+
+    /// What is known of a guard type the code defines.
+    pub fn guard_info(&self, ty: &str) -> Option<&guards::GuardInfo> {
+        self.guards.get(ty)
+    }
+
     /// Types inferred to be guards (their `Drop` releases).
     pub fn mark_guard_types(&mut self, types: &[String]) {
         for t in types {
@@ -622,7 +683,9 @@ impl Index {
     /// Is `(owner, name)` a reset: declared by `pooled(reset = ..)`, `#[reset]` or config?
     pub fn is_reset_method(&self, owner: &str, name: &str) -> bool {
         self.structs.get(owner).and_then(|s| s.reset.as_deref()) == Some(name)
-            || self.reset_pairs.contains(&(owner.to_string(), name.to_string()))
+            || self
+                .reset_pairs
+                .contains(&(owner.to_string(), name.to_string()))
             || self
                 .api_for(Some(owner), name)
                 .is_some_and(|a| a.role == Role::Reset)
@@ -641,6 +704,7 @@ impl Index {
     pub fn add_declared(&mut self, pools: &[crate::config::PoolDecl], origin: &ApiOrigin) {
         for pool in pools {
             let handle = pool.kind.as_deref() == Some("handle");
+            let counter = pool.kind.as_deref() == Some("counter");
             let names = |list: &[String], role: Role| {
                 list.iter()
                     .map(|n| (n.clone(), role, None))
@@ -659,6 +723,13 @@ impl Index {
                     Some(r.arg().cloned()),
                 )
             }));
+            for sink in &pool.fallible_sinks {
+                let (owner, name) = match sink.rsplit_once("::") {
+                    Some((path, name)) => (types_base(path).to_string(), name.to_string()),
+                    None => (String::new(), sink.clone()),
+                };
+                self.add_sinks([((owner, name), calls::CONFIGURED_SINK)]);
+            }
             entries.extend(names(&pool.detach, Role::Detach));
             entries.extend(names(&pool.reset, Role::Reset));
             entries.extend(names(&pool.forget, Role::Forget));
@@ -682,6 +753,7 @@ impl Index {
                     has_receiver: None,
                     returns: None,
                     handle,
+                    counter,
                     pool: pool.name.clone(),
                     origin: origin.clone(),
                     file: None,
@@ -791,6 +863,7 @@ mod tests {
             has_receiver: Some(true),
             returns: None,
             handle: false,
+            counter: false,
             pool: None,
             origin,
             file: None,

@@ -49,7 +49,9 @@ pub fn analyse(index: &Index, body: &Body, file: usize, released: PlaceId) -> Re
         let before = holders.len();
         for ev in events() {
             let (dest, from) = match ev {
-                Event::Move { dest, src, .. } | Event::Take { dest, src, .. } => (*dest, vec![*src]),
+                Event::Move { dest, src, .. } | Event::Take { dest, src, .. } => {
+                    (*dest, vec![*src])
+                }
                 Event::Call {
                     recv, args, result, ..
                 } => (
@@ -72,6 +74,25 @@ pub fn analyse(index: &Index, body: &Body, file: usize, released: PlaceId) -> Re
         }
     }
     let held = |p: PlaceId| holders.contains(&body.root_of(p));
+    // Places something reads: a call result nothing reads (`self.to_recycler(m)`)
+    // is not what is put back, whatever the value moved into the call.
+    let mut read: Vec<PlaceId> = Vec::new();
+    for ev in events() {
+        match ev {
+            Event::Move { src, .. } | Event::Take { src, .. } | Event::Alias { of: src, .. } => {
+                read.push(body.root_of(*src));
+            }
+            Event::Call { recv, args, .. } => {
+                read.extend(
+                    recv.iter()
+                        .chain(args)
+                        .flat_map(|a| &a.places)
+                        .map(|&(p, _)| body.root_of(p)),
+                );
+            }
+            _ => {}
+        }
+    }
     let receiver = body.receiver.map(|r| r.0);
     // Locals derived from `self` (`let mut ex = self.inner.exchange.lock().unwrap()`).
     let mut from_self: Vec<PlaceId> = receiver.into_iter().collect();
@@ -137,7 +158,9 @@ pub fn analyse(index: &Index, body: &Body, file: usize, released: PlaceId) -> Re
             Step::PutBack
         } else {
             // Moved into another fn whose result is not what is put back: handed off.
-            if value_args.contains(&Mode::Move) && !holders.contains(result) {
+            if value_args.contains(&Mode::Move)
+                && (!holders.contains(result) || !read.contains(result))
+            {
                 out.resets_or_hands_off = true;
             }
             Step::Other

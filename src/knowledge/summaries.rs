@@ -147,9 +147,7 @@ pub fn compute(index: &mut Index, source: BodySource<'_>) {
             };
             let fields = closure_field_resets(body, ty);
             if !fields.is_empty() {
-                let entry = direct
-                    .entry((ty.clone(), method.to_string()))
-                    .or_default();
+                let entry = direct.entry((ty.clone(), method.to_string())).or_default();
                 entry.0.fields.extend(fields);
             }
         }
@@ -325,6 +323,15 @@ fn direct_field_resets(body: &Body, receiver: PlaceId) -> (FieldResets, Vec<Stri
                     out.fields.insert(f);
                 }
             }
+            // `self.start = self.count`: the reset carries `count` over as
+            // the new baseline (a `Copy` value: kept on purpose).
+            Event::Move { dest, src, .. } => {
+                if let (Some(to), Some(from)) = (direct_field(*dest), direct_field(*src))
+                    && to != from
+                {
+                    out.fields.insert(from);
+                }
+            }
             Event::Call {
                 call, recv, args, ..
             } => {
@@ -410,7 +417,9 @@ fn closure_field_resets(body: &Body, self_type: &str) -> BTreeSet<String> {
                 }
             }
             Event::Call {
-                call, recv: Some(r), ..
+                call,
+                recv: Some(r),
+                ..
             } => {
                 let callee = &body.callees[*call as usize];
                 if is_resetting_name(&callee.name) || is_setter(&callee.name, callee.arg_count) {

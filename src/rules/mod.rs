@@ -159,14 +159,15 @@ impl RuleContext<'_> {
 
     /// How to call a value in a message: the local that held it, or "the pooled value".
     pub fn value_name(&self, v: ValueId, place: Option<u32>) -> String {
+        let named = |p: &u32| self.body.places[*p as usize].kind != PlaceKind::Temp;
         let from_place = place
+            .filter(named)
             .or_else(|| self.home_of(v))
-            .map(|p| &self.body.places[p as usize])
-            .filter(|p| p.kind != PlaceKind::Temp)
-            .map(|p| format!("`{}`", p.name));
+            .filter(named)
+            .map(|p| format!("`{}`", self.body.places[p as usize].name));
         from_place.unwrap_or_else(|| match self.facts.values[v].origin {
             Origin::EntryField { place }
-            | Origin::Implicit { place }
+            | Origin::Implicit { place, .. }
             | Origin::Handle { place } => {
                 format!("`{}`", self.body.places[place as usize].name)
             }

@@ -34,11 +34,27 @@ declare_rule! {
     /// ```
     /// or take a guard that releases on drop (`#[poollint::acquire(guard)]`).
     ///
+    /// Counts are obligations too (`limits.increment_count()?` ..
+    /// `decrement_count()`, a pool of `kind = "counter"`): a count taken and
+    /// not given back on a failing way out (`?`, `return Err`, `return None`)
+    /// is reported at the acquire, unless a local guard whose `Drop` gives it
+    /// back is armed there.
+    ///
+    /// A value moved into a *fallible callee* is lost when the callee fails
+    /// and the body leaves with `?`: the crate's own fns are summarised (a
+    /// by-value parameter dropped on some `Err` path), and callees of other
+    /// crates count when `fallible-sinks = ["Fiber::new"]` names them.
+    ///
     /// ## Known limits
     /// Paths are not correlated: a value released under `if a` and used under
     /// a second `if a` may be reported. A value moved into a call that is not a
-    /// known release counts as handed on (not a leak). Unknown macros count as
-    /// uses, never as releases. Panics are not exits (see PL010).
+    /// known release or fallible callee counts as handed on (not a leak).
+    /// A fallible callee's drop is reported only on a `?` or `return Err`
+    /// that follows it in the same body: a failure matched and handled is not,
+    /// nor a value the callee hands back inside `Err(..)` and the caller then
+    /// discards (`map_err(|_| ..)`); state carried across calls, enum state
+    /// machines and tasks that never run are out of reach. Unknown macros
+    /// count as uses, never as releases. Panics are not exits (see PL010).
     pub struct UnreleasedAcquire {
         code: "PL001",
         name: "unreleased-acquire",
@@ -50,6 +66,9 @@ declare_rule! {
 fn exit_label(kind: LeakKind, name: &str) -> String {
     match kind {
         LeakKind::Exit(ExitKind::Return) => format!("returns here without releasing {name}"),
+        LeakKind::Exit(ExitKind::Fail) => {
+            format!("returns an error here without releasing {name}")
+        }
         LeakKind::Exit(ExitKind::Try) => {
             format!("`?` returns early here without releasing {name}")
         }
@@ -78,8 +97,16 @@ pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let Origin::Acquire { span, .. } = cx.facts.values[v].origin else {
             continue;
         };
-        let name = cx.value_name(v, leaks.iter().map(|l| l.place).next());
-        let message = if name.starts_with('`') {
+        let counter =
+            matches!(cx.facts.values[v].origin, Origin::Acquire { kind, .. } if kind.counter);
+        let name = if counter {
+            "the count".to_string()
+        } else {
+            cx.value_name(v, leaks.iter().map(|l| l.place).next())
+        };
+        let message = if counter {
+            "the count taken here is not given back on every path".to_string()
+        } else if name.starts_with('`') {
             format!("pooled value {name} is not released on every path")
         } else {
             "pooled value is acquired and never released".to_string()
@@ -101,8 +128,11 @@ pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             "release {name} on every path before it goes out of scope, or acquire a guard that releases it on drop"
         ));
         if let Some((api, origin)) = cx.acquire_api(v) {
-            d.notes
-                .push(format!("`{api}` returns a raw pooled value ({origin})"));
+            d.notes.push(if counter {
+                format!("`{api}` takes a count that its pool's release gives back ({origin})")
+            } else {
+                format!("`{api}` returns a raw pooled value ({origin})")
+            });
         }
         out.push(d);
     }

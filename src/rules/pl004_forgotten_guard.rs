@@ -1,7 +1,7 @@
 use super::{RuleContext, declare_rule};
 use crate::diagnostic::{Diagnostic, Label};
 use crate::flow::Origin;
-use crate::ir::{Body, Event, PlaceId, Span};
+use crate::ir::{Body, Event, PlaceId, PlaceKind, Span};
 use std::collections::BTreeMap;
 
 declare_rule! {
@@ -61,7 +61,14 @@ declare_rule! {
 /// Calls that move a value (or a field of it) out of a place the compiler
 /// will not drop: the idiom of a guard's consuming method that takes its
 /// content (`let this = ManuallyDrop::new(self); ptr::read(&this.value)`).
-const MOVES_OUT: &[&str] = &["read", "read_unaligned", "read_volatile", "take", "replace", "swap"];
+const MOVES_OUT: &[&str] = &[
+    "read",
+    "read_unaligned",
+    "read_volatile",
+    "take",
+    "replace",
+    "swap",
+];
 
 /// `ManuallyDrop` calls that run the destructor after all.
 const RUNS_DROP: &[&str] = &["drop", "into_inner"];
@@ -100,24 +107,27 @@ fn forgotten_holders(body: &Body, place: PlaceId, span: Span) -> Vec<PlaceId> {
 fn forget_is_deliberate(body: &Body, place: PlaceId, span: Span) -> bool {
     let holders = forgotten_holders(body, place, span);
     let held = |p: PlaceId| holders.contains(&body.root_of(p));
-    body.blocks.iter().flat_map(|b| &b.events).any(|ev| match ev {
-        Event::Take { src, .. } => held(*src) && *src != place,
-        Event::Call {
-            call, recv, args, ..
-        } => {
-            let callee = &body.callees[*call as usize];
-            let operands = recv.iter().chain(args).flat_map(|a| &a.places);
-            let touches = operands.clone().any(|&(p, _)| held(p));
-            if !touches {
-                return false;
+    body.blocks
+        .iter()
+        .flat_map(|b| &b.events)
+        .any(|ev| match ev {
+            Event::Take { src, .. } => held(*src) && *src != place,
+            Event::Call {
+                call, recv, args, ..
+            } => {
+                let callee = &body.callees[*call as usize];
+                let operands = recv.iter().chain(args).flat_map(|a| &a.places);
+                let touches = operands.clone().any(|&(p, _)| held(p));
+                if !touches {
+                    return false;
+                }
+                let manually_drop = callee.qualifier.as_deref() == Some("ManuallyDrop");
+                (manually_drop && RUNS_DROP.contains(&callee.name.as_str()))
+                    || (MOVES_OUT.contains(&callee.name.as_str())
+                        && operands.clone().any(|&(p, _)| held(p) && p != place))
             }
-            let manually_drop = callee.qualifier.as_deref() == Some("ManuallyDrop");
-            (manually_drop && RUNS_DROP.contains(&callee.name.as_str()))
-                || (MOVES_OUT.contains(&callee.name.as_str())
-                    && operands.clone().any(|&(p, _)| held(p) && p != place))
-        }
-        _ => false,
-    })
+            _ => false,
+        })
 }
 
 pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
@@ -130,7 +140,20 @@ pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             },
             None => {
                 let ty = place.ty.as_ref().and_then(|t| cx.index.resolve_type(t));
-                (ty.is_some_and(|t| cx.index.is_guard_type(&t)), None)
+                // A local guard the body arms itself over an obligation it
+                // holds (`let g = Undo { armed: true, .. }`): forgetting it
+                // disarms it, and the flow follows the obligation (PL001).
+                let param = cx.body.params.contains(&Some(f.place))
+                    || cx.body.receiver.is_some_and(|(r, _)| r == f.place);
+                let disarm = place.kind == PlaceKind::Local
+                    && !param
+                    && ty
+                        .as_ref()
+                        .is_some_and(|t| cx.index.guard_info(t).is_some());
+                (
+                    !disarm && ty.is_some_and(|t| cx.index.is_guard_type(&t)),
+                    None,
+                )
             }
         };
         if !is_guard || forget_is_deliberate(cx.body, f.place, f.span) {

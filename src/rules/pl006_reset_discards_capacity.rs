@@ -187,7 +187,10 @@ pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                 "this reset replaces {} with fresh empty values, throwing their capacity away",
                 list.join(", ")
             ),
-            Label::new(*span, "the pooled buffers are freed here instead of being cleared"),
+            Label::new(
+                *span,
+                "the pooled buffers are freed here instead of being cleared",
+            ),
         );
         let clears: Vec<String> = discarded
             .iter()

@@ -95,7 +95,10 @@ fn check_inline(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                     parts.push(format!("does not reset {}", quote(missed)));
                 }
                 if !accumulates.is_empty() {
-                    parts.push(format!("lets {} accumulate across reuses", quote(accumulates)));
+                    parts.push(format!(
+                        "lets {} accumulate across reuses",
+                        quote(accumulates)
+                    ));
                 }
                 let mut d = cx.diagnostic(
                     &IncompleteReset::INFO,
@@ -112,7 +115,10 @@ fn check_inline(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                     let label = if missed.contains(&f.name) {
                         format!("`{}` is not reset", f.name)
                     } else if accumulates.contains(&f.name) {
-                        format!("`{}` accumulates across reuses: appended to, never cleared", f.name)
+                        format!(
+                            "`{}` accumulates across reuses: appended to, never cleared",
+                            f.name
+                        )
                     } else {
                         continue;
                     };
@@ -147,9 +153,15 @@ fn check_inline(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                         "this `{acquire}` leaves {} of the reused `{ty}` as its last user left it",
                         names.join(", ")
                     ),
-                    Label::new(*call, "the other acquire sites set these fields; this one does not"),
+                    Label::new(
+                        *call,
+                        "the other acquire sites set these fields; this one does not",
+                    ),
                 );
-                d.help = Some(format!("set {} after this acquire, as the other sites do", names.join(", ")));
+                d.help = Some(format!(
+                    "set {} after this acquire, as the other sites do",
+                    names.join(", ")
+                ));
                 out.push(d);
             }
             _ => {}

@@ -1,0 +1,92 @@
+//! Fallible callees: a fn of the crate that takes a value by parameter and
+//! drops it on some failing path (`Fiber::new(stack, size)` returns
+//! `Err(E)` early for `size == 0`, and `stack` goes with it). At `f(x)?` the
+//! `?` then loses `x`. A value handed back inside the `Err` is not lost.
+//!
+//! Summaries are computed only for the callees that the files worth
+//! analysing call with a moved argument, with the flow analysis of each
+//! callee's body (its by-value parameters tracked, as wrapper inference does).
+
+use super::Index;
+use crate::flow::{self, LeakKind, Origin};
+use crate::ir::{BodyKind, Event, ExitKind, Mode};
+use crate::store::{BodySource, FileFilter, Key, KeySet};
+use std::collections::{BTreeSet, HashMap};
+
+/// The fallible callees the files that `worth` accepts call, as
+/// [`Index::add_sinks`] takes them.
+pub fn compute(
+    index: &Index,
+    source: BodySource<'_>,
+    worth: FileFilter<'_>,
+) -> HashMap<(String, String), u64> {
+    let shared: &Index = index;
+    // The crate fns called with a moved argument.
+    let mut wanted: BTreeSet<(String, String)> = BTreeSet::new();
+    for file in source(&[], Some(worth)) {
+        for body in &file.bodies {
+            for ev in body.blocks.iter().flat_map(|b| &b.events) {
+                let Event::Call { call, args, .. } = ev else {
+                    continue;
+                };
+                let callee = &body.callees[*call as usize];
+                let moved = args
+                    .iter()
+                    .any(|a| a.places.iter().any(|&(_, m)| m == Mode::Move));
+                if moved
+                    && shared.lookup(callee, file.file).is_none()
+                    && let Some((key, _)) = shared.callee_fn(callee)
+                {
+                    wanted.insert(key);
+                }
+            }
+        }
+    }
+    if wanted.is_empty() {
+        return HashMap::new();
+    }
+    let names: Vec<&str> = wanted.iter().map(|(_, n)| n.as_str()).collect();
+    let defining = source(&[KeySet::new(names.iter().map(|n| Key::Defines(n)))], None);
+    let mut found: HashMap<(String, String), u64> = HashMap::new();
+    for file in &defining {
+        for body in file.bodies.iter().filter(|b| b.kind == BodyKind::Fn) {
+            let Some(name) = &body.fn_name else { continue };
+            let owner = body
+                .self_type
+                .clone()
+                .or_else(|| body.trait_name.clone())
+                .unwrap_or_default();
+            let key = (owner, name.clone());
+            if !wanted.contains(&key) || !body.returns_wrapped {
+                continue;
+            }
+            let res = flow::Resolution {
+                calls: body
+                    .callees
+                    .iter()
+                    .map(|c| shared.effect(c, file.file))
+                    .collect(),
+                entry_fields: Vec::new(),
+                track_params: true,
+                guard_locals: Vec::new(),
+            };
+            let Some(facts) = flow::analyze(body, &res) else {
+                continue;
+            };
+            let mut mask = 0u64;
+            for leak in &facts.leaks {
+                let failing = matches!(leak.kind, LeakKind::Exit(ExitKind::Try | ExitKind::Fail));
+                if let (true, Origin::Param { index: Some(i) }) =
+                    (failing, &facts.values[leak.value].origin)
+                    && *i < 64
+                {
+                    mask |= 1 << i;
+                }
+            }
+            if mask != 0 {
+                *found.entry(key).or_default() |= mask;
+            }
+        }
+    }
+    found
+}
