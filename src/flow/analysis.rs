@@ -1,7 +1,7 @@
 //! The fixed point over one body, and the reads of the state the transfer
 //! function shares (uses, transfers, orphans).
 
-use super::places::{handle_params, track_places};
+use super::places::{field_descendants, handle_params, track_places};
 use super::state::{State, bit_get, bit_set, bits_clear, bits_iter};
 use super::*;
 use crate::ir::PlaceKind;
@@ -24,6 +24,8 @@ pub(super) struct Analysis<'a> {
     pub(super) call_value: Vec<Option<ValueId>>,
     /// (call id, place) -> implicit value for a release of an untracked place.
     pub(super) implicit: Vec<((u32, PlaceId), ValueId)>,
+    /// Place -> its tracked fields (dense indices), cleared with it.
+    pub(super) fields_below: std::collections::HashMap<PlaceId, Vec<usize>>,
 }
 
 impl<'a> Analysis<'a> {
@@ -69,6 +71,7 @@ impl<'a> Analysis<'a> {
                 match res.calls[*call as usize] {
                     CallEffect::Unknown
                     | CallEffect::Consume
+                    | CallEffect::CopyReceiver
                     | CallEffect::Reset
                     | CallEffect::BoundsCapacity
                     | CallEffect::Forget { .. }
@@ -148,6 +151,7 @@ impl<'a> Analysis<'a> {
                 .any(|c| matches!(c, CallEffect::Sink { .. }));
         let token_slot = has_counts.then_some(tracked_places.len());
         let tracked_count = tracked_places.len() + usize::from(has_counts);
+        let fields_below = field_descendants(body, &tracked);
         let words = values.len().div_ceil(64).max(1);
         Analysis {
             body,
@@ -160,6 +164,7 @@ impl<'a> Analysis<'a> {
             values,
             call_value,
             implicit,
+            fields_below,
         }
     }
 

@@ -29,6 +29,9 @@ pub enum CallEffect {
     BoundsCapacity,
     /// A method that takes `self` by value: the receiver is handed on.
     Consume,
+    /// A method of a `Copy` type: the receiver is copied, never moved (an
+    /// unknown call otherwise).
+    CopyReceiver,
     /// The value's destructor never runs (`mem::forget`, `Box::leak`, `permit.forget()`).
     Forget {
         arg: ReleaseArg,

@@ -1,6 +1,7 @@
 //! Which places of a body can hold a tracked value.
 
 use crate::ir::{Body, Event, PlaceId};
+use std::collections::HashMap;
 
 /// Parameters whose value reaches a release, directly or through copies.
 pub(super) fn handle_params(body: &Body, released: impl Iterator<Item = PlaceId>) -> Vec<PlaceId> {
@@ -73,4 +74,23 @@ pub(super) fn track_places(body: &Body, seeds: &[PlaceId]) -> Vec<Option<usize>>
             })
         })
         .collect()
+}
+
+/// Per place with tracked fields below it (`st` of `st.buffer`): the dense
+/// indices of those fields. A place bound or overwritten afresh (a loop's
+/// `for st in ..`, `st = next()`) holds new fields: their state goes with it.
+pub(super) fn field_descendants(
+    body: &Body,
+    tracked: &[Option<usize>],
+) -> HashMap<PlaceId, Vec<usize>> {
+    let mut out: HashMap<PlaceId, Vec<usize>> = HashMap::new();
+    for (q, t) in tracked.iter().enumerate() {
+        let Some(t) = *t else { continue };
+        let mut p = body.places[q].parent;
+        while let Some(a) = p {
+            out.entry(a).or_default().push(t);
+            p = body.places[a as usize].parent;
+        }
+    }
+    out
 }

@@ -102,7 +102,8 @@ impl Analysis<'_> {
                 // A key passed to a call (not a query like `get`/`contains`, not a
                 // constructor) reaches what it names.
                 let callee = &self.body.callees[*call as usize].name;
-                if is_access_call(callee) && effect == CallEffect::Unknown {
+                let unknown = matches!(effect, CallEffect::Unknown | CallEffect::CopyReceiver);
+                if is_access_call(callee) && unknown {
                     for arg in recv.iter().chain(args) {
                         for &(place, _) in &arg.places {
                             self.check_use_of(st, place, arg.span, &mut facts, true);
@@ -113,8 +114,9 @@ impl Analysis<'_> {
                     if released.is_some_and(|r| std::ptr::eq(r, arg)) {
                         continue;
                     }
-                    let consumed = effect == CallEffect::Consume
-                        && recv.as_ref().is_some_and(|r| std::ptr::eq(r, arg));
+                    let is_recv = recv.as_ref().is_some_and(|r| std::ptr::eq(r, arg));
+                    let consumed = effect == CallEffect::Consume && is_recv;
+                    let copied = effect == CallEffect::CopyReceiver && is_recv;
                     let sunk = match effect {
                         CallEffect::Sink { args: bits } => args
                             .iter()
@@ -128,11 +130,12 @@ impl Analysis<'_> {
                                 self.sink(st, place, *result, arg.span, &mut facts)
                             }
                             _ if consumed => self.transfer(st, place, arg.span, &mut facts, false),
+                            Mode::Move if copied => self.check_use(st, place, arg.span, &mut facts),
                             Mode::Move => self.transfer(st, place, arg.span, &mut facts, false),
                             Mode::Shared => self.check_use(st, place, arg.span, &mut facts),
                             Mode::Borrow => {
                                 self.check_use(st, place, arg.span, &mut facts);
-                                if effect == CallEffect::Unknown {
+                                if unknown {
                                     self.havoc_fields(st, place);
                                 }
                             }
@@ -251,7 +254,10 @@ impl Analysis<'_> {
                 {
                     st.disarmed[g] = true;
                 }
-                let Some(t) = self.t(*place) else { return };
+                let Some(t) = self.t(*place) else {
+                    self.forget_fields(st, *place);
+                    return;
+                };
                 let owned: Vec<_> = bits_iter(&st.owns[t]).collect();
                 bits_clear(&mut st.owns[t]);
                 bits_clear(&mut st.aliases[t]);
@@ -266,6 +272,7 @@ impl Analysis<'_> {
                         });
                     });
                 }
+                self.forget_fields(st, *place);
                 // An overwritten value nothing refers to any more can never be
                 // touched again: forget its history, so that a loop that
                 // reassigns a place does not mix the old value into the new.
@@ -407,6 +414,9 @@ impl Analysis<'_> {
                         });
                     }
                 }
+                for &p in drops {
+                    self.forget_fields(st, p);
+                }
             }
         }
     }
@@ -456,6 +466,16 @@ impl Analysis<'_> {
             if st.status[v] & HELD != 0 {
                 st.status[v] = (st.status[v] & !HELD) | TRANSFERRED;
             }
+        }
+    }
+
+    /// `place` goes out of scope or is overwritten: what its fields held is
+    /// no longer reachable through it (the next iteration's `st.buffer` is
+    /// another buffer).
+    fn forget_fields(&self, st: &mut State, place: PlaceId) {
+        for &t in self.fields_below.get(&place).into_iter().flatten() {
+            bits_clear(&mut st.owns[t]);
+            bits_clear(&mut st.aliases[t]);
         }
     }
 

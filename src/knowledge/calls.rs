@@ -151,23 +151,48 @@ impl Index {
         }
     }
 
-    /// Does this method call consume its receiver (a crate method taking `self`)?
+    /// Does this method call consume its receiver: a method of the
+    /// receiver's own type (or of a trait bounding it) that takes `self` by
+    /// value? A method belongs to its type: an unrelated type's by-value
+    /// method of the same name says nothing of this call, so an unresolved
+    /// receiver consumes nothing; nor does a `Copy` one (the method gets a
+    /// copy).
     fn consumes_receiver(&self, callee: &Callee) -> bool {
         if !callee.is_method || !self.consuming_names.contains(&callee.name) {
             return false;
         }
+        let consuming = |owner: &str| {
+            self.consuming
+                .contains(&(owner.to_string(), callee.name.clone()))
+        };
         match callee
             .receiver_type
             .as_ref()
             .map_or(Resolved::Unknown, |t| self.resolve(t))
         {
             Resolved::Type(ty) if ty.origin == TypeOrigin::Local => {
-                self.consuming.contains(&(ty.name, callee.name.clone()))
+                !self.is_copy(&ty.name) && consuming(&ty.name)
             }
-            Resolved::Type(_) => false,
-            // Unresolved: stay quiet rather than call a hand-off a leak.
-            _ => true,
+            Resolved::Traits(traits) => traits.iter().any(|t| consuming(t.as_str())),
+            Resolved::Type(_) | Resolved::Unknown => false,
         }
+    }
+
+    /// A method call on a receiver of one of the crate's `Copy` types: it
+    /// gets a copy, whatever the method takes (`t.into_raw()`).
+    fn copies_receiver(&self, callee: &Callee) -> bool {
+        callee.is_method
+            && matches!(
+                callee.receiver_type.as_ref().map(|t| self.resolve(t)),
+                Some(Resolved::Type(ty)) if ty.origin == TypeOrigin::Local && self.is_copy(&ty.name)
+            )
+    }
+
+    /// A type of the crate that is `Copy` (derived or implemented).
+    fn is_copy(&self, ty: &str) -> bool {
+        self.traits_of
+            .get(ty)
+            .is_some_and(|traits| traits.iter().any(|t| t == "Copy"))
     }
 
     /// What a call does to the flow of pooled values.
@@ -191,6 +216,9 @@ impl Index {
             }
             if self.is_reset_call(callee) {
                 return CallEffect::Reset;
+            }
+            if self.copies_receiver(callee) {
+                return CallEffect::CopyReceiver;
             }
             return CallEffect::Unknown;
         };

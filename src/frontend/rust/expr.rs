@@ -2,7 +2,6 @@
 
 use super::builder::LocalInfo;
 use super::lower::{ClosureHint, LoopKind, Lowerer, Nested, Operand};
-use super::types;
 use crate::ir::{
     Arg, AssignKind, BodyKind, Callee, DropKind, Event, ExitKind, Mode, PlaceId, PlaceKind, TypeRef,
 };
@@ -98,6 +97,18 @@ const PAYLOAD_COMBINATORS: &[&str] = &[
     "map_or_else",
     "take_if",
 ];
+
+/// `Option`/`Result` combinators whose result holds the receiver's payload
+/// when their closure only wraps it (`.map(|s| HeapIndex(s.0))`).
+const WRAPPING_COMBINATORS: &[&str] = &["map", "and_then"];
+
+/// Combinators whose closure only sees the payload by reference: the result
+/// holds the receiver's payload (or nothing), never a copy of it.
+const PEEKING_COMBINATORS: &[&str] = &["inspect", "filter", "take_if"];
+
+/// Combinators whose result holds the receiver's payload or their
+/// argument's (`a.or(b)`, `a.zip(b)`).
+const JOINING_COMBINATORS: &[&str] = &["or", "xor", "zip"];
 
 /// Iterator adaptors whose closure gets an element.
 const ELEMENT_COMBINATORS: &[&str] = &[
@@ -196,14 +207,7 @@ impl<'f> Lowerer<'f> {
                 self.read(r, span);
                 Operand::default()
             }
-            Expr::Cast(c) => {
-                let op = self.expr(&c.expr);
-                if types::is_raw_pointer(&c.ty) {
-                    return op.borrowed();
-                }
-                self.read(op, span);
-                Operand::default()
-            }
+            Expr::Cast(c) => self.cast(c, span),
             Expr::Index(ix) => {
                 let base = self.expr(&ix.expr);
                 self.read(base, span);
@@ -562,12 +566,18 @@ impl<'f> Lowerer<'f> {
             }
             return recv;
         }
+        if let Some(op) = self.pointer_method(&name, &recv, &m.args, span) {
+            return op;
+        }
         if ALIASING.contains(&name.as_str()) || (name == "clone" && recv_ty.shared) {
             for a in &m.args {
                 let op = self.expr(a);
                 self.read(op, span);
             }
             return recv.borrowed();
+        }
+        if let Some(op) = self.payload_combinator(m, &recv, span) {
+            return op;
         }
         let hint = self.combinator_hint(m);
         let args = self.args_with_hints(&m.args, |arg| {
@@ -633,6 +643,55 @@ impl<'f> Lowerer<'f> {
         }
         self.b.call_into(callee, Some(recv_arg), args, span, result);
         Operand::one(result, Mode::Move)
+    }
+
+    /// An `Option`/`Result` combinator that hands the receiver's payload
+    /// through to its result: the result owns what the receiver owned. Only
+    /// for a receiver the call takes by value, and for `map`/`and_then` only
+    /// when the closure wraps its parameter without handing it anywhere
+    /// (`|s| HeapIndex(s.0)`, `|b| Some(Slot { b })`); otherwise `None`.
+    fn payload_combinator(
+        &mut self,
+        m: &syn::ExprMethodCall,
+        recv: &Operand,
+        span: crate::ir::Span,
+    ) -> Option<Operand> {
+        let method = m.method.to_string();
+        let by_value = !recv.places.is_empty() && recv.places.iter().all(|&(_, m)| m == Mode::Move);
+        if !by_value {
+            return None;
+        }
+        let keeps = if WRAPPING_COMBINATORS.contains(&method.as_str()) {
+            match &m.args.iter().collect::<Vec<_>>()[..] {
+                [Expr::Closure(c)] => wraps_parameter(c),
+                _ => false,
+            }
+        } else {
+            PEEKING_COMBINATORS.contains(&method.as_str())
+                || (JOINING_COMBINATORS.contains(&method.as_str()) && m.args.len() == 1)
+        };
+        if !keeps {
+            return None;
+        }
+        let hint = self.combinator_hint(m);
+        let args = self.args_with_hints(&m.args, |_| {
+            hint.clone().unwrap_or(ClosureHint::Argument {
+                recv: None,
+                qualifier: None,
+                name: method.clone(),
+                arg: 0,
+            })
+        });
+        let mut out = recv.clone();
+        for a in args {
+            let op = Operand { places: a.places };
+            if JOINING_COMBINATORS.contains(&method.as_str()) {
+                out.extend(op);
+            } else {
+                self.read(op, span);
+            }
+        }
+        Some(out)
     }
 
     /// The type of the first parameter of a closure passed to this method:
@@ -768,7 +827,11 @@ impl<'f> Lowerer<'f> {
                 }
                 return op;
             }
-            _ => {}
+            (q, n) => {
+                if let Some(op) = self.conversion_call(q, n, c, span) {
+                    return op;
+                }
+            }
         }
         let qualified = if p.qself.is_none() {
             self.qualified_prefix(&p.path)
@@ -918,5 +981,58 @@ fn assign_kind(e: &Expr) -> AssignKind {
             _ => AssignKind::Other,
         },
         _ => AssignKind::Other,
+    }
+}
+
+/// A closure body that only wraps what its parameter holds: the parameter,
+/// a field of it, or tuple structs, variants, struct literals and tuples
+/// built of those (`HeapIndex(s.0)`, `Some(Slot { b })`), mentioning the
+/// parameter at least once. No call, no method: nothing can hand the
+/// payload anywhere else, and nothing drops it (`|_| None` does).
+fn wraps_parameter(c: &syn::ExprClosure) -> bool {
+    let [syn::Pat::Ident(param)] = &c.inputs.iter().collect::<Vec<_>>()[..] else {
+        return false;
+    };
+    let mut mentions = 0;
+    wraps(&c.body, &param.ident, &mut mentions) && mentions > 0
+}
+
+fn wraps(e: &Expr, param: &syn::Ident, mentions: &mut usize) -> bool {
+    match e {
+        Expr::Path(p) if p.qself.is_none() => {
+            if p.path.is_ident(param) {
+                *mentions += 1;
+                return true;
+            }
+            // A unit variant or constant (`None`, `Slot::Free`).
+            p.path.segments.last().is_some_and(|s| {
+                s.ident
+                    .to_string()
+                    .starts_with(|c: char| c.is_ascii_uppercase())
+            })
+        }
+        Expr::Field(f) => wraps(&f.base, param, mentions),
+        Expr::Paren(p) => wraps(&p.expr, param, mentions),
+        Expr::Block(b) if b.block.stmts.len() == 1 => match &b.block.stmts[0] {
+            syn::Stmt::Expr(e, None) => wraps(e, param, mentions),
+            _ => false,
+        },
+        Expr::Tuple(t) => t.elems.iter().all(|e| wraps(e, param, mentions)),
+        Expr::Struct(s) => {
+            s.rest.is_none() && s.fields.iter().all(|f| wraps(&f.expr, param, mentions))
+        }
+        Expr::Call(c) => {
+            let Expr::Path(p) = &*c.func else {
+                return false;
+            };
+            let ctor = p.path.segments.last().is_some_and(|s| {
+                s.ident
+                    .to_string()
+                    .starts_with(|c: char| c.is_ascii_uppercase())
+            });
+            ctor && c.args.iter().all(|e| wraps(e, param, mentions))
+        }
+        Expr::Lit(_) => true,
+        _ => false,
     }
 }

@@ -40,6 +40,9 @@ const READING: &[&str] = &[
 
 impl<'f> Lowerer<'f> {
     pub fn mac(&mut self, m: &syn::Macro) -> Operand {
+        if let Some(op) = self.async_mac(m) {
+            return op;
+        }
         let name = m
             .path
             .segments

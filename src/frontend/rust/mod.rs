@@ -4,8 +4,10 @@
 //! caller defers lowering (`Bodies::Defer`). The AST is dropped before the
 //! function returns.
 
+mod async_macros;
 pub mod attrs;
 mod builder;
+mod conversions;
 mod expr;
 mod lean;
 mod lower;
@@ -173,6 +175,14 @@ impl<'a> ItemWalker<'a> {
                 for it in &tr.items {
                     if let syn::TraitItem::Fn(f) = it {
                         self.api_attrs(&f.attrs, &f.sig, Some(&name));
+                        if let Some(FnArg::Receiver(r)) = f.sig.inputs.first()
+                            && matches!(r.kind, syn::ReceiverKind::Value)
+                        {
+                            self.facts
+                                .items
+                                .consuming_methods
+                                .push((name.clone(), f.sig.ident.to_string()));
+                        }
                         let generics = self.generics(&f.sig.generics, trait_generics.clone());
                         self.signature(&f.sig, Some(&name), &generics);
                         if let Some(block) = &f.default {
@@ -298,6 +308,11 @@ impl<'a> ItemWalker<'a> {
                     decl.pool = attrs::parse_args(attr).pool;
                 }
                 _ => {}
+            }
+            if attr.path().is_ident("derive") && derives_copy(attr) {
+                // A `Copy` type: calling its by-value methods moves nothing.
+                let ty = decl.name.clone();
+                self.facts.items.trait_impls.push((ty, "Copy".to_string()));
             }
         }
         self.facts.items.structs.push(decl);
@@ -515,4 +530,14 @@ impl<'a> ItemWalker<'a> {
         }
         self.items(scan.items, module);
     }
+}
+
+/// `#[derive(.., Copy, ..)]`.
+fn derives_copy(attr: &Attribute) -> bool {
+    let mut copy = false;
+    let _ = attr.parse_nested_meta(|meta| {
+        copy |= meta.path.segments.last().is_some_and(|s| s.ident == "Copy");
+        Ok(())
+    });
+    copy
 }

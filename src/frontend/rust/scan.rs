@@ -76,8 +76,10 @@ impl<'ast> Visit<'ast> for BodyScan<'ast> {
         // (not in `defer!`'s).
         if item_keyword
             && m.path.segments.last().is_none_or(|s| s.ident != "defer")
-            && m.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated)
+            && (m
+                .parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated)
                 .is_ok()
+                || super::async_macros::lowers_body(m))
         {
             self.needs_lowering = true;
         }
