@@ -16,7 +16,8 @@ declare_rule! {
     /// helper, reassigns the whole value (`*self = Self::default()`), or calls
     /// a method on `self` that does any of that (followed across the crate).
     /// Fields marked `#[pooled(keep)]` or listed in the config's `keep =
-    /// ["Msg.id"]` are exempt.
+    /// ["Msg.id"]` are exempt, and so is a field the reset copies into
+    /// another as the new baseline (`self.start = self.count` keeps `count`).
     ///
     /// A pool with no named reset (a hand-rolled pool, a configured
     /// acquire/release pair) resets inline: what its reuse path (the branch
