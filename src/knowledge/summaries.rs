@@ -370,14 +370,11 @@ fn direct_field_resets(body: &Body, receiver: PlaceId) -> (FieldResets, Vec<Stri
 /// closure in Vm::reset` is in `reset`).
 fn enclosing_method(body: &Body) -> Option<&str> {
     let mut name = body.name.as_str();
-    loop {
-        match name
-            .strip_prefix("closure in ")
-            .or_else(|| name.strip_prefix("async block in "))
-        {
-            Some(rest) => name = rest,
-            None => break,
-        }
+    while let Some(rest) = name
+        .strip_prefix("closure in ")
+        .or_else(|| name.strip_prefix("async block in "))
+    {
+        name = rest;
     }
     let (_, method) = name.rsplit_once("::")?;
     Some(method)
