@@ -307,6 +307,9 @@ fn check(plan: &Plan, config: &Config) -> Result<engine::Outcome, String> {
         ..engine::RunOptions::default()
     };
     let mut outcome = engine::run_with(inputs, config, options);
+    for warning in &outcome.warnings {
+        eprintln!("warning: {warning}");
+    }
     if plan.verbose {
         for (file, line, reason) in &outcome.skipped_items {
             eprintln!(

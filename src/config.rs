@@ -48,6 +48,16 @@ pub struct PoolDecl {
     pub reset: Vec<String>,
     #[serde(default)]
     pub forget: Vec<String>,
+    /// Types whose values are pooled (`"Msg"`), as `#[poollint::pooled]` says.
+    #[serde(default)]
+    pub pooled: Vec<String>,
+    /// Fields kept across reuse on purpose (`"Msg.id"`), as `#[pooled(keep)]` says.
+    #[serde(default)]
+    pub keep: Vec<String>,
+    /// The field of a guard type that holds its raw value (`"PoolConnection.live"`):
+    /// taking it out of the guard outside its `Drop` is a detach.
+    #[serde(default)]
+    pub detach_field: Vec<String>,
     /// `"handle"`: key-like values (slab keys) that are not leaked by being
     /// dropped; `"counter"`: acquires take a count and releases give one back,
     /// with no value in between (`increment_count()` / `decrement_count()`).
@@ -115,6 +125,8 @@ pub struct Config {
     pub packs: Vec<PathBuf>,
     exclude: Option<GlobSet>,
     per_file_ignores: Vec<PerFileIgnore>,
+    /// Types and fields named by `pooled`, `keep` and `detach-field`.
+    pub named_types: Vec<NamedType>,
 }
 
 /// One `[per-file-ignores]` entry.
@@ -234,6 +246,9 @@ fn describe(text: &str, line: Option<usize>, message: &str) -> (Option<usize>, S
             "fallible-sinks",
             "packs",
             "per-file-ignores",
+            "pooled",
+            "keep",
+            "detach-field",
         ];
         message.push_str(&did_you_mean(&key, KNOWN.iter().copied()));
     }
@@ -316,10 +331,12 @@ pub fn did_you_mean<'a>(key: &str, candidates: impl IntoIterator<Item = &'a str>
         // Never suggest what was written (another table's key of the same name).
         .filter(|c| *c != key)
         .map(|c| {
-            (
-                strsim::jaro_winkler(&key.to_ascii_lowercase(), &c.to_ascii_lowercase()),
-                c,
-            )
+            let (k, l) = (key.to_ascii_lowercase(), c.to_ascii_lowercase());
+            // Jaro-Winkler favours shared prefixes; a swap or a slip in a
+            // short name (`Mgs`, `idd`) is one or two edits.
+            let near = k.len() >= 3 && strsim::osa_distance(&k, &l) <= 1 + k.len() / 6;
+            let score = strsim::jaro_winkler(&k, &l);
+            (if near { score.max(0.85) } else { score }, c)
         })
         .filter(|(score, _)| *score > 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
@@ -416,6 +433,20 @@ impl Config {
             )
         })?;
         for pool in &raw.pools {
+            for (key, entries) in [("keep", &pool.keep), ("detach-field", &pool.detach_field)] {
+                if let Some(bad) = entries.iter().find(|e| split_field(e).is_none()) {
+                    return Err(err(
+                        line_of_key(text, key),
+                        format!("bad `{key}` entry `{bad}`: expected `Type.field`"),
+                    ));
+                }
+            }
+            if let Some(bad) = pool.pooled.iter().find(|e| !is_type_name(e)) {
+                return Err(err(
+                    line_of_key(text, "pooled"),
+                    format!("bad `pooled` entry `{bad}`: expected a type name (`Msg`)"),
+                ));
+            }
             if let Some(kind) = pool
                 .kind
                 .as_deref()
@@ -474,6 +505,7 @@ impl Config {
             packs: raw.packs.iter().map(|p| root.join(p)).collect(),
             root,
             levels,
+            named_types: named_types(&raw.pools, text),
             pools: raw.pools,
             exclude: Some(exclude),
             per_file_ignores,
@@ -527,6 +559,69 @@ impl Config {
     }
 }
 
+/// `Type.field` (the type may be a path: `proto::Msg.id`).
+pub fn split_field(entry: &str) -> Option<(&str, &str)> {
+    let (ty, field) = entry.rsplit_once('.')?;
+    let ty = ty.rsplit("::").next().unwrap_or(ty);
+    (is_type_name(ty)
+        && !field.is_empty()
+        && field.chars().all(|c| c == '_' || c.is_alphanumeric()))
+    .then_some((ty, field))
+}
+
+/// A type name, possibly a path (`Msg`, `proto::Msg`).
+fn is_type_name(entry: &str) -> bool {
+    let last = entry.rsplit("::").next().unwrap_or(entry);
+    !last.is_empty()
+        && last
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphabetic() || c == '_')
+        && last.chars().all(|c| c == '_' || c.is_alphanumeric())
+}
+
+/// A type (or a type's field) the config names in `pooled`, `keep` or
+/// `detach-field`: the sources must declare it (checked once they are indexed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamedType {
+    pub ty: String,
+    pub field: Option<String>,
+    pub key: &'static str,
+    pub line: Option<usize>,
+}
+
+fn named_types(pools: &[PoolDecl], text: &str) -> Vec<NamedType> {
+    let line = |entry: &str| {
+        text.lines()
+            .position(|l| l.contains(&format!("\"{entry}\"")))
+            .map(|i| i + 1)
+    };
+    let mut out = Vec::new();
+    for pool in pools {
+        for e in &pool.pooled {
+            out.push(NamedType {
+                ty: e.rsplit("::").next().unwrap_or(e).to_string(),
+                field: None,
+                key: "pooled",
+                line: line(e),
+            });
+        }
+        for (key, entries) in [("keep", &pool.keep), ("detach-field", &pool.detach_field)] {
+            for e in entries {
+                if let Some((ty, field)) = split_field(e) {
+                    out.push(NamedType {
+                        ty: ty.to_string(),
+                        field: Some(field.to_string()),
+                        key,
+                        line: line(e),
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
 pub fn parse_level(s: &str) -> Option<Level> {
     match s {
         "allow" => Some(Level::Allow),
@@ -566,6 +661,37 @@ mod tests {
             "{}",
             e.message
         );
+    }
+
+    #[test]
+    fn type_keys_are_checked_for_shape() {
+        let e = Config::parse(
+            Path::new("poollint.toml"),
+            "[[pools]]\nkeep = [\"Msg\"]\n",
+            false,
+        )
+        .unwrap_err();
+        assert_eq!(e.line, Some(2));
+        assert!(e.message.contains("expected `Type.field`"), "{}", e.message);
+        let e = Config::parse(
+            Path::new("poollint.toml"),
+            "[[pools]]\npooled = [\"Msg.id\"]\n",
+            false,
+        )
+        .unwrap_err();
+        assert!(e.message.contains("expected a type name"), "{}", e.message);
+        let e = Config::parse(Path::new("poollint.toml"), "[[pools]]\npoled = []\n", false)
+            .unwrap_err();
+        assert!(e.message.contains("did you mean `pooled`"), "{}", e.message);
+        let c = Config::parse(
+            Path::new("poollint.toml"),
+            "[[pools]]\npooled = [\"proto::Msg\"]\ndetach-field = [\"PoolConnection.live\"]\n",
+            false,
+        )
+        .unwrap();
+        assert_eq!(c.named_types.len(), 2);
+        assert_eq!(c.named_types[0].ty, "Msg");
+        assert_eq!(c.named_types[1].field.as_deref(), Some("live"));
     }
 
     #[test]

@@ -73,6 +73,9 @@ pub struct Outcome {
     /// Items the parser stepped over (valid Rust that syn does not parse):
     /// (file id, 1-based line, reason). Their code is not analysed.
     pub skipped_items: Vec<(usize, usize, String)>,
+    /// Problems with the config that do not stop the run (a `pooled` type
+    /// no source declares).
+    pub warnings: Vec<String>,
 }
 
 /// Called for every body before it is analysed; tests use it to inject failures.
@@ -178,6 +181,11 @@ fn run_in_pool(inputs: Vec<InputFile>, config: &Config, options: &RunOptions<'_>
     let mut index = build_index(&mut loaded);
     add_config_pools(&mut index, config);
     index.settle_release_args();
+    index.apply_config_types(&config.pools);
+    index.settle_config_returns();
+    let warnings = config.file.as_deref().map_or_else(Vec::new, |file| {
+        index.config_warnings(&config.named_types, file)
+    });
     index.set_crates(
         options
             .packages
@@ -227,6 +235,7 @@ fn run_in_pool(inputs: Vec<InputFile>, config: &Config, options: &RunOptions<'_>
     timer.mark("pools");
     infer::infer(&mut index, &source);
     timer.mark("wrappers");
+    crate::knowledge::guard_types::learn(&mut index, &source);
     crate::knowledge::summaries::compute(&mut index, &source);
     crate::knowledge::guards::infer(&mut index, &source);
     timer.mark("summaries");
@@ -333,6 +342,7 @@ fn run_in_pool(inputs: Vec<InputFile>, config: &Config, options: &RunOptions<'_>
         bytes_scanned,
         index,
         skipped_items,
+        warnings,
     }
 }
 
@@ -348,7 +358,18 @@ fn findable_keys(index: &Index) -> Findable {
         .into_iter()
         .chain(index.types_with_reset())
         .collect();
-    let releases = index.release_names();
+    let mut releases = index.release_names();
+    // Acquires whose pool leaves fields un-reset (PL007 on the acquire fn),
+    // and the guard types whose detach fields may be taken out.
+    for f in index.summaries().inline_resets() {
+        if let crate::knowledge::inline_resets::InlineFinding::Acquire { name, .. } = f {
+            releases.push(name.clone());
+        }
+    }
+    let types: Vec<String> = types
+        .into_iter()
+        .chain(index.detach_fields().map(|(t, _)| t.to_string()))
+        .collect();
     // A forget matters only to a value some acquire gave, or one of a guard
     // type: without guard types, a file that only forgets needs no look.
     let (forgets, others): (Vec<&str>, Vec<&str>) =

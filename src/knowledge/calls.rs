@@ -197,6 +197,9 @@ impl Index {
 
     /// What a call does to the flow of pooled values.
     pub fn effect(&self, callee: &Callee, file: usize) -> CallEffect {
+        if let Some(kind) = self.detach_take(callee) {
+            return CallEffect::Acquire(kind);
+        }
         let Some(api) = self.lookup(callee, file) else {
             if self.is_disarm_call(callee) {
                 return CallEffect::Disarm;
@@ -313,6 +316,31 @@ impl Index {
 
     fn release_summary(&self, api: &Api) -> (bool, bool) {
         self.summaries().release(api.owner.as_deref(), &api.name)
+    }
+
+    /// `guard.live.take()`: the raw value of a guard taken out of it
+    /// (`detach-field`, or the field the guard's `Drop` releases).
+    fn detach_take(&self, callee: &Callee) -> Option<AcquireKind> {
+        if !callee.is_method || callee.name != "take" || callee.arg_count != 0 {
+            return None;
+        }
+        if !self.has_detach_fields() {
+            return None;
+        }
+        let receiver = callee.receiver_type.as_ref()?;
+        let crate::ir::TypeRef::FieldOf(base, field) = receiver else {
+            return None;
+        };
+        let guard = self.resolve_type(base)?;
+        if !self.is_detach_field(&guard, field) {
+            return None;
+        }
+        let content = self.resolve_type(receiver);
+        Some(AcquireKind {
+            detached: true,
+            needs_reset: content.is_some_and(|t| self.type_has_reset(&t)),
+            ..AcquireKind::default()
+        })
     }
 
     /// The arguments (bits, as the call passes them) a fallible callee

@@ -4,11 +4,15 @@
 //! entries and inference, then shared read-only by the parallel analysis.
 
 pub mod calls;
+pub mod config_types;
+pub mod guard_types;
 pub mod guards;
 pub mod infer;
+pub mod inline_resets;
 pub mod items;
 pub mod packs;
 pub mod pools;
+pub mod release_paths;
 pub mod resolve;
 pub mod sinks;
 pub mod summaries;
@@ -218,6 +222,12 @@ pub struct Index {
     reset_names: std::collections::HashSet<String>,
     /// Types with a `#[reset]` (or configured) reset method.
     reset_owners: std::collections::HashSet<String>,
+    /// (type, method) resets the config names through a trait or beside the
+    /// type's own (`reset = ["Head::clear"]` for every `impl Head`).
+    reset_pairs: std::collections::HashSet<(String, String)>,
+    /// Guard type -> the fields that hold its raw value (`detach-field`, or
+    /// inferred: the field its `Drop` takes out and releases).
+    detach_fields: HashMap<String, Vec<String>>,
     summaries: summaries::Summaries,
 }
 
@@ -605,6 +615,7 @@ impl Index {
             .filter(|s| s.reset.is_some())
             .map(|s| s.name.clone())
             .chain(self.reset_owners.iter().cloned())
+            .chain(self.reset_pairs.iter().map(|(t, _)| t.clone()))
             .collect()
     }
 
@@ -664,12 +675,17 @@ impl Index {
 
     /// Does the type declare a reset (`pooled(reset = ..)` or a `#[reset]` method)?
     pub fn type_has_reset(&self, ty: &str) -> bool {
-        self.structs.get(ty).is_some_and(|s| s.reset.is_some()) || self.reset_owners.contains(ty)
+        self.structs.get(ty).is_some_and(|s| s.reset.is_some())
+            || self.reset_owners.contains(ty)
+            || self.reset_pairs.iter().any(|(t, _)| t == ty)
     }
 
     /// Is `(owner, name)` a reset: declared by `pooled(reset = ..)`, `#[reset]` or config?
     pub fn is_reset_method(&self, owner: &str, name: &str) -> bool {
         self.structs.get(owner).and_then(|s| s.reset.as_deref()) == Some(name)
+            || self
+                .reset_pairs
+                .contains(&(owner.to_string(), name.to_string()))
             || self
                 .api_for(Some(owner), name)
                 .is_some_and(|a| a.role == Role::Reset)

@@ -25,6 +25,8 @@ pub struct Summaries {
     releases: HashMap<(Option<String>, String), (bool, bool)>,
     /// (type, method) -> fields it resets, calls on `self` followed.
     field_resets: HashMap<(String, String), FieldResets>,
+    /// Incomplete inline resets of pools without a named reset.
+    inline: Vec<super::inline_resets::InlineFinding>,
 }
 
 impl Summaries {
@@ -39,6 +41,11 @@ impl Summaries {
 
     pub fn field_resets(&self, ty: &str, method: &str) -> Option<&FieldResets> {
         self.field_resets.get(&(ty.to_string(), method.to_string()))
+    }
+
+    /// Incomplete inline resets (PL007 on pools without a named reset).
+    pub fn inline_resets(&self) -> &[super::inline_resets::InlineFinding] {
+        &self.inline
     }
 }
 
@@ -125,10 +132,23 @@ pub fn compute(index: &mut Index, source: BodySource<'_>) {
             if let (Some(ty), Some(name), Some((receiver, _))) =
                 (&body.self_type, &body.fn_name, body.receiver)
             {
-                direct.insert(
-                    (ty.clone(), name.clone()),
-                    direct_field_resets(body, receiver),
-                );
+                let (mut resets, calls) = direct_field_resets(body, receiver);
+                if let Some((r, _)) = direct.get(&(ty.clone(), name.clone())) {
+                    // Closures of the method came first (they are lowered
+                    // before the body that contains them is finished).
+                    resets.fields.extend(r.fields.iter().cloned());
+                }
+                direct.insert((ty.clone(), name.clone()), (resets, calls));
+            }
+        }
+        for body in file.bodies.iter().filter(|b| b.kind != BodyKind::Fn) {
+            let (Some(ty), Some(method)) = (&body.self_type, enclosing_method(body)) else {
+                continue;
+            };
+            let fields = closure_field_resets(body, ty);
+            if !fields.is_empty() {
+                let entry = direct.entry((ty.clone(), method.to_string())).or_default();
+                entry.0.fields.extend(fields);
             }
         }
     }
@@ -142,6 +162,7 @@ pub fn compute(index: &mut Index, source: BodySource<'_>) {
         let resets = resolve_field_resets(&key, &direct);
         summaries.field_resets.insert(key, resets);
     }
+    summaries.inline = super::inline_resets::compute(index, source);
     *index.summaries_mut() = summaries;
 }
 
@@ -216,7 +237,38 @@ fn release_summary(
             }
         }
     }
+    // A release that resets (or hands on) on some paths and puts the value
+    // back un-reset on others is reported inside itself: callers need not reset.
+    if !resets && super::release_paths::analyse(index, body, file, released).mixed() {
+        resets = true;
+    }
     Some(((owner, name.clone()), (resets, bounds)))
+}
+
+/// Methods whose result gives access to the receiver's content in place:
+/// resetting through it resets the field (`*self.state.write() = ..`,
+/// `self.ext.lock().unwrap().clear()`).
+const IN_PLACE: &[&str] = &[
+    "lock",
+    "write",
+    "try_lock",
+    "try_write",
+    "borrow_mut",
+    "try_borrow_mut",
+    "get_mut",
+    "as_mut",
+    "deref_mut",
+    "as_deref_mut",
+    "unwrap",
+    "expect",
+    "lock_arc",
+    "write_arc",
+];
+
+/// Setters that overwrite the whole value of a cell or atomic, with their
+/// argument count (`Cell::set(v)`, `AtomicU64::store(v, ordering)`).
+fn is_setter(name: &str, args: usize) -> bool {
+    matches!((name, args), ("set", 1) | ("store", 2))
 }
 
 /// Fields of `self` a method resets itself, and the methods it calls on `self`.
@@ -232,10 +284,26 @@ fn direct_field_resets(body: &Body, receiver: PlaceId) -> (FieldResets, Vec<Stri
         body.field_path(p).first().map(|f| f.to_string())
     };
     for ev in body.blocks.iter().flat_map(|b| &b.events) {
-        if let Event::Alias { dest, of: src, .. } | Event::Move { dest, src, .. } = ev
-            && let Some(f) = direct_field(*src).or_else(|| via.get(&root(body, *src)).cloned())
-        {
-            via.insert(*dest, f);
+        match ev {
+            Event::Alias { dest, of: src, .. } | Event::Move { dest, src, .. } => {
+                if let Some(f) = direct_field(*src).or_else(|| via.get(&root(body, *src)).cloned())
+                {
+                    via.insert(*dest, f);
+                }
+            }
+            Event::Call {
+                call,
+                recv: Some(r),
+                result,
+                ..
+            } if IN_PLACE.contains(&body.callees[*call as usize].name.as_str()) => {
+                if let Some(f) = r.places.first().and_then(|&(p, _)| {
+                    direct_field(p).or_else(|| via.get(&root(body, p)).cloned())
+                }) {
+                    via.insert(*result, f);
+                }
+            }
+            _ => {}
         }
     }
     let field_of_self = |p: PlaceId| -> Option<String> {
@@ -255,15 +323,25 @@ fn direct_field_resets(body: &Body, receiver: PlaceId) -> (FieldResets, Vec<Stri
                     out.fields.insert(f);
                 }
             }
+            // `self.start = self.count`: the reset carries `count` over as
+            // the new baseline (a `Copy` value: kept on purpose).
+            Event::Move { dest, src, .. } => {
+                if let (Some(to), Some(from)) = (direct_field(*dest), direct_field(*src))
+                    && to != from
+                {
+                    out.fields.insert(from);
+                }
+            }
             Event::Call {
                 call, recv, args, ..
             } => {
-                let name = &body.callees[*call as usize].name;
+                let callee = &body.callees[*call as usize];
+                let name = &callee.name;
                 for &(p, _) in recv.iter().flat_map(|r| &r.places) {
                     if p == receiver {
                         calls.push(name.clone());
                     } else if let Some(f) = field_of_self(p)
-                        && is_resetting_name(name)
+                        && (is_resetting_name(name) || is_setter(name, callee.arg_count))
                     {
                         out.fields.insert(f);
                     }
@@ -286,6 +364,73 @@ fn direct_field_resets(body: &Body, receiver: PlaceId) -> (FieldResets, Vec<Stri
         }
     }
     (out, calls)
+}
+
+/// The method a closure or async block is written in (`closure in
+/// closure in Vm::reset` is in `reset`).
+fn enclosing_method(body: &Body) -> Option<&str> {
+    let mut name = body.name.as_str();
+    while let Some(rest) = name
+        .strip_prefix("closure in ")
+        .or_else(|| name.strip_prefix("async block in "))
+    {
+        name = rest;
+    }
+    let (_, method) = name.rsplit_once("::")?;
+    Some(method)
+}
+
+/// Fields of `self` a closure resets element by element:
+/// `self.cursors.iter_mut().for_each(|c| { c.take(); })`,
+/// `self.regs.iter_mut().for_each(|r| *r = Reg::Null)`.
+fn closure_field_resets(body: &Body, self_type: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    // The closure's parameters that are elements of a field of `self`.
+    let mut elements: HashMap<PlaceId, String> = HashMap::new();
+    for (i, place) in body.places.iter().enumerate() {
+        if let Some(crate::ir::TypeRef::MethodResult(of, next)) = &place.ty
+            && next == "next"
+            && let crate::ir::TypeRef::FieldOf(base, field) = &**of
+            && **base == crate::ir::TypeRef::Named(self_type.to_string())
+            && place.parent.is_none()
+        {
+            elements.insert(i as PlaceId, field.clone());
+        }
+    }
+    if elements.is_empty() {
+        return out;
+    }
+    let element_of = |p: PlaceId| elements.get(&root(body, p));
+    for ev in body.blocks.iter().flat_map(|b| &b.events) {
+        match ev {
+            Event::Assign { place, .. } => {
+                if let Some(f) = elements.get(place) {
+                    out.insert(f.clone());
+                }
+            }
+            Event::Take { src, .. } => {
+                if let Some(f) = elements.get(src) {
+                    out.insert(f.clone());
+                }
+            }
+            Event::Call {
+                call,
+                recv: Some(r),
+                ..
+            } => {
+                let callee = &body.callees[*call as usize];
+                if is_resetting_name(&callee.name) || is_setter(&callee.name, callee.arg_count) {
+                    for &(p, _) in &r.places {
+                        if let Some(f) = element_of(p) {
+                            out.insert(f.clone());
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 /// The fields a method resets itself or through the methods it calls on

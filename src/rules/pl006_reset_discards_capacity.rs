@@ -6,11 +6,22 @@ use crate::knowledge::{ReleaseParam, Role, is_growable};
 declare_rule! {
     /// ## What it does
     /// Inside a reset method (`pooled(reset = ..)`, `#[poollint::reset]`,
-    /// config `reset = [..]`) or a release, finds a field whose type is a
-    /// growable container (`Vec`, `String`, `VecDeque`, `HashMap`, `BytesMut`,
-    /// `Option<Vec<_>>`, ...) replaced by a fresh empty value instead of being
-    /// cleared. A `clear()`/`truncate()` of the same field, made pointless by
-    /// the replacement, gets a secondary label.
+    /// config `reset = [..]`, a trait's reset for each of its impls) or a
+    /// release, finds a field whose type is a growable container (`Vec`,
+    /// `String`, `VecDeque`, `HashMap`, `BytesMut`, `Option<Vec<_>>`, ...)
+    /// replaced by a fresh empty value (`Vec::new()`, `String::new()`,
+    /// `Default::default()`, `vec![]`, `Vec::with_capacity(0)`,
+    /// `HashMap::new()`) instead of being cleared. A `clear()`/`truncate()` of
+    /// the same field, made pointless by the replacement, gets a secondary
+    /// label.
+    ///
+    /// A whole-value reset is checked field by field: `*self =
+    /// Default::default()`, `*self = Self::default()`, `*self = Self { body:
+    /// Vec::new(), .. }` and `*self = Self { id: self.id, ..Default::default()
+    /// }` discard the capacity of every growable field they replace with a
+    /// fresh empty value (a named one, or one the `..Default::default()` base
+    /// fills). The finding is on the assignment; its help names the `clear()`
+    /// calls to use instead and the fields kept.
     ///
     /// ## Why is this bad
     /// Pooling exists to reuse allocations. `self.buf = Vec::new()` frees the
@@ -43,7 +54,9 @@ declare_rule! {
     ///
     /// ## Known limits
     /// `Vec::with_capacity(n)` with `n > 0` is accepted (shrinking a buffer on
-    /// purpose). A replacement inside a helper the reset calls is not followed.
+    /// purpose). A hand-written `impl Default` is trusted to keep capacity
+    /// (only a derived one is known to start every field empty). A
+    /// replacement inside a helper the reset calls is not followed.
     pub struct ResetDiscardsCapacity {
         code: "PL006",
         name: "reset-discards-capacity",
@@ -74,6 +87,86 @@ fn reset_target(cx: &RuleContext<'_>) -> Option<(PlaceId, String)> {
     Some((param, ty))
 }
 
+/// Is this expression a fresh empty value: `Vec::new()`, `String::new()`,
+/// `Default::default()`, `vec![]`, `Vec::with_capacity(0)`, `None`?
+fn is_fresh_empty(e: &syn::Expr) -> bool {
+    match e {
+        syn::Expr::Paren(p) => is_fresh_empty(&p.expr),
+        syn::Expr::Path(p) => p.path.is_ident("None"),
+        syn::Expr::Array(a) => a.elems.is_empty(),
+        syn::Expr::Macro(m) => m.mac.path.is_ident("vec") && m.mac.tokens.is_empty(),
+        syn::Expr::Call(c) => {
+            let syn::Expr::Path(p) = &*c.func else {
+                return false;
+            };
+            let last = p
+                .path
+                .segments
+                .last()
+                .map(|s| s.ident.to_string())
+                .unwrap_or_default();
+            match last.as_str() {
+                "default" | "new" => c.args.is_empty(),
+                "with_capacity" => {
+                    c.args.len() == 1
+                        && matches!(c.args.first(), Some(syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(i), .. })) if i.base10_digits() == "0")
+                }
+                _ => false,
+            }
+        }
+        _ => false,
+    }
+}
+
+/// `Default::default()`, `Self::default()`, `T::default()`.
+fn is_default_call(e: &syn::Expr) -> bool {
+    matches!(e, syn::Expr::Call(c) if c.args.is_empty()
+        && matches!(&*c.func, syn::Expr::Path(p)
+            if p.path.segments.last().is_some_and(|s| s.ident == "default")))
+}
+
+/// `*self = Self { .. }` / `*self = Default::default()` in a reset or
+/// release: the growable fields the new value replaces with fresh empty
+/// ones, each with the span that replaces it.
+fn whole_value_discards(
+    cx: &RuleContext<'_>,
+    ty: &str,
+    decl: &crate::knowledge::StructDecl,
+    span: crate::ir::Span,
+) -> Vec<String> {
+    let Ok(syn::Expr::Assign(assign)) = syn::parse_str::<syn::Expr>(cx.snippet(span)) else {
+        return Vec::new();
+    };
+    // A hand-written `Default` may keep capacity (`with_capacity(..)`): only
+    // a derived one is known to start every field empty.
+    let default_is_empty = !cx.index.implements(ty, "Default");
+    let (named, base_is_default): (Vec<(String, bool)>, bool) = match &*assign.right {
+        e if is_default_call(e) => (Vec::new(), default_is_empty),
+        syn::Expr::Struct(s) => (
+            s.fields
+                .iter()
+                .filter_map(|f| match &f.member {
+                    syn::Member::Named(i) => Some((i.to_string(), is_fresh_empty(&f.expr))),
+                    syn::Member::Unnamed(_) => None,
+                })
+                .collect(),
+            s.rest
+                .as_deref()
+                .is_some_and(|r| is_default_call(r) && default_is_empty),
+        ),
+        _ => return Vec::new(),
+    };
+    decl.fields
+        .iter()
+        .filter(|f| f.core.as_deref().is_some_and(is_growable))
+        .filter(|f| match named.iter().find(|(n, _)| *n == f.name) {
+            Some((_, empty)) => *empty,
+            None => base_is_default,
+        })
+        .map(|f| f.name.clone())
+        .collect()
+}
+
 pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
     let Some((target, ty)) = reset_target(cx) else {
         return;
@@ -82,6 +175,51 @@ pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         return;
     };
     let body = cx.body;
+    for ev in body.blocks.iter().flat_map(|b| &b.events) {
+        let Event::Assign { place, span, .. } = ev else {
+            continue;
+        };
+        if *place != target {
+            continue;
+        }
+        let discarded = whole_value_discards(cx, &ty, decl, *span);
+        if discarded.is_empty() {
+            continue;
+        }
+        let target_name = &body.places[target as usize].name;
+        let list: Vec<String> = discarded.iter().map(|f| format!("`{f}`")).collect();
+        let mut d = cx.diagnostic(
+            &ResetDiscardsCapacity::INFO,
+            format!(
+                "this reset replaces {} with fresh empty values, throwing their capacity away",
+                list.join(", ")
+            ),
+            Label::new(
+                *span,
+                "the pooled buffers are freed here instead of being cleared",
+            ),
+        );
+        let clears: Vec<String> = discarded
+            .iter()
+            .map(|f| format!("{target_name}.{f}.clear();"))
+            .collect();
+        let kept: Vec<String> = decl
+            .fields
+            .iter()
+            .filter(|f| f.keep)
+            .map(|f| format!("`{}`", f.name))
+            .collect();
+        d.help = Some(format!(
+            "clear the buffers in place instead: `{}`, and reset the other fields one by one{}",
+            clears.join(" "),
+            if kept.is_empty() {
+                String::new()
+            } else {
+                format!(" (leaving {} as they are)", kept.join(", "))
+            }
+        ));
+        out.push(d);
+    }
     let field_of = |p: PlaceId| {
         (body.places[p as usize].parent == Some(target)).then(|| body.field_path(p)[0].to_string())
     };

@@ -1,17 +1,24 @@
 use super::{RuleContext, declare_rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Label, Suggestion};
 use crate::flow::Origin;
-use crate::ir::{Event, Span};
-use crate::knowledge::Role;
+use crate::ir::{Event, PlaceId, Span};
+use crate::knowledge::{ReleaseParam, Role, release_paths};
 use std::collections::BTreeSet;
 
 declare_rule! {
     /// ## What it does
-    /// Finds a value whose type declares a reset (`pooled(reset = "..")` or a
-    /// `#[poollint::reset]` method) released on a path where it was not reset.
-    /// A release function that resets its parameter itself (inferred from its
-    /// body) makes the reset unnecessary; releases whose body poollint cannot
-    /// see are assumed to reset.
+    /// Finds a value whose type declares a reset (`pooled(reset = "..")`, a
+    /// `#[poollint::reset]` method, or the config's `reset = [..]`) released
+    /// on a path where it was not reset. A release function that resets its
+    /// parameter itself (inferred from its body) makes the reset unnecessary
+    /// for every caller; releases whose body poollint cannot see are assumed
+    /// to reset.
+    ///
+    /// On the pool's own release path: a release that resets the value (or
+    /// hands it to another fn, a recycler) on some paths but pushes it back
+    /// onto the free list un-reset on another is reported at that push. A
+    /// guard's raw value taken out of its detach field (`self.conn.take()`)
+    /// and released un-reset is reported at the release.
     ///
     /// ## Why is this bad
     /// The next user of the pooled value gets the previous user's data: a
@@ -38,7 +45,10 @@ declare_rule! {
     ///
     /// ## Known limits
     /// Only values from acquires whose declared return type is known are
-    /// followed. A reset through a helper function is not seen.
+    /// followed (for a configured acquire, the return type its signature
+    /// declares). A reset through a helper function is seen only when the
+    /// helper is named like a reset (`reset_*`, `clear_*`). A put-back is a
+    /// `push`/`push_back`/`send` onto something reached from `self`.
     pub struct ReleaseWithoutReset {
         code: "PL008",
         name: "release-without-reset",
@@ -47,7 +57,62 @@ declare_rule! {
     }
 }
 
+/// In a release fn: the place of the value it takes back, and its type.
+fn released_value(cx: &RuleContext<'_>) -> Option<(PlaceId, String)> {
+    let body = cx.body;
+    let name = body.fn_name.as_deref()?;
+    let owner = body.self_type.as_deref().or(body.trait_name.as_deref());
+    let api = cx.index.api_for(owner, name)?;
+    let place = match api.role {
+        Role::Release(ReleaseParam::Param(i)) => body.params.get(i).copied().flatten()?,
+        Role::Release(ReleaseParam::Receiver) => match body.receiver {
+            Some((p, true)) => p,
+            _ => return None,
+        },
+        _ => return None,
+    };
+    let ty = body.places[place as usize]
+        .ty
+        .as_ref()
+        .and_then(|t| cx.index.resolve_type(t))?;
+    Some((place, ty))
+}
+
+/// A release that resets (or hands on) what it takes back on some paths but
+/// puts it back on its free list un-reset on another.
+fn check_release_paths(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+    let Some((place, ty)) = released_value(cx) else {
+        return;
+    };
+    if !cx.index.type_has_reset(&ty) {
+        return;
+    }
+    let paths = release_paths::analyse(cx.index, cx.body, cx.file, place);
+    if !paths.mixed() {
+        return;
+    }
+    let name = &cx.body.places[place as usize].name;
+    for span in paths.unreset_put_backs {
+        let mut d = cx.diagnostic(
+            &ReleaseWithoutReset::INFO,
+            format!("`{name}` goes back to the pool without being reset"),
+            Label::new(span, "put back here on a path with no reset"),
+        );
+        d.secondary.push(Label::new(
+            cx.body.span,
+            format!("this release resets (or hands on) `{name}` on its other paths"),
+        ));
+        d.help = Some(format!(
+            "reset `{name}` (the `{ty}` reset) before this put-back, or send it down the path that resets"
+        ));
+        d.notes
+            .push("the next user of the pooled value would see this user's data".to_string());
+        out.push(d);
+    }
+}
+
 pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+    check_release_paths(cx, out);
     let mut seen = BTreeSet::new();
     for site in &cx.facts.released_unreset {
         if !seen.insert(site.span) {

@@ -910,7 +910,22 @@ impl<'f> Lowerer<'f> {
         }
         let Some(place) = self.place_of(left) else {
             // `v[i] = x`, `*f() = x`: stored somewhere we do not track.
-            let lop = self.expr(left);
+            // `*self.state.write() = x`: what the guard gives access to is overwritten.
+            let lop = match left {
+                Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => {
+                    let lop = self.expr(&u.expr);
+                    let kind = assign_kind(right);
+                    for &(p, _) in &lop.places {
+                        self.b.emit(Event::Assign {
+                            place: p,
+                            kind,
+                            span,
+                        });
+                    }
+                    lop
+                }
+                _ => self.expr(left),
+            };
             self.read(lop, span);
             self.consume(op, span, false);
             return;
@@ -953,8 +968,12 @@ fn assign_kind(e: &Expr) -> AssignKind {
                     .last()
                     .map(|s| s.ident.to_string())
                     .unwrap_or_default();
+                let zero = |e: &Expr| matches!(e, Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(i), .. }) if i.base10_digits() == "0");
                 match last.as_str() {
                     "default" | "new" if c.args.is_empty() => AssignKind::Empty,
+                    "with_capacity" if c.args.len() == 1 && c.args.first().is_some_and(zero) => {
+                        AssignKind::Empty
+                    }
                     "new" | "with_capacity" => AssignKind::Fresh,
                     _ => AssignKind::Other,
                 }

@@ -1,0 +1,473 @@
+//! Inline resets of pools with no named reset (PL007 without a reset method).
+//!
+//! A hand-rolled pool, or a configured acquire/release pair, whose pooled
+//! type declares no reset resets it, if at all, inline: on its **reuse path**
+//! (the branch of the acquire that takes a value off the free list) and its
+//! **release path** (the release fn, and the `Drop` of a guard that gives the
+//! value back). Together they are the reset. A field neither clears nor
+//! overwrites reaches the next user as the last one left it; a field one of
+//! them appends to (`push`, `extend`, `insert`, `push_str`) without clearing
+//! grows across reuses. Fields every acquire site sets right after the acquire
+//! (or every acquire wrapper sets) count as reset; a field only some sites set
+//! is reported at the sites that forget it.
+
+use super::summaries::{FieldResets, is_resetting_name};
+use super::{Index, ReleaseParam, Role};
+use crate::flow::CallEffect;
+use crate::ir::{AssignKind, Body, BodyKind, Event, Mode, PlaceId, Span};
+use crate::store::{BodySource, Key, KeySet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// Calls that take a value off a free list.
+const POPS: &[&str] = &[
+    "pop",
+    "pop_front",
+    "pop_back",
+    "recv",
+    "try_recv",
+    "try_pop",
+    "steal",
+];
+
+/// Calls that add to a collection or string without clearing it.
+const APPENDS: &[&str] = &[
+    "push",
+    "push_back",
+    "push_front",
+    "push_str",
+    "extend",
+    "extend_from_slice",
+    "insert",
+    "append",
+];
+
+/// What one pool's paths (or one acquire site) do to the fields of the
+/// pooled value.
+#[derive(Clone, Debug, Default)]
+struct Effects {
+    /// Cleared or overwritten (`clear()`, `= ..`, `take()`).
+    reset: BTreeSet<String>,
+    /// Cleared to empty on purpose (`clear()`, `take()`, `= None`, `= Vec::new()`):
+    /// the paths mean to reset.
+    cleared: BTreeSet<String>,
+    /// Appended to.
+    appended: BTreeSet<String>,
+    /// The whole value overwritten (`*r = Req { .. }`).
+    all: bool,
+}
+
+impl Effects {
+    fn merge(&mut self, other: Effects) {
+        self.reset.extend(other.reset);
+        self.cleared.extend(other.cleared);
+        self.appended.extend(other.appended);
+        self.all |= other.all;
+    }
+}
+
+/// A finding of an incomplete inline reset.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum InlineFinding {
+    /// On the acquire fn: fields no pool path resets, and fields they append to.
+    Acquire {
+        owner: String,
+        name: String,
+        ty: String,
+        missed: Vec<String>,
+        accumulates: Vec<String>,
+    },
+    /// At an acquire site that does not set fields the other sites set.
+    Site {
+        file: usize,
+        body: Span,
+        call: Span,
+        acquire: String,
+        ty: String,
+        missed: Vec<String>,
+    },
+}
+
+/// Holders of a value: `start`, and the places it moves into.
+fn holders_from(body: &Body, start: &[PlaceId]) -> Vec<PlaceId> {
+    let mut holders: Vec<PlaceId> = start.to_vec();
+    for _ in 0..4 {
+        let before = holders.len();
+        for ev in body.blocks.iter().flat_map(|b| &b.events) {
+            if let Event::Move { dest, src, .. } | Event::Take { dest, src, .. } = ev
+                && holders.contains(src)
+                && !holders.contains(dest)
+            {
+                holders.push(*dest);
+            }
+        }
+        if holders.len() == before {
+            break;
+        }
+    }
+    holders
+}
+
+/// What `body` does to the fields of the value held by `holders` (or, with
+/// `field_root`, by the field `self.<field_root>` of the receiver).
+fn effects_on(
+    index: &Index,
+    body: &Body,
+    file: usize,
+    holders: &[PlaceId],
+    ty: &str,
+    methods: &HashMap<(String, String), FieldResets>,
+) -> Effects {
+    let mut out = Effects::default();
+    // The field of the value a place is, if any (`r.path` -> `path`).
+    let field = |p: PlaceId| -> Option<String> {
+        let root = body.root_of(p);
+        if !holders.contains(&root) || p == root {
+            return None;
+        }
+        body.field_path(p).first().map(|f| f.to_string())
+    };
+    for ev in body.blocks.iter().flat_map(|b| &b.events) {
+        match ev {
+            Event::Assign { place, kind, .. } => {
+                if holders.contains(place) {
+                    out.all = true;
+                } else if let Some(f) = field(*place) {
+                    if matches!(kind, AssignKind::Empty | AssignKind::Null) {
+                        out.cleared.insert(f.clone());
+                    }
+                    out.reset.insert(f);
+                }
+            }
+            Event::Take { src, .. } => {
+                if let Some(f) = field(*src) {
+                    out.cleared.insert(f.clone());
+                    out.reset.insert(f);
+                }
+            }
+            Event::Call {
+                call, recv, args, ..
+            } => {
+                let callee = &body.callees[*call as usize];
+                let name = callee.name.as_str();
+                for &(p, _) in recv.iter().flat_map(|r| &r.places) {
+                    if holders.contains(&p) {
+                        // A method of the pooled type: what it resets.
+                        if let Some(r) = methods.get(&(ty.to_string(), name.to_string())) {
+                            out.all |= r.all;
+                            out.reset.extend(r.fields.iter().cloned());
+                            out.cleared.extend(r.fields.iter().cloned());
+                        }
+                        continue;
+                    }
+                    let Some(f) = field(p) else { continue };
+                    if is_resetting_name(name) || index.effect(callee, file) == CallEffect::Reset {
+                        out.cleared.insert(f.clone());
+                        out.reset.insert(f);
+                    } else if matches!((name, callee.arg_count), ("set", 1) | ("store", 2)) {
+                        out.reset.insert(f);
+                    } else if APPENDS.contains(&name) {
+                        out.appended.insert(f);
+                    }
+                }
+                for &(p, mode) in args.iter().flat_map(|a| &a.places) {
+                    if mode != Mode::Borrow {
+                        continue;
+                    }
+                    if let Some(f) = field(p)
+                        && is_resetting_name(name)
+                    {
+                        out.cleared.insert(f.clone());
+                        out.reset.insert(f);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Places holding what calls in `body` return, for calls `pick` selects.
+fn call_results(body: &Body, pick: impl Fn(u32, &Option<crate::ir::Arg>) -> bool) -> Vec<PlaceId> {
+    body.blocks
+        .iter()
+        .flat_map(|b| &b.events)
+        .filter_map(|ev| match ev {
+            Event::Call {
+                call, recv, result, ..
+            } if pick(*call, recv) => Some(*result),
+            _ => None,
+        })
+        .collect()
+}
+
+/// `self` and the locals derived from it (`let mut g = self.nodes.lock().unwrap()`).
+fn derived_from_self(body: &Body) -> Vec<PlaceId> {
+    let mut out: Vec<PlaceId> = body.receiver.map(|r| r.0).into_iter().collect();
+    for ev in body.blocks.iter().flat_map(|b| &b.events) {
+        let (dest, src) = match ev {
+            Event::Move { dest, src, .. } | Event::Alias { dest, of: src, .. } => (*dest, *src),
+            Event::Call {
+                recv: Some(r),
+                result,
+                ..
+            } => match r.places.first() {
+                Some(&(p, _)) => (*result, p),
+                None => continue,
+            },
+            _ => continue,
+        };
+        if out.contains(&body.root_of(src)) && !out.contains(&dest) {
+            out.push(dest);
+        }
+    }
+    out
+}
+
+/// One pool: an acquire that hands out values of a type without a named
+/// reset, and the releases that take them back.
+struct Pool<'i> {
+    acquire: &'i super::Api,
+    ty: String,
+    releases: Vec<&'i super::Api>,
+}
+
+pub fn compute(index: &Index, source: BodySource<'_>) -> Vec<InlineFinding> {
+    let mut pools: Vec<Pool<'_>> = Vec::new();
+    for a in index.apis() {
+        let (Role::Acquire { .. }, None, false, Some(owner), Some(ty)) =
+            (a.role, a.pack(), a.handle, &a.owner, &a.returns)
+        else {
+            continue;
+        };
+        let Some(decl) = index.struct_decl(ty) else {
+            continue;
+        };
+        if decl.fields.is_empty() || index.type_has_reset(ty) {
+            continue;
+        }
+        let releases: Vec<&super::Api> = index
+            .apis()
+            .iter()
+            .filter(|r| {
+                matches!(r.role, Role::Release(_))
+                    && r.pack().is_none()
+                    && (r.owner.as_deref() == Some(owner.as_str())
+                        || (r.pool.is_some() && r.pool == a.pool))
+            })
+            .collect();
+        if releases.is_empty() {
+            continue;
+        }
+        pools.push(Pool {
+            acquire: a,
+            ty: ty.clone(),
+            releases,
+        });
+    }
+    if pools.is_empty() {
+        return Vec::new();
+    }
+    let owners: BTreeSet<&str> = pools
+        .iter()
+        .flat_map(|p| {
+            std::iter::once(p.acquire.owner.as_deref())
+                .chain(p.releases.iter().map(|r| r.owner.as_deref()))
+        })
+        .flatten()
+        .chain(pools.iter().map(|p| p.ty.as_str()))
+        .collect();
+    let files = source(
+        &[KeySet::new(owners.iter().map(|o| Key::MethodOf(o)))],
+        None,
+    );
+    // Methods of the pooled types: what each resets of `self`.
+    let mut methods: HashMap<(String, String), FieldResets> = HashMap::new();
+    for file in &files {
+        for body in file.bodies.iter().filter(|b| b.kind == BodyKind::Fn) {
+            if let (Some(ty), Some(name), Some((receiver, _))) =
+                (&body.self_type, &body.fn_name, body.receiver)
+                && pools.iter().any(|p| p.ty == *ty)
+            {
+                let e = effects_on(index, body, file.file, &[receiver], ty, &HashMap::new());
+                methods.insert(
+                    (ty.clone(), name.clone()),
+                    FieldResets {
+                        all: e.all,
+                        fields: e.reset,
+                    },
+                );
+            }
+        }
+    }
+    let find_body = |owner: &str, name: &str| {
+        files.iter().find_map(|f| {
+            f.bodies
+                .iter()
+                .find(|b| {
+                    b.kind == BodyKind::Fn
+                        && b.self_type.as_deref() == Some(owner)
+                        && b.fn_name.as_deref() == Some(name)
+                })
+                .map(|b| (f.file, b))
+        })
+    };
+    let mut out = Vec::new();
+    for pool in &pools {
+        let owner = pool.acquire.owner.as_deref().unwrap_or_default();
+        let Some((acquire_file, acquire_body)) = find_body(owner, &pool.acquire.name) else {
+            continue;
+        };
+        // The reuse path: what the acquire does to a value it pops off a
+        // field of `self` (or a lock guard of one).
+        let from_self = derived_from_self(acquire_body);
+        let popped = call_results(acquire_body, |call, recv| {
+            POPS.contains(&acquire_body.callees[call as usize].name.as_str())
+                && recv.as_ref().is_some_and(|r| {
+                    r.places.iter().any(|&(p, _)| {
+                        from_self.contains(&acquire_body.root_of(p))
+                            && acquire_body.receiver.is_none_or(|(s, _)| p != s)
+                    })
+                })
+        });
+        if popped.is_empty() {
+            continue;
+        }
+        let mut paths = effects_on(
+            index,
+            acquire_body,
+            acquire_file,
+            &holders_from(acquire_body, &popped),
+            &pool.ty,
+            &methods,
+        );
+        // The release path.
+        for r in &pool.releases {
+            let Some((release_file, body)) = r.owner.as_deref().and_then(|o| find_body(o, &r.name))
+            else {
+                continue;
+            };
+            let released = match r.role {
+                Role::Release(ReleaseParam::Param(i)) => body.params.get(i).copied().flatten(),
+                Role::Release(ReleaseParam::Receiver) => body.receiver.map(|r| r.0),
+                _ => None,
+            };
+            if let Some(p) = released {
+                paths.merge(effects_on(
+                    index,
+                    body,
+                    release_file,
+                    &holders_from(body, &[p]),
+                    &pool.ty,
+                    &methods,
+                ));
+            }
+        }
+        if paths.all {
+            continue;
+        }
+        let decl = index.struct_decl(&pool.ty).expect("pooled type declared");
+        let candidates: Vec<&str> = decl
+            .fields
+            .iter()
+            .filter(|f| !f.keep && !paths.reset.contains(&f.name))
+            .map(|f| f.name.as_str())
+            .collect();
+        if candidates.is_empty() {
+            continue;
+        }
+        // Acquire sites: what each sets right after the acquire.
+        let sites = acquire_sites(index, source, pool, &methods);
+        let mut missed = Vec::new();
+        let mut accumulates = Vec::new();
+        let mut per_site: BTreeMap<(usize, Span, Span), Vec<String>> = BTreeMap::new();
+        for f in candidates {
+            let setting = sites.iter().filter(|s| s.3.reset.contains(f) || s.3.all);
+            let count = setting.count();
+            if !sites.is_empty() && count == sites.len() {
+                continue;
+            }
+            if count > 0 {
+                for s in sites.iter().filter(|s| !(s.3.reset.contains(f) || s.3.all)) {
+                    per_site
+                        .entry((s.0, s.1, s.2))
+                        .or_default()
+                        .push(f.to_string());
+                }
+                continue;
+            }
+            if paths.appended.contains(f) {
+                accumulates.push(f.to_string());
+            } else {
+                missed.push(f.to_string());
+            }
+        }
+        // Fields left alone are a finding only where the pool's paths show they
+        // mean to reset (they clear something); appends grow whatever the intent.
+        if paths.cleared.is_empty() {
+            missed.clear();
+        }
+        if !missed.is_empty() || !accumulates.is_empty() {
+            out.push(InlineFinding::Acquire {
+                owner: owner.to_string(),
+                name: pool.acquire.name.clone(),
+                ty: pool.ty.clone(),
+                missed,
+                accumulates,
+            });
+        }
+        if !paths.cleared.is_empty() {
+            for ((file, body, call), missed) in per_site {
+                out.push(InlineFinding::Site {
+                    file,
+                    body,
+                    call,
+                    acquire: pool.acquire.display_name(),
+                    ty: pool.ty.clone(),
+                    missed,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Every call of the pool's acquire outside the pool's own methods:
+/// (file, body span, call span, what the body does to the acquired value).
+fn acquire_sites(
+    index: &Index,
+    source: BodySource<'_>,
+    pool: &Pool<'_>,
+    methods: &HashMap<(String, String), FieldResets>,
+) -> Vec<(usize, Span, Span, Effects)> {
+    let keys = KeySet::new(index.call_keys(&pool.acquire.name));
+    let mut out = Vec::new();
+    for file in source(std::slice::from_ref(&keys), None) {
+        for body in &file.bodies {
+            if body.self_type == pool.acquire.owner
+                && body.fn_name.as_deref() == Some(pool.acquire.name.as_str())
+            {
+                continue;
+            }
+            for ev in body.blocks.iter().flat_map(|b| &b.events) {
+                let Event::Call {
+                    call, result, span, ..
+                } = ev
+                else {
+                    continue;
+                };
+                let callee = &body.callees[*call as usize];
+                let Some(api) = index.lookup(callee, file.file) else {
+                    continue;
+                };
+                if !std::ptr::eq(api, pool.acquire) {
+                    continue;
+                }
+                let holders = holders_from(body, &[*result]);
+                let effects = effects_on(index, body, file.file, &holders, &pool.ty, methods);
+                out.push((file.file, body.span, *span, effects));
+            }
+        }
+    }
+    out
+}
