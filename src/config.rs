@@ -48,6 +48,10 @@ pub struct PoolDecl {
     /// (it manages the pool's accounting by hand).
     #[serde(default)]
     pub unless_called: Vec<String>,
+    /// The releases take the value as an interface (Go's `sync.Pool.Put`):
+    /// a non-pointer argument is copied to the heap on every release (PL012).
+    #[serde(default)]
+    pub boxes: bool,
 }
 
 /// A release in a `[[pools]]` table: a name, or a name and the argument it

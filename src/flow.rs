@@ -93,6 +93,9 @@ pub struct Resolution {
     pub entry_fields: Vec<PlaceId>,
     /// Give by-value parameters and a by-value receiver an entry value (for inference).
     pub track_params: bool,
+    /// Per callee (empty: none): bit `i` set when the callee only looks at
+    /// argument `i`, so a [`Mode::Share`] argument stays with the caller.
+    pub borrowing: Vec<u64>,
 }
 
 impl Resolution {
@@ -703,17 +706,27 @@ impl<'a> Analysis<'a> {
                         }
                     }
                 }
+                let borrowed = self.res.borrowing.get(*call as usize).copied().unwrap_or(0);
                 for arg in recv.iter().chain(args) {
                     if released.is_some_and(|r| std::ptr::eq(r, arg)) {
                         continue;
                     }
                     let consumed = effect == CallEffect::Consume
                         && recv.as_ref().is_some_and(|r| std::ptr::eq(r, arg));
+                    let kept = args
+                        .iter()
+                        .position(|a| std::ptr::eq(a, arg))
+                        .is_none_or(|i| i >= 64 || borrowed & (1 << i) == 0);
                     for &(place, mode) in &arg.places {
                         match mode {
                             _ if consumed => self.transfer(st, place, arg.span, &mut facts, false),
                             Mode::Move => self.transfer(st, place, arg.span, &mut facts, false),
-                            Mode::Shared => self.check_use(st, place, arg.span, &mut facts),
+                            Mode::Share if kept => {
+                                self.transfer(st, place, arg.span, &mut facts, false)
+                            }
+                            Mode::Shared | Mode::Share => {
+                                self.check_use(st, place, arg.span, &mut facts)
+                            }
                             Mode::Borrow => {
                                 self.check_use(st, place, arg.span, &mut facts);
                                 if effect == CallEffect::Unknown {
@@ -1190,6 +1203,7 @@ mod tests {
                             args: vec![Arg {
                                 places: vec![(1, Mode::Move)],
                                 span: span(3),
+                                non_pointer: false,
                             }],
                             result: 2,
                             span: span(3),
@@ -1212,6 +1226,7 @@ mod tests {
             returns_wrapped: false,
         };
         let res = Resolution {
+            borrowing: Vec::new(),
             calls: vec![
                 CallEffect::Acquire(AcquireKind::raw()),
                 CallEffect::Release {

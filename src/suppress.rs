@@ -62,6 +62,16 @@ fn parse(file: &SourceFile, fn_ranges: &[(u32, u32)]) -> Vec<Suppression> {
             continue;
         };
         let comment = &raw_line[comment_at + 2..];
+        if let Some(entries) = go_form(comment, line_start + comment_at + 2) {
+            let line = i + 1;
+            let standalone = raw_line[..comment_at].trim().is_empty();
+            let scope = match fn_below(file, fn_ranges, line).filter(|_| standalone) {
+                Some((start, end)) => Scope::Fn(start, end),
+                None => Scope::Lines(line),
+            };
+            out.push(Suppression { scope, entries });
+            continue;
+        }
         let inner = comment.starts_with('!');
         let body = comment.trim_start_matches(['!', '/']).trim_start();
         let Some(rest) = body.strip_prefix("poollint:") else {
@@ -124,6 +134,70 @@ fn parse(file: &SourceFile, fn_ranges: &[(u32, u32)]) -> Vec<Suppression> {
     out
 }
 
+/// Every rule: what `//nolint:poollint` silences.
+const ANY_RULE: &str = "*";
+
+/// Go's comment forms (after the `//`): `poollint:allow PL001, PL002 --
+/// reason` and golangci-lint's `nolint:poollint` (also in a list,
+/// `nolint:errcheck,poollint // reason`), which silences every rule.
+/// `offset` is where the text after `//` starts in the file.
+fn go_form(comment: &str, offset: usize) -> Option<Vec<Entry>> {
+    if let Some(list) = comment.strip_prefix("nolint:") {
+        let list = list.split_whitespace().next().unwrap_or("");
+        let mut at = offset + "nolint:".len();
+        for name in list.split(',') {
+            if name == "poollint" {
+                return Some(vec![Entry {
+                    rule: Ok(ANY_RULE),
+                    span: Span::new(at, at + name.len()),
+                    used: false,
+                }]);
+            }
+            at += name.len() + 1;
+        }
+        return None;
+    }
+    let rest = comment.strip_prefix("poollint:allow")?;
+    if !rest.starts_with(char::is_whitespace) {
+        return None;
+    }
+    let list = rest.split(" --").next().unwrap_or(rest);
+    let mut entries = Vec::new();
+    let base = offset + "poollint:allow".len();
+    let mut cursor = 0;
+    for item in list.split(',') {
+        let name = item.trim();
+        let at = base + cursor + (item.len() - item.trim_start().len());
+        cursor += item.len() + 1;
+        if name.is_empty() {
+            continue;
+        }
+        entries.push(Entry {
+            rule: rules::find(name)
+                .map(|r| r.code)
+                .ok_or_else(|| name.to_string()),
+            span: Span::new(at, at + name.len()),
+            used: false,
+        });
+    }
+    (!entries.is_empty()).then_some(entries)
+}
+
+/// The fn item whose declaration follows a comment on `line`, with only
+/// comments between (a Go doc comment group).
+fn fn_below(file: &SourceFile, fn_ranges: &[(u32, u32)], line: usize) -> Option<(u32, u32)> {
+    let lines: Vec<&str> = file.text.lines().collect();
+    fn_ranges.iter().copied().find(|&(start, _)| {
+        let fn_line = file.line_col(start as usize).0;
+        fn_line > line
+            && (line + 1..fn_line).all(|l| {
+                lines
+                    .get(l - 1)
+                    .is_some_and(|t| t.trim_start().starts_with("//"))
+            })
+    })
+}
+
 impl Scope {
     fn covers(&self, line: usize, offset: u32) -> bool {
         match *self {
@@ -148,7 +222,7 @@ pub fn apply(
         .iter()
         .enumerate()
         .map(|(i, f)| {
-            if reported[i] && f.text.contains("poollint:") {
+            if reported[i] && f.text.contains("poollint") {
                 parse(f, &fn_ranges[i])
             } else {
                 Vec::new()
@@ -164,7 +238,11 @@ pub fn apply(
             if !s.scope.covers(line, d.primary.span.start) {
                 continue;
             }
-            for e in s.entries.iter_mut().filter(|e| e.rule == Ok(d.code)) {
+            for e in s
+                .entries
+                .iter_mut()
+                .filter(|e| e.rule == Ok(d.code) || e.rule == Ok(ANY_RULE))
+            {
                 e.used = true;
                 silenced = true;
             }
@@ -183,6 +261,9 @@ pub fn apply(
         }
         for e in suppressions.iter().flat_map(|s| &s.entries) {
             match &e.rule {
+                Ok(ANY_RULE) if !e.used => {
+                    kept.push(UnusedSuppression::unused(file, "poollint", e.span));
+                }
                 Ok(code) if !e.used && level_of(code) != Level::Allow => {
                     kept.push(UnusedSuppression::unused(file, code, e.span));
                 }

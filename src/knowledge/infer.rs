@@ -85,6 +85,7 @@ fn infer_body(
     }
     let calls: Vec<CallEffect> = body.callees.iter().map(effect).collect();
     let res = flow::Resolution {
+        borrowing: crate::engine::borrowing(body, index),
         calls,
         entry_fields: Vec::new(),
         track_params: true,
@@ -105,6 +106,8 @@ fn infer_body(
         },
         file: Some(file_id),
         declared_arg: None,
+        module: None,
+        boxes: false,
     };
     // A release first: a fn that takes a value and gives it back is a
     // release even if it also returns something.

@@ -42,8 +42,19 @@ impl Summaries {
     }
 }
 
-/// Method names that reset (part of) what they are called on.
+/// Method names that reset (part of) what they are called on, in Rust's
+/// `snake_case` and Go's `camelCase`/`PascalCase` (`clearInterrupt`, `Reset`).
 pub fn is_resetting_name(name: &str) -> bool {
+    let camel = |prefix: &str| {
+        name.strip_prefix(prefix)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(char::is_uppercase))
+    };
+    if ["clear", "reset", "Clear", "Reset", "Truncate", "truncate", "zero", "Zero"]
+        .iter()
+        .any(|p| camel(p))
+    {
+        return true;
+    }
     matches!(
         name,
         "clear"

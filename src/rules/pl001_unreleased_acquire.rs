@@ -97,9 +97,8 @@ pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                 d.secondary.push(Label::new(leak.span, label));
             }
         }
-        d.help = Some(format!(
-            "release {name} on every path before it goes out of scope, or acquire a guard that releases it on drop"
-        ));
+        let hint = cx.release_hint(v, &name);
+        d.help = Some((cx.wording.release_on_every_path)(&name, hint.as_deref()));
         if let Some((api, origin)) = cx.acquire_api(v) {
             d.notes
                 .push(format!("`{api}` returns a raw pooled value ({origin})"));

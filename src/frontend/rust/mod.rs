@@ -5,7 +5,7 @@
 //! function returns.
 
 pub mod attrs;
-mod builder;
+pub(in crate::frontend) mod builder;
 mod expr;
 mod lean;
 mod lower;
@@ -440,6 +440,7 @@ impl<'a> ItemWalker<'a> {
                 })
                 .collect(),
             receiver,
+            borrowed: Vec::new(),
         });
     }
 
