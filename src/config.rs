@@ -42,7 +42,9 @@ pub struct PoolDecl {
     pub reset: Vec<String>,
     #[serde(default)]
     pub forget: Vec<String>,
-    /// `"handle"`: key-like values (slab keys) that are not leaked by being dropped.
+    /// `"handle"`: key-like values (slab keys) that are not leaked by being
+    /// dropped; `"counter"`: acquires take a count and releases give one back,
+    /// with no value in between (`increment_count()` / `decrement_count()`).
     pub kind: Option<String>,
     /// The declarations do not apply to a crate that calls any of these
     /// (it manages the pool's accounting by hand).
@@ -334,10 +336,16 @@ impl Config {
             )
         })?;
         for pool in &raw.pools {
-            if let Some(kind) = pool.kind.as_deref().filter(|k| *k != "handle") {
+            if let Some(kind) = pool
+                .kind
+                .as_deref()
+                .filter(|k| *k != "handle" && *k != "counter")
+            {
                 return Err(err(
                     line_of_key(text, "kind"),
-                    format!("bad `kind = \"{kind}\"` in [[pools]]: the only kind is `handle`"),
+                    format!(
+                        "bad `kind = \"{kind}\"` in [[pools]]: the kinds are `handle` and `counter`"
+                    ),
                 ));
             }
         }

@@ -77,6 +77,17 @@ pub enum TypeRef {
     CallResult(Option<String>, String),
     /// A generic parameter or `impl`/`dyn` type known only by its trait bounds.
     Bounded(Vec<String>),
+    /// Parameter `param` of the closure passed as argument `arg` (receiver
+    /// excluded) to a fn or method, as its signature declares the closure's
+    /// type (`f: impl FnOnce(&mut Cache)`): the method `name` of `recv`'s
+    /// type, or the path call `qualifier::name` / `name`.
+    ClosureArg {
+        recv: Option<Box<TypeRef>>,
+        qualifier: Option<String>,
+        name: String,
+        arg: u32,
+        param: u32,
+    },
 }
 
 /// A call as written: resolved against the knowledge index after lowering.
@@ -142,6 +153,8 @@ pub enum AssignKind {
 )]
 pub enum ExitKind {
     Return,
+    /// `return Err(..)` or `return None`: leaving with a failure.
+    Fail,
     Try,
     Break,
     Continue,

@@ -28,8 +28,8 @@ fn sources() -> Vec<(String, Vec<u8>)> {
     let mut files: Vec<PathBuf> = poollint_core::discover::walk(&root.join("fixtures"));
     // Real-looking sources: some of poollint's own.
     for f in [
-        "src/flow.rs",
-        "src/frontend/expr.rs",
+        "src/flow/step.rs",
+        "src/frontend/rust/expr.rs",
         "src/knowledge/summaries.rs",
     ] {
         files.push(root.join(f));

@@ -228,6 +228,7 @@ fn run_in_pool(inputs: Vec<InputFile>, config: &Config, options: &RunOptions<'_>
     infer::infer(&mut index, &source);
     timer.mark("wrappers");
     crate::knowledge::summaries::compute(&mut index, &source);
+    crate::knowledge::guards::infer(&mut index, &source);
     timer.mark("summaries");
 
     // Each reported file that can have a finding: unpack, analyse, and keep
@@ -624,6 +625,7 @@ pub fn resolve(body: &Body, index: &Index, file: usize) -> Resolution {
         calls,
         entry_fields,
         track_params: false,
+        guard_locals: guard_locals(body, index),
     }
 }
 
@@ -638,6 +640,42 @@ pub fn borrowing(body: &Body, index: &Index) -> Vec<u64> {
         return Vec::new();
     }
     body.callees.iter().map(|c| index.borrowed_args(c)).collect()
+}
+
+/// The locals of a guard type the code defines, and their arm fields' places.
+pub fn guard_locals(body: &Body, index: &Index) -> Vec<flow::GuardLocal> {
+    let mut out = Vec::new();
+    for (p, place) in body.places.iter().enumerate() {
+        if place.kind != PlaceKind::Local {
+            continue;
+        }
+        let Some(info) = place
+            .ty
+            .as_ref()
+            .and_then(|t| index.resolve_type(t))
+            .and_then(|t| index.guard_info(&t))
+        else {
+            continue;
+        };
+        let arm_fields = body
+            .places
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| {
+                f.kind == PlaceKind::Field
+                    && f.parent == Some(p as u32)
+                    && info
+                        .arm_fields
+                        .contains(f.name.rsplit('.').next().unwrap_or(&f.name))
+            })
+            .map(|(f, _)| f as u32)
+            .collect();
+        out.push(flow::GuardLocal {
+            place: p as u32,
+            arm_fields,
+        });
+    }
+    out
 }
 
 /// `[[pools]]` entries of the config become index entries.

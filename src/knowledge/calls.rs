@@ -66,7 +66,6 @@ impl Index {
             .as_ref()
             .map_or(Resolved::Unknown, |t| self.resolve(t));
         let found = match &resolved {
-            Resolved::Type(ty) if ty.origin == TypeOrigin::Std => return None,
             Resolved::Type(ty) => self.apis_of_type(ty, name, file),
             Resolved::Traits(traits) => traits.iter().find_map(|t| {
                 self.owned_all(Some(t), name)
@@ -82,9 +81,11 @@ impl Index {
         }
         // A bare name the user declared (`acquire = ["allocate_stack"]`)
         // names a method of any type but the standard library's.
-        if let Some(api) = self
-            .owned_all(None, name)
-            .find(|a| matches!(a.origin, ApiOrigin::Config { .. }) && a.has_receiver.is_none())
+        let std_receiver = matches!(&resolved, Resolved::Type(ty) if ty.origin == TypeOrigin::Std);
+        if !std_receiver
+            && let Some(api) = self
+                .owned_all(None, name)
+                .find(|a| matches!(a.origin, ApiOrigin::Config { .. }) && a.has_receiver.is_none())
         {
             return Some((api, MatchKind::ByName));
         }
@@ -142,7 +143,8 @@ impl Index {
             };
         }
         match api.origin {
-            ApiOrigin::Config { .. } => ty.origin != TypeOrigin::Std,
+            // The user named the type (`AtomicUsize::fetch_add` included).
+            ApiOrigin::Config { .. } => true,
             _ => matches!(ty.origin, TypeOrigin::Local | TypeOrigin::Unknown),
         }
     }
@@ -169,6 +171,9 @@ impl Index {
     /// What a call does to the flow of pooled values.
     pub fn effect(&self, callee: &Callee, file: usize) -> CallEffect {
         let Some(api) = self.lookup(callee, file) else {
+            if self.is_disarm_call(callee) {
+                return CallEffect::Disarm;
+            }
             if self.consumes_receiver(callee) {
                 return CallEffect::Consume;
             }
@@ -187,6 +192,11 @@ impl Index {
             Role::Forget => match target(api, callee, ReleaseParam::Param(0)) {
                 Some(arg) => CallEffect::Forget { arg },
                 None => CallEffect::Unknown,
+            },
+            Role::Release(_) if self.counts(api) => CallEffect::Release {
+                arg: ReleaseArg::Token,
+                resets: true,
+                bounds: true,
             },
             Role::Release(param) => {
                 let Some(arg) = target(api, callee, param) else {
@@ -248,11 +258,54 @@ impl Index {
             handle: api.handle,
             needs_reset: !guard && returns.is_some_and(|t| self.type_has_reset(t)),
             growable: !guard && returns.is_some_and(is_growable),
+            counter: !guard && self.counts(api),
+        }
+    }
+
+    /// Does the API take or give back a count rather than a value: a pool
+    /// declared `kind = "counter"`, an acquire whose result cannot carry a
+    /// value (`()`, `Result<(), E>`), or a release without parameters of a
+    /// pool whose acquires count?
+    fn counts(&self, api: &Api) -> bool {
+        if api.counter {
+            return true;
+        }
+        let sig = self.sig(api.owner.as_deref(), &api.name);
+        match api.role {
+            Role::Acquire { guard: false } => sig.is_some_and(|s| s.returns_nothing),
+            // A release without parameters that counts: of a pool whose
+            // acquires count, or a method of the pool's own type (a lock's
+            // `unlock(&self)` gives back what the pool lent, not itself).
+            Role::Release(_) => {
+                sig.is_some_and(|s| s.params.is_empty())
+                    && api.pool.is_some()
+                    && self.apis().iter().any(|a| {
+                        a.pool == api.pool
+                            && matches!(a.role, Role::Acquire { .. })
+                            && (a.owner.is_some() && a.owner == api.owner
+                                || !matches!(a.role, Role::Acquire { guard: true })
+                                    && self
+                                        .sig(a.owner.as_deref(), &a.name)
+                                        .is_some_and(|s| s.returns_nothing))
+                    })
+            }
+            _ => false,
         }
     }
 
     fn release_summary(&self, api: &Api) -> (bool, bool) {
         self.summaries().release(api.owner.as_deref(), &api.name)
+    }
+
+    /// A method of a guard type the code defines that disarms it.
+    fn is_disarm_call(&self, callee: &Callee) -> bool {
+        callee.is_method
+            && callee
+                .receiver_type
+                .as_ref()
+                .and_then(|t| self.resolve_type(t))
+                .and_then(|t| self.guard_info(&t))
+                .is_some_and(|g| g.disarm_methods.contains(&callee.name))
     }
 
     /// A call of a type's declared reset method, or of a method named like one.

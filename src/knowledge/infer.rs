@@ -89,6 +89,7 @@ fn infer_body(
         calls,
         entry_fields: Vec::new(),
         track_params: true,
+        guard_locals: Vec::new(),
     };
     let facts = flow::analyze(body, &res)?;
     let inferred = |role, wrapped: &Api, via: String| Api {
@@ -98,6 +99,7 @@ fn infer_body(
         has_receiver: Some(body.receiver.is_some()),
         returns: body.returns.clone(),
         handle: wrapped.handle,
+        counter: wrapped.counter,
         pool: wrapped.pool.clone(),
         origin: ApiOrigin::Inferred {
             path: file.path.clone(),

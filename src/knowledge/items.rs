@@ -86,6 +86,10 @@ pub struct FnSig {
     pub params: Vec<Option<String>>,
     /// The name of each non-receiver parameter (empty for a pattern).
     pub param_names: Vec<String>,
+    /// For each parameter of closure type (`impl FnOnce(&mut Cache)`, `F:
+    /// Fn(Conn)`, `&dyn FnMut(A, B)`): its index and the qualified types of
+    /// the closure's parameters.
+    pub closure_params: Vec<(u32, Vec<Option<String>>)>,
     /// `Some(by_value)` for a method with a receiver.
     pub receiver: Option<bool>,
     /// Parameters (by index) whose value the body only looks at: it neither

@@ -4,6 +4,7 @@
 //! entries and inference, then shared read-only by the parallel analysis.
 
 pub mod calls;
+pub mod guards;
 pub mod infer;
 pub mod items;
 pub mod packs;
@@ -129,6 +130,9 @@ pub struct Api {
     /// Key-like values (slab keys): use after release and double release
     /// apply, leaks do not.
     pub handle: bool,
+    /// A counter's API (`kind = "counter"`): acquires take a count, releases
+    /// give one back, and no value passes between them.
+    pub counter: bool,
     pub pool: Option<String>,
     pub origin: ApiOrigin,
     /// The file that defines a free fn, for matching its common-named calls.
@@ -178,15 +182,20 @@ impl Api {
     }
 }
 
+/// Qualified type names, `None` where a type cannot be named.
+pub type TypeNames = Box<[Option<Box<str>>]>;
+
 /// What the index keeps of a signature (see [`FnSig`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Sig {
     pub returns: Option<Box<str>>,
     pub returns_nothing: bool,
-    pub params: Box<[Option<Box<str>>]>,
+    pub params: TypeNames,
     pub param_names: Box<[Box<str>]>,
     /// Bit `i`: the body only looks at parameter `i` ([`FnSig::borrowed`]).
     pub borrowed: u64,
+    /// Closure-typed parameters: (index, the closure's parameter types).
+    pub closure_params: Box<[(u32, TypeNames)]>,
 }
 
 /// Call keys split by where their APIs apply ([`Index::scoped_call_keys`]).
@@ -248,6 +257,8 @@ pub struct Index {
     packs: Vec<(String, Vec<String>)>,
     /// How many of `packs` have a bit in `file_packs`.
     masked_packs: usize,
+    /// Guard types the code defines (their `Drop` releases), by type.
+    guards: HashMap<String, guards::GuardInfo>,
     /// Per file id: the crates its `use` items name.
     file_imports: Vec<Vec<String>>,
     /// (type, method) taking `self` by value, and the names of all such methods.
@@ -275,6 +286,7 @@ impl Index {
                 has_receiver: Some(decl.has_receiver),
                 returns: decl.returns,
                 handle: false,
+                counter: false,
                 pool: decl.pool,
                 origin: ApiOrigin::Attribute {
                     file: path.to_path_buf(),
@@ -324,6 +336,7 @@ impl Index {
                 && !sig.returns_nothing
                 && sig.params.len() < 2
                 && sig.borrowed.is_empty()
+                && sig.closure_params.is_empty()
             {
                 continue;
             }
@@ -347,6 +360,14 @@ impl Index {
                     .iter()
                     .filter(|&&i| i < 64)
                     .fold(0, |m, &i| m | (1 << i)),
+                closure_params: sig
+                    .closure_params
+                    .into_iter()
+                    .map(|(i, ps)| {
+                        let ps = ps.into_iter().map(|p| p.map(String::into_boxed_str));
+                        (i, ps.collect())
+                    })
+                    .collect(),
             };
             match by_name.get_mut(&name) {
                 None => {
@@ -702,6 +723,16 @@ impl Index {
         self.structs.values()
     }
 
+    /// Record the guard types the code defines ([`guards::infer`]).
+    pub fn add_guards(&mut self, guards: HashMap<String, guards::GuardInfo>) {
+        self.guards.extend(guards);
+    }
+
+    /// What is known of a guard type the code defines.
+    pub fn guard_info(&self, ty: &str) -> Option<&guards::GuardInfo> {
+        self.guards.get(ty)
+    }
+
     /// Types inferred to be guards (their `Drop` releases).
     pub fn mark_guard_types(&mut self, types: &[String]) {
         for t in types {
@@ -749,6 +780,7 @@ impl Index {
     pub fn add_declared(&mut self, pools: &[crate::config::PoolDecl], origin: &ApiOrigin) {
         for pool in pools {
             let handle = pool.kind.as_deref() == Some("handle");
+            let counter = pool.kind.as_deref() == Some("counter");
             let names = |list: &[String], role: Role| {
                 list.iter()
                     .map(|n| (n.clone(), role, None))
@@ -787,6 +819,7 @@ impl Index {
                     has_receiver: None,
                     returns: None,
                     handle,
+                    counter,
                     pool: pool.name.clone(),
                     origin: origin.clone(),
                     file: None,
@@ -898,6 +931,7 @@ mod tests {
             has_receiver: Some(true),
             returns: None,
             handle: false,
+            counter: false,
             pool: None,
             origin,
             file: None,

@@ -171,6 +171,7 @@ pub fn infer_pools(index: &mut Index, source: BodySource<'_>, free_list_types: &
                 has_receiver: Some(true),
                 returns: body.returns.clone(),
                 handle,
+                counter: false,
                 pool: Some(c.pool.clone()),
                 origin: ApiOrigin::Inferred {
                     path: input.path.clone(),
@@ -287,6 +288,7 @@ fn infer_guards(
                 has_receiver: Some(body.receiver.is_some()),
                 returns: Some(ret.clone()),
                 handle: false,
+                counter: false,
                 pool: Some(pool.clone()),
                 origin: ApiOrigin::Inferred {
                     path: input.path.clone(),

@@ -177,6 +177,48 @@ const ELEMENT_METHODS: &[&str] = &[
     "next",
 ];
 
+/// Methods of `Option`, `Result`, locks and cells that give the value they
+/// hold (the frontend peels those wrappers, so the type is the receiver's),
+/// when the receiver's own type does not declare the method.
+const KEEPS_TYPE: &[&str] = &[
+    "take",
+    "replace",
+    "unwrap_or",
+    "unwrap_or_default",
+    "unwrap_or_else",
+    "unwrap_unchecked",
+    "ok",
+    "ok_or",
+    "ok_or_else",
+    "map_err",
+    "inspect",
+    "inspect_err",
+    "context",
+    "with_context",
+    "wrap_err",
+    "as_deref",
+    "as_deref_mut",
+    "copied",
+    "cloned",
+    "get_or_insert",
+    "get_or_insert_with",
+    "to_owned",
+    "by_ref",
+    "lock_owned",
+    "read_owned",
+    "write_owned",
+    "blocking_lock",
+    "try_borrow",
+    "try_borrow_mut",
+    "try_read",
+    "try_write",
+    "upgrade",
+    "filter",
+    "or",
+    "or_else",
+    "xor",
+];
+
 /// Associated fns that build a value of their own type when the sources do
 /// not say otherwise (`Semaphore::new(4)`).
 fn is_constructor_name(name: &str) -> bool {
@@ -278,7 +320,56 @@ impl Index {
             },
             TypeRef::MethodResult(base, method) => self.method_result(base, method, depth),
             TypeRef::CallResult(qualifier, name) => self.call_result(qualifier.as_deref(), name),
+            TypeRef::ClosureArg {
+                recv,
+                qualifier,
+                name,
+                arg,
+                param,
+            } => {
+                let sig = match recv {
+                    Some(recv) => self.method_sig(recv, name, depth),
+                    None => self.path_sig(qualifier.as_deref(), name),
+                };
+                let ty = sig.and_then(|s| {
+                    let (_, params) = s.closure_params.iter().find(|(i, _)| i == arg)?;
+                    params.get(*param as usize)?.as_deref()
+                });
+                ty.map_or(Resolved::Unknown, |t| self.named(t))
+            }
         }
+    }
+
+    /// The signature of the method `name` of `recv`'s type (its own, a
+    /// trait's it implements, its `Deref` target's, a bound's).
+    fn method_sig(&self, recv: &TypeRef, name: &str, depth: usize) -> Option<&super::Sig> {
+        let owners = match self.resolve_depth(recv, depth + 1) {
+            Resolved::Type(TypeId {
+                name: ty,
+                origin: TypeOrigin::Local,
+            }) => self.method_owners(&ty),
+            Resolved::Traits(traits) => traits,
+            _ => return None,
+        };
+        owners.iter().find_map(|o| self.sig(Some(o), name))
+    }
+
+    /// The signature a path call names: `Type::f` (its own or a trait's), or
+    /// the free fn `f` (`module::f`).
+    fn path_sig(&self, qualifier: Option<&str>, name: &str) -> Option<&super::Sig> {
+        if let Some(q) = qualifier {
+            let ty = self.canon(q);
+            if ty.name.starts_with(char::is_uppercase) {
+                if ty.origin != TypeOrigin::Local {
+                    return None;
+                }
+                return self
+                    .method_owners(&ty.name)
+                    .iter()
+                    .find_map(|o| self.sig(Some(o), name));
+            }
+        }
+        self.sig(None, name)
     }
 
     /// The declared type of `base.field` (its core name), following `Deref`.
@@ -328,13 +419,16 @@ impl Index {
             }
             return self.named(element);
         }
-        let owners: Vec<String> = match self.resolve_depth(base, depth + 1) {
+        let resolved = self.resolve_depth(base, depth + 1);
+        let owners: Vec<String> = match &resolved {
             Resolved::Type(TypeId {
                 name,
                 origin: TypeOrigin::Local,
-            }) => self.method_owners(&name),
-            Resolved::Traits(traits) => traits,
-            // The standard library's and dependencies' signatures are not scanned.
+            }) => self.method_owners(name),
+            Resolved::Traits(traits) => traits.clone(),
+            // The standard library's and dependencies' signatures are not
+            // scanned: only the wrappers' own methods are known.
+            Resolved::Type(_) if KEEPS_TYPE.contains(&method) => return resolved,
             _ => return Resolved::Unknown,
         };
         for owner in &owners {
@@ -348,6 +442,9 @@ impl Index {
                     None => Resolved::Unknown,
                 };
             }
+        }
+        if KEEPS_TYPE.contains(&method) {
+            return resolved;
         }
         Resolved::Unknown
     }

@@ -171,7 +171,7 @@ impl RuleContext<'_> {
             .map(|p| format!("`{}`", p.name));
         from_place.unwrap_or_else(|| match self.facts.values[v].origin {
             Origin::EntryField { place }
-            | Origin::Implicit { place }
+            | Origin::Implicit { place, .. }
             | Origin::Handle { place } => {
                 format!("`{}`", self.body.places[place as usize].name)
             }

@@ -50,6 +50,9 @@ declare_rule! {
 fn exit_label(kind: LeakKind, name: &str) -> String {
     match kind {
         LeakKind::Exit(ExitKind::Return) => format!("returns here without releasing {name}"),
+        LeakKind::Exit(ExitKind::Fail) => {
+            format!("returns an error here without releasing {name}")
+        }
         LeakKind::Exit(ExitKind::Try) => {
             format!("`?` returns early here without releasing {name}")
         }
@@ -78,8 +81,16 @@ pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let Origin::Acquire { span, .. } = cx.facts.values[v].origin else {
             continue;
         };
-        let name = cx.value_name(v, leaks.iter().map(|l| l.place).next());
-        let message = if name.starts_with('`') {
+        let counter =
+            matches!(cx.facts.values[v].origin, Origin::Acquire { kind, .. } if kind.counter);
+        let name = if counter {
+            "the count".to_string()
+        } else {
+            cx.value_name(v, leaks.iter().map(|l| l.place).next())
+        };
+        let message = if counter {
+            "the count taken here is not given back on every path".to_string()
+        } else if name.starts_with('`') {
             format!("pooled value {name} is not released on every path")
         } else {
             "pooled value is acquired and never released".to_string()
@@ -100,8 +111,11 @@ pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let hint = cx.release_hint(v, &name);
         d.help = Some((cx.wording.release_on_every_path)(&name, hint.as_deref()));
         if let Some((api, origin)) = cx.acquire_api(v) {
-            d.notes
-                .push(format!("`{api}` returns a raw pooled value ({origin})"));
+            d.notes.push(if counter {
+                format!("`{api}` takes a count that its pool's release gives back ({origin})")
+            } else {
+                format!("`{api}` returns a raw pooled value ({origin})")
+            });
         }
         out.push(d);
     }

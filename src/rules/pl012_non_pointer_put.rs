@@ -73,6 +73,7 @@ pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let arg = match target {
             ReleaseArg::Arg(i) => args.get(i),
             ReleaseArg::Receiver => recv.as_ref(),
+            ReleaseArg::Token => None,
         };
         let Some(arg) = arg.filter(|a| a.non_pointer) else {
             continue;

@@ -614,5 +614,6 @@ fn signature(
         param_names: param_names(params, src),
         receiver: None,
         borrowed: Vec::new(),
+        closure_params: Vec::new(),
     }
 }

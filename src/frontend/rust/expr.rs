@@ -1,7 +1,7 @@
 //! Lowering of expressions to operands and events.
 
 use super::builder::LocalInfo;
-use super::lower::{LoopKind, Lowerer, Nested, Operand};
+use super::lower::{ClosureHint, LoopKind, Lowerer, Nested, Operand};
 use super::types;
 use crate::ir::{
     Arg, AssignKind, BodyKind, Callee, DropKind, Event, ExitKind, Mode, PlaceId, PlaceKind, TypeRef,
@@ -23,6 +23,16 @@ const PASSTHROUGH: &[&str] = &[
     "context",
     "with_context",
     "wrap_err",
+];
+
+/// Methods whose closure runs only on the error (or `None`) path: followed
+/// by `?`, its body runs right before the body is left.
+const ERROR_CLOSURES: &[&str] = &[
+    "map_err",
+    "inspect_err",
+    "ok_or_else",
+    "with_context",
+    "wrap_err_with",
 ];
 
 /// Methods whose result points into the receiver.
@@ -252,10 +262,18 @@ impl<'f> Lowerer<'f> {
                     self.consume(op, span, true);
                 }
                 let kw = self.cx.span_of(&r.return_token);
-                self.b.exit_body(ExitKind::Return, kw);
+                let kind = if r.expr.as_deref().is_some_and(is_failure) {
+                    ExitKind::Fail
+                } else {
+                    ExitKind::Return
+                };
+                self.b.exit_body(kind, kw);
                 Operand::default()
             }
             Expr::Try(t) => {
+                if let Some(op) = self.try_with_error_closure(t) {
+                    return op;
+                }
                 let op = self.expr(&t.expr);
                 let q = self.cx.span_of(&t.question_token);
                 self.early_exit(&op, q);
@@ -362,6 +380,48 @@ impl<'f> Lowerer<'f> {
         let ok = self.b.new_block();
         self.b.edge(from, ok);
         self.b.cur = ok;
+    }
+
+    /// `r.map_err(|e| { pool.put(buf); e })?`: the closure runs only when
+    /// `r` is an error, and the `?` then leaves the body, so its body is
+    /// lowered inline on that edge (a release in it applies there only).
+    fn try_with_error_closure(&mut self, t: &syn::ExprTry) -> Option<Operand> {
+        let Expr::MethodCall(m) = &*t.expr else {
+            return None;
+        };
+        let [Expr::Closure(c)] = m.args.iter().collect::<Vec<_>>()[..] else {
+            return None;
+        };
+        if !ERROR_CLOSURES.contains(&m.method.to_string().as_str()) {
+            return None;
+        }
+        let op = self.expr(&m.receiver);
+        let q = self.cx.span_of(&t.question_token);
+        let from = self.b.cur;
+        let fail = self.b.new_block();
+        self.b.edge(from, fail);
+        self.b.cur = fail;
+        for &(place, mode) in &op.places {
+            if mode == Mode::Move {
+                self.b.emit(Event::Vanish { place });
+            }
+        }
+        self.b.push_scope();
+        for p in &c.inputs {
+            self.declare_pattern_names(p);
+        }
+        let mark = self.b.temp_mark();
+        // What the closure makes is the error the `?` returns.
+        let body = self.expr(&c.body);
+        let end = self.cx.expr(&c.body);
+        self.consume(body, end, true);
+        self.b.drop_temps(mark, end);
+        self.b.pop_scope(end);
+        self.b.exit_body(ExitKind::Try, q);
+        let ok = self.b.new_block();
+        self.b.edge(from, ok);
+        self.b.cur = ok;
+        Some(op)
     }
 
     /// The place an expression denotes, if it is one (`x`, `self.a.b`, `*x`).
@@ -509,8 +569,15 @@ impl<'f> Lowerer<'f> {
             }
             return recv.borrowed();
         }
-        let closure_type = self.closure_param_type(m);
-        let args = self.args_with_closure_type(&m.args, closure_type);
+        let hint = self.combinator_hint(m);
+        let args = self.args_with_hints(&m.args, |arg| {
+            hint.clone().unwrap_or_else(|| ClosureHint::Argument {
+                recv: recv_ty.ty.clone(),
+                qualifier: None,
+                name: name.clone(),
+                arg,
+            })
+        });
         let owner = recv
             .places
             .iter()
@@ -572,7 +639,7 @@ impl<'f> Lowerer<'f> {
     /// The type of the first parameter of a closure passed to this method:
     /// the payload of a typed `Option`/`Result`, or the element of a
     /// collection field iterated (`self.free.iter().for_each(|b| ..)`).
-    fn closure_param_type(&mut self, m: &syn::ExprMethodCall) -> Option<TypeRef> {
+    fn combinator_hint(&mut self, m: &syn::ExprMethodCall) -> Option<ClosureHint> {
         if !m.args.iter().any(|a| matches!(a, Expr::Closure(_))) {
             return None;
         }
@@ -584,31 +651,35 @@ impl<'f> Lowerer<'f> {
                 return None;
             }
             let collection = self.type_of(&inner.receiver).ty?;
-            return Some(TypeRef::MethodResult(Box::new(collection), "next".into()));
+            return Some(ClosureHint::First(TypeRef::MethodResult(
+                Box::new(collection),
+                "next".into(),
+            )));
         }
         if method == "retain" {
             let collection = self.type_of(&m.receiver).ty?;
-            return Some(TypeRef::MethodResult(Box::new(collection), "next".into()));
+            return Some(ClosureHint::First(TypeRef::MethodResult(
+                Box::new(collection),
+                "next".into(),
+            )));
         }
         if PAYLOAD_COMBINATORS.contains(&method.as_str()) {
-            return self.type_of(&m.receiver).ty;
+            return self.type_of(&m.receiver).ty.map(ClosureHint::First);
         }
         None
     }
 
-    /// [`args_of`](Self::args_of), a closure argument's first parameter typed.
-    fn args_with_closure_type(
+    /// [`args_of`](Self::args_of), each closure argument lowered with what
+    /// `hint` says of its parameters (by argument index).
+    fn args_with_hints(
         &mut self,
         args: &syn::punctuated::Punctuated<Expr, syn::Token![,]>,
-        closure_type: Option<TypeRef>,
+        hint: impl Fn(u32) -> ClosureHint,
     ) -> Vec<Arg> {
-        let Some(ty) = closure_type else {
-            return self.args_of(args);
-        };
         let mut out = Vec::with_capacity(args.len());
-        for a in args {
+        for (i, a) in args.iter().enumerate() {
             if matches!(a, Expr::Closure(_)) {
-                self.closure_param = Some(ty.clone());
+                self.closure_param = Some(hint(i as u32));
             }
             let op = self.expr(a);
             self.closure_param = None;
@@ -702,12 +773,17 @@ impl<'f> Lowerer<'f> {
             }
             _ => {}
         }
-        let args = self.args_of(&c.args);
         let qualified = if p.qself.is_none() {
             self.qualified_prefix(&p.path)
         } else {
             None
         };
+        let args = self.args_with_hints(&c.args, |arg| ClosureHint::Argument {
+            recv: None,
+            qualifier: qualified.clone(),
+            name: name.clone(),
+            arg,
+        });
         let callee = Callee {
             name,
             qualifier,
@@ -782,6 +858,16 @@ impl<'f> Lowerer<'f> {
         let kind = assign_kind(right);
         self.b.emit(Event::Assign { place, kind, span });
         self.assign_to(place, op, span);
+    }
+}
+
+/// `Err(..)` or `None`: a failure a fn returns.
+fn is_failure(e: &Expr) -> bool {
+    match e {
+        Expr::Path(p) => p.path.is_ident("None"),
+        Expr::Call(c) => matches!(&*c.func, Expr::Path(p) if p.path.is_ident("Err")),
+        Expr::Paren(p) => is_failure(&p.expr),
+        _ => false,
     }
 }
 

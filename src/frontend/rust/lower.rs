@@ -163,10 +163,10 @@ pub struct Lowerer<'f> {
     pub nested: Vec<Body>,
     /// Items (nested fns) found in the body: lowered by the item walker.
     pub items: Vec<syn::Item>,
-    /// The type of the first parameter of the closure about to be lowered,
-    /// when it is the argument of a combinator on a typed receiver
-    /// (`conn.map(|c| ..)`: `c` has the payload's type).
-    pub closure_param: Option<TypeRef>,
+    /// The types of the parameters of the closure about to be lowered, when
+    /// it is the argument of a combinator on a typed receiver (`conn.map(|c|
+    /// ..)`: `c` has the payload's type) or of a fn whose signature types it.
+    pub closure_param: Option<ClosureHint>,
 }
 
 /// Information about the fn being lowered.
@@ -659,15 +659,23 @@ impl<'f> Lowerer<'f> {
         };
         inner.b.body.self_type = self.self_type.clone();
         inner.b.depth = self.b.depth;
-        let first_type = self.closure_param.take();
+        let hint = self.closure_param.take();
         for (i, p) in params.iter().enumerate() {
-            match (i, p, &first_type) {
-                (0, Pat::Ident(id), Some(ty)) if id.subpat.is_none() => {
+            let ty = hint.as_ref().and_then(|h| h.param(i));
+            match (p, ty) {
+                (Pat::Ident(id), Some(ty)) if id.subpat.is_none() => {
                     let info = LocalInfo {
-                        ty: Some(ty.clone()),
+                        ty: Some(ty),
                         shared: false,
                     };
                     inner.b.declare(&id.ident.to_string(), info);
+                }
+                (Pat::Type(pt), _) => {
+                    let info = LocalInfo {
+                        ty: inner.type_ref(&pt.ty),
+                        shared: types::is_shared_pointer(&pt.ty),
+                    };
+                    inner.bind(Operand::default(), &pt.pat, info, span);
                 }
                 _ => inner.declare_pattern_names(p),
             }
@@ -774,6 +782,40 @@ fn is_cfg_gated(stmt: &Stmt) -> bool {
         },
     };
     attrs.iter().any(|a| a.path().is_ident("cfg"))
+}
+
+/// What is known of the parameters of a closure about to be lowered.
+#[derive(Clone, Debug)]
+pub enum ClosureHint {
+    /// Its first parameter has this type (a combinator's payload or element).
+    First(TypeRef),
+    /// It is argument `arg` of this call: its signature may type it.
+    Argument {
+        recv: Option<TypeRef>,
+        qualifier: Option<String>,
+        name: String,
+        arg: u32,
+    },
+}
+
+impl ClosureHint {
+    fn param(&self, i: usize) -> Option<TypeRef> {
+        match self {
+            ClosureHint::First(ty) => (i == 0).then(|| ty.clone()),
+            ClosureHint::Argument {
+                recv,
+                qualifier,
+                name,
+                arg,
+            } => Some(TypeRef::ClosureArg {
+                recv: recv.clone().map(Box::new),
+                qualifier: qualifier.clone(),
+                name: name.clone(),
+                arg: *arg,
+                param: i as u32,
+            }),
+        }
+    }
 }
 
 /// The body of a closure (an expression) or of an async block.

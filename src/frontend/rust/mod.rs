@@ -404,6 +404,24 @@ impl<'a> ItemWalker<'a> {
         generics: &[(String, Vec<String>)],
     ) {
         let scope = &self.cx.types;
+        let closure_params = sig
+            .inputs
+            .iter()
+            .filter(|a| matches!(a, FnArg::Typed(_)))
+            .enumerate()
+            .filter_map(|(i, a)| {
+                let FnArg::Typed(pt) = a else { return None };
+                let inputs = types::closure_inputs(&pt.ty, &sig.generics)?;
+                let named = inputs
+                    .iter()
+                    .map(|t| {
+                        types::core_name(t, scope, owner)
+                            .filter(|n| !generics.iter().any(|(g, _)| g == n))
+                    })
+                    .collect();
+                Some((i as u32, named))
+            })
+            .collect();
         let named = |ty: &syn::Type| {
             types::core_name(ty, scope, owner).filter(|n| !generics.iter().any(|(g, _)| g == n))
         };
@@ -441,6 +459,7 @@ impl<'a> ItemWalker<'a> {
                 .collect(),
             receiver,
             borrowed: Vec::new(),
+            closure_params,
         });
     }
 

@@ -224,6 +224,56 @@ pub fn carries_no_value(ty: &Type) -> bool {
     }
 }
 
+/// The parameter types of a closure-typed parameter: `impl FnOnce(&mut A)`,
+/// `&dyn Fn(A, B)`, `Box<dyn FnMut(A)>`, or a type parameter `F` bounded by
+/// one (inline or in the fn's `where` clause).
+pub fn closure_inputs<'t>(ty: &'t Type, generics: &'t syn::Generics) -> Option<Vec<&'t Type>> {
+    fn from_bounds<'t>(
+        bounds: impl IntoIterator<Item = &'t TypeParamBound>,
+    ) -> Option<Vec<&'t Type>> {
+        bounds.into_iter().find_map(|b| match b {
+            TypeParamBound::Trait(t) => {
+                let seg = t.path.segments.last()?;
+                if !matches!(seg.ident.to_string().as_str(), "Fn" | "FnMut" | "FnOnce") {
+                    return None;
+                }
+                match &seg.arguments {
+                    PathArguments::Parenthesized(p) => {
+                        Some(p.inputs.iter().map(|a| &a.ty).collect())
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
+        })
+    }
+    match ty {
+        Type::Reference(r) => closure_inputs(&r.elem, generics),
+        Type::Paren(p) => closure_inputs(&p.elem, generics),
+        Type::ImplTrait(t) => from_bounds(&t.bounds),
+        Type::TraitObject(t) => from_bounds(&t.bounds),
+        Type::Path(p) if p.qself.is_none() => {
+            let seg = p.path.segments.last()?;
+            if seg.ident == "Box" || seg.ident == "Arc" || seg.ident == "Rc" {
+                return closure_inputs(first_type_arg(&seg.arguments)?, generics);
+            }
+            let name = p.path.get_ident()?;
+            let param = generics.type_params().find(|g| g.ident == *name)?;
+            from_bounds(&param.bounds).or_else(|| {
+                generics.where_clause.as_ref()?.predicates.iter().find_map(|w| match w {
+                    syn::WherePredicate::Type(pt)
+                        if matches!(&pt.bounded_ty, Type::Path(b) if b.path.is_ident(name)) =>
+                    {
+                        from_bounds(&pt.bounds)
+                    }
+                    _ => None,
+                })
+            })
+        }
+        _ => None,
+    }
+}
+
 /// Is the outermost type an `Option` or a `Result`?
 pub fn is_option_or_result(ty: &Type) -> bool {
     matches!(ty, Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Option" || s.ident == "Result"))

@@ -94,12 +94,12 @@ impl<'d, A: UsbHostAllocator> BusHandle<'d, A> {
         let max_packet_size0 = {
             let mut max_retries = 10;
             loop {
-                match ch.request_descriptor().await {
+                match ch.request_descriptor().await { //~ PL011
                     Ok(desc) => break desc.max_packet_size0,
                     Err(e) => {
                         if max_retries > 0 {
                             max_retries -= 1;
-                            Timer::after_millis(1).await;
+                            Timer::after_millis(1).await; //~ PL011
                             continue;
                         } else {
                             self.state.free_address(addr);

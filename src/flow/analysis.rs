@@ -1,0 +1,371 @@
+//! The fixed point over one body, and the reads of the state the transfer
+//! function shares (uses, transfers, orphans).
+
+use super::places::{handle_params, track_places};
+use super::state::{State, bit_get, bit_set, bits_clear, bits_iter};
+use super::*;
+use crate::ir::PlaceKind;
+
+/// The analysis of one body under one resolution.
+pub(super) struct Analysis<'a> {
+    pub(super) body: &'a Body,
+    pub(super) res: &'a Resolution,
+    /// Place id -> dense tracked index.
+    pub(super) tracked: Vec<Option<usize>>,
+    /// The tracked places and their dense index: loops over tracked places
+    /// must not cost the body's size (a long fn has many untracked places).
+    pub(super) tracked_places: Vec<(PlaceId, usize)>,
+    pub(super) tracked_count: usize,
+    /// The state row of the counts the body holds (after the places' rows).
+    pub(super) token_slot: Option<usize>,
+    pub(super) words: usize,
+    pub(super) values: Vec<Value>,
+    /// Call id -> acquired value.
+    pub(super) call_value: Vec<Option<ValueId>>,
+    /// (call id, place) -> implicit value for a release of an untracked place.
+    pub(super) implicit: Vec<((u32, PlaceId), ValueId)>,
+}
+
+impl<'a> Analysis<'a> {
+    pub(super) fn new(body: &'a Body, res: &'a Resolution) -> Self {
+        let mut values = Vec::new();
+        let mut call_value = vec![None; body.callees.len()];
+        let mut implicit = Vec::new();
+        let mut seeds: Vec<PlaceId> = Vec::new();
+        for &place in &res.entry_fields {
+            values.push(Value {
+                origin: Origin::EntryField { place },
+            });
+            seeds.push(place);
+        }
+        if res.track_params {
+            for (i, p) in body.params.iter().enumerate() {
+                if let Some(p) = *p {
+                    values.push(Value {
+                        origin: Origin::Param { index: Some(i) },
+                    });
+                    seeds.push(p);
+                }
+            }
+            if let Some((p, true)) = body.receiver {
+                values.push(Value {
+                    origin: Origin::Param { index: None },
+                });
+                seeds.push(p);
+            }
+        }
+        for block in &body.blocks {
+            for ev in &block.events {
+                let Event::Call {
+                    call,
+                    recv,
+                    args,
+                    result,
+                    span,
+                } = ev
+                else {
+                    continue;
+                };
+                match res.calls[*call as usize] {
+                    CallEffect::Unknown
+                    | CallEffect::Consume
+                    | CallEffect::Reset
+                    | CallEffect::BoundsCapacity
+                    | CallEffect::Forget { .. }
+                    | CallEffect::Disarm => {}
+                    CallEffect::Acquire(kind) => {
+                        if call_value[*call as usize].is_none() {
+                            call_value[*call as usize] = Some(values.len());
+                            values.push(Value {
+                                origin: Origin::Acquire {
+                                    call: *call,
+                                    span: *span,
+                                    kind,
+                                },
+                            });
+                        }
+                        // A count is held by the body itself (the token slot)
+                        // once the call's result says it was taken.
+                        seeds.push(*result);
+                    }
+                    effect @ CallEffect::Release { .. } => {
+                        let released = effect.target(recv, args);
+                        let receiver = matches!(
+                            effect,
+                            CallEffect::Release {
+                                arg: ReleaseArg::Receiver,
+                                ..
+                            }
+                        );
+                        for &(place, _) in released.map(|a| a.places.as_slice()).unwrap_or(&[]) {
+                            if !implicit.iter().any(|(k, _)| *k == (*call, place)) {
+                                implicit.push(((*call, place), values.len()));
+                                values.push(Value {
+                                    origin: Origin::Implicit { place, receiver },
+                                });
+                            }
+                            seeds.push(place);
+                        }
+                    }
+                }
+            }
+        }
+        if !res.track_params {
+            // Keys handed to their container (`slab.remove(key)`), not
+            // objects that give themselves back (`buffer.release()`).
+            let keys = implicit.iter().filter_map(|&((_, p), v)| {
+                let receiver = matches!(
+                    values[v],
+                    Value {
+                        origin: Origin::Implicit { receiver: true, .. }
+                    }
+                );
+                (!receiver).then_some(p)
+            });
+            for place in handle_params(body, keys.collect::<Vec<_>>().into_iter()) {
+                values.push(Value {
+                    origin: Origin::Handle { place },
+                });
+                seeds.push(place);
+            }
+        }
+        seeds.extend(res.guard_locals.iter().map(|g| g.place));
+        let tracked = track_places(body, &seeds);
+        let tracked_places: Vec<(PlaceId, usize)> = tracked
+            .iter()
+            .enumerate()
+            .filter_map(|(p, t)| t.map(|t| (p as PlaceId, t)))
+            .collect();
+        // One more row after the places: the counts the body holds.
+        let has_counts = values
+            .iter()
+            .any(|v| matches!(v.origin, Origin::Acquire { kind, .. } if kind.counter));
+        let token_slot = has_counts.then_some(tracked_places.len());
+        let tracked_count = tracked_places.len() + usize::from(has_counts);
+        let words = values.len().div_ceil(64).max(1);
+        Analysis {
+            body,
+            res,
+            tracked,
+            tracked_places,
+            tracked_count,
+            token_slot,
+            words,
+            values,
+            call_value,
+            implicit,
+        }
+    }
+
+    pub(super) fn entry_state(&self) -> State {
+        let mut st = State {
+            owns: vec![vec![0; self.words]; self.tracked_count],
+            aliases: vec![vec![0; self.words]; self.tracked_count],
+            status: vec![ABSENT; self.values.len()],
+            release_site: vec![(NO_SITE, NO_SITE); self.values.len()],
+            disarmed: vec![false; self.res.guard_locals.len()],
+        };
+        for (v, value) in self.values.iter().enumerate() {
+            let place = match value.origin {
+                Origin::EntryField { place } => Some(place),
+                Origin::Param { index: Some(i) } => self.body.params[i],
+                Origin::Param { index: None } => self.body.receiver.map(|r| r.0),
+                Origin::Handle { place } => Some(place),
+                _ => None,
+            };
+            if let Some(t) = place.and_then(|p| self.tracked[p as usize]) {
+                bit_set(&mut st.owns[t], v);
+                st.status[v] = HELD;
+            }
+        }
+        st
+    }
+
+    pub(super) fn run(&mut self) -> Facts {
+        let n = self.body.blocks.len();
+        // `None`: not reached (yet). Unreached blocks cost no state.
+        let mut ins: Vec<Option<State>> = vec![None; n];
+        ins[self.body.entry as usize] = Some(self.entry_state());
+        let mut queued = vec![false; n];
+        let mut work = std::collections::VecDeque::new();
+        work.push_back(self.body.entry as usize);
+        queued[self.body.entry as usize] = true;
+        let mut visits = 0;
+        while let Some(b) = work.pop_front() {
+            visits += 1;
+            queued[b] = false;
+            let Some(mut st) = ins[b].clone() else {
+                continue;
+            };
+            for ev in &self.body.blocks[b].events {
+                self.step(&mut st, ev, None);
+            }
+            for &s in &self.body.blocks[b].succs {
+                let s = s as usize;
+                let changed = match &mut ins[s] {
+                    Some(old) => old.join(&st),
+                    slot @ None => {
+                        *slot = Some(st.clone());
+                        true
+                    }
+                };
+                if changed && !queued[s] {
+                    queued[s] = true;
+                    work.push_back(s);
+                }
+            }
+        }
+        let mut facts = Facts {
+            values: self.values.clone(),
+            block_visits: visits,
+            ..Facts::default()
+        };
+        // An exit never reached keeps what the entry held.
+        facts.exit_states = match &ins[self.body.exit as usize] {
+            Some(st) => st.status.clone(),
+            None => self.entry_state().status,
+        };
+        for (block, st) in self.body.blocks.iter().zip(ins) {
+            let Some(mut st) = st else {
+                continue;
+            };
+            for ev in &block.events {
+                self.step(&mut st, ev, Some(&mut facts));
+            }
+        }
+        // A double release only on paths the data may rule out: silent.
+        if !facts.double_releases.is_empty() {
+            let dominance = super::dominance::Dominance::new(self.body);
+            facts
+                .double_releases
+                .retain(|d| dominance.certainly_follows(d.first, d.span));
+        }
+        facts
+    }
+
+    pub(super) fn t(&self, place: PlaceId) -> Option<usize> {
+        self.tracked[place as usize]
+    }
+
+    /// Is the value held by a named place (not only by a temporary)?
+    pub(super) fn owned_by_local(&self, st: &State, v: ValueId) -> bool {
+        self.tracked_places.iter().any(|&(p, t)| {
+            bit_get(&st.owns[t], v) && self.body.places[p as usize].kind != PlaceKind::Temp
+        })
+    }
+
+    /// A reset or a capacity check of `place` (or of what it is a field of).
+    pub(super) fn clear_content(&self, st: &mut State, place: PlaceId, bits: u8) {
+        let owner = std::iter::successors(Some(place), |p| self.body.places[*p as usize].parent)
+            .find_map(|p| self.t(p));
+        if let Some(t) = owner {
+            for v in bits_iter(&st.owns[t]).collect::<Vec<_>>() {
+                st.status[v] &= !bits;
+            }
+        }
+    }
+
+    pub(super) fn owned_elsewhere(&self, st: &State, v: ValueId) -> bool {
+        st.owns.iter().any(|bits| bit_get(bits, v))
+    }
+
+    /// A read of `place`: report the values it (or a place it is a field of) may hold after release.
+    /// Key-like values: parameters released as keys, implicit values, slab keys.
+    pub(super) fn is_handle(&self, v: ValueId) -> bool {
+        match self.values[v].origin {
+            Origin::Acquire { kind, .. } => kind.handle,
+            // Released as a receiver (`buffer.release()`): an object that
+            // gives itself back, not a key handed to its container.
+            Origin::Implicit { receiver, .. } => !receiver,
+            Origin::Handle { .. } => true,
+            Origin::EntryField { .. } | Origin::Param { .. } => false,
+        }
+    }
+
+    pub(super) fn check_use(
+        &self,
+        st: &State,
+        place: PlaceId,
+        span: Span,
+        facts: &mut Option<&mut Facts>,
+    ) {
+        self.check_use_of(st, place, span, facts, false);
+    }
+
+    /// A read of `place`. For key-like handles only an `access` (an index) is a
+    /// use of what was released: passing the number around, or asking the slab
+    /// whether it still holds it (`get`, `contains`), is not.
+    pub(super) fn check_use_of(
+        &self,
+        st: &State,
+        place: PlaceId,
+        span: Span,
+        facts: &mut Option<&mut Facts>,
+        access: bool,
+    ) {
+        let Some(facts) = facts.as_deref_mut() else {
+            return;
+        };
+        if self.body.places[place as usize].kind == PlaceKind::Temp {
+            return;
+        }
+        let mut p = Some(place);
+        while let Some(cur) = p {
+            if let Some(t) = self.t(cur) {
+                for (bits, alias) in [(&st.owns[t], None), (&st.aliases[t], Some(cur))] {
+                    for v in bits_iter(bits) {
+                        if st.status[v] & RELEASED != 0 && (access || !self.is_handle(v)) {
+                            let (start, end) = st.release_site[v];
+                            facts.uses_after_release.insert(UseAfterRelease {
+                                value: v,
+                                use_span: span,
+                                release_span: Span { start, end },
+                                alias,
+                                place: cur,
+                            });
+                        }
+                    }
+                }
+            }
+            p = self.body.places[cur as usize].parent;
+        }
+    }
+
+    pub(super) fn transfer(
+        &self,
+        st: &mut State,
+        place: PlaceId,
+        span: Span,
+        facts: &mut Option<&mut Facts>,
+        returned: bool,
+    ) {
+        self.check_use(st, place, span, facts);
+        let Some(t) = self.t(place) else { return };
+        for v in bits_iter(&st.owns[t]).collect::<Vec<_>>() {
+            st.status[v] = TRANSFERRED | (st.status[v] & CONTENT);
+            if returned && let Some(f) = facts.as_deref_mut() {
+                f.returned.insert(v);
+            }
+        }
+        if self.body.places[place as usize].kind == PlaceKind::Temp {
+            bits_clear(&mut st.owns[t]);
+        }
+    }
+
+    /// Values whose last owner just went away while they were still held.
+    pub(super) fn report_orphans(
+        &self,
+        st: &State,
+        vals: &[ValueId],
+        mut on_leak: impl FnMut(ValueId),
+    ) {
+        for &v in vals {
+            if st.status[v] & HELD != 0
+                && self.values[v].is_obligation()
+                && !self.owned_elsewhere(st, v)
+            {
+                on_leak(v);
+            }
+        }
+    }
+}

@@ -1,0 +1,497 @@
+//! The transfer function: what each IR event does to the state, and the
+//! facts it records on the way.
+
+use super::analysis::Analysis;
+use super::state::{State, bit_get, bit_set, bits_clear, bits_iter};
+use super::*;
+use crate::ir::{DropKind, Mode, PlaceKind};
+
+/// Calls that look an entry up only to report whether it is there: asking
+/// again after a removal is safe.
+const QUERIES: &[&str] = &[
+    "get",
+    "get_mut",
+    "contains",
+    "contains_key",
+    "try_remove",
+    "try_get",
+    "is_present",
+    "get_owned",
+];
+
+fn is_access_call(name: &str) -> bool {
+    !QUERIES.contains(&name) && !name.starts_with(|c: char| c.is_uppercase())
+}
+impl Analysis<'_> {
+    /// A counter's release gives back a count the body holds (the oldest
+    /// first: counts are not told apart).
+    fn give_back_count(&self, st: &mut State, slot: usize, span: Span) {
+        if let Some(v) = bits_iter(&st.owns[slot]).find(|&v| st.status[v] & HELD != 0) {
+            st.status[v] = RELEASED;
+            st.release_site[v] = (span.start, span.end);
+        }
+    }
+
+    /// The guard local a place is, if it is one.
+    fn guard_index(&self, place: PlaceId) -> Option<usize> {
+        self.res.guard_locals.iter().position(|g| g.place == place)
+    }
+
+    /// The place a call's result lands in.
+    fn call_result(&self, call: u32) -> PlaceId {
+        self.body
+            .blocks
+            .iter()
+            .flat_map(|b| &b.events)
+            .find_map(|ev| match ev {
+                Event::Call {
+                    call: c, result, ..
+                } if *c == call => Some(*result),
+                _ => None,
+            })
+            .unwrap_or(0)
+    }
+
+    pub(super) fn step(&self, st: &mut State, ev: &Event, mut facts: Option<&mut Facts>) {
+        match ev {
+            Event::Call {
+                call,
+                recv,
+                args,
+                result,
+                span,
+            } => {
+                let effect = self.res.calls[*call as usize];
+                let released = effect.target(recv, args);
+                let clears = match effect {
+                    CallEffect::Reset => NOT_RESET,
+                    CallEffect::BoundsCapacity => UNBOUNDED,
+                    _ => 0,
+                };
+                if clears != 0 {
+                    for &(place, _) in recv.iter().flat_map(|r| &r.places) {
+                        self.clear_content(st, place, clears);
+                    }
+                }
+                // A key passed to a call (not a query like `get`/`contains`, not a
+                // constructor) reaches what it names.
+                let callee = &self.body.callees[*call as usize].name;
+                if is_access_call(callee) && effect == CallEffect::Unknown {
+                    for arg in recv.iter().chain(args) {
+                        for &(place, _) in &arg.places {
+                            self.check_use_of(st, place, arg.span, &mut facts, true);
+                        }
+                    }
+                }
+                let borrowed = self.res.borrowing.get(*call as usize).copied().unwrap_or(0);
+                for arg in recv.iter().chain(args) {
+                    if released.is_some_and(|r| std::ptr::eq(r, arg)) {
+                        continue;
+                    }
+                    let consumed = effect == CallEffect::Consume
+                        && recv.as_ref().is_some_and(|r| std::ptr::eq(r, arg));
+                    let kept = args
+                        .iter()
+                        .position(|a| std::ptr::eq(a, arg))
+                        .is_none_or(|i| i >= 64 || borrowed & (1 << i) == 0);
+                    for &(place, mode) in &arg.places {
+                        match mode {
+                            _ if consumed => self.transfer(st, place, arg.span, &mut facts, false),
+                            Mode::Move => self.transfer(st, place, arg.span, &mut facts, false),
+                            Mode::Share if kept => {
+                                self.transfer(st, place, arg.span, &mut facts, false)
+                            }
+                            Mode::Shared | Mode::Share => {
+                                self.check_use(st, place, arg.span, &mut facts)
+                            }
+                            Mode::Borrow => {
+                                self.check_use(st, place, arg.span, &mut facts);
+                                if effect == CallEffect::Unknown {
+                                    self.havoc_fields(st, place);
+                                }
+                            }
+                        }
+                    }
+                }
+                if effect == CallEffect::Disarm {
+                    for &(place, _) in recv.iter().flat_map(|r| &r.places) {
+                        if let Some(g) = self.guard_index(place) {
+                            st.disarmed[g] = true;
+                        }
+                    }
+                }
+                if let (Some(arg), CallEffect::Forget { .. }) = (released, effect) {
+                    for &(place, _) in &arg.places {
+                        if let Some(g) = self.guard_index(place) {
+                            st.disarmed[g] = true;
+                        }
+                        self.forget(st, &place, span, facts.as_deref_mut());
+                    }
+                }
+                if let (
+                    Some(t),
+                    CallEffect::Release {
+                        arg: ReleaseArg::Token,
+                        ..
+                    },
+                ) = (self.token_slot, effect)
+                {
+                    self.give_back_count(st, t, *span);
+                }
+                if let (Some(arg), CallEffect::Release { resets, bounds, .. }) = (released, effect)
+                {
+                    for &(place, _) in &arg.places {
+                        self.release(st, *call, place, *span, &mut facts, resets, bounds);
+                    }
+                }
+                if let Some(v) = self.call_value[*call as usize] {
+                    // A new instance from this site: an old one that is no longer held is gone.
+                    if st.status[v] & HELD == 0 {
+                        st.owns
+                            .iter_mut()
+                            .chain(st.aliases.iter_mut())
+                            .for_each(|bits| {
+                                bits[v / 64] &= !(1 << (v % 64));
+                            });
+                    }
+                    let CallEffect::Acquire(kind) = effect else {
+                        unreachable!("acquire values come from acquires")
+                    };
+                    st.status[v] = HELD
+                        | if kind.needs_reset { NOT_RESET } else { 0 }
+                        | if kind.growable { UNBOUNDED } else { 0 };
+                    st.release_site[v] = (NO_SITE, NO_SITE);
+                    if kind.counter
+                        && let Some(t) = self.token_slot
+                    {
+                        bit_set(&mut st.owns[t], v);
+                    }
+                    // The result carries it too: a failed call took nothing.
+                    if let Some(t) = self.t(*result) {
+                        bits_clear(&mut st.owns[t]);
+                        bit_set(&mut st.owns[t], v);
+                    }
+                }
+            }
+            Event::Move { dest, src, span } | Event::Take { dest, src, span } => {
+                self.check_use(st, *src, *span, &mut facts);
+                let (Some(d), Some(s)) = (self.t(*dest), self.t(*src)) else {
+                    return;
+                };
+                if d == s {
+                    return;
+                }
+                st.owns[d] = st.owns[s].clone();
+                st.aliases[d] = st.aliases[s].clone();
+                if matches!(ev, Event::Take { .. })
+                    || self.body.places[*src as usize].kind == PlaceKind::Temp
+                {
+                    bits_clear(&mut st.owns[s]);
+                    bits_clear(&mut st.aliases[s]);
+                }
+            }
+            Event::Alias { dest, of, span } => {
+                self.check_use(st, *of, *span, &mut facts);
+                let owner =
+                    std::iter::successors(Some(*of), |p| self.body.places[*p as usize].parent)
+                        .find_map(|p| self.t(p));
+                let (Some(d), Some(o)) = (self.t(*dest), owner) else {
+                    return;
+                };
+                let mut bits = st.owns[o].clone();
+                bits.iter_mut()
+                    .zip(&st.aliases[o])
+                    .for_each(|(x, y)| *x |= y);
+                st.aliases[d] = bits;
+                bits_clear(&mut st.owns[d]);
+            }
+            Event::Transfer {
+                place,
+                span,
+                returned,
+            } => {
+                self.transfer(st, *place, *span, &mut facts, *returned);
+            }
+            // Only an index (`slab[key]`) accesses what a key-like handle names.
+            Event::Use { place, span, weak } => {
+                self.check_use_of(st, *place, *span, &mut facts, !*weak)
+            }
+            Event::Assign { place, kind, span } => {
+                if let Some(g) = self
+                    .res
+                    .guard_locals
+                    .iter()
+                    .position(|g| g.arm_fields.contains(place))
+                {
+                    st.disarmed[g] = true;
+                }
+                let Some(t) = self.t(*place) else { return };
+                let owned: Vec<_> = bits_iter(&st.owns[t]).collect();
+                bits_clear(&mut st.owns[t]);
+                bits_clear(&mut st.aliases[t]);
+                if let Some(f) = facts {
+                    let kind = *kind;
+                    self.report_orphans(st, &owned, |v| {
+                        f.abandons.insert(Abandon {
+                            value: v,
+                            place: *place,
+                            span: *span,
+                            kind: Some(kind),
+                        });
+                    });
+                }
+                // An overwritten value nothing refers to any more can never be
+                // touched again: forget its history, so that a loop that
+                // reassigns a place does not mix the old value into the new.
+                for v in owned {
+                    let referenced = st
+                        .owns
+                        .iter()
+                        .chain(st.aliases.iter())
+                        .any(|bits| bit_get(bits, v));
+                    if !referenced {
+                        st.status[v] = ABSENT;
+                    }
+                }
+            }
+            Event::Drop { place, kind, span } => {
+                if *kind == DropKind::Explicit {
+                    self.check_use(st, *place, *span, &mut facts);
+                }
+                let Some(t) = self.t(*place) else { return };
+                let owned: Vec<_> = bits_iter(&st.owns[t]).collect();
+                bits_clear(&mut st.owns[t]);
+                if let Some(f) = facts {
+                    self.report_orphans(st, &owned, |v| {
+                        if matches!(self.values[v].origin, Origin::EntryField { .. }) {
+                            // A field's value taken out (`take()`, `mem::take`) and dropped.
+                            f.abandons.insert(Abandon {
+                                value: v,
+                                place: *place,
+                                span: *span,
+                                kind: None,
+                            });
+                            return;
+                        }
+                        f.leaks.insert(Leak {
+                            value: v,
+                            kind: if *kind == DropKind::Explicit {
+                                LeakKind::Dropped
+                            } else {
+                                LeakKind::Discarded
+                            },
+                            span: *span,
+                            place: *place,
+                        });
+                    });
+                }
+                for v in owned {
+                    // A count the body still holds is not gone with the
+                    // call's result.
+                    let counted = self.token_slot.is_some_and(|t| bit_get(&st.owns[t], v));
+                    if st.status[v] & HELD != 0 && !counted {
+                        st.status[v] = (st.status[v] & !HELD) | TRANSFERRED;
+                    }
+                }
+            }
+            Event::Vanish { place } => {
+                // The pattern did not match: the value is not there on this edge.
+                if let Some(t) = self.t(*place) {
+                    let owned: Vec<_> = bits_iter(&st.owns[t]).collect();
+                    bits_clear(&mut st.owns[t]);
+                    bits_clear(&mut st.aliases[t]);
+                    // A count whose call failed was never taken.
+                    if let Some(slot) = self.token_slot {
+                        for &v in &owned {
+                            st.owns[slot][v / 64] &= !(1 << (v % 64));
+                        }
+                    }
+                    for v in owned {
+                        if !self.owned_elsewhere(st, v) {
+                            st.status[v] = ABSENT;
+                        }
+                    }
+                }
+            }
+            Event::Await { span } => {
+                if let Some(f) = facts {
+                    for (v, value) in self.values.iter().enumerate() {
+                        if value.is_raw_acquire()
+                            && st.status[v] & HELD != 0
+                            && self.owned_by_local(st, v)
+                        {
+                            f.held_across_await.insert(HeldAcrossAwait {
+                                value: v,
+                                span: *span,
+                            });
+                        }
+                    }
+                }
+            }
+            Event::Exit { kind, span, drops } => {
+                // A guard in scope that is surely still armed gives the counts
+                // back as it drops.
+                let covered = drops
+                    .iter()
+                    .any(|p| self.guard_index(*p).is_some_and(|g| !st.disarmed[g]));
+                if matches!(kind, ExitKind::Try | ExitKind::Fail)
+                    && !covered
+                    && let (Some(t), Some(f)) = (self.token_slot, facts.as_deref_mut())
+                {
+                    for v in bits_iter(&st.owns[t]) {
+                        if st.status[v] & HELD != 0 {
+                            let Origin::Acquire { call, .. } = self.values[v].origin else {
+                                continue;
+                            };
+                            f.leaks.insert(Leak {
+                                value: v,
+                                kind: LeakKind::Exit(*kind),
+                                span: *span,
+                                place: self.call_result(call),
+                            });
+                        }
+                    }
+                }
+                let mut owned: Vec<(ValueId, PlaceId)> = Vec::new();
+                for &p in drops {
+                    if let Some(t) = self.t(p) {
+                        owned.extend(bits_iter(&st.owns[t]).map(|v| (v, p)));
+                        bits_clear(&mut st.owns[t]);
+                        bits_clear(&mut st.aliases[t]);
+                    }
+                }
+                owned.sort_unstable();
+                owned.dedup_by_key(|(v, _)| *v);
+                if let Some(f) = facts {
+                    for (v, place) in owned {
+                        self.report_orphans(st, &[v], |v| {
+                            f.leaks.insert(Leak {
+                                value: v,
+                                kind: LeakKind::Exit(*kind),
+                                span: *span,
+                                place,
+                            });
+                        });
+                    }
+                }
+            }
+        }
+    }
+
+    /// `mem::forget(x)` and friends: `place`'s destructor never runs.
+    fn forget(&self, st: &mut State, place: &PlaceId, span: &Span, mut facts: Option<&mut Facts>) {
+        self.check_use(st, *place, *span, &mut facts);
+        let Some(t) = self.t(*place) else {
+            if let Some(f) = facts {
+                f.forgotten.insert(Forgotten {
+                    value: None,
+                    place: *place,
+                    span: *span,
+                });
+            }
+            return;
+        };
+        let owned: Vec<_> = bits_iter(&st.owns[t]).collect();
+        bits_clear(&mut st.owns[t]);
+        if let Some(f) = facts {
+            if owned.is_empty() {
+                f.forgotten.insert(Forgotten {
+                    value: None,
+                    place: *place,
+                    span: *span,
+                });
+            }
+            for &v in &owned {
+                if self.values[v].is_guard() && st.status[v] & HELD != 0 {
+                    f.forgotten.insert(Forgotten {
+                        value: Some(v),
+                        place: *place,
+                        span: *span,
+                    });
+                }
+            }
+            self.report_orphans(st, &owned, |v| {
+                f.leaks.insert(Leak {
+                    value: v,
+                    kind: LeakKind::Forgotten,
+                    span: *span,
+                    place: *place,
+                });
+            });
+        }
+        for v in owned {
+            if st.status[v] & HELD != 0 {
+                st.status[v] = (st.status[v] & !HELD) | TRANSFERRED;
+            }
+        }
+    }
+
+    /// An unknown call that borrows `place` (`self.helper()`, `reset(&mut self.msg)`)
+    /// may take or release the pooled fields under it: stay silent about them.
+    fn havoc_fields(&self, st: &mut State, place: PlaceId) {
+        for &(q, t) in &self.tracked_places {
+            let under = std::iter::successors(Some(q), |p| self.body.places[*p as usize].parent)
+                .any(|p| p == place);
+            if !under {
+                continue;
+            }
+            for v in bits_iter(&st.owns[t]).collect::<Vec<_>>() {
+                if matches!(self.values[v].origin, Origin::EntryField { .. })
+                    && st.status[v] & HELD != 0
+                {
+                    st.status[v] = (st.status[v] & !HELD) | TRANSFERRED;
+                }
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn release(
+        &self,
+        st: &mut State,
+        call: u32,
+        place: PlaceId,
+        span: Span,
+        facts: &mut Option<&mut Facts>,
+        resets: bool,
+        bounds: bool,
+    ) {
+        let Some(t) = self.t(place) else { return };
+        let mut owned: Vec<_> = bits_iter(&st.owns[t]).collect();
+        if owned.is_empty() {
+            owned = bits_iter(&st.aliases[t]).collect();
+        }
+        if owned.is_empty()
+            && let Some(&(_, v)) = self.implicit.iter().find(|(k, _)| *k == (call, place))
+        {
+            // A new instance (a loop's next key): its history starts here.
+            bit_set(&mut st.owns[t], v);
+            st.status[v] = HELD;
+            st.release_site[v] = (NO_SITE, NO_SITE);
+            owned.push(v);
+        }
+        for v in owned {
+            if st.status[v] & RELEASED != 0
+                && let Some(f) = facts.as_deref_mut()
+            {
+                let (start, end) = st.release_site[v];
+                f.double_releases.insert(DoubleRelease {
+                    value: v,
+                    span,
+                    first: Span { start, end },
+                });
+            }
+            if let Some(f) = facts.as_deref_mut() {
+                f.released.insert(v);
+                if !resets && st.status[v] & NOT_RESET != 0 {
+                    f.released_unreset.insert(ReleaseSite { value: v, span });
+                }
+                if !bounds && st.status[v] & UNBOUNDED != 0 {
+                    f.released_unbounded.insert(ReleaseSite { value: v, span });
+                }
+            }
+            st.status[v] = RELEASED | (st.status[v] & CONTENT);
+            st.release_site[v] = (span.start, span.end);
+        }
+    }
+}

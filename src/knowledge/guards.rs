@@ -1,0 +1,110 @@
+//! Guard types the code defines for itself: a type whose `Drop` calls a
+//! pool's release (`impl Drop for Undo { fn drop(&mut self) { if self.armed
+//! { self.limits.decrement_count() } } }`). Building one after an acquire
+//! covers every later exit; a disarm — a field its `Drop` checks set again
+//! (`g.armed = false`), one of its methods that does so, `mem::forget(g)`,
+//! `into_inner(g)` — hands the obligation back to the body.
+
+use super::Index;
+use crate::flow::CallEffect;
+use crate::ir::{Body, BodyKind, Event, PlaceKind};
+use crate::store::{BodySource, Key, KeySet};
+use std::collections::{BTreeSet, HashMap};
+
+/// What the index knows of a guard type the code defines.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct GuardInfo {
+    /// Fields its `Drop` reads (an `armed` flag): setting one disarms it.
+    pub arm_fields: BTreeSet<String>,
+    /// Its methods that set one of those fields.
+    pub disarm_methods: BTreeSet<String>,
+}
+
+/// Find the guard types: `Drop` impls that call a release.
+pub fn infer(index: &mut Index, source: BodySource<'_>) {
+    let releases = index.release_names();
+    let calls = index.scoped_call_keys(releases.iter().map(String::as_str));
+    if calls.is_empty() {
+        return;
+    }
+    let shared: &Index = index;
+    let query = [KeySet::new([Key::Implements("Drop")])];
+    let files = source(
+        &query,
+        Some(&|file, probe| calls.matches(shared, file, probe)),
+    );
+    let mut guards: HashMap<String, GuardInfo> = HashMap::new();
+    for file in &files {
+        for body in &file.bodies {
+            let (BodyKind::Fn, Some(ty), Some("Drop"), Some("drop")) = (
+                body.kind,
+                &body.self_type,
+                body.trait_name.as_deref(),
+                body.fn_name.as_deref(),
+            ) else {
+                continue;
+            };
+            let releases = body.blocks.iter().flat_map(|b| &b.events).any(|ev| {
+                matches!(ev, Event::Call { call, .. }
+                    if matches!(shared.effect(&body.callees[*call as usize], file.file), CallEffect::Release { .. }))
+            });
+            if releases {
+                guards.entry(ty.clone()).or_default().arm_fields = fields_read(body);
+            }
+        }
+    }
+    if guards.is_empty() {
+        return;
+    }
+    // Their methods that set an arm field disarm them.
+    let types: Vec<String> = guards.keys().cloned().collect();
+    let methods = source(&[KeySet::new(types.iter().map(|t| Key::MethodOf(t)))], None);
+    for file in &methods {
+        for body in &file.bodies {
+            let (Some(ty), Some(name)) = (&body.self_type, &body.fn_name) else {
+                continue;
+            };
+            let Some(info) = guards.get_mut(ty) else {
+                continue;
+            };
+            if body.trait_name.as_deref() != Some("Drop")
+                && fields_set(body).iter().any(|f| info.arm_fields.contains(f))
+            {
+                info.disarm_methods.insert(name.clone());
+            }
+        }
+    }
+    index.add_guards(guards);
+}
+
+/// The fields of `self` the body reads (a condition such as `if self.armed`).
+fn fields_read(body: &Body) -> BTreeSet<String> {
+    self_fields(body, |ev| match ev {
+        Event::Use { place, .. } => Some(*place),
+        _ => None,
+    })
+}
+
+/// The fields of `self` the body assigns.
+fn fields_set(body: &Body) -> BTreeSet<String> {
+    self_fields(body, |ev| match ev {
+        Event::Assign { place, .. } => Some(*place),
+        _ => None,
+    })
+}
+
+fn self_fields(body: &Body, place_of: impl Fn(&Event) -> Option<u32>) -> BTreeSet<String> {
+    let Some((receiver, _)) = body.receiver else {
+        return BTreeSet::new();
+    };
+    body.blocks
+        .iter()
+        .flat_map(|b| &b.events)
+        .filter_map(place_of)
+        .filter(|&p| {
+            body.places[p as usize].kind == PlaceKind::Field
+                && body.places[p as usize].parent == Some(receiver)
+        })
+        .filter_map(|p| body.field_path(p).first().map(|s| s.to_string()))
+        .collect()
+}

@@ -1,0 +1,3 @@
+module github.com/cortexproject/cortex
+
+go 1.12

@@ -1,0 +1,3 @@
+module github.com/docker/docker
+
+go 1.13

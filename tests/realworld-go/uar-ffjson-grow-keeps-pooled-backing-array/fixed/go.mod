@@ -1,0 +1,3 @@
+module github.com/pquerna/ffjson
+
+go 1.7

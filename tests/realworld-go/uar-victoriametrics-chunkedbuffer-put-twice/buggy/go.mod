@@ -1,0 +1,3 @@
+module github.com/VictoriaMetrics/VictoriaMetrics
+
+go 1.24
