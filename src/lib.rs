@@ -16,5 +16,5 @@ pub mod rules;
 pub mod source;
 pub mod store;
 pub mod suppress;
-pub mod workspace;
 pub mod wording;
+pub mod workspace;

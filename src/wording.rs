@@ -64,7 +64,9 @@ pub static GO: Wording = Wording {
     null: "`nil`",
     release_on_every_path: go_release,
     clear_in_place: |p| {
-        format!("truncate it in place (`{p} = {p}[:0]`) instead: it keeps the allocation for the next user")
+        format!(
+            "truncate it in place (`{p} = {p}[:0]`) instead: it keeps the allocation for the next user"
+        )
     },
     pointless: |_, code| format!("this `{code}` is pointless: the buffer is replaced"),
     aliases: "sub-slices, `.Bytes()` and fields of it",

@@ -119,9 +119,8 @@ pub(super) fn load(
         Err(reason) => (String::new(), Err(reason)),
     };
     Loaded {
-        facts: facts.map_err(|reason| {
-            UnreadableSource::diagnostic_in(id, &input.name, reason, language)
-        }),
+        facts: facts
+            .map_err(|reason| UnreadableSource::diagnostic_in(id, &input.name, reason, language)),
         language,
         path: input.path,
         name: input.name,
@@ -136,11 +135,7 @@ pub(super) fn load(
 
 /// Parse a text (lowering its bodies or not), a panic caught as an internal
 /// error of this file only.
-fn parse_guarded(
-    language: Language,
-    text: &str,
-    bodies: Bodies,
-) -> Result<FileFacts, Unreadable> {
+fn parse_guarded(language: Language, text: &str, bodies: Bodies) -> Result<FileFacts, Unreadable> {
     match catch_unwind(AssertUnwindSafe(|| {
         frontend::parse_file(language, text, bodies)
     })) {

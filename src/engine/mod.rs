@@ -264,7 +264,10 @@ fn run_in_pool(inputs: Vec<InputFile>, config: &Config, options: &RunOptions<'_>
                 });
             if !analyse {
                 let keep = l.reported && (l.mentions_poollint || recovered.is_some());
-                return (recovered.into_iter().collect(), keep.then(|| l.text.unpack()));
+                return (
+                    recovered.into_iter().collect(),
+                    keep.then(|| l.text.unpack()),
+                );
             }
             let text = l.text.unpack();
             let mut diagnostics = match &l.facts {
@@ -639,7 +642,10 @@ pub fn borrowing(body: &Body, index: &Index) -> Vec<u64> {
     if !shares {
         return Vec::new();
     }
-    body.callees.iter().map(|c| index.borrowed_args(c)).collect()
+    body.callees
+        .iter()
+        .map(|c| index.borrowed_args(c))
+        .collect()
 }
 
 /// The locals of a guard type the code defines, and their arm fields' places.

@@ -224,9 +224,10 @@ fn module_matches(api: &Api, callee: &Callee, common: bool) -> bool {
         return !common;
     };
     q == module
-        || callee.qualified.as_deref().is_some_and(|path| {
-            path.rsplit(['/', ':']).next() == Some(module.as_str())
-        })
+        || callee
+            .qualified
+            .as_deref()
+            .is_some_and(|path| path.rsplit(['/', ':']).next() == Some(module.as_str()))
 }
 
 /// The operand of this call that a release (or forget) of `param` acts on.

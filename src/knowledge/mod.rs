@@ -12,9 +12,9 @@ pub mod pools;
 pub mod resolve;
 pub mod summaries;
 
+use crate::ir::Callee;
 pub use calls::{is_growable, is_nil_growable};
 pub use items::{DeclaredApi, FieldDecl, FileItems, FnSig, ReleaseParam, Role, StructDecl};
-use crate::ir::Callee;
 use std::collections::HashMap;
 use std::path::PathBuf;
 
@@ -428,7 +428,9 @@ impl Index {
         self.workspace_crates.contains(&root)
             || (root.contains('/')
                 && self.workspace_crates.iter().any(|w| {
-                    root.len() > w.len() && root.starts_with(w.as_str()) && root.as_bytes()[w.len()] == b'/'
+                    root.len() > w.len()
+                        && root.starts_with(w.as_str())
+                        && root.as_bytes()[w.len()] == b'/'
                 }))
     }
 

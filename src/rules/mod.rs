@@ -200,22 +200,26 @@ impl RuleContext<'_> {
         if !name.starts_with('`') {
             return None;
         }
-        let acquire = self.index.lookup(&self.body.callees[call as usize], self.file)?;
-        let is_release = |a: &&crate::knowledge::Api| {
-            matches!(a.role, crate::knowledge::Role::Release(_))
-        };
+        let acquire = self
+            .index
+            .lookup(&self.body.callees[call as usize], self.file)?;
+        let is_release =
+            |a: &&crate::knowledge::Api| matches!(a.role, crate::knowledge::Role::Release(_));
         // A method of the same owner, on the same receiver.
         if let Some(owner) = &acquire.owner {
-            let release = self
-                .index
-                .apis()
+            let release =
+                self.index.apis().iter().filter(is_release).find(|a| {
+                    a.owner.as_deref() == Some(owner.as_str()) && a.pool == acquire.pool
+                })?;
+            let recv = self
+                .body
+                .blocks
                 .iter()
-                .filter(is_release)
-                .find(|a| a.owner.as_deref() == Some(owner.as_str()) && a.pool == acquire.pool)?;
-            let recv = self.body.blocks.iter().flat_map(|b| &b.events).find_map(|ev| match ev {
-                Event::Call { call: c, recv, .. } if *c == call => recv.clone(),
-                _ => None,
-            })?;
+                .flat_map(|b| &b.events)
+                .find_map(|ev| match ev {
+                    Event::Call { call: c, recv, .. } if *c == call => recv.clone(),
+                    _ => None,
+                })?;
             let recv = self.snippet(recv.span);
             return Some(format!("{recv}.{}({var})", release.name));
         }
@@ -231,9 +235,15 @@ impl RuleContext<'_> {
                     .index
                     .sig(None, &a.name)
                     .and_then(|s| s.params.first().cloned().flatten());
-                (takes.as_deref() == acquire.returns.as_deref(), a.file == acquire.file)
+                (
+                    takes.as_deref() == acquire.returns.as_deref(),
+                    a.file == acquire.file,
+                )
             })?;
-        let module = release.module.as_deref().map_or(String::new(), |m| format!("{m}."));
+        let module = release
+            .module
+            .as_deref()
+            .map_or(String::new(), |m| format!("{m}."));
         Some(format!("{module}{}({var})", release.name))
     }
 

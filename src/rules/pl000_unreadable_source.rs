@@ -64,7 +64,9 @@ impl UnreadableSource {
             Unreadable::NotUtf8 { valid_up_to } => (
                 format!("`{name}` is not valid UTF-8 (first invalid byte at offset {valid_up_to})"),
                 Label::new(at_start, "file not analysed"),
-                Some(format!("{lang} sources must be UTF-8; exclude this file if it is not {lang}")),
+                Some(format!(
+                    "{lang} sources must be UTF-8; exclude this file if it is not {lang}"
+                )),
             ),
             Unreadable::Syntax { message, span } => (
                 format!("cannot parse `{name}`: {message}"),

@@ -85,14 +85,18 @@ pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                 "`{value}` is not a pointer: `{}` copies it to the heap on every call",
                 api.display_name().replace("::", cx.wording.method_sep)
             ),
-            Label::new(arg.span, "converted to an interface here: one allocation per put"),
+            Label::new(
+                arg.span,
+                "converted to an interface here: one allocation per put",
+            ),
         );
         d.help = Some(
             "pool pointers (`*[]byte`, `*T`): allocate `&b` once in `New`, and put the same pointer back"
                 .to_string(),
         );
-        d.notes
-            .push("a pool that allocates on every put saves nothing (staticcheck SA6002)".to_string());
+        d.notes.push(
+            "a pool that allocates on every put saves nothing (staticcheck SA6002)".to_string(),
+        );
         out.push(d);
     }
 }

@@ -90,6 +90,9 @@ struct Defer<'t> {
     depth: usize,
     /// That block has ended: the defer may or may not have run.
     conditional: bool,
+    /// What it was given was all declared in its own block (or made by the
+    /// `defer` itself): a path that skipped the block holds none of it.
+    own_block: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -111,6 +114,9 @@ pub struct Lw<'s, 't> {
     defers: Vec<Defer<'t>>,
     /// Places that hold what a `defer` was given.
     defer_slots: Vec<PlaceId>,
+    /// Everything the `defer` being lowered put in slots was declared in
+    /// its block.
+    slots_own_block: bool,
     /// Named results, if the func names them.
     named_results: Option<Vec<PlaceId>>,
     block_depth: usize,
@@ -274,6 +280,7 @@ impl<'s, 't> Lw<'s, 't> {
             labels: HashMap::new(),
             defers: Vec::new(),
             defer_slots: Vec::new(),
+            slots_own_block: true,
             named_results: None,
             block_depth: 0,
             pairs: HashMap::new(),
@@ -365,7 +372,9 @@ impl<'s, 't> Lw<'s, 't> {
             let names: Vec<Node<'t>> = decl.children_by_field_name("name", &mut c).collect();
             for n in names {
                 let info = ty.and_then(|t| self.type_ref(t));
-                let shape = ty.map_or(Shape::Unknown, |t| types::shape_of(t, self.src, &self.generics));
+                let shape = ty.map_or(Shape::Unknown, |t| {
+                    types::shape_of(t, self.src, &self.generics)
+                });
                 let name = self.text(n);
                 named.push(self.declare(name, info, shape));
             }
@@ -455,7 +464,9 @@ impl<'s, 't> Lw<'s, 't> {
                     let name = self.text(l).to_string();
                     let target = self.label_block(&name);
                     self.b.goto(target);
-                    let inner = named_children(node).into_iter().find(|c| c.kind() != "label_name");
+                    let inner = named_children(node)
+                        .into_iter()
+                        .find(|c| c.kind() != "label_name");
                     if let Some(inner) = inner {
                         self.stmt(inner, Some(name));
                     }
@@ -507,10 +518,15 @@ impl<'s, 't> Lw<'s, 't> {
     }
 
     fn jump(&mut self, label: Option<&str>, kind: ExitKind, span: Span) {
-        let idx = self.b.targets.iter().zip(&self.kinds).rposition(|(t, k)| match label {
-            Some(l) => t.label.as_deref() == Some(l),
-            None => kind == ExitKind::Break || *k == TargetKind::Loop,
-        });
+        let idx = self
+            .b
+            .targets
+            .iter()
+            .zip(&self.kinds)
+            .rposition(|(t, k)| match label {
+                Some(l) => t.label.as_deref() == Some(l),
+                None => kind == ExitKind::Break || *k == TargetKind::Loop,
+            });
         let idx = match (idx, kind, label) {
             // `continue` skips switches to the loop around them.
             (Some(i), ExitKind::Continue, None) => self.kinds[..=i]
@@ -668,13 +684,19 @@ impl<'s, 't> Lw<'s, 't> {
                 },
                 None => Shape::Unknown,
             },
-            "interpreted_string_literal" | "raw_string_literal" | "int_literal"
-            | "float_literal" | "rune_literal" | "true" | "false" | "binary_expression" => {
-                Shape::Scalar
-            }
+            "interpreted_string_literal"
+            | "raw_string_literal"
+            | "int_literal"
+            | "float_literal"
+            | "rune_literal"
+            | "true"
+            | "false"
+            | "binary_expression" => Shape::Scalar,
             "type_conversion_expression" => node
                 .child_by_field_name("type")
-                .map_or(Shape::Unknown, |t| types::shape_of(t, self.src, &self.generics)),
+                .map_or(Shape::Unknown, |t| {
+                    types::shape_of(t, self.src, &self.generics)
+                }),
             "call_expression" => {
                 let Some(f) = node.child_by_field_name("function") else {
                     return Shape::Unknown;
@@ -686,7 +708,9 @@ impl<'s, 't> Lw<'s, 't> {
                     (true, "make") => node
                         .child_by_field_name("arguments")
                         .and_then(|a| a.named_child(0))
-                        .map_or(Shape::Unknown, |t| types::shape_of(t, self.src, &self.generics)),
+                        .map_or(Shape::Unknown, |t| {
+                            types::shape_of(t, self.src, &self.generics)
+                        }),
                     (true, "len" | "cap") => Shape::Scalar,
                     _ => Shape::Unknown,
                 }
@@ -857,7 +881,9 @@ impl<'s, 't> Lw<'s, 't> {
                 let op = self.expr(o);
                 let to = node
                     .child_by_field_name("type")
-                    .map_or(Shape::Unknown, |t| types::shape_of(t, self.src, &self.generics));
+                    .map_or(Shape::Unknown, |t| {
+                        types::shape_of(t, self.src, &self.generics)
+                    });
                 if to == Shape::Scalar {
                     // `string(b)` copies.
                     self.read(op, span, true);
@@ -994,9 +1020,7 @@ impl<'s, 't> Lw<'s, 't> {
                         arg_count: args.len(),
                     };
                     let r = self.b.call(callee, None, args, span);
-                    let dead = DEAD_ENDS
-                        .iter()
-                        .any(|(p, f)| *p == path && *f == method);
+                    let dead = DEAD_ENDS.iter().any(|(p, f)| *p == path && *f == method);
                     if dead {
                         self.b.cur = self.b.new_block();
                     }
@@ -1021,7 +1045,14 @@ impl<'s, 't> Lw<'s, 't> {
                     .into_iter()
                     .map(|(p, m)| {
                         let temp = self.b.body.places[p as usize].kind == PlaceKind::Temp;
-                        (p, if temp && m == Mode::Move { Mode::Move } else { recv_mode })
+                        (
+                            p,
+                            if temp && m == Mode::Move {
+                                Mode::Move
+                            } else {
+                                recv_mode
+                            },
+                        )
                     })
                     .collect();
                 let callee = Callee {
@@ -1168,7 +1199,9 @@ impl<'s, 't> Lw<'s, 't> {
         let outer = self.b.visible_names();
         let head = lit
             .child_by_field_name("parameters")
-            .map_or(self.span(lit), |p| Span::new(lit.start_byte(), p.end_byte()));
+            .map_or(self.span(lit), |p| {
+                Span::new(lit.start_byte(), p.end_byte())
+            });
         let name = format!("func literal in {}", self.name);
         let mut inner = Lw::new(
             self.src,
@@ -1252,8 +1285,9 @@ impl<'s, 't> Lw<'s, 't> {
             if values.is_empty() {
                 for n in names {
                     let info = ty.and_then(|t| self.type_ref(t));
-                    let shape =
-                        ty.map_or(Shape::Unknown, |t| types::shape_of(t, self.src, &self.generics));
+                    let shape = ty.map_or(Shape::Unknown, |t| {
+                        types::shape_of(t, self.src, &self.generics)
+                    });
                     let name = self.text(n);
                     if name != "_" {
                         self.declare(name, info, shape);
@@ -1368,9 +1402,15 @@ impl<'s, 't> Lw<'s, 't> {
             if let Some(r) = right
                 && r.kind() == "slice_expression"
                 && r.child_by_field_name("start").is_none()
-                && r.child_by_field_name("end").is_some_and(|e| self.text(e) == "0")
+                && r.child_by_field_name("end")
+                    .is_some_and(|e| self.text(e) == "0")
             {
-                self.method_shaped("truncate", vec![(place, Mode::Borrow)], self.span(left), span);
+                self.method_shaped(
+                    "truncate",
+                    vec![(place, Mode::Borrow)],
+                    self.span(left),
+                    span,
+                );
             } else {
                 self.b.emit(Event::Use {
                     place,
@@ -1412,8 +1452,13 @@ impl<'s, 't> Lw<'s, 't> {
                     AssignKind::Fresh
                 }
             }
-            "interpreted_string_literal" | "raw_string_literal" | "int_literal"
-            | "float_literal" | "true" | "false" | "rune_literal" => AssignKind::Fresh,
+            "interpreted_string_literal"
+            | "raw_string_literal"
+            | "int_literal"
+            | "float_literal"
+            | "true"
+            | "false"
+            | "rune_literal" => AssignKind::Fresh,
             "call_expression" => {
                 let f = r.child_by_field_name("function");
                 let name = f.filter(|f| f.kind() == "identifier").map(|f| self.text(f));
@@ -1588,9 +1633,7 @@ impl<'s, 't> Lw<'s, 't> {
         self.b.push_scope();
         self.block_depth += 1;
         let body = node.child_by_field_name("body");
-        let clause = named_children(node)
-            .into_iter()
-            .find(|c| Some(*c) != body);
+        let clause = named_children(node).into_iter().find(|c| Some(*c) != body);
         let mut cond = None;
         let mut update = None;
         let mut range = None;
@@ -1795,6 +1838,15 @@ impl<'s, 't> Lw<'s, 't> {
             if let Some(comm) = case.child_by_field_name("communication") {
                 match comm.kind() {
                     "send_statement" => self.stmt(comm, None),
+                    // `case m = <-ch:` overwrites `m` as an assignment does.
+                    _ if comm.child_by_field_name("left").is_some()
+                        && !self.text(comm).contains(":=") =>
+                    {
+                        let left = self.lhs_list(comm, "left");
+                        let right = self.lhs_list(comm, "right");
+                        let span = self.span(comm);
+                        self.bind(&left, &right, false, span);
+                    }
                     _ => {
                         let left = self.lhs_list(comm, "left");
                         if let Some(r) = comm.child_by_field_name("right") {
@@ -1839,6 +1891,7 @@ impl<'s, 't> Lw<'s, 't> {
             return;
         }
         let span = self.span(call);
+        self.slots_own_block = true;
         let what = match call.kind() {
             "call_expression" => {
                 let func = call.child_by_field_name("function");
@@ -1868,6 +1921,7 @@ impl<'s, 't> Lw<'s, 't> {
             what,
             depth: self.block_depth,
             conditional: false,
+            own_block: self.slots_own_block,
         });
     }
 
@@ -1920,6 +1974,7 @@ impl<'s, 't> Lw<'s, 't> {
         for (p, m) in arg.places {
             let temp = self.b.body.places[p as usize].kind == PlaceKind::Temp;
             if matches!(m, Mode::Move | Mode::Share) || temp {
+                self.slots_own_block &= temp || self.b.in_innermost_scope(p);
                 let slot = self.slot_for(vec![(p, m)], span);
                 places.push((slot, m));
             } else {
@@ -1930,13 +1985,8 @@ impl<'s, 't> Lw<'s, 't> {
     }
 
     fn return_stmt(&mut self, node: Node<'t>) {
-        let span = node
-            .child(0)
-            .map_or(self.span(node), |kw| self.span(kw));
-        let values: Vec<Node<'t>> = node
-            .named_child(0)
-            .map(named_children)
-            .unwrap_or_default();
+        let span = node.child(0).map_or(self.span(node), |kw| self.span(kw));
+        let values: Vec<Node<'t>> = node.named_child(0).map(named_children).unwrap_or_default();
         let mut results = Vec::new();
         for v in values {
             let vspan = self.span(v);
@@ -1953,20 +2003,26 @@ impl<'s, 't> Lw<'s, 't> {
         if v.kind() != "selector_expression" {
             return false;
         }
-        let (Some(operand), Some(field)) =
-            (v.child_by_field_name("operand"), v.child_by_field_name("field"))
-        else {
+        let (Some(operand), Some(field)) = (
+            v.child_by_field_name("operand"),
+            v.child_by_field_name("field"),
+        ) else {
             return false;
         };
         let field = self.text(field);
         if ALIASING_FIELDS.contains(&field) {
             return true;
         }
-        let ty = self.type_of(operand);
-        let Some(TypeRef::Named(ty)) = ty else {
-            return false;
-        };
-        self.src.field_shape(&ty, field).is_reference()
+        match self.type_of(operand) {
+            Some(TypeRef::Named(ty)) => self.src.field_shape(&ty, field).is_reference(),
+            // A type the file does not spell out here (`m := getMsg()`): the
+            // field as the file's structs declare it, when they all agree.
+            Some(TypeRef::CallResult(..)) => {
+                let mut shapes = self.src.fields.values().filter_map(|f| f.get(field));
+                shapes.next().is_some_and(|s| s.is_reference()) && shapes.all(|s| s.is_reference())
+            }
+            _ => false,
+        }
     }
 
     /// Leave the func: the results are taken, the defers run, the results
@@ -1997,6 +2053,14 @@ impl<'s, 't> Lw<'s, 't> {
                     self.b.unscoped_local(&name, LocalInfo::default())
                 }
             };
+            if named.is_some() && !op.iter().any(|&(p, _)| p == slot) {
+                // `return nil, err` overwrites the named result.
+                self.b.emit(Event::Assign {
+                    place: slot,
+                    kind: AssignKind::Other,
+                    span: vspan,
+                });
+            }
             for (p, m) in op {
                 if p == slot {
                     continue;
@@ -2058,7 +2122,21 @@ impl<'s, 't> Lw<'s, 't> {
     fn run_defers(&mut self, span: Span) {
         let defers = std::mem::take(&mut self.defers);
         for d in defers.iter().rev() {
-            let join = if d.conditional {
+            // A call given only slots of its own block's values runs on
+            // every exit: on a path that never reached the `defer`, its slots
+            // hold nothing to give back.
+            let slotted = match &d.what {
+                Deferred::Call { recv, args, .. } => {
+                    d.own_block
+                        && recv
+                            .iter()
+                            .chain(args)
+                            .flat_map(|a| &a.places)
+                            .all(|(p, _)| self.defer_slots.contains(p))
+                }
+                Deferred::Closure { .. } => false,
+            };
+            let join = if d.conditional && !slotted {
                 let from = self.b.cur;
                 let run = self.b.new_block();
                 let join = self.b.new_block();

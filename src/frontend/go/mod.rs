@@ -31,9 +31,7 @@ pub fn parse_tree(text: &str) -> Option<Tree> {
         let mut slot = p.borrow_mut();
         if slot.is_none() {
             let mut parser = Parser::new();
-            parser
-                .set_language(&tree_sitter_go::LANGUAGE.into())
-                .ok()?;
+            parser.set_language(&tree_sitter_go::LANGUAGE.into()).ok()?;
             *slot = Some(parser);
         }
         slot.as_mut()?.parse(text, None)
@@ -66,7 +64,10 @@ impl<'t> Src<'t> {
     }
 
     pub fn shape_of_local(&self, name: &str) -> Shape {
-        self.local_types.get(name).copied().unwrap_or(Shape::Unknown)
+        self.local_types
+            .get(name)
+            .copied()
+            .unwrap_or(Shape::Unknown)
     }
 
     /// The shape of field `field` of the file's struct `ty`.
@@ -117,10 +118,7 @@ pub fn parse_source(text: &str, _bodies: Bodies) -> Result<FileFacts, SyntaxErro
             facts.items.packages.push(name);
         }
     }
-    let mut walker = Walker {
-        src: &src,
-        facts,
-    };
+    let mut walker = Walker { src: &src, facts };
     let mut cursor = root.walk();
     for decl in root.named_children(&mut cursor) {
         walker.declaration(decl);
@@ -239,9 +237,8 @@ fn struct_fields<'t>(ty: Node<'t>, src: &Src<'_>) -> Vec<(String, Node<'t>)> {
             .collect();
         if names.is_empty() {
             // Embedded: `sync.Mutex`, `*Buffer`.
-            let base = types::core_name(fty, src, &[]).map(|c| {
-                crate::knowledge::types_base(&c).to_string()
-            });
+            let base = types::core_name(fty, src, &[])
+                .map(|c| crate::knowledge::types_base(&c).to_string());
             if let Some(base) = base {
                 out.push((base, fty));
             }
@@ -412,9 +409,7 @@ impl<'t> Walker<'_, 't> {
         for (field, fty) in struct_fields(ty, src) {
             let info = types::type_info(fty, src, &generics);
             let decl_node = fty.parent().unwrap_or(fty);
-            let is_embedded = decl_node
-                .child_by_field_name("name")
-                .is_none();
+            let is_embedded = decl_node.child_by_field_name("name").is_none();
             if is_embedded && let Some(core) = &info.core {
                 self.facts.items.derefs.push((name.clone(), core.clone()));
             }

@@ -96,9 +96,9 @@ pub struct Imports {
 pub fn default_package_name(path: &str) -> String {
     let mut parts: Vec<&str> = path.split('/').collect();
     if parts.len() > 1
-        && parts
-            .last()
-            .is_some_and(|l| l.len() > 1 && l.starts_with('v') && l[1..].bytes().all(|b| b.is_ascii_digit()))
+        && parts.last().is_some_and(|l| {
+            l.len() > 1 && l.starts_with('v') && l[1..].bytes().all(|b| b.is_ascii_digit())
+        })
     {
         parts.pop();
     }

@@ -203,6 +203,13 @@ impl Builder {
         names
     }
 
+    /// Was `p` declared in the innermost open scope?
+    pub fn in_innermost_scope(&self, p: PlaceId) -> bool {
+        self.scopes
+            .last()
+            .is_some_and(|s| s.names.iter().any(|&(_, q)| q == p))
+    }
+
     pub fn push_scope(&mut self) {
         self.scopes.push(Scope::default());
     }
