@@ -359,5 +359,7 @@ pub fn is_growable(ty: &str) -> bool {
 /// Growable containers whose empty value is `nil` (Go's slices and maps):
 /// setting one to nil throws its capacity away.
 pub fn is_nil_growable(ty: &str) -> bool {
-    matches!(super::types_base(ty), "[]" | "[map]")
+    // Not a map: a map never shrinks, so dropping a pooled one (`c.Keys =
+    // nil`) is how code gives its memory back on purpose.
+    super::types_base(ty) == "[]"
 }

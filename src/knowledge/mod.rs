@@ -198,6 +198,11 @@ pub struct Sig {
     pub closure_params: Box<[(u32, TypeNames)]>,
 }
 
+/// Methods whose contract forbids keeping what they are given (Go's
+/// `io.Reader`/`io.Writer` family: "implementations must not retain p"),
+/// whatever the receiver: the caller still holds its buffer afterwards.
+pub const NON_RETAINING_METHODS: &[&str] = &["Read", "Write", "ReadAt", "WriteAt", "WriteString"];
+
 /// Call keys split by where their APIs apply ([`Index::scoped_call_keys`]).
 #[derive(Debug, Default)]
 pub struct ScopedKeys {
@@ -395,6 +400,9 @@ impl Index {
     /// hands on nor releases them.
     pub fn borrowed_args(&self, callee: &Callee) -> u64 {
         use resolve::{Resolved, TypeOrigin};
+        if callee.is_method && NON_RETAINING_METHODS.contains(&callee.name.as_str()) {
+            return u64::MAX;
+        }
         if callee.is_method {
             let Some(Resolved::Type(ty)) = callee.receiver_type.as_ref().map(|t| self.resolve(t))
             else {

@@ -196,9 +196,14 @@ pub fn borrowed_params(body: &Body) -> Vec<usize> {
                     mark(*of);
                 }
             }
-            Event::Call { recv, args, .. } => {
+            Event::Call {
+                call, recv, args, ..
+            } => {
+                let callee = &body.callees[*call as usize];
+                let keeps_none = callee.is_method
+                    && crate::knowledge::NON_RETAINING_METHODS.contains(&callee.name.as_str());
                 for &(p, m) in recv.iter().chain(args).flat_map(|a| &a.places) {
-                    if m != Mode::Borrow && m != Mode::Shared {
+                    if m != Mode::Borrow && m != Mode::Shared && !keeps_none {
                         mark(p);
                     }
                 }
@@ -1382,6 +1387,23 @@ impl<'s, 't> Lw<'s, 't> {
                 self.assign_to(p, op, span);
                 return Some(p);
             }
+        }
+        // `*p = v` writes what `p` points to: `p` keeps its value. (A
+        // method's `*r = T{}` stays an assignment: it resets every field.)
+        if left.kind() == "unary_expression"
+            && operator(left, self.src) == "*"
+            && let Some(place) = left
+                .child_by_field_name("operand")
+                .and_then(|o| self.place_of(o))
+            && self.b.body.receiver.is_none_or(|(r, _)| r != place)
+        {
+            self.b.emit(Event::Use {
+                place,
+                span,
+                weak: true,
+            });
+            self.read(op, span, true);
+            return None;
         }
         let Some(place) = self.place_of(left) else {
             // `m[k] = v`, `s[i] = v`, a package variable: stored away.
