@@ -121,7 +121,13 @@ fn infer_body(
             Origin::Param { index: i } if facts.exit_states[v] == RELEASED => Some(i),
             _ => None,
         });
-    if let Some(param) = released {
+    // Unless it swaps: it takes a fresh value and keeps it somewhere other
+    // than its result (`*ctxP = s.acquireCtx(c)` after releasing `*ctxP`),
+    // so what the caller holds afterwards is not released.
+    let swaps = facts.values.iter().enumerate().any(|(v, value)| {
+        matches!(value.origin, Origin::Acquire { .. }) && !facts.returned.contains(&v)
+    });
+    if let Some(param) = released.filter(|_| !swaps) {
         let (api, display) = releasing_call(index, body, file_id)?;
         let what = match param {
             Some(i) => format!("argument {i}"),

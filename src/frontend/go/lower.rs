@@ -1402,7 +1402,8 @@ impl<'s, 't> Lw<'s, 't> {
                 span,
                 weak: true,
             });
-            self.read(op, span, true);
+            // What is stored there is the pointee's owner's now.
+            self.consume(op, span, false);
             return None;
         }
         let Some(place) = self.place_of(left) else {
