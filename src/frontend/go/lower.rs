@@ -186,15 +186,15 @@ pub fn borrowed_params(body: &Body) -> Vec<usize> {
     for ev in body.blocks.iter().flat_map(|b| &b.events) {
         match ev {
             Event::Transfer { place, .. } => mark(*place),
-            Event::Move { src, dest, .. } | Event::Take { src, dest, .. } => {
-                if body.places[*dest as usize].kind != PlaceKind::Temp {
-                    mark(*src);
-                }
+            Event::Move { src, dest, .. } | Event::Take { src, dest, .. }
+                if body.places[*dest as usize].kind != PlaceKind::Temp =>
+            {
+                mark(*src)
             }
-            Event::Alias { of, dest, .. } => {
-                if body.places[*dest as usize].kind != PlaceKind::Temp {
-                    mark(*of);
-                }
+            Event::Alias { of, dest, .. }
+                if body.places[*dest as usize].kind != PlaceKind::Temp =>
+            {
+                mark(*of)
             }
             Event::Call {
                 call, recv, args, ..
@@ -1388,11 +1388,18 @@ impl<'s, 't> Lw<'s, 't> {
                 return Some(p);
             }
         }
-        // `*p = v` writes what `p` points to: `p` keeps its value. (A
-        // method's `*r = T{}` stays an assignment: it resets every field.)
-        if left.kind() == "unary_expression"
-            && operator(left, self.src) == "*"
-            && let Some(place) = left
+        // `*p = v` (or `(*p) = v`) writes what `p` points to: `p` keeps its
+        // value. (A method's `*r = T{}` stays an assignment: it resets every
+        // field.)
+        let mut target = left;
+        while target.kind() == "parenthesized_expression"
+            && let Some(inner) = target.named_child(0)
+        {
+            target = inner;
+        }
+        if target.kind() == "unary_expression"
+            && operator(target, self.src) == "*"
+            && let Some(place) = target
                 .child_by_field_name("operand")
                 .and_then(|o| self.place_of(o))
             && self.b.body.receiver.is_none_or(|(r, _)| r != place)
@@ -1419,6 +1426,24 @@ impl<'s, 't> Lw<'s, 't> {
             self.consume(op, span, false);
             return None;
         };
+        // `x = x.Str(k, v)`: a chained builder method hands back its
+        // receiver; the value stays.
+        if let Some(r) = right
+            && r.kind() == "call_expression"
+            && let Some(f) = r.child_by_field_name("function")
+            && f.kind() == "selector_expression"
+            && f.child_by_field_name("operand")
+                .is_some_and(|o| self.text(o) == self.text(left))
+        {
+            self.b.emit(Event::Use {
+                place,
+                span,
+                weak: true,
+            });
+            let rest: Op = op.into_iter().filter(|&(p, _)| p != place).collect();
+            self.read(rest, span, true);
+            return Some(place);
+        }
         // `x = x[:0]`: a truncation that keeps the value; `x = append(x, ..)`
         // and `x = x[i:j]` keep it too.
         if op.iter().any(|&(p, _)| p == place) {

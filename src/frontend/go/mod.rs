@@ -107,8 +107,10 @@ pub fn parse_source(text: &str, _bodies: Bodies) -> Result<FileFacts, SyntaxErro
     };
     src.imports = Imports::collect(root, &src);
     collect_local_types(root, &mut src);
-    let mut facts = FileFacts::default();
-    facts.syntax_error = root.has_error().then(|| first_error(root, &src));
+    let mut facts = FileFacts {
+        syntax_error: root.has_error().then(|| first_error(root, &src)),
+        ..FileFacts::default()
+    };
     for path in &src.imports.paths {
         let name = crate::knowledge::packs::normalize(path);
         if !facts.items.imported_crates.contains(&name) {
