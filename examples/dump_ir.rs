@@ -4,7 +4,13 @@ fn main() {
     let path = args.next().expect("usage: dump_ir FILE [FN]");
     let filter = args.next();
     let text = std::fs::read_to_string(&path).expect("read");
-    let facts = poollint_core::frontend::lower_source(&text).expect("parse");
+    use poollint_core::frontend::{Bodies, Language, parse_file};
+    let language = Language::of_path(std::path::Path::new(&path)).unwrap_or_default();
+    let facts = parse_file(language, &text, Bodies::Lower).expect("parse");
+    if let Some(e) = &facts.syntax_error {
+        println!("syntax error: {e:?}");
+    }
+    println!("items: {:#?}", facts.items);
     for body in facts.bodies {
         if filter
             .as_ref()

@@ -70,6 +70,10 @@ pub struct PoolDecl {
     /// they fail (`Fiber::new`): `Fiber::new(stack, n)?` loses `stack` on `Err`.
     #[serde(default)]
     pub fallible_sinks: Vec<String>,
+    /// The releases take the value as an interface (Go's `sync.Pool.Put`):
+    /// a non-pointer argument is copied to the heap on every release (PL012).
+    #[serde(default)]
+    pub boxes: bool,
 }
 
 /// A release in a `[[pools]]` table: a name, or a name and the argument it

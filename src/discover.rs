@@ -156,6 +156,13 @@ fn walk_filtered(dir: &Path, skip_nested_packages: bool) -> Vec<PathBuf> {
             if is_dir && e.file_name() == "target" {
                 return false;
             }
+            // Go: vendored modules and test inputs are not the module's code.
+            if is_dir
+                && (e.file_name() == "vendor" || e.file_name() == "testdata")
+                && e.path() != root
+            {
+                return false;
+            }
             !(skip_nested_packages
                 && is_dir
                 && e.path() != root
@@ -164,7 +171,7 @@ fn walk_filtered(dir: &Path, skip_nested_packages: bool) -> Vec<PathBuf> {
         .build();
     for entry in walker.flatten() {
         if entry.file_type().is_some_and(|t| t.is_file())
-            && entry.path().extension().is_some_and(|e| e == "rs")
+            && crate::frontend::Language::of_path(entry.path()).is_some()
         {
             out.push(entry.into_path());
         }
@@ -173,12 +180,12 @@ fn walk_filtered(dir: &Path, skip_nested_packages: bool) -> Vec<PathBuf> {
     out
 }
 
-/// The nearest directory with a `Cargo.toml`, from `dir` (canonical) up: the
-/// crate root of the files in `dir`.
+/// The nearest directory with a `Cargo.toml` (or a `go.mod`), from `dir`
+/// (canonical) up: the crate (or Go module) root of the files in `dir`.
 fn package_dir_above(dir: &Path) -> Option<PathBuf> {
     let mut dir = Some(dir);
     while let Some(d) = dir {
-        if d.join("Cargo.toml").is_file() {
+        if crate::workspace::is_package_root(d) {
             return Some(d.to_path_buf());
         }
         dir = d.parent();

@@ -1,7 +1,7 @@
 //! The pool IR: a control-flow graph of pool events on places.
 //!
-//! Nothing in this module knows about `syn`: a frontend (today the Rust one in
-//! `frontend/`, later a Go one) lowers each function body, closure and async
+//! Nothing in this module knows about `syn` or tree-sitter: a frontend (`frontend/rust`,
+//! `frontend/go`) lowers each function body, closure and async
 //! block into a [`Body`], and the flow analysis only ever sees this IR. Calls
 //! are recorded symbolically ([`Callee`]) so that lowering needs no knowledge of
 //! the crate's pool APIs; the knowledge index resolves them afterwards.
@@ -116,6 +116,10 @@ pub enum Mode {
     Borrow,
     /// A shared borrow (`&x`): it cannot move anything out.
     Shared,
+    /// A pointer copied into a call (Go): the callee may keep the value or
+    /// only look at it. It is handed on unless the index knows the callee
+    /// keeps none of that argument ([`crate::flow::Resolution::borrowing`]).
+    Share,
 }
 
 /// One argument of a call: the tracked places its expression mentions.
@@ -123,6 +127,11 @@ pub enum Mode {
 pub struct Arg {
     pub places: Vec<(PlaceId, Mode)>,
     pub span: Span,
+    /// The argument is known to be a value that is not a pointer (a slice
+    /// header, a struct, a number): where an interface is expected, passing
+    /// it copies it to the heap.
+    #[serde(default)]
+    pub non_pointer: bool,
 }
 
 #[derive(

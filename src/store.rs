@@ -212,6 +212,8 @@ pub struct StoredFacts {
     pub fn_ranges: Vec<(u32, u32)>,
     /// Items the parse stepped over: (line, reason).
     pub skipped: Vec<(usize, String)>,
+    /// A syntax error the parser recovered from: (message, start, end).
+    pub syntax_error: Option<(String, u32, u32)>,
 }
 
 impl StoredFacts {
@@ -227,6 +229,7 @@ impl StoredFacts {
             items,
             fn_ranges: facts.fn_ranges,
             skipped: facts.skipped,
+            syntax_error: facts.syntax_error,
         })
     }
 

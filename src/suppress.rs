@@ -201,9 +201,25 @@ fn allow_list(rest: &str) -> Option<&str> {
 /// one but are not read as one.
 fn parse(file: &SourceFile, fn_ranges: &[(u32, u32)]) -> Parsed {
     let text = &file.text;
+    let go = file.path.extension().is_some_and(|e| e == "go");
     let mut out = Parsed::default();
     for (start, end, block) in comments(text) {
         let comment = text[start + 2..end].trim_end_matches("*/");
+        // Go's forms (`//poollint:allow PL001 -- why`, `//nolint:poollint`).
+        if go
+            && !block
+            && let Some(entries) = go_form(comment, start + 2)
+        {
+            let (line, _) = file.line_col(start);
+            let line_start = text[..start].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+            let standalone = text[line_start..start].trim().is_empty();
+            let scope = match fn_below(file, fn_ranges, line).filter(|_| standalone) {
+                Some((start, end)) => Scope::Fn(start, end),
+                None => Scope::Lines(line),
+            };
+            out.suppressions.push(Suppression { scope, entries });
+            continue;
+        }
         let inner = comment.starts_with('!');
         let body = comment.trim_start_matches(['!', '/', '*']).trim_start();
         let body_at = start + 2 + (comment.len() - body.len());
@@ -288,6 +304,70 @@ fn noqa(body: &str) -> Option<&str> {
     (rest.is_empty() || rest.starts_with([':', ' ', '\t', '\n', '\r'])).then_some(rest)
 }
 
+/// Every rule: what `//nolint:poollint` silences.
+const ANY_RULE: &str = "*";
+
+/// Go's comment forms (after the `//`): `poollint:allow PL001, PL002 --
+/// reason` and golangci-lint's `nolint:poollint` (also in a list,
+/// `nolint:errcheck,poollint // reason`), which silences every rule.
+/// `offset` is where the text after `//` starts in the file.
+fn go_form(comment: &str, offset: usize) -> Option<Vec<Entry>> {
+    if let Some(list) = comment.strip_prefix("nolint:") {
+        let list = list.split_whitespace().next().unwrap_or("");
+        let mut at = offset + "nolint:".len();
+        for name in list.split(',') {
+            if name == "poollint" {
+                return Some(vec![Entry {
+                    rule: Ok(ANY_RULE),
+                    span: Span::new(at, at + name.len()),
+                    used: false,
+                }]);
+            }
+            at += name.len() + 1;
+        }
+        return None;
+    }
+    let rest = comment.strip_prefix("poollint:allow")?;
+    if !rest.starts_with(char::is_whitespace) {
+        return None;
+    }
+    let list = rest.split(" --").next().unwrap_or(rest);
+    let mut entries = Vec::new();
+    let base = offset + "poollint:allow".len();
+    let mut cursor = 0;
+    for item in list.split(',') {
+        let name = item.trim();
+        let at = base + cursor + (item.len() - item.trim_start().len());
+        cursor += item.len() + 1;
+        if name.is_empty() {
+            continue;
+        }
+        entries.push(Entry {
+            rule: rules::find(name)
+                .map(|r| r.code)
+                .ok_or_else(|| name.to_string()),
+            span: Span::new(at, at + name.len()),
+            used: false,
+        });
+    }
+    (!entries.is_empty()).then_some(entries)
+}
+
+/// The fn item whose declaration follows a comment on `line`, with only
+/// comments between (a Go doc comment group).
+fn fn_below(file: &SourceFile, fn_ranges: &[(u32, u32)], line: usize) -> Option<(u32, u32)> {
+    let lines: Vec<&str> = file.text.lines().collect();
+    fn_ranges.iter().copied().find(|&(start, _)| {
+        let fn_line = file.line_col(start as usize).0;
+        fn_line > line
+            && (line + 1..fn_line).all(|l| {
+                lines
+                    .get(l - 1)
+                    .is_some_and(|t| t.trim_start().starts_with("//"))
+            })
+    })
+}
+
 impl Scope {
     fn covers(&self, line: usize, offset: u32) -> bool {
         match *self {
@@ -338,7 +418,11 @@ pub fn apply(
             if !s.scope.covers(line, d.primary.span.start) {
                 continue;
             }
-            for e in s.entries.iter_mut().filter(|e| e.rule == Ok(d.code)) {
+            for e in s
+                .entries
+                .iter_mut()
+                .filter(|e| e.rule == Ok(d.code) || e.rule == Ok(ANY_RULE))
+            {
                 e.used = true;
                 silenced = true;
             }
@@ -371,6 +455,9 @@ pub fn apply(
         }
         for e in found.suppressions.iter().flat_map(|s| &s.entries) {
             match &e.rule {
+                Ok(ANY_RULE) if !e.used => {
+                    kept.push(UnusedSuppression::unused(file, "poollint", e.span));
+                }
                 Ok(code) if !e.used && level_of(code) != Level::Allow => {
                     kept.push(UnusedSuppression::unused(file, code, e.span));
                 }

@@ -180,9 +180,9 @@ fn cargo_reason(e: &cargo_metadata::Error) -> String {
         .map_or_else(|| lines.join(" "), |l| l.to_string())
 }
 
-/// Is `dir` the root of a package of its own (a nested crate)?
+/// Is `dir` the root of a package of its own (a nested crate, or a Go module)?
 pub fn is_package_root(dir: &Path) -> bool {
-    dir.join("Cargo.toml").is_file()
+    dir.join("Cargo.toml").is_file() || crate::gomod::is_module_root(dir)
 }
 
 /// The package names of the manifests in `roots`.
@@ -245,8 +245,17 @@ fn dependency_tables(manifest: &toml::Table) -> Vec<&toml::Table> {
     tables
 }
 
-/// The crate of each root: its package name and dependencies.
+/// The crate of each root: its package name and dependencies (a Go module:
+/// its module path and required modules).
 pub fn crate_info(root: &Path) -> crate::engine::CrateInfo {
+    if !root.join("Cargo.toml").is_file()
+        && let Some(m) = crate::gomod::read(root)
+    {
+        return crate::engine::CrateInfo {
+            name: m.module,
+            dependencies: m.requires,
+        };
+    }
     let roots = [root.to_path_buf()];
     crate::engine::CrateInfo {
         name: manifest_packages(&roots)

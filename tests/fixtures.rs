@@ -1,5 +1,5 @@
 //! The fixture runner: every file (or folder of files) under `fixtures/<rule>/`
-//! is analysed, and the primary spans of its diagnostics must match the
+//! is analysed (Rust `.rs` and Go `.go` sources alike), and the primary spans of its diagnostics must match the
 //! `//~ CODE` markers exactly: a missing diagnostic and an unexpected one both
 //! fail, and are named.
 
@@ -10,6 +10,11 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures");
+
+/// Is this a source file of a language poollint reads?
+fn is_source(p: &Path) -> bool {
+    p.extension().is_some_and(|e| e == "rs" || e == "go")
+}
 
 /// One analysis unit: a single file, or every file of a sub-folder together.
 fn units(rule_dir: &Path) -> Vec<(String, Vec<PathBuf>)> {
@@ -25,11 +30,11 @@ fn units(rule_dir: &Path) -> Vec<(String, Vec<PathBuf>)> {
             let mut files: Vec<PathBuf> = std::fs::read_dir(&path)
                 .unwrap()
                 .map(|e| e.unwrap().path())
-                .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+                .filter(|p| is_source(p))
                 .collect();
             files.sort();
             units.push((name, files));
-        } else if path.extension().is_some_and(|e| e == "rs") {
+        } else if is_source(&path) {
             units.push((name, vec![path]));
         }
     }
@@ -78,7 +83,8 @@ fn run_outcome(
     lowering: Lowering,
 ) -> engine::Outcome {
     // A folder unit may carry its config (`poollint.toml`) and its manifest
-    // (`Cargo.toml`: the crate's name and dependencies activate lint packs).
+    // (`Cargo.toml`, or `go.mod` for Go: the crate's or module's name and
+    // dependencies activate lint packs).
     let folder = files
         .first()
         .and_then(|f| f.parent())
@@ -109,12 +115,16 @@ fn run_outcome(
             krate: None,
         })
         .collect();
-    let options = RunOptions {
+    let mut options = RunOptions {
         lowering,
         dependencies: poollint_core::workspace::manifest_dependencies(&manifest_dirs),
         packages: poollint_core::workspace::manifest_packages(&manifest_dirs),
         ..RunOptions::default()
     };
+    if let Some(m) = folder.and_then(poollint_core::gomod::read) {
+        options.dependencies.extend(m.requires);
+        options.packages.insert(m.module);
+    }
     engine::run_with(inputs, &config, options)
 }
 
@@ -209,6 +219,67 @@ fn check_fixtures(lowering: Lowering) {
     );
 }
 
+/// The Go side of every rule that applies to Go: positive cases are markers
+/// of the rule's code in `.go` files, negative cases the funcs of its
+/// `negative*.go` files.
+#[test]
+fn go_rules_have_positive_and_negative_fixtures() {
+    let minimum: &[(&str, usize)] = &[
+        ("PL001", 10),
+        ("PL002", 10),
+        ("PL003", 10),
+        ("PL004", 5),
+        ("PL005", 5),
+        ("PL006", 5),
+        ("PL007", 5),
+        ("PL008", 5),
+        ("PL012", 5),
+        ("PL100", 5),
+        ("PL000", 1),
+    ];
+    for (code, min) in minimum {
+        let dir = std::fs::read_dir(FIXTURES)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| {
+                p.file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .to_uppercase()
+                    .starts_with(code)
+            })
+            .unwrap_or_else(|| panic!("no fixture folder for {code}"));
+        let mut positive = 0;
+        let mut negative = 0;
+        for (_, files) in units(&dir) {
+            let go: Vec<PathBuf> = files
+                .into_iter()
+                .filter(|f| f.extension().is_some_and(|e| e == "go"))
+                .collect();
+            for (_, codes) in expected(&go) {
+                positive += codes.iter().filter(|c| c == code).count();
+            }
+            for f in go.iter().filter(|f| {
+                f.file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .starts_with("negative")
+            }) {
+                let text = std::fs::read_to_string(f).unwrap();
+                negative += text.lines().filter(|l| l.starts_with("func ")).count();
+            }
+        }
+        assert!(
+            positive >= *min,
+            "{code}: {positive} positive Go fixture cases, want at least {min}"
+        );
+        assert!(
+            negative >= *min,
+            "{code}: {negative} negative Go fixture cases, want at least {min}"
+        );
+    }
+}
+
 /// Positive cases are markers of the folder's code; negative cases are the fns
 /// of its `negative*.rs` files. Both must stay numerous.
 #[test]
@@ -219,6 +290,8 @@ fn every_rule_has_positive_and_negative_fixtures() {
         ("PL003", 15),
         ("PL000", 1),
         ("PL100", 1),
+        // Go only: its cases are counted by `go_rules_have_positive_and_negative_fixtures`.
+        ("PL012", 0),
     ];
     for rule in rules::ALL {
         let dir = std::fs::read_dir(FIXTURES)

@@ -5,7 +5,7 @@
 use super::InputFile;
 use crate::cache::FactsCache;
 use crate::diagnostic::Diagnostic;
-use crate::frontend::{self, Bodies, FileFacts};
+use crate::frontend::{self, Bodies, FileFacts, Language};
 use crate::ir::Body;
 use crate::rules::{Unreadable, UnreadableSource};
 use crate::store::{PackedBodies, PackedText, StoredFacts};
@@ -19,6 +19,8 @@ pub(super) struct Loaded {
     pub(super) path: PathBuf,
     pub(super) name: String,
     pub(super) reported: bool,
+    /// The language it is written in.
+    pub(super) language: Language,
     /// The crate it belongs to (an index into `RunOptions::crates`).
     pub(super) krate: Option<usize>,
     pub(super) text: PackedText,
@@ -41,7 +43,7 @@ impl Loaded {
             return facts.bodies.unpack();
         }
         let packed = self.lowered_later.get_or_init(|| {
-            match parse_guarded(&self.text.unpack(), Bodies::Lower) {
+            match parse_guarded(self.language, &self.text.unpack(), Bodies::Lower) {
                 Ok(facts) => PackedBodies::pack(&facts.bodies),
                 Err(Unreadable::Syntax { message, .. }) => {
                     Err(format!("the file no longer parses: {message}"))
@@ -74,6 +76,9 @@ pub(super) fn load(
     cache: Option<&FactsCache>,
     lowering: Lowering,
 ) -> Loaded {
+    let language = Language::of_path(&input.path)
+        .or_else(|| Language::of_path(Path::new(&input.name)))
+        .unwrap_or_default();
     let text = match input.text {
         Some(t) => Ok(t),
         None => read_regular_file(&input.path)
@@ -101,7 +106,7 @@ pub(super) fn load(
                     } else {
                         Bodies::Defer
                     };
-                    let facts = parse_guarded(&text, bodies)
+                    let facts = parse_guarded(language, &text, bodies)
                         .and_then(|f| StoredFacts::pack(f).map_err(Unreadable::Internal));
                     if let (Some(cache), Ok(facts)) = (cache, &facts) {
                         cache.put(&text, facts);
@@ -114,7 +119,9 @@ pub(super) fn load(
         Err(reason) => (String::new(), Err(reason)),
     };
     Loaded {
-        facts: facts.map_err(|reason| UnreadableSource::diagnostic(id, &input.name, reason)),
+        facts: facts
+            .map_err(|reason| UnreadableSource::diagnostic_in(id, &input.name, reason, language)),
+        language,
         path: input.path,
         name: input.name,
         reported: input.reported,
@@ -128,8 +135,10 @@ pub(super) fn load(
 
 /// Parse a text (lowering its bodies or not), a panic caught as an internal
 /// error of this file only.
-fn parse_guarded(text: &str, bodies: Bodies) -> Result<FileFacts, Unreadable> {
-    match catch_unwind(AssertUnwindSafe(|| frontend::parse_source(text, bodies))) {
+fn parse_guarded(language: Language, text: &str, bodies: Bodies) -> Result<FileFacts, Unreadable> {
+    match catch_unwind(AssertUnwindSafe(|| {
+        frontend::parse_file(language, text, bodies)
+    })) {
         Ok(Ok(facts)) => Ok(facts),
         Ok(Err(e)) => Err(Unreadable::Syntax {
             message: e.message,
@@ -152,6 +161,7 @@ fn lowers_at_load(text: &str) -> bool {
 fn mentions_suppression(text: &str) -> bool {
     text.match_indices("poollint:")
         .any(|(i, m)| !text[i + m.len()..].starts_with(':'))
+        || (text.contains("nolint:") && text.contains("poollint"))
 }
 
 /// Read a file, refusing what is not a regular file (a FIFO would block forever).

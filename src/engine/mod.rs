@@ -258,15 +258,38 @@ fn run_in_pool(inputs: Vec<InputFile>, config: &Config, options: &RunOptions<'_>
                 && l.facts.as_ref().map_or(true, |f| {
                     findable.matches(&index, id, &|k: &KeySet| f.bodies.may_hold(k))
                 });
+            // A syntax error the parser recovered from: PL000 at it, and
+            // the rest of the file analysed.
+            let recovered = l
+                .facts
+                .as_ref()
+                .ok()
+                .and_then(|f| f.syntax_error.as_ref())
+                .filter(|_| l.reported)
+                .map(|(message, start, end)| {
+                    UnreadableSource::diagnostic_in(
+                        id,
+                        &l.name,
+                        Unreadable::Syntax {
+                            message: message.clone(),
+                            span: crate::ir::Span::new(*start as usize, *end as usize),
+                        },
+                        l.language,
+                    )
+                });
             if !analyse {
-                let keep = l.reported && l.mentions_poollint;
-                return (Vec::new(), keep.then(|| l.text.unpack()));
+                let keep = l.reported && (l.mentions_poollint || recovered.is_some());
+                return (
+                    recovered.into_iter().collect(),
+                    keep.then(|| l.text.unpack()),
+                );
             }
             let text = l.text.unpack();
-            let diagnostics = match &l.facts {
+            let mut diagnostics = match &l.facts {
                 Err(d) => vec![d.clone()],
                 Ok(_) => analyze_file(id, l, &text, &index, options.hook),
             };
+            diagnostics.extend(recovered);
             let keep = !diagnostics.is_empty() || l.mentions_poollint;
             (diagnostics, keep.then_some(text))
         })
@@ -595,6 +618,7 @@ fn analyze_file(
                 index,
                 file: id,
                 text,
+                wording: loaded.language.wording(),
             };
             rules::check_body(&cx, &mut out);
         }
@@ -627,11 +651,28 @@ pub fn resolve(body: &Body, index: &Index, file: usize) -> Resolution {
         }
     }
     Resolution {
+        borrowing: borrowing(body, index),
         calls,
         entry_fields,
         track_params: false,
         guard_locals: guard_locals(body, index),
     }
+}
+
+/// Per callee, the arguments the callee only looks at (for shared pointers,
+/// [`crate::ir::Mode::Share`]); empty when the body shares none.
+pub fn borrowing(body: &Body, index: &Index) -> Vec<u64> {
+    let shares = body.blocks.iter().flat_map(|b| &b.events).any(|ev| {
+        matches!(ev, crate::ir::Event::Call { args, .. }
+            if args.iter().flat_map(|a| &a.places).any(|(_, m)| *m == crate::ir::Mode::Share))
+    });
+    if !shares {
+        return Vec::new();
+    }
+    body.callees
+        .iter()
+        .map(|c| index.borrowed_args(c))
+        .collect()
 }
 
 /// The locals of a guard type the code defines, and their arm fields' places.

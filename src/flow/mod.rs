@@ -113,6 +113,9 @@ pub struct Resolution {
     /// Locals of a guard type the code defines (its `Drop` releases): while
     /// one is in scope and armed, leaving the body gives the counts back.
     pub guard_locals: Vec<GuardLocal>,
+    /// Per callee (empty: none): bit `i` set when the callee only looks at
+    /// argument `i`, so a [`Mode::Share`] argument stays with the caller.
+    pub borrowing: Vec<u64>,
 }
 
 /// A local holding a guard, and the field places whose assignment disarms it.

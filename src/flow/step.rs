@@ -110,6 +110,7 @@ impl Analysis<'_> {
                         }
                     }
                 }
+                let borrowed = self.res.borrowing.get(*call as usize).copied().unwrap_or(0);
                 for arg in recv.iter().chain(args) {
                     if released.is_some_and(|r| std::ptr::eq(r, arg)) {
                         continue;
@@ -124,6 +125,10 @@ impl Analysis<'_> {
                             .is_some_and(|i| i < 64 && bits & (1 << i) != 0),
                         _ => false,
                     };
+                    let kept = args
+                        .iter()
+                        .position(|a| std::ptr::eq(a, arg))
+                        .is_none_or(|i| i >= 64 || borrowed & (1 << i) == 0);
                     for &(place, mode) in &arg.places {
                         match mode {
                             Mode::Move if sunk => {
@@ -132,7 +137,12 @@ impl Analysis<'_> {
                             _ if consumed => self.transfer(st, place, arg.span, &mut facts, false),
                             Mode::Move if copied => self.check_use(st, place, arg.span, &mut facts),
                             Mode::Move => self.transfer(st, place, arg.span, &mut facts, false),
-                            Mode::Shared => self.check_use(st, place, arg.span, &mut facts),
+                            Mode::Share if kept => {
+                                self.transfer(st, place, arg.span, &mut facts, false)
+                            }
+                            Mode::Shared | Mode::Share => {
+                                self.check_use(st, place, arg.span, &mut facts)
+                            }
                             Mode::Borrow => {
                                 self.check_use(st, place, arg.span, &mut facts);
                                 if unknown {

@@ -75,6 +75,7 @@ fn early_return_leaks_and_release_path_does_not() {
                         args: vec![Arg {
                             places: vec![(1, Mode::Move)],
                             span: span(3),
+                            non_pointer: false,
                         }],
                         result: 2,
                         span: span(3),

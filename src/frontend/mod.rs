@@ -3,7 +3,12 @@
 //! nothing after them knows which language the file was written in.
 //!
 //! - `rust/`: syn.
+//! - `go/`: tree-sitter-go.
+//!
+//! [`parse_file`] is the one entry the engine calls: it picks the frontend by
+//! the file's language ([`Language::of_path`]).
 
+pub mod go;
 pub mod rust;
 
 pub use rust::attrs;
@@ -11,6 +16,53 @@ pub use rust::{lower_source, parse_source};
 
 use crate::ir::Body;
 use crate::knowledge::FileItems;
+use std::path::Path;
+
+/// The languages poollint reads.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Language {
+    #[default]
+    Rust,
+    Go,
+}
+
+impl Language {
+    /// The language of a source file, by its extension (`None`: not one poollint reads).
+    pub fn of_path(path: &Path) -> Option<Language> {
+        match path.extension()?.to_str()? {
+            "rs" => Some(Language::Rust),
+            "go" => Some(Language::Go),
+            _ => None,
+        }
+    }
+
+    /// How the rules' messages put things in this language.
+    pub fn wording(self) -> &'static crate::wording::Wording {
+        match self {
+            Language::Rust => &crate::wording::RUST,
+            Language::Go => &crate::wording::GO,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Language::Rust => "Rust",
+            Language::Go => "Go",
+        }
+    }
+}
+
+/// Parse one file of `language`, lowering its bodies or deferring that.
+pub fn parse_file(
+    language: Language,
+    text: &str,
+    bodies: Bodies,
+) -> Result<FileFacts, SyntaxError> {
+    match language {
+        Language::Rust => rust::parse_source(text, bodies),
+        Language::Go => go::parse_source(text, bodies),
+    }
+}
 
 /// What one file contributes: index items and lowered bodies.
 #[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
@@ -25,6 +77,11 @@ pub struct FileFacts {
     pub fn_ranges: Vec<(u32, u32)>,
     /// Items syn could not parse, stepped over: (1-based line, reason).
     pub skipped: Vec<(usize, String)>,
+    /// A syntax error the parser recovered from: (message, start, end). The
+    /// file is reported unreadable at it, and the declarations around it
+    /// that parsed are still indexed and analysed.
+    #[serde(default)]
+    pub syntax_error: Option<(String, u32, u32)>,
 }
 
 /// What to do with fn bodies.

@@ -9,7 +9,7 @@ use crate::ir::Callee;
 pub const CONFIGURED_SINK: u64 = u64::MAX;
 
 /// Methods that bound what a buffer keeps (a capacity check before release).
-const CAPACITY_BOUNDS: &[&str] = &["capacity", "shrink_to", "shrink_to_fit"];
+const CAPACITY_BOUNDS: &[&str] = &["capacity", "shrink_to", "shrink_to_fit", "cap", "Cap"];
 
 /// How a call was matched to an API.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -57,6 +57,7 @@ impl Index {
                 a.has_receiver != Some(true)
                     && (!common || a.file == Some(file) || a.pack().is_some())
                     && a.pack().is_none_or(|p| self.pack_active(p, file))
+                    && module_matches(a, callee, common)
             })
             .map(|a| (a, MatchKind::Resolved))
     }
@@ -250,6 +251,23 @@ impl Index {
     }
 }
 
+/// Does the call name the module an API is declared in? A call qualified by
+/// another module is another fn; an unqualified one (imported by name) is
+/// the API's only when its name is not common.
+fn module_matches(api: &Api, callee: &Callee, common: bool) -> bool {
+    let Some(module) = &api.module else {
+        return true;
+    };
+    let Some(q) = &callee.qualifier else {
+        return !common;
+    };
+    q == module
+        || callee
+            .qualified
+            .as_deref()
+            .is_some_and(|path| path.rsplit(['/', ':']).next() == Some(module.as_str()))
+}
+
 /// The operand of this call that a release (or forget) of `param` acts on.
 fn target(api: &Api, callee: &Callee, param: ReleaseParam) -> Option<ReleaseArg> {
     // A path call of a method (`BufPool::put(&pool, buf)`) passes the receiver first.
@@ -414,5 +432,20 @@ pub fn is_growable(ty: &str) -> bool {
             | "IndexSet"
             | "PathBuf"
             | "OsString"
+            // Go: slices and maps (as the Go frontend names them), and
+            // the standard library's growable buffers.
+            | "[]"
+            | "[map]"
+            | "Buffer"
+            | "Builder"
+            | "ByteBuffer"
     )
+}
+
+/// Growable containers whose empty value is `nil` (Go's slices and maps):
+/// setting one to nil throws its capacity away.
+pub fn is_nil_growable(ty: &str) -> bool {
+    // Not a map: a map never shrinks, so dropping a pooled one (`c.Keys =
+    // nil`) is how code gives its memory back on purpose.
+    super::types_base(ty) == "[]"
 }

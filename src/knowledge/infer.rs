@@ -85,6 +85,7 @@ fn infer_body(
     }
     let calls: Vec<CallEffect> = body.callees.iter().map(effect).collect();
     let res = flow::Resolution {
+        borrowing: crate::engine::borrowing(body, index),
         calls,
         entry_fields: Vec::new(),
         track_params: true,
@@ -107,6 +108,8 @@ fn infer_body(
         },
         file: Some(file_id),
         declared_arg: None,
+        module: None,
+        boxes: false,
     };
     // A release first: a fn that takes a value and gives it back is a
     // release even if it also returns something.
@@ -118,7 +121,13 @@ fn infer_body(
             Origin::Param { index: i } if facts.exit_states[v] == RELEASED => Some(i),
             _ => None,
         });
-    if let Some(param) = released {
+    // Unless it swaps: it takes a fresh value and keeps it somewhere other
+    // than its result (`*ctxP = s.acquireCtx(c)` after releasing `*ctxP`),
+    // so what the caller holds afterwards is not released.
+    let swaps = facts.values.iter().enumerate().any(|(v, value)| {
+        matches!(value.origin, Origin::Acquire { .. }) && !facts.returned.contains(&v)
+    });
+    if let Some(param) = released.filter(|_| !swaps) {
         let (api, display) = releasing_call(index, body, file_id)?;
         let what = match param {
             Some(i) => format!("argument {i}"),

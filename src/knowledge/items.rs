@@ -92,6 +92,11 @@ pub struct FnSig {
     pub closure_params: Vec<(u32, Vec<Option<String>>)>,
     /// `Some(by_value)` for a method with a receiver.
     pub receiver: Option<bool>,
+    /// Parameters (by index) whose value the body only looks at: it neither
+    /// keeps, hands on nor releases them (filled where arguments are shared
+    /// pointers, [`crate::ir::Mode::Share`]).
+    #[serde(default)]
+    pub borrowed: Vec<usize>,
 }
 
 /// Everything one file contributes to the index.
@@ -110,6 +115,11 @@ pub struct FileItems {
     pub aliases: Vec<(String, String)>,
     /// Crate names the file imports (`use object_pool::Pool;` gives `object_pool`).
     pub imported_crates: Vec<String>,
+    /// Imports that are certainly packages of their own, never a module of
+    /// the file's crate (Go import paths): the index takes each for a
+    /// dependency unless it is under a scanned module's path.
+    #[serde(default)]
+    pub packages: Vec<String>,
     /// Every fn and method signature.
     pub fns: Vec<FnSig>,
     /// Traits the file defines.

@@ -17,7 +17,8 @@ pub mod resolve;
 pub mod sinks;
 pub mod summaries;
 
-pub use calls::is_growable;
+use crate::ir::Callee;
+pub use calls::{is_growable, is_nil_growable};
 pub use items::{DeclaredApi, FieldDecl, FileItems, FnSig, ReleaseParam, Role, StructDecl};
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -27,6 +28,9 @@ use std::path::PathBuf;
 pub const COMMON_NAMES: &[&str] = &[
     "get", "put", "take", "insert", "remove", "push", "pop", "pull", "acquire", "release", "alloc",
     "free", "clear", "new", "default", "drop", "send", "recv", "clone",
+    // Go spells them capitalized (exported methods and functions).
+    "Get", "Put", "Take", "Insert", "Remove", "Push", "Pop", "Pull", "Acquire", "Release", "Alloc",
+    "Free", "Clear", "New", "Send", "Recv", "Clone", "Close", "Reset",
 ];
 
 pub fn is_common_name(name: &str) -> bool {
@@ -36,6 +40,50 @@ pub fn is_common_name(name: &str) -> bool {
 /// The last segment of a qualified type name (`Semaphore` of `tokio::Semaphore`).
 pub fn types_base(qualified: &str) -> &str {
     qualified.rsplit("::").next().unwrap_or(qualified)
+}
+
+/// A pool API's name as a config entry or lint pack writes it, in Rust's
+/// forms (`Type::method`, `module::fn`, `fn`) or Go's (`(*T).Method`,
+/// `T.Method`, `pkg.Func`, `Func`). A `Type::`/`T.` prefix names a type when
+/// it starts upper-case, otherwise a module or package; `(*t).m` always
+/// names a type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiName {
+    pub owner: Option<String>,
+    pub module: Option<String>,
+    pub name: String,
+}
+
+impl ApiName {
+    pub fn parse(entry: &str) -> ApiName {
+        let entry = entry.trim();
+        // Go method expressions: `(*T).M`, `(T).M`, `(*pkg.T).M`.
+        if let Some(rest) = entry.strip_prefix('(')
+            && let Some((ty, name)) = rest.split_once(").")
+        {
+            let ty = ty.trim_start_matches('*');
+            let ty = ty.rsplit(['.', ':']).next().unwrap_or(ty);
+            return ApiName {
+                owner: Some(ty.to_string()),
+                module: None,
+                name: name.to_string(),
+            };
+        }
+        let (path, name) = match entry.rsplit_once("::") {
+            Some((path, name)) => (Some(path), name),
+            None => match entry.rsplit_once('.') {
+                Some((path, name)) => (Some(path), name),
+                None => (None, entry),
+            },
+        };
+        let last = path.map(|p| p.rsplit(['.', ':']).next().unwrap_or(p));
+        let is_type = last.is_some_and(|l| l.starts_with(char::is_uppercase));
+        ApiName {
+            owner: last.filter(|_| is_type).map(str::to_string),
+            module: last.filter(|_| !is_type).map(str::to_string),
+            name: name.to_string(),
+        }
+    }
 }
 
 /// Where the index learned about an API.
@@ -96,6 +144,12 @@ pub struct Api {
     pub file: Option<usize>,
     /// For a configured release: the argument the config names, if any.
     pub declared_arg: Option<crate::config::ArgRef>,
+    /// For a free fn declared with its module or package (`mem::forget`,
+    /// `bytebufferpool.Get`): a call qualified by another module is not it.
+    pub module: Option<String>,
+    /// A release that takes its value as an interface: a non-pointer
+    /// argument is copied to the heap on every call (Go's `sync.Pool.Put`).
+    pub boxes: bool,
 }
 
 impl Api {
@@ -143,11 +197,18 @@ pub struct Sig {
     pub returns_nothing: bool,
     pub params: TypeNames,
     pub param_names: Box<[Box<str>]>,
+    /// Bit `i`: the body only looks at parameter `i` ([`FnSig::borrowed`]).
+    pub borrowed: u64,
     /// Closure-typed parameters: (index, the closure's parameter types).
     pub closure_params: Box<[(u32, TypeNames)]>,
     /// It has a receiver (`self`): called by path, its arguments shift by one.
     pub has_receiver: bool,
 }
+
+/// Methods whose contract forbids keeping what they are given (Go's
+/// `io.Reader`/`io.Writer` family: "implementations must not retain p"),
+/// whatever the receiver: the caller still holds its buffer afterwards.
+pub const NON_RETAINING_METHODS: &[&str] = &["Read", "Write", "ReadAt", "WriteAt", "WriteString"];
 
 /// Call keys split by where their APIs apply ([`Index::scoped_call_keys`]).
 #[derive(Debug, Default)]
@@ -254,6 +315,8 @@ impl Index {
                 },
                 file: Some(file_id),
                 declared_arg: None,
+                module: None,
+                boxes: false,
             });
         }
         for s in items.structs {
@@ -283,6 +346,9 @@ impl Index {
             self.file_imports.resize(file_id + 1, Vec::new());
         }
         self.file_imports[file_id] = items.imported_crates;
+        for package in items.packages {
+            self.external_crates.insert(packs::normalize(&package));
+        }
         for (ty, target) in items.derefs {
             self.derefs.entry(ty).or_insert(target);
         }
@@ -290,6 +356,7 @@ impl Index {
             if sig.returns.is_none()
                 && !sig.returns_nothing
                 && sig.params.len() < 2
+                && sig.borrowed.is_empty()
                 && sig.closure_params.is_empty()
             {
                 continue;
@@ -311,6 +378,11 @@ impl Index {
                     .into_iter()
                     .map(String::into_boxed_str)
                     .collect(),
+                borrowed: sig
+                    .borrowed
+                    .iter()
+                    .filter(|&&i| i < 64)
+                    .fold(0, |m, &i| m | (1 << i)),
                 closure_params: sig
                     .closure_params
                     .into_iter()
@@ -332,10 +404,60 @@ impl Index {
                         .is_some_and(|k| k.returns != sig.returns || k.params != sig.params)
                     {
                         *known = None;
+                    } else if let Some(k) = known {
+                        // Two bodies: only what both merely look at.
+                        k.borrowed &= sig.borrowed;
                     }
                 }
             }
         }
+    }
+
+    /// The arguments of a call that the callee only looks at (bit `i` for
+    /// argument `i`): a fn of the scanned sources whose body neither keeps,
+    /// hands on nor releases them.
+    pub fn borrowed_args(&self, callee: &Callee) -> u64 {
+        use resolve::{Resolved, TypeOrigin};
+        if callee.is_method && NON_RETAINING_METHODS.contains(&callee.name.as_str()) {
+            return u64::MAX;
+        }
+        if callee.is_method {
+            let Some(Resolved::Type(ty)) = callee.receiver_type.as_ref().map(|t| self.resolve(t))
+            else {
+                return 0;
+            };
+            if ty.origin != TypeOrigin::Local {
+                return 0;
+            }
+            return self
+                .method_owners(&ty.name)
+                .iter()
+                .find_map(|o| self.sig(Some(o), &callee.name))
+                .map_or(0, |s| s.borrowed);
+        }
+        let own = match (&callee.qualifier, &callee.qualified) {
+            (None, _) => true,
+            // A package of a scanned module.
+            (Some(_), Some(path)) => self.is_workspace_path(path),
+            (Some(_), None) => false,
+        };
+        if !own {
+            return 0;
+        }
+        self.sig(None, &callee.name).map_or(0, |s| s.borrowed)
+    }
+
+    /// Is `root` a scanned crate, or a package path under a scanned module's
+    /// path (`github.com/a/b/sub` under `github.com/a/b`)?
+    pub fn is_workspace_path(&self, root: &str) -> bool {
+        let root = packs::normalize(root);
+        self.workspace_crates.contains(&root)
+            || (root.contains('/')
+                && self.workspace_crates.iter().any(|w| {
+                    root.len() > w.len()
+                        && root.starts_with(w.as_str())
+                        && root.as_bytes()[w.len()] == b'/'
+                }))
     }
 
     /// The signature of `owner::name` (`owner` `None`: a free fn) if the
@@ -518,6 +640,12 @@ impl Index {
             return vec![Key::Calls(name)];
         }
         let owners = self.by_owner.get(name).into_iter().flat_map(|o| o.keys());
+        let modules = self
+            .by_name
+            .get(name)
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| self.apis[i].module.as_deref());
         [Key::CallsUnqualified(name), Key::CallsQualifiedAny(name)]
             .into_iter()
             .chain(
@@ -525,6 +653,7 @@ impl Index {
                     .filter(|o| !o.is_empty())
                     .map(|o| Key::CallsQualified(o, name)),
             )
+            .chain(modules.map(|m| Key::CallsQualified(m, name)))
             .collect()
     }
 
@@ -734,22 +863,19 @@ impl Index {
             entries.extend(names(&pool.reset, Role::Reset));
             entries.extend(names(&pool.forget, Role::Forget));
             for (entry, role, release_arg) in entries {
-                let (owner, name) = match entry.rsplit_once("::") {
-                    Some((path, name)) => (
-                        Some(path.rsplit("::").next().unwrap_or(path).to_string()),
-                        name,
-                    ),
-                    None => (None, entry.as_str()),
-                };
-                // `Type::method` names a type when it starts upper-case; `module::fn` a free fn.
-                let owner = owner.filter(|o| o.chars().next().is_some_and(char::is_uppercase));
+                let ApiName {
+                    owner,
+                    module,
+                    name,
+                } = ApiName::parse(&entry);
                 if role == Role::Reset && owner.is_some() {
-                    self.reset_names.insert(name.to_string());
+                    self.reset_names.insert(name.clone());
                 }
+                let boxes = pool.boxes && matches!(role, Role::Release(_));
                 self.add(Api {
                     role,
                     owner,
-                    name: name.to_string(),
+                    name,
                     has_receiver: None,
                     returns: None,
                     handle,
@@ -758,6 +884,8 @@ impl Index {
                     origin: origin.clone(),
                     file: None,
                     declared_arg: release_arg.flatten(),
+                    module,
+                    boxes,
                 });
             }
         }
@@ -868,6 +996,8 @@ mod tests {
             origin,
             file: None,
             declared_arg: None,
+            module: None,
+            boxes: false,
         }
     }
 

@@ -49,6 +49,13 @@ const BUILTIN: &[(&str, &str)] = &[
         "crossbeam-queue",
         include_str!("../../lints/crossbeam-queue.toml"),
     ),
+    // Go: the standard library's sync.Pool, and pools of well-known modules.
+    ("go-sync", include_str!("../../lints/go-sync.toml")),
+    (
+        "bytebufferpool",
+        include_str!("../../lints/bytebufferpool.toml"),
+    ),
+    ("fasthttp", include_str!("../../lints/fasthttp.toml")),
 ];
 
 fn parse(name: &str, text: &str) -> Result<Pack, String> {

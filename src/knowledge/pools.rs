@@ -180,6 +180,8 @@ pub fn infer_pools(index: &mut Index, source: BodySource<'_>, free_list_types: &
                 },
                 file: Some(input.file),
                 declared_arg: None,
+                module: None,
+                boxes: false,
             };
             let fields = c.fields.join("`, `");
             let element_param = body.params.iter().position(|p| {
@@ -295,6 +297,8 @@ fn infer_guards(
                 },
                 file: Some(input.file),
                 declared_arg: None,
+                module: None,
+                boxes: false,
             });
         }
     }

@@ -112,11 +112,31 @@ const STD_NAMES: &[&str] = &[
     "IntoIter",
 ];
 
-/// Primitive type names.
+/// Primitive type names (Rust's and Go's).
 pub(crate) fn is_primitive(name: &str) -> bool {
     matches!(
         name,
-        "bool"
+        "string"
+            | "int"
+            | "int8"
+            | "int16"
+            | "int32"
+            | "int64"
+            | "uint"
+            | "uint8"
+            | "uint16"
+            | "uint32"
+            | "uint64"
+            | "uintptr"
+            | "byte"
+            | "rune"
+            | "float32"
+            | "float64"
+            | "complex64"
+            | "complex128"
+            | "error"
+            | "any"
+            | "bool"
             | "char"
             | "str"
             | "u8"
@@ -233,7 +253,7 @@ impl Index {
                     return id(TypeOrigin::Std);
                 }
                 let root = super::packs::normalize(root);
-                if self.workspace_crates.contains(&root) {
+                if self.is_workspace_path(&root) {
                     return id(TypeOrigin::Local);
                 }
                 if self.external_crates.contains(&root) {

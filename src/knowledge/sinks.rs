@@ -69,6 +69,7 @@ pub fn compute(
                 entry_fields: Vec::new(),
                 track_params: true,
                 guard_locals: Vec::new(),
+                borrowing: Vec::new(),
             };
             let Some(facts) = flow::analyze(body, &res) else {
                 continue;

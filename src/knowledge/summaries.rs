@@ -49,8 +49,21 @@ impl Summaries {
     }
 }
 
-/// Method names that reset (part of) what they are called on.
+/// Method names that reset (part of) what they are called on, in Rust's
+/// `snake_case` and Go's `camelCase`/`PascalCase` (`clearInterrupt`, `Reset`).
 pub fn is_resetting_name(name: &str) -> bool {
+    let camel = |prefix: &str| {
+        name.strip_prefix(prefix)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(char::is_uppercase))
+    };
+    if [
+        "clear", "reset", "Clear", "Reset", "Truncate", "truncate", "zero", "Zero",
+    ]
+    .iter()
+    .any(|p| camel(p))
+    {
+        return true;
+    }
     matches!(
         name,
         "clear"
@@ -222,8 +235,13 @@ fn release_summary(
                     ..
                 } if i == j => {
                     let inner = index.lookup(callee, file);
+                    // A container that stores whatever it is given (Go's
+                    // `sync.Pool.Put`) resets nothing.
                     let (r, b) = inner
-                        .map(|a| done.release(a.owner.as_deref(), &a.name))
+                        .map(|a| match done.release(a.owner.as_deref(), &a.name) {
+                            (_, b) if a.boxes => (false, b),
+                            rb => rb,
+                        })
                         .unwrap_or((true, true));
                     resets |= r;
                     bounds |= b;

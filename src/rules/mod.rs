@@ -19,6 +19,7 @@ mod pl008_release_without_reset;
 mod pl009_unbounded_release;
 mod pl010_manual_release;
 mod pl011_held_across_await;
+mod pl012_non_pointer_put;
 mod pl100_unused_suppression;
 
 pub use pl000_unreadable_source::{Unreadable, UnreadableSource};
@@ -33,6 +34,7 @@ pub use pl008_release_without_reset::ReleaseWithoutReset;
 pub use pl009_unbounded_release::UnboundedRelease;
 pub use pl010_manual_release::ManualRelease;
 pub use pl011_held_across_await::HeldAcrossAwait;
+pub use pl012_non_pointer_put::NonPointerPut;
 pub use pl100_unused_suppression::UnusedSuppression;
 
 /// The static description of a rule.
@@ -111,6 +113,7 @@ pub const ALL: &[&RuleInfo] = &[
     &UnboundedRelease::INFO,
     &ManualRelease::INFO,
     &HeldAcrossAwait::INFO,
+    &NonPointerPut::INFO,
     &UnusedSuppression::INFO,
 ];
 
@@ -128,6 +131,8 @@ pub struct RuleContext<'a> {
     pub index: &'a Index,
     pub file: usize,
     pub text: &'a str,
+    /// How to put things in the file's language.
+    pub wording: &'static crate::wording::Wording,
 }
 
 impl RuleContext<'_> {
@@ -186,6 +191,64 @@ impl RuleContext<'_> {
         Some((api.display_name(), api.origin.to_string()))
     }
 
+    /// The call that gives value `v` (named `name` in messages) back, as the
+    /// code would write it (`putBuffer(bp)`, `pool.Put(buf)`): the release
+    /// of the acquire's owner, or of its pool family.
+    pub fn release_hint(&self, v: ValueId, name: &str) -> Option<String> {
+        let Origin::Acquire { call, .. } = self.facts.values[v].origin else {
+            return None;
+        };
+        let var = name.trim_matches('`');
+        if !name.starts_with('`') {
+            return None;
+        }
+        let acquire = self
+            .index
+            .lookup(&self.body.callees[call as usize], self.file)?;
+        let is_release =
+            |a: &&crate::knowledge::Api| matches!(a.role, crate::knowledge::Role::Release(_));
+        // A method of the same owner, on the same receiver.
+        if let Some(owner) = &acquire.owner {
+            let release =
+                self.index.apis().iter().filter(is_release).find(|a| {
+                    a.owner.as_deref() == Some(owner.as_str()) && a.pool == acquire.pool
+                })?;
+            let recv = self
+                .body
+                .blocks
+                .iter()
+                .flat_map(|b| &b.events)
+                .find_map(|ev| match ev {
+                    Event::Call { call: c, recv, .. } if *c == call => recv.clone(),
+                    _ => None,
+                })?;
+            let recv = self.snippet(recv.span);
+            return Some(format!("{recv}.{}({var})", release.name));
+        }
+        // A free fn of the same pool that takes what the acquire returns.
+        let release = self
+            .index
+            .apis()
+            .iter()
+            .filter(is_release)
+            .filter(|a| a.owner.is_none() && a.pool == acquire.pool)
+            .max_by_key(|a| {
+                let takes = self
+                    .index
+                    .sig(None, &a.name)
+                    .and_then(|s| s.params.first().cloned().flatten());
+                (
+                    takes.as_deref() == acquire.returns.as_deref(),
+                    a.file == acquire.file,
+                )
+            })?;
+        let module = release
+            .module
+            .as_deref()
+            .map_or(String::new(), |m| format!("{m}."));
+        Some(format!("{module}{}({var})", release.name))
+    }
+
     /// The source text of a span, for messages.
     pub fn snippet(&self, span: crate::ir::Span) -> &str {
         self.text
@@ -216,4 +279,5 @@ pub fn check_body(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
     pl009_unbounded_release::check(cx, out);
     pl010_manual_release::check(cx, out);
     pl011_held_across_await::check(cx, out);
+    pl012_non_pointer_put::check(cx, out);
 }

@@ -43,6 +43,17 @@ pub enum Unreadable {
 
 impl UnreadableSource {
     pub fn diagnostic(file: usize, name: &str, reason: Unreadable) -> Diagnostic {
+        Self::diagnostic_in(file, name, reason, crate::frontend::Language::Rust)
+    }
+
+    /// [`diagnostic`](Self::diagnostic) for a file of this language.
+    pub fn diagnostic_in(
+        file: usize,
+        name: &str,
+        reason: Unreadable,
+        language: crate::frontend::Language,
+    ) -> Diagnostic {
+        let lang = language.name();
         let at_start = Span::default();
         let (message, primary, help) = match reason {
             Unreadable::Io(err) => (
@@ -53,15 +64,16 @@ impl UnreadableSource {
             Unreadable::NotUtf8 { valid_up_to } => (
                 format!("`{name}` is not valid UTF-8 (first invalid byte at offset {valid_up_to})"),
                 Label::new(at_start, "file not analysed"),
-                Some("Rust sources must be UTF-8; exclude this file if it is not Rust".to_string()),
+                Some(format!(
+                    "{lang} sources must be UTF-8; exclude this file if it is not {lang}"
+                )),
             ),
             Unreadable::Syntax { message, span } => (
                 format!("cannot parse `{name}`: {message}"),
                 Label::new(span, message),
-                Some(
-                    "fix the syntax error, or exclude the file in poollint.toml if it is not Rust"
-                        .to_string(),
-                ),
+                Some(format!(
+                    "fix the syntax error, or exclude the file in poollint.toml if it is not {lang}"
+                )),
             ),
             Unreadable::Internal(what) => (
                 format!("internal error while analysing `{name}`: {what}"),

@@ -124,9 +124,8 @@ pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                 d.secondary.push(Label::new(leak.span, label));
             }
         }
-        d.help = Some(format!(
-            "release {name} on every path before it goes out of scope, or acquire a guard that releases it on drop"
-        ));
+        let hint = cx.release_hint(v, &name);
+        d.help = Some((cx.wording.release_on_every_path)(&name, hint.as_deref()));
         if let Some((api, origin)) = cx.acquire_api(v) {
             d.notes.push(if counter {
                 format!("`{api}` takes a count that its pool's release gives back ({origin})")

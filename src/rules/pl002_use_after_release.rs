@@ -74,7 +74,8 @@ pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             ));
         }
         d.help = Some(format!(
-            "finish every use of {name} (and of pointers, slices and clones of it) before releasing it"
+            "finish every use of {name} (and of {}) before releasing it",
+            cx.wording.aliases
         ));
         d.notes
             .push("after release the pool may hand the same object to another user".to_string());

@@ -65,7 +65,10 @@ pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let place = format!("`{}`", cx.body.places[place as usize].name);
         let (message, label) = match fact.kind {
             Some(AssignKind::Null) => (
-                format!("{place} is set to `None` while it holds an unreleased pooled value"),
+                format!(
+                    "{place} is set to {} while it holds an unreleased pooled value",
+                    cx.wording.null
+                ),
                 "the old value is dropped here without release",
             ),
             Some(AssignKind::Fresh | AssignKind::Empty) => (
@@ -94,9 +97,7 @@ pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                 "the declared type of {place} holds a pooled type, and nothing earlier in this method took or released its value"
             )),
         }
-        d.help = Some(
-            "release the old value first (`pool.put(old)`), or `take()` it and release what it returns".to_string(),
-        );
+        d.help = Some(cx.wording.release_old.to_string());
         if fact.kind == Some(AssignKind::Null) {
             d.suggestion = take_and_release(cx, origin, fact.place, fact.span);
         }

@@ -1,7 +1,7 @@
 use super::{RuleContext, declare_rule};
 use crate::diagnostic::{Applicability, Diagnostic, Label, Suggestion};
 use crate::ir::{AssignKind, Event, PlaceId, Span};
-use crate::knowledge::{ReleaseParam, Role, is_growable};
+use crate::knowledge::{ReleaseParam, Role, is_growable, is_nil_growable};
 
 declare_rule! {
     /// ## What it does
@@ -76,8 +76,14 @@ fn reset_target(cx: &RuleContext<'_>) -> Option<(PlaceId, String)> {
     }
     let owner = body.self_type.as_deref().or(body.trait_name.as_deref());
     let api = cx.index.api_for(owner, name)?;
-    let Role::Release(ReleaseParam::Param(i)) = api.role else {
-        return None;
+    let i = match api.role {
+        Role::Release(ReleaseParam::Param(i)) => i,
+        // A method that gives its receiver back (`pm.returnToPool()`).
+        Role::Release(ReleaseParam::Receiver) => {
+            let (receiver, _) = body.receiver?;
+            return Some((receiver, body.self_type.clone()?));
+        }
+        _ => return None,
     };
     let param = body.params.get(i).copied().flatten()?;
     let ty = body.places[param as usize]
@@ -240,7 +246,8 @@ pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let growable = decl_field.core.as_deref().is_some_and(is_growable);
-        let optional = decl_field.mentions.first().is_some_and(|m| m == "Option");
+        let optional = decl_field.mentions.first().is_some_and(|m| m == "Option")
+            || decl_field.core.as_deref().is_some_and(is_nil_growable);
         if !growable || (kind == AssignKind::Null && !optional) {
             continue;
         }
@@ -265,16 +272,13 @@ pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                 if matches!(method.as_str(), "clear" | "truncate")
                     && r.places.iter().any(|&(p, _)| p == *place)
                 {
-                    d.secondary.push(Label::new(
-                        *cspan,
-                        format!("this `{method}()` is pointless: the buffer is replaced"),
-                    ));
+                    let code = cx.snippet(*cspan).lines().next().unwrap_or("").trim();
+                    d.secondary
+                        .push(Label::new(*cspan, (cx.wording.pointless)(method, code)));
                 }
             }
         }
-        d.help = Some(format!(
-            "call `{place_name}.clear()` instead: it keeps the allocation for the next user"
-        ));
+        d.help = Some((cx.wording.clear_in_place)(place_name));
         if kind == AssignKind::Empty {
             let core = decl_field.core.as_deref().unwrap_or_default();
             let outer = decl_field.mentions.first().map(String::as_str);

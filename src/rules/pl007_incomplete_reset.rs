@@ -199,7 +199,11 @@ pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
     let names: Vec<String> = missed.iter().map(|f| format!("`{}`", f.name)).collect();
     let mut d = cx.diagnostic(
         &IncompleteReset::INFO,
-        format!("`{ty}::{name}` does not reset {}", names.join(", ")),
+        format!(
+            "`{ty}{}{name}` does not reset {}",
+            cx.wording.method_sep,
+            names.join(", ")
+        ),
         Label::new(
             body.span,
             "this reset leaves fields as the last user left them",
@@ -213,10 +217,7 @@ pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             format!("`{}` is not reset", f.name),
         ));
     }
-    d.help = Some(
-        "reset every field (assign, `clear()`, `take()`), or mark a field kept on purpose with `#[pooled(keep)]`"
-            .to_string(),
-    );
+    d.help = Some(cx.wording.reset_every_field.to_string());
     d.notes.push(
         "whatever a reset leaves behind reaches the next user of the pooled value".to_string(),
     );

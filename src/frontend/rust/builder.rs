@@ -203,6 +203,13 @@ impl Builder {
         names
     }
 
+    /// Was `p` declared in the innermost open scope?
+    pub fn in_innermost_scope(&self, p: PlaceId) -> bool {
+        self.scopes
+            .last()
+            .is_some_and(|s| s.names.iter().any(|&(_, q)| q == p))
+    }
+
     pub fn push_scope(&mut self) {
         self.scopes.push(Scope::default());
     }
@@ -294,6 +301,11 @@ impl Builder {
             Some(l) => t.label.as_deref() == Some(l),
             None => t.is_loop,
         })?;
+        Some(self.jump_to(idx, kind, span))
+    }
+
+    /// `break`/`continue` to `targets[idx]`, dropping the locals on the way.
+    pub fn jump_to(&mut self, idx: usize, kind: ExitKind, span: Span) -> PlaceId {
         let (scope_depth, temp_mark, to, result) = {
             let t = &self.targets[idx];
             let to = if kind == ExitKind::Continue {
@@ -307,7 +319,27 @@ impl Builder {
         self.emit(Event::Exit { kind, span, drops });
         self.edge(self.cur, to);
         self.cur = self.new_block();
-        Some(result)
+        result
+    }
+
+    /// The place `name` names in the innermost scope, if it is declared there.
+    pub fn in_current_scope(&self, name: &str) -> Option<PlaceId> {
+        let scope = self.scopes.last()?;
+        scope
+            .names
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, p)| *p)
+    }
+
+    /// A local that belongs to no scope: it is never dropped by a scope's
+    /// end, only by the exits that name it.
+    pub fn unscoped_local(&mut self, name: &str, info: LocalInfo) -> PlaceId {
+        let p = self.place(name.to_string(), PlaceKind::Local, None);
+        self.body.places[p as usize].ty = info.ty.clone();
+        self.locals.insert(p, info);
+        p
     }
 
     pub fn call(

@@ -621,6 +621,7 @@ impl<'f> Lowerer<'f> {
         let recv_arg = Arg {
             places: recv_places,
             span: self.cx.expr(&m.receiver),
+            non_pointer: false,
         };
         // `opt.take()` / `opt.replace(v)` move the value out of the place.
         let takes = match (name.as_str(), args.len(), owner) {
@@ -744,6 +745,7 @@ impl<'f> Lowerer<'f> {
             out.push(Arg {
                 places: op.places,
                 span: self.cx.expr(a),
+                non_pointer: false,
             });
         }
         out
@@ -756,6 +758,7 @@ impl<'f> Lowerer<'f> {
             out.push(Arg {
                 places: op.places,
                 span: self.cx.expr(a),
+                non_pointer: false,
             });
         }
         out
@@ -802,7 +805,7 @@ impl<'f> Lowerer<'f> {
                 let op = self.expr(&c.args[0]);
                 for (place, mode) in op.places {
                     match mode {
-                        Mode::Move => self.b.emit(Event::Drop {
+                        Mode::Move | Mode::Share => self.b.emit(Event::Drop {
                             place,
                             kind: DropKind::Explicit,
                             span,

@@ -392,7 +392,7 @@ impl<'f> Lowerer<'f> {
     pub fn consume(&mut self, op: Operand, span: Span, returned: bool) {
         for (place, mode) in op.places {
             match mode {
-                Mode::Move => self.b.emit(Event::Transfer {
+                Mode::Move | Mode::Share => self.b.emit(Event::Transfer {
                     place,
                     span,
                     returned,
@@ -423,7 +423,7 @@ impl<'f> Lowerer<'f> {
     pub fn assign_to(&mut self, dest: PlaceId, op: Operand, span: Span) {
         for (src, mode) in op.places {
             match mode {
-                Mode::Move => self.b.emit(Event::Move { dest, src, span }),
+                Mode::Move | Mode::Share => self.b.emit(Event::Move { dest, src, span }),
                 Mode::Borrow | Mode::Shared => self.b.emit(Event::Alias {
                     dest,
                     of: src,

@@ -6,7 +6,7 @@
 
 mod async_macros;
 pub mod attrs;
-mod builder;
+pub(in crate::frontend) mod builder;
 mod conversions;
 mod expr;
 mod lean;
@@ -473,6 +473,7 @@ impl<'a> ItemWalker<'a> {
                 })
                 .collect(),
             receiver,
+            borrowed: Vec::new(),
             closure_params,
         });
     }

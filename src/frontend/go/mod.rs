@@ -1,0 +1,616 @@
+//! The Go frontend: one parse per file with tree-sitter-go, then one walk
+//! over its declarations that extracts what the knowledge index needs (pool
+//! API directives, struct layouts, package variables, signatures, imports)
+//! and lowers every func, method and func literal to the pool IR.
+//!
+//! Go has no attributes: pool APIs are declared by directives in the comment
+//! above a declaration (`//poollint:acquire`, `//poollint:release`,
+//! `//poollint:reset`, `//poollint:detach`, `//poollint:pooled reset=Reset
+//! keep=ID,Name`, `//poollint:guard`). A file with syntax errors still gives
+//! the declarations that parsed; a func that contains an error node is not
+//! lowered (never guessed at), and the first error is reported.
+
+mod directives;
+mod lower;
+pub mod types;
+
+use super::{Bodies, FileFacts, SyntaxError};
+use crate::knowledge::{DeclaredApi, FieldDecl, FnSig, StructDecl};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use tree_sitter::{Node, Parser, Tree};
+use types::{Imports, Shape};
+
+thread_local! {
+    static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
+}
+
+/// Parse a Go file with tree-sitter (the parser is reused per thread).
+pub fn parse_tree(text: &str) -> Option<Tree> {
+    PARSER.with(|p| {
+        let mut slot = p.borrow_mut();
+        if slot.is_none() {
+            let mut parser = Parser::new();
+            parser.set_language(&tree_sitter_go::LANGUAGE.into()).ok()?;
+            *slot = Some(parser);
+        }
+        slot.as_mut()?.parse(text, None)
+    })
+}
+
+/// The text of a file and what every declaration in it needs to read it.
+pub struct Src<'t> {
+    pub text: &'t str,
+    pub imports: Imports,
+    /// Types the file declares, by what their values are.
+    pub local_types: HashMap<String, Shape>,
+    /// The shape of each field of each struct type the file declares.
+    pub fields: HashMap<String, HashMap<String, Shape>>,
+    line_starts: Vec<usize>,
+}
+
+impl<'t> Src<'t> {
+    pub fn text(&self, node: Node<'_>) -> &'t str {
+        self.text.get(node.byte_range()).unwrap_or("")
+    }
+
+    pub fn span(&self, node: Node<'_>) -> crate::ir::Span {
+        crate::ir::Span::new(node.start_byte(), node.end_byte())
+    }
+
+    /// 1-based line of a byte offset.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.line_starts.partition_point(|&s| s <= offset)
+    }
+
+    pub fn shape_of_local(&self, name: &str) -> Shape {
+        self.local_types
+            .get(name)
+            .copied()
+            .unwrap_or(Shape::Unknown)
+    }
+
+    /// The shape of field `field` of the file's struct `ty`.
+    pub fn field_shape(&self, ty: &str, field: &str) -> Shape {
+        self.fields
+            .get(ty)
+            .and_then(|f| f.get(field))
+            .copied()
+            .unwrap_or(Shape::Unknown)
+    }
+}
+
+/// Parse and lower one Go file.
+pub fn lower_source(text: &str) -> Result<FileFacts, SyntaxError> {
+    parse_source(text, Bodies::Lower)
+}
+
+/// Parse one Go file. Its bodies are always lowered: a tree-sitter tree is
+/// cheap to walk once more than to keep, and the scan would cost the same.
+pub fn parse_source(text: &str, _bodies: Bodies) -> Result<FileFacts, SyntaxError> {
+    let Some(tree) = parse_tree(text) else {
+        return Err(SyntaxError {
+            message: "the Go parser gave up on this file".to_string(),
+            start: 0,
+            end: 0,
+        });
+    };
+    let root = tree.root_node();
+    let mut src = Src {
+        text,
+        imports: Imports::default(),
+        local_types: HashMap::new(),
+        fields: HashMap::new(),
+        line_starts: std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect(),
+    };
+    src.imports = Imports::collect(root, &src);
+    collect_local_types(root, &mut src);
+    let mut facts = FileFacts {
+        syntax_error: root.has_error().then(|| first_error(root, &src)),
+        ..FileFacts::default()
+    };
+    for path in &src.imports.paths {
+        let name = crate::knowledge::packs::normalize(path);
+        if !facts.items.imported_crates.contains(&name) {
+            facts.items.imported_crates.push(name.clone());
+        }
+        if !facts.items.packages.contains(&name) {
+            facts.items.packages.push(name);
+        }
+    }
+    let mut walker = Walker { src: &src, facts };
+    let mut cursor = root.walk();
+    for decl in root.named_children(&mut cursor) {
+        walker.declaration(decl);
+    }
+    let mut facts = walker.facts;
+    for body in &mut facts.bodies {
+        body.line = src.line_of(body.span.start as usize) as u32;
+    }
+    Ok(facts)
+}
+
+/// The first syntax error of a tree: an `ERROR` node or a missing token.
+fn first_error(root: Node<'_>, src: &Src<'_>) -> (String, u32, u32) {
+    let mut node = root;
+    'down: loop {
+        let mut cursor = node.walk();
+        for child in node.children(&mut cursor) {
+            if child.is_error() || child.is_missing() {
+                let start = child.start_byte();
+                let line_end = src.text[start..]
+                    .find('\n')
+                    .map_or(src.text.len(), |i| start + i);
+                let end = child.end_byte().min(line_end).max(start);
+                let message = if child.is_missing() {
+                    format!("syntax error: missing `{}`", child.kind())
+                } else {
+                    let found = src.text[start..end].split_whitespace().next().unwrap_or("");
+                    if found.is_empty() {
+                        "syntax error".to_string()
+                    } else {
+                        format!("syntax error: unexpected `{found}`")
+                    }
+                };
+                return (message, start as u32, end as u32);
+            }
+            if child.has_error() {
+                node = child;
+                continue 'down;
+            }
+        }
+        let at = node.start_byte() as u32;
+        return ("syntax error".to_string(), at, at);
+    }
+}
+
+/// The types the file declares and the shapes of their fields (a first pass:
+/// a declaration may use a type declared below it).
+fn collect_local_types(root: Node<'_>, src: &mut Src<'_>) {
+    let mut specs = Vec::new();
+    let mut cursor = root.walk();
+    for decl in root.named_children(&mut cursor) {
+        if decl.kind() == "type_declaration" {
+            let mut c = decl.walk();
+            specs.extend(decl.named_children(&mut c));
+        }
+    }
+    for spec in &specs {
+        let (Some(name), Some(ty)) = (
+            spec.child_by_field_name("name"),
+            spec.child_by_field_name("type"),
+        ) else {
+            continue;
+        };
+        let shape = match ty.kind() {
+            "struct_type" => Shape::Value,
+            "interface_type" => Shape::Interface,
+            _ => Shape::Unknown,
+        };
+        let name = src.text(name).to_string();
+        src.local_types.insert(name, shape);
+    }
+    // Then what each names: `type Buf []byte` is a slice.
+    for spec in &specs {
+        let (Some(name), Some(ty)) = (
+            spec.child_by_field_name("name"),
+            spec.child_by_field_name("type"),
+        ) else {
+            continue;
+        };
+        let name = src.text(name).to_string();
+        if ty.kind() != "struct_type" && ty.kind() != "interface_type" {
+            let shape = types::shape_of(ty, src, &[]);
+            src.local_types.insert(name.clone(), shape);
+            continue;
+        }
+        if ty.kind() != "struct_type" {
+            continue;
+        }
+        let mut shapes = HashMap::new();
+        for (field, ty) in struct_fields(ty, src) {
+            shapes.insert(field, types::shape_of(ty, src, &[]));
+        }
+        src.fields.insert(name, shapes);
+    }
+}
+
+/// `(name, type)` of each field of a struct type; an embedded field is named
+/// after its type.
+fn struct_fields<'t>(ty: Node<'t>, src: &Src<'_>) -> Vec<(String, Node<'t>)> {
+    let mut out = Vec::new();
+    let Some(list) = ty.named_child(0) else {
+        return out;
+    };
+    let mut cursor = list.walk();
+    for decl in list.named_children(&mut cursor) {
+        if decl.kind() != "field_declaration" {
+            continue;
+        }
+        let Some(fty) = decl.child_by_field_name("type") else {
+            continue;
+        };
+        let mut c = decl.walk();
+        let names: Vec<String> = decl
+            .children_by_field_name("name", &mut c)
+            .map(|n| src.text(n).to_string())
+            .collect();
+        if names.is_empty() {
+            // Embedded: `sync.Mutex`, `*Buffer`.
+            let base = types::core_name(fty, src, &[])
+                .map(|c| crate::knowledge::types_base(&c).to_string());
+            if let Some(base) = base {
+                out.push((base, fty));
+            }
+        }
+        for n in names {
+            out.push((n, fty));
+        }
+    }
+    out
+}
+
+/// A func or method being lowered.
+pub struct FuncHeader<'t> {
+    pub node: Node<'t>,
+    pub name: String,
+    /// The receiver's type (pointer peeled) and the receiver's name, if any.
+    pub receiver: Option<(String, Option<Node<'t>>)>,
+    pub receiver_node: Option<Node<'t>>,
+    pub params: Option<Node<'t>>,
+    pub result: Option<Node<'t>>,
+    pub body: Node<'t>,
+    pub generics: Vec<String>,
+}
+
+struct Walker<'s, 't> {
+    src: &'s Src<'t>,
+    facts: FileFacts,
+}
+
+impl<'t> Walker<'_, 't> {
+    fn declaration(&mut self, decl: Node<'t>) {
+        match decl.kind() {
+            "function_declaration" | "method_declaration" => self.func(decl),
+            "type_declaration" => {
+                let mut c = decl.walk();
+                for spec in decl.named_children(&mut c) {
+                    self.type_spec(spec, decl);
+                }
+            }
+            "var_declaration" | "const_declaration" => self.package_vars(decl),
+            _ => {}
+        }
+    }
+
+    fn func(&mut self, decl: Node<'t>) {
+        let src = self.src;
+        let Some(name_node) = decl.child_by_field_name("name") else {
+            return;
+        };
+        let name = src.text(name_node).to_string();
+        let receiver_node = decl.child_by_field_name("receiver");
+        let receiver = receiver_node.and_then(|r| {
+            let param = r.named_child(0)?;
+            let ty = param.child_by_field_name("type")?;
+            let base = receiver_base(ty, src)?;
+            Some((base, param.child_by_field_name("name")))
+        });
+        let mut generics = type_params(decl.child_by_field_name("type_parameters"), src);
+        if let Some(r) = receiver_node.and_then(|r| r.named_child(0)) {
+            generics.extend(receiver_type_params(r, src));
+        }
+        let owner = receiver.as_ref().map(|(t, _)| t.clone());
+        let params = decl.child_by_field_name("parameters");
+        let result = decl.child_by_field_name("result");
+        let directives = directives::above(decl, src);
+        // From the `func` keyword: a suppression in the comment group
+        // above covers it (`suppress::fn_below`).
+        self.facts
+            .fn_ranges
+            .push((decl.start_byte() as u32, decl.end_byte() as u32));
+        // The declared pool APIs.
+        let param_names = param_names(params, src);
+        for d in &directives.list {
+            let line = src.line_of(d.offset);
+            if let Some(role) = d.role(&param_names, receiver.is_some(), result.is_some()) {
+                let returns = types::result_types(result)
+                    .first()
+                    .and_then(|t| types::core_name(*t, src, &generics));
+                self.facts.items.apis.push(DeclaredApi {
+                    role,
+                    owner: owner.clone(),
+                    name: name.clone(),
+                    has_receiver: receiver.is_some(),
+                    returns,
+                    pool: d.arg("pool").map(str::to_string),
+                    line,
+                });
+            }
+        }
+        let sig_index = self.facts.items.fns.len();
+        self.facts.items.fns.push(signature(
+            owner.clone(),
+            &name,
+            params,
+            result,
+            src,
+            &generics,
+        ));
+        let Some(body) = decl.child_by_field_name("body") else {
+            return;
+        };
+        if decl.has_error() {
+            return;
+        }
+        let header = FuncHeader {
+            node: decl,
+            name: name.clone(),
+            receiver,
+            receiver_node,
+            params,
+            result,
+            body,
+            generics,
+        };
+        let bodies = lower::lower_func(src, &header);
+        if let Some(first) = bodies.first() {
+            self.facts.items.fns[sig_index].borrowed = lower::borrowed_params(first);
+        }
+        self.facts.bodies.extend(bodies);
+    }
+
+    fn type_spec(&mut self, spec: Node<'t>, decl: Node<'t>) {
+        let src = self.src;
+        let (Some(name), Some(ty)) = (
+            spec.child_by_field_name("name"),
+            spec.child_by_field_name("type"),
+        ) else {
+            return;
+        };
+        let name = src.text(name).to_string();
+        let generics = type_params(spec.child_by_field_name("type_parameters"), src);
+        if spec.kind() == "type_alias" {
+            if let Some(target) = types::core_name(ty, src, &generics) {
+                self.facts.items.aliases.push((name, target));
+            }
+            return;
+        }
+        match ty.kind() {
+            "struct_type" => {}
+            "interface_type" => {
+                self.facts.items.traits.push(name);
+                return;
+            }
+            _ => {
+                // `type Msgs []*Msg`: a defined type with the methods of its own.
+                self.facts.items.structs.push(StructDecl {
+                    name: name.clone(),
+                    generics,
+                    line: src.line_of(spec.start_byte()),
+                    ..StructDecl::default()
+                });
+                return;
+            }
+        }
+        // The directive sits above the `type` keyword (or above the spec in a group).
+        let mut directives = directives::above(spec, src);
+        if directives.list.is_empty() && decl.named_child_count() == 1 {
+            directives = directives::above(decl, src);
+        }
+        let keep: Vec<String> = directives
+            .list
+            .iter()
+            .filter(|d| d.word == "pooled")
+            .filter_map(|d| d.arg("keep"))
+            .flat_map(|k| k.split(',').map(|s| s.trim().to_string()))
+            .collect();
+        let mut fields = Vec::new();
+        for (field, fty) in struct_fields(ty, src) {
+            let info = types::type_info(fty, src, &generics);
+            let decl_node = fty.parent().unwrap_or(fty);
+            let is_embedded = decl_node.child_by_field_name("name").is_none();
+            if is_embedded && let Some(core) = &info.core {
+                self.facts.items.derefs.push((name.clone(), core.clone()));
+            }
+            fields.push(FieldDecl {
+                keep: keep.contains(&field),
+                name: field,
+                collection: match (&info.core, &info.element) {
+                    (Some(c), Some(e)) => Some((c.clone(), e.clone())),
+                    _ => None,
+                },
+                core: info.core,
+                mentions: info.mentions,
+                span: (decl_node.start_byte(), decl_node.end_byte()),
+            });
+        }
+        let mut decl_out = StructDecl {
+            name,
+            fields,
+            generics,
+            line: src.line_of(spec.start_byte()),
+            ..StructDecl::default()
+        };
+        for d in &directives.list {
+            match d.word.as_str() {
+                "pooled" => {
+                    decl_out.pooled = true;
+                    decl_out.reset = d.arg("reset").map(str::to_string);
+                    decl_out.pool = d.arg("pool").map(str::to_string);
+                    decl_out.line = src.line_of(d.offset);
+                }
+                "guard" => {
+                    decl_out.guard = true;
+                    decl_out.pool = d.arg("pool").map(str::to_string);
+                }
+                _ => {}
+            }
+        }
+        self.facts.items.structs.push(decl_out);
+    }
+
+    /// Package-level `var` and `const`: their declared or evident types.
+    fn package_vars(&mut self, decl: Node<'t>) {
+        let src = self.src;
+        let mut specs = Vec::new();
+        let mut c = decl.walk();
+        for child in decl.named_children(&mut c) {
+            match child.kind() {
+                "var_spec" | "const_spec" => specs.push(child),
+                "var_spec_list" => {
+                    let mut c2 = child.walk();
+                    specs.extend(child.named_children(&mut c2));
+                }
+                _ => {}
+            }
+        }
+        for spec in specs {
+            let mut c = spec.walk();
+            let names: Vec<String> = spec
+                .children_by_field_name("name", &mut c)
+                .filter(|n| n.kind() == "identifier")
+                .map(|n| src.text(n).to_string())
+                .collect();
+            let declared = spec
+                .child_by_field_name("type")
+                .and_then(|t| types::core_name(t, src, &[]));
+            let values: Vec<Node<'t>> = spec
+                .child_by_field_name("value")
+                .map(|list| {
+                    let mut c = list.walk();
+                    list.named_children(&mut c).collect()
+                })
+                .unwrap_or_default();
+            for (i, name) in names.into_iter().enumerate() {
+                let ty = declared
+                    .clone()
+                    .or_else(|| values.get(i).and_then(|v| lower::evident_type(*v, src)));
+                if let Some(ty) = ty {
+                    self.facts.items.statics.push((name, ty));
+                }
+            }
+        }
+    }
+}
+
+/// The type of a receiver, pointer and type arguments peeled: `T` of `(t *T[K])`.
+fn receiver_base(ty: Node<'_>, src: &Src<'_>) -> Option<String> {
+    match ty.kind() {
+        "pointer_type" | "parenthesized_type" => receiver_base(ty.named_child(0)?, src),
+        "generic_type" => receiver_base(ty.child_by_field_name("type")?, src),
+        "type_identifier" => Some(src.text(ty).to_string()),
+        _ => None,
+    }
+}
+
+/// The type parameter names of a receiver (`K` of `(t *T[K])`).
+fn receiver_type_params(param: Node<'_>, src: &Src<'_>) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut ty = param.child_by_field_name("type");
+    while let Some(t) = ty {
+        match t.kind() {
+            "pointer_type" | "parenthesized_type" => ty = t.named_child(0),
+            "generic_type" => {
+                if let Some(args) = t.child_by_field_name("type_arguments") {
+                    let mut stack = vec![args];
+                    while let Some(n) = stack.pop() {
+                        if n.kind() == "type_identifier" {
+                            out.push(src.text(n).to_string());
+                        }
+                        let mut c = n.walk();
+                        stack.extend(n.named_children(&mut c));
+                    }
+                }
+                break;
+            }
+            _ => break,
+        }
+    }
+    out
+}
+
+fn type_params(list: Option<Node<'_>>, src: &Src<'_>) -> Vec<String> {
+    let Some(list) = list else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut c = list.walk();
+    for decl in list.named_children(&mut c) {
+        let mut c2 = decl.walk();
+        out.extend(
+            decl.children_by_field_name("name", &mut c2)
+                .map(|n| src.text(n).to_string()),
+        );
+    }
+    out
+}
+
+/// Parameter names in order (`""` for an unnamed one).
+pub fn param_names(params: Option<Node<'_>>, src: &Src<'_>) -> Vec<String> {
+    let mut out = Vec::new();
+    let Some(params) = params else {
+        return out;
+    };
+    let mut c = params.walk();
+    for decl in params.named_children(&mut c) {
+        let mut c2 = decl.walk();
+        let names: Vec<String> = decl
+            .children_by_field_name("name", &mut c2)
+            .map(|n| src.text(n).to_string())
+            .collect();
+        if names.is_empty() {
+            out.push(String::new());
+        }
+        out.extend(names);
+    }
+    out
+}
+
+/// Each parameter's type node, one per name.
+pub fn param_types<'t>(params: Option<Node<'t>>) -> Vec<Node<'t>> {
+    let mut out = Vec::new();
+    let Some(params) = params else {
+        return out;
+    };
+    let mut c = params.walk();
+    for decl in params.named_children(&mut c) {
+        let Some(ty) = decl.child_by_field_name("type") else {
+            continue;
+        };
+        let mut c2 = decl.walk();
+        let n = decl.children_by_field_name("name", &mut c2).count().max(1);
+        for _ in 0..n {
+            out.push(ty);
+        }
+    }
+    out
+}
+
+fn signature(
+    owner: Option<String>,
+    name: &str,
+    params: Option<Node<'_>>,
+    result: Option<Node<'_>>,
+    src: &Src<'_>,
+    generics: &[String],
+) -> FnSig {
+    let results = types::result_types(result);
+    let first = results.first().copied();
+    FnSig {
+        owner,
+        name: name.to_string(),
+        returns: first.and_then(|t| types::core_name(t, src, generics)),
+        returns_nothing: first.is_none_or(|t| types::carries_no_value(t, src)),
+        params: param_types(params)
+            .into_iter()
+            .map(|t| types::core_name(t, src, generics))
+            .collect(),
+        param_names: param_names(params, src),
+        receiver: None,
+        borrowed: Vec::new(),
+        closure_params: Vec::new(),
+    }
+}
