@@ -86,6 +86,20 @@ impl Index {
         }
     }
 
+    pub(crate) fn add_unlock_field(&mut self, ty: &str, field: &str) {
+        let fields = self.unlock_fields.entry(ty.to_string()).or_default();
+        if !fields.iter().any(|f| f == field) {
+            fields.push(field.to_string());
+        }
+    }
+
+    /// Does the guard type's `Drop` release through a field as receiver
+    /// (`self.qutex.direct_unlock()`)? Reading that handle out and forgetting
+    /// the guard skips the release unless the body makes it itself.
+    pub fn has_unlock_fields(&self, ty: &str) -> bool {
+        self.unlock_fields.get(ty).is_some_and(|f| !f.is_empty())
+    }
+
     /// Is `field` of `ty` the raw value of a guard (declared or inferred)?
     pub fn is_detach_field(&self, ty: &str, field: &str) -> bool {
         self.detach_fields
@@ -261,13 +275,13 @@ mod tests {
     fn unknown_types_and_fields_are_warnings_with_a_suggestion() {
         let index = index_with(&[("Msg", &["id", "body"])], &[]);
         let c = config(
-            "[[pools]]\npooled = [\"Mgs\"]\nkeep = [\"Msg.idd\"]\ndetach-field = [\"Nope.live\"]\n",
+            "[[pools]]\npooled = [\"Msgs\"]\nkeep = [\"Msg.idd\"]\ndetach-field = [\"Nope.live\"]\n",
         );
         let w = index.config_warnings(&c.named_types, Path::new("poollint.toml"));
         assert_eq!(w.len(), 3, "{w:?}");
         assert!(w[0].starts_with("poollint.toml:2:"), "{}", w[0]);
         assert!(
-            w[0].contains("`Mgs`") && w[0].contains("did you mean `Msg`"),
+            w[0].contains("`Msgs`") && w[0].contains("did you mean `Msg`"),
             "{}",
             w[0]
         );

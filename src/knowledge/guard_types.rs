@@ -4,7 +4,7 @@
 //! releases is the guard's raw value: taking it out anywhere else detaches it.
 
 use super::Index;
-use crate::flow::CallEffect;
+use crate::flow::{CallEffect, ReleaseArg};
 use crate::ir::{Body, Event, PlaceId, PlaceKind};
 use crate::store::{BodySource, Key, KeySet};
 
@@ -20,6 +20,7 @@ pub fn learn(index: &mut Index, source: BodySource<'_>) {
     let query = [KeySet::new([Key::Implements("Drop")])];
     let mut guards = Vec::new();
     let mut fields = Vec::new();
+    let mut unlocks = Vec::new();
     for input in &source(
         &query,
         Some(&|file, probe| calls.matches(shared, file, probe)),
@@ -47,9 +48,34 @@ pub fn learn(index: &mut Index, source: BodySource<'_>) {
                     continue;
                 }
                 releases = true;
-                for &(p, _) in effect.target(recv, args).iter().flat_map(|a| &a.places) {
+                // `self.qutex.direct_unlock()`: a release through a handle
+                // field as receiver (or a counting release called on it).
+                let (by_receiver, target) = match effect {
+                    CallEffect::Release {
+                        arg: ReleaseArg::Token,
+                        ..
+                    } => (true, recv.as_ref()),
+                    CallEffect::Release {
+                        arg: ReleaseArg::Receiver,
+                        ..
+                    } => (true, effect.target(recv, args)),
+                    _ => (false, effect.target(recv, args)),
+                };
+                let token = matches!(
+                    effect,
+                    CallEffect::Release {
+                        arg: ReleaseArg::Token,
+                        ..
+                    }
+                );
+                for &(p, _) in target.iter().flat_map(|a| &a.places) {
                     if let Some(f) = self_field(body, &origin, receiver, p) {
-                        fields.push((ty.clone(), f));
+                        if by_receiver {
+                            unlocks.push((ty.clone(), f.clone()));
+                        }
+                        if !token {
+                            fields.push((ty.clone(), f));
+                        }
                     }
                 }
             }
@@ -59,6 +85,9 @@ pub fn learn(index: &mut Index, source: BodySource<'_>) {
         }
     }
     index.mark_guard_types(&guards);
+    for (ty, field) in unlocks {
+        index.add_unlock_field(&ty, &field);
+    }
     for (ty, field) in fields {
         if index.struct_decl(&ty).is_some() {
             index.add_detach_field(&ty, &field);

@@ -289,6 +289,9 @@ pub struct Index {
     /// Guard type -> the fields that hold its raw value (`detach-field`, or
     /// inferred: the field its `Drop` takes out and releases).
     detach_fields: HashMap<String, Vec<String>>,
+    /// Guard type -> the fields its `Drop` calls a release on as receiver
+    /// (`self.qutex.direct_unlock()`): handles to what the guard holds.
+    unlock_fields: HashMap<String, Vec<String>>,
     summaries: summaries::Summaries,
 }
 

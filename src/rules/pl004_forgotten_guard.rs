@@ -1,6 +1,6 @@
 use super::{RuleContext, declare_rule};
 use crate::diagnostic::{Diagnostic, Label};
-use crate::flow::Origin;
+use crate::flow::{CallEffect, Origin};
 use crate::ir::{Body, Event, PlaceId, PlaceKind, Span};
 use std::collections::BTreeMap;
 
@@ -47,7 +47,12 @@ declare_rule! {
     /// A `forget` of a guard stored in a field is not followed. A forget is
     /// taken as deliberate when the body moves the guard's content out
     /// (`ptr::read(&this.value)`, `take()`, `replace(..)`: the `into_inner`
-    /// idiom) or gives the `ManuallyDrop` to `ManuallyDrop::drop`/`into_inner`.
+    /// idiom) or gives the `ManuallyDrop` to `ManuallyDrop::drop`/`into_inner`,
+    /// except when the guard's `Drop` released through that content as a
+    /// handle (`self.qutex.direct_unlock()`) and the body releases nothing.
+    /// A local guard the body arms itself over an obligation it holds
+    /// (`let g = Undo { armed: true, .. }`) is disarmed by a forget: the
+    /// obligation is followed instead (PL001).
     /// A path of the guard's own `Drop` that drops the taken-out value (a
     /// broken connection closed) is the guard's decision, not a finding.
     pub struct ForgottenGuard {
@@ -130,6 +135,14 @@ fn forget_is_deliberate(body: &Body, place: PlaceId, span: Span) -> bool {
         })
 }
 
+/// Does the body call a release?
+fn releases(cx: &RuleContext<'_>) -> bool {
+    cx.body.blocks.iter().flat_map(|b| &b.events).any(|ev| {
+        matches!(ev, Event::Call { call, .. }
+            if matches!(cx.index.effect(&cx.body.callees[*call as usize], cx.file), CallEffect::Release { .. }))
+    })
+}
+
 pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
     for f in &cx.facts.forgotten {
         let place = &cx.body.places[f.place as usize];
@@ -156,7 +169,18 @@ pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                 )
             }
         };
-        if !is_guard || forget_is_deliberate(cx.body, f.place, f.span) {
+        if !is_guard {
+            continue;
+        }
+        // Moving the content out of a forgotten guard is deliberate, unless
+        // the guard's `Drop` released through that content as a handle
+        // (`self.qutex.direct_unlock()`) and this body releases nothing.
+        let unlocks = place
+            .ty
+            .as_ref()
+            .and_then(|t| cx.index.resolve_type(t))
+            .is_some_and(|t| cx.index.has_unlock_fields(&t));
+        if (!unlocks || releases(cx)) && forget_is_deliberate(cx.body, f.place, f.span) {
             continue;
         }
         let call = cx
