@@ -402,10 +402,9 @@ fn realworld_cases_match_their_expectations() {
     run_corpus(CORPUS, "realworld");
 }
 
-/// Ignored until every Go case meets its expectation: run it with
-/// `cargo test --test realworld -- --ignored --nocapture` for the numbers.
+/// The Go cases, as the Rust ones: `cargo test --test realworld -- --nocapture`
+/// prints the summary line.
 #[test]
-#[ignore = "Go cases not yet all found/clean: see the summary line"]
 fn realworld_go_cases_match_their_expectations() {
     run_corpus(CORPUS_GO, "realworld-go");
 }

@@ -1,3 +1,0 @@
-module github.com/pquerna/ffjson
-
-go 1.7
