@@ -430,3 +430,27 @@ fn with_cargo_check_passes_compiler_messages_through() {
     let out = poollint(dir.path(), &["--with-cargo-check"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// A label in another file (the unreset field's declaration) shows that
+/// file's line, though the file has no finding of its own; and a run that
+/// checked a pooled type does not say that nothing could be checked.
+#[test]
+fn a_label_in_a_file_without_findings_shows_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("types.rs"),
+        "#[poollint::pooled(reset = \"reset\")]\npub struct Job {\n    id: u64,\n    output: Vec<u8>,\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("job_reset.rs"),
+        "impl Job {\n    pub fn reset(&mut self) {\n        self.id = 0;\n    }\n}\n",
+    )
+    .unwrap();
+    let out = poollint(dir.path(), &["--color", "never", "."]);
+    let text = stdout(&out);
+    assert!(text.contains("warning[PL007]"), "{text}");
+    assert!(text.contains("types.rs:4:5"), "{text}");
+    assert!(text.contains("output: Vec<u8>,"), "{text}");
+    assert!(!text.contains("nothing could be checked"), "{text}");
+}

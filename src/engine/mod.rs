@@ -322,8 +322,16 @@ fn run_in_pool(inputs: Vec<InputFile>, config: &Config, options: &RunOptions<'_>
     let mut diagnostics = Vec::new();
     let mut files = Vec::with_capacity(loaded.len());
     let mut fn_ranges = Vec::with_capacity(loaded.len());
-    for (l, (found, text)) in loaded.into_iter().zip(analysed) {
+    // A label may point into another file (a field declared elsewhere): its
+    // text is needed to show the label, though that file has no finding.
+    let labelled: std::collections::HashSet<usize> = analysed
+        .iter()
+        .flat_map(|(found, _)| found)
+        .flat_map(|d| d.secondary.iter().filter_map(|l| l.file))
+        .collect();
+    for (id, (l, (found, text))) in loaded.into_iter().zip(analysed).enumerate() {
         diagnostics.extend(found);
+        let text = text.or_else(|| labelled.contains(&id).then(|| l.text.unpack()));
         files.push(SourceFile::new(l.path, l.name, text.unwrap_or_default()));
         fn_ranges.push(l.facts.map(|f| f.fn_ranges).unwrap_or_default());
     }

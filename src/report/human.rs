@@ -144,7 +144,9 @@ pub fn write(out: &mut dyn WriteColor, outcome: &Outcome, options: Options) -> s
             first.code
         )?;
     }
-    if outcome.index.is_empty() {
+    // Pooled and guard types are checked without any pool API (PL006-PL008).
+    let knows_types = outcome.index.struct_decls().any(|s| s.pooled || s.guard);
+    if outcome.index.is_empty() && !knows_types && outcome.diagnostics.is_empty() {
         writeln!(out, "note: {}", super::NO_APIS_HINT)?;
     }
     Ok(())
