@@ -202,7 +202,7 @@ fn call_results(body: &Body, pick: impl Fn(u32, &Option<crate::ir::Arg>) -> bool
 }
 
 /// `self` and the locals derived from it (`let mut g = self.nodes.lock().unwrap()`).
-fn derived_from_self(body: &Body) -> Vec<PlaceId> {
+pub(super) fn derived_from_self(body: &Body) -> Vec<PlaceId> {
     let mut out: Vec<PlaceId> = body.receiver.map(|r| r.0).into_iter().collect();
     for ev in body.blocks.iter().flat_map(|b| &b.events) {
         let (dest, src) = match ev {

@@ -93,26 +93,8 @@ pub fn analyse(index: &Index, body: &Body, file: usize, released: PlaceId) -> Re
             _ => {}
         }
     }
-    let receiver = body.receiver.map(|r| r.0);
     // Locals derived from `self` (`let mut ex = self.inner.exchange.lock().unwrap()`).
-    let mut from_self: Vec<PlaceId> = receiver.into_iter().collect();
-    for ev in events() {
-        let (dest, src) = match ev {
-            Event::Move { dest, src, .. } | Event::Alias { dest, of: src, .. } => (*dest, *src),
-            Event::Call {
-                recv: Some(r),
-                result,
-                ..
-            } => match r.places.first() {
-                Some(&(p, _)) => (*result, p),
-                None => continue,
-            },
-            _ => continue,
-        };
-        if from_self.contains(&body.root_of(src)) && !from_self.contains(&dest) {
-            from_self.push(dest);
-        }
-    }
+    let from_self = super::inline_resets::derived_from_self(body);
     let on_self = |p: PlaceId| from_self.contains(&body.root_of(p)) && !held(p);
     // Classify each call: a reset of the value, a put-back of it, or a hand-off.
     #[derive(Clone, Copy, PartialEq)]
