@@ -363,8 +363,8 @@ impl<'a> Analysis<'a> {
         }
     }
 
-    /// The tracked place a part belongs to (`o` of `o.conn`, `pair` of
-    /// `pair.0.conn`), when the part itself is not tracked.
+    /// The nearest tracked place a part belongs to (`o` of `o.conn`, `pair`
+    /// of `pair.0.conn`); callers decide whether the part holds anything itself.
     pub(super) fn owner_of_part(&self, place: PlaceId) -> Option<usize> {
         std::iter::successors(self.body.places[place as usize].parent, |p| {
             self.body.places[*p as usize].parent
