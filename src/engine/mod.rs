@@ -19,7 +19,7 @@ use crate::cache::FactsCache;
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::flow::{self, Resolution};
-use crate::ir::{Body, PlaceKind};
+use crate::ir::{Body, PlaceId, PlaceKind};
 use crate::knowledge::infer;
 use crate::knowledge::packs::{self, Pack};
 use crate::knowledge::{ApiOrigin, Index};
@@ -658,13 +658,49 @@ pub fn resolve(body: &Body, index: &Index, file: usize) -> Resolution {
             }
         }
     }
-    Resolution {
+    let mut res = Resolution {
         borrowing: borrowing(body, index),
         calls,
         entry_fields,
         track_params: false,
         guard_locals: guard_locals(body, index),
+        copy_parts: Vec::new(),
+    };
+    if !res.is_trivial() {
+        res.copy_parts = copy_parts(body, index);
     }
+    res
+}
+
+/// The parts of values (field places, and locals bound from a field) whose
+/// type is known to be `Copy`: a primitive, or a `Copy` type of the crate.
+pub fn copy_parts(body: &Body, index: &Index) -> Vec<PlaceId> {
+    fn type_of(body: &Body, p: PlaceId, depth: usize) -> Option<crate::ir::TypeRef> {
+        let place = &body.places[p as usize];
+        match (place.kind, place.parent) {
+            (PlaceKind::Field, Some(parent)) if depth < 8 => {
+                let member = place.name.rsplit('.').next().unwrap_or(&place.name);
+                Some(crate::ir::TypeRef::FieldOf(
+                    Box::new(type_of(body, parent, depth + 1)?),
+                    member.to_string(),
+                ))
+            }
+            _ => place.ty.clone(),
+        }
+    }
+    let is_copy = |name: &str| {
+        (crate::knowledge::resolve::is_primitive(name) && !matches!(name, "error" | "any"))
+            || index.is_copy(name)
+    };
+    let parts = flow::part_sources(body);
+    (0..body.places.len() as PlaceId)
+        .filter(|&p| body.places[p as usize].kind == PlaceKind::Field || parts.contains_key(&p))
+        .filter(|&p| {
+            type_of(body, p, 0)
+                .and_then(|t| index.resolve_type(&t))
+                .is_some_and(|name| is_copy(&name))
+        })
+        .collect()
 }
 
 /// Per callee, the arguments the callee only looks at (for shared pointers,

@@ -1,7 +1,7 @@
 //! The fixed point over one body, and the reads of the state the transfer
 //! function shares (uses, transfers, orphans).
 
-use super::places::{field_descendants, handle_params, track_places};
+use super::places::{field_descendants, handle_params, part_sources, track_places};
 use super::state::{State, bit_get, bit_set, bits_clear, bits_iter};
 use super::*;
 use crate::ir::PlaceKind;
@@ -26,6 +26,9 @@ pub(super) struct Analysis<'a> {
     pub(super) implicit: Vec<((u32, PlaceId), ValueId)>,
     /// Place -> its tracked fields (dense indices), cleared with it.
     pub(super) fields_below: std::collections::HashMap<PlaceId, Vec<usize>>,
+    /// Locals bound from a field (`let conn = o.conn`, `let Outer { conn, ..
+    /// } = o`) -> that field: they hold a part of the owner's value.
+    pub(super) part_src: std::collections::HashMap<PlaceId, PlaceId>,
 }
 
 impl<'a> Analysis<'a> {
@@ -77,6 +80,22 @@ impl<'a> Analysis<'a> {
                     | CallEffect::Forget { .. }
                     | CallEffect::Disarm => {}
                     CallEffect::Sink { .. } => seeds.push(*result),
+                    CallEffect::TakeElement => {
+                        let Some(&(place, _)) = recv.as_ref().and_then(|r| r.places.first()) else {
+                            continue;
+                        };
+                        if call_value[*call as usize].is_none() {
+                            call_value[*call as usize] = Some(values.len());
+                            values.push(Value {
+                                origin: Origin::Element {
+                                    call: *call,
+                                    span: *span,
+                                    place,
+                                },
+                            });
+                        }
+                        seeds.push(*result);
+                    }
                     CallEffect::Acquire(kind) => {
                         if call_value[*call as usize].is_none() {
                             call_value[*call as usize] = Some(values.len());
@@ -134,7 +153,8 @@ impl<'a> Analysis<'a> {
             }
         }
         seeds.extend(res.guard_locals.iter().map(|g| g.place));
-        let tracked = track_places(body, &seeds);
+        let part_src = part_sources(body);
+        let tracked = track_places(body, &seeds, &part_src);
         let tracked_places: Vec<(PlaceId, usize)> = tracked
             .iter()
             .enumerate()
@@ -165,6 +185,7 @@ impl<'a> Analysis<'a> {
             call_value,
             implicit,
             fields_below,
+            part_src,
         }
     }
 
@@ -289,7 +310,7 @@ impl<'a> Analysis<'a> {
             // gives itself back, not a key handed to its container.
             Origin::Implicit { receiver, .. } => !receiver,
             Origin::Handle { .. } => true,
-            Origin::EntryField { .. } | Origin::Param { .. } => false,
+            Origin::EntryField { .. } | Origin::Param { .. } | Origin::Element { .. } => false,
         }
     }
 
@@ -351,7 +372,15 @@ impl<'a> Analysis<'a> {
         returned: bool,
     ) {
         self.check_use(st, place, span, facts);
-        let Some(t) = self.t(place) else { return };
+        let Some(t) = self.t(place) else {
+            // A part handed on (`spawn(o.conn)`, `tx.send(conn)` after `let
+            // Outer { conn, .. } = o`) takes the owner's value with it,
+            // unless the part is a `Copy` number or key.
+            if self.carries_part(place) {
+                self.discharge_part(st, place);
+            }
+            return;
+        };
         for v in bits_iter(&st.owns[t]).collect::<Vec<_>>() {
             st.status[v] = TRANSFERRED | (st.status[v] & CONTENT);
             if returned && let Some(f) = facts.as_deref_mut() {
@@ -365,11 +394,30 @@ impl<'a> Analysis<'a> {
 
     /// The nearest tracked place a part belongs to (`o` of `o.conn`, `pair`
     /// of `pair.0.conn`); callers decide whether the part holds anything itself.
+    /// A local bound from a field is a part of the field's owner too.
     pub(super) fn owner_of_part(&self, place: PlaceId) -> Option<usize> {
-        std::iter::successors(self.body.places[place as usize].parent, |p| {
-            self.body.places[*p as usize].parent
-        })
-        .find_map(|p| self.t(p))
+        let up = |p: &PlaceId| {
+            self.part_src
+                .get(p)
+                .copied()
+                .or(self.body.places[*p as usize].parent)
+        };
+        // Bounded: `node = node.next` makes a local a part of itself.
+        std::iter::successors(up(&place), up)
+            .take(16)
+            .find_map(|p| self.t(p))
+    }
+
+    /// Does handing the place on take (part of) its owner's value with it?
+    /// A part that is a `Copy` number or key does not.
+    pub(super) fn carries_part(&self, place: PlaceId) -> bool {
+        self.is_part(place) && self.res.copy_parts.binary_search(&place).is_err()
+    }
+
+    /// Is the place a part of another (a field path, or a local bound from one)?
+    pub(super) fn is_part(&self, place: PlaceId) -> bool {
+        self.body.places[place as usize].kind == PlaceKind::Field
+            || self.part_src.contains_key(&place)
     }
 
     /// A part of a tracked value released (`pool.put(o.conn)`,

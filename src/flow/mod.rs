@@ -43,6 +43,9 @@ pub enum CallEffect {
     Sink {
         args: u64,
     },
+    /// Takes one element out of a field of `self` that holds pooled values
+    /// (`self.pending.pop()`, `self.by_id.remove(&k)`): the result owns it.
+    TakeElement,
 }
 
 impl CallEffect {
@@ -116,6 +119,10 @@ pub struct Resolution {
     /// Per callee (empty: none): bit `i` set when the callee only looks at
     /// argument `i`, so a [`Mode::Share`] argument stays with the caller.
     pub borrowing: Vec<u64>,
+    /// Parts of a value (field places, and locals bound from one:
+    /// `let id = o.id`, `let Outer { id, .. } = o`) whose type is known to
+    /// be `Copy`: passing one on hands nothing of the owner on. Sorted.
+    pub copy_parts: Vec<PlaceId>,
 }
 
 /// A local holding a guard, and the field places whose assignment disarms it.
@@ -147,6 +154,13 @@ pub enum Origin {
     Implicit { place: PlaceId, receiver: bool },
     /// A by-value parameter (index) or the receiver (`None`).
     Param { index: Option<usize> },
+    /// An element taken out of a field of `self` that holds pooled values
+    /// (`self.pending.pop()`) at this call.
+    Element {
+        call: u32,
+        span: Span,
+        place: PlaceId,
+    },
     /// What a parameter holds on entry, followed because it (or a copy) is released:
     /// a `Copy` handle such as a slab key.
     Handle { place: PlaceId },
@@ -290,6 +304,7 @@ mod step;
 mod tests;
 
 use analysis::Analysis;
+pub use places::part_sources;
 
 /// Analyse one body. Returns `None` when nothing in it can involve a pooled value.
 pub fn analyze(body: &Body, res: &Resolution) -> Option<Facts> {

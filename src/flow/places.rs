@@ -1,6 +1,6 @@
 //! Which places of a body can hold a tracked value.
 
-use crate::ir::{Body, Event, PlaceId};
+use crate::ir::{Body, Event, PlaceId, PlaceKind};
 use std::collections::HashMap;
 
 /// Parameters whose value reaches a release, directly or through copies.
@@ -36,7 +36,11 @@ pub(super) fn handle_params(body: &Body, released: impl Iterator<Item = PlaceId>
 
 /// The places that can ever hold a tracked value: the seeds and everything
 /// values flow to from them. Everything else is left out of the state.
-pub(super) fn track_places(body: &Body, seeds: &[PlaceId]) -> Vec<Option<usize>> {
+pub(super) fn track_places(
+    body: &Body,
+    seeds: &[PlaceId],
+    part_src: &HashMap<PlaceId, PlaceId>,
+) -> Vec<Option<usize>> {
     let n = body.places.len();
     let mut flows_to: Vec<Vec<PlaceId>> = vec![Vec::new(); n];
     for block in &body.blocks {
@@ -46,11 +50,15 @@ pub(super) fn track_places(body: &Body, seeds: &[PlaceId]) -> Vec<Option<usize>>
                     flows_to[*src as usize].push(*dest)
                 }
                 Event::Alias { dest, of, .. } => {
-                    // A pointer into `buf.0` points into `buf`.
+                    // A pointer into `buf.0` (or into `data` of `let (data,
+                    // len) = buf`) points into `buf`.
+                    let up =
+                        |p: PlaceId| part_src.get(&p).copied().or(body.places[p as usize].parent);
                     let mut p = Some(*of);
-                    while let Some(cur) = p {
+                    for _ in 0..16 {
+                        let Some(cur) = p else { break };
                         flows_to[cur as usize].push(*dest);
-                        p = body.places[cur as usize].parent;
+                        p = up(cur);
                     }
                 }
                 _ => {}
@@ -74,6 +82,36 @@ pub(super) fn track_places(body: &Body, seeds: &[PlaceId]) -> Vec<Option<usize>>
             })
         })
         .collect()
+}
+
+/// Locals bound from a part of a value -> that part: from a field (`let conn
+/// = o.conn`, `let Outer { conn, .. } = o`), or from such a local (`let c =
+/// conn`). What they hold is a part of the owner's value.
+pub fn part_sources(body: &Body) -> HashMap<PlaceId, PlaceId> {
+    let moves: Vec<(PlaceId, PlaceId)> = body
+        .blocks
+        .iter()
+        .flat_map(|b| &b.events)
+        .filter_map(|ev| match ev {
+            Event::Move { dest, src, .. }
+                if body.places[*dest as usize].kind == PlaceKind::Local =>
+            {
+                Some((*dest, *src))
+            }
+            _ => None,
+        })
+        .collect();
+    let mut out: HashMap<PlaceId, PlaceId> = HashMap::new();
+    // Two rounds: a copy of a part may be lowered before the part's binding
+    // (a loop's back edge).
+    for _ in 0..2 {
+        for &(dest, src) in &moves {
+            if body.places[src as usize].kind == PlaceKind::Field || out.contains_key(&src) {
+                out.entry(dest).or_insert(src);
+            }
+        }
+    }
+    out
 }
 
 /// Per place with tracked fields below it (`st` of `st.buffer`): the dense

@@ -58,6 +58,38 @@ impl Analysis<'_> {
         }
     }
 
+    /// `self.pending.pop()`: while the field still holds the pooled values it
+    /// had on entry, the result owns the element taken out (a new one at
+    /// each call: a loop pops another).
+    fn take_element(&self, st: &mut State, call: u32, recv: &Option<Arg>, result: PlaceId) {
+        let Some(v) = self.call_value[call as usize] else {
+            return;
+        };
+        let holds = recv
+            .iter()
+            .flat_map(|r| &r.places)
+            .filter_map(|&(p, _)| self.t(p))
+            .any(|t| {
+                bits_iter(&st.owns[t]).any(|e| {
+                    st.status[e] & HELD != 0
+                        && matches!(self.values[e].origin, Origin::EntryField { .. })
+                })
+            });
+        if st.status[v] & HELD == 0 {
+            st.owns
+                .iter_mut()
+                .chain(st.aliases.iter_mut())
+                .for_each(|bits| bits[v / 64] &= !(1 << (v % 64)));
+        }
+        let Some(r) = self.t(result) else { return };
+        bits_clear(&mut st.owns[r]);
+        if holds {
+            st.status[v] = HELD;
+            st.release_site[v] = (NO_SITE, NO_SITE);
+            bit_set(&mut st.owns[r], v);
+        }
+    }
+
     /// The guard local a place is, if it is one.
     fn guard_index(&self, place: PlaceId) -> Option<usize> {
         self.res.guard_locals.iter().position(|g| g.place == place)
@@ -183,7 +215,9 @@ impl Analysis<'_> {
                         self.release(st, *call, place, *span, &mut facts, resets, bounds);
                     }
                 }
-                if let Some(v) = self.call_value[*call as usize] {
+                if effect == CallEffect::TakeElement {
+                    self.take_element(st, *call, recv, *result);
+                } else if let Some(v) = self.call_value[*call as usize] {
                     // A new instance from this site: an old one that is no longer held is gone.
                     if st.status[v] & HELD == 0 {
                         st.owns
@@ -214,6 +248,14 @@ impl Analysis<'_> {
             }
             Event::Move { dest, src, span } | Event::Take { dest, src, span } => {
                 self.check_use(st, *src, *span, &mut facts);
+                if self.t(*src).is_none()
+                    && self.body.places[*dest as usize].kind == PlaceKind::Field
+                    && self.carries_part(*src)
+                {
+                    // A part stored elsewhere (`h.conn = Some(conn)`) takes the
+                    // owner's value with it.
+                    self.discharge_part(st, *src);
+                }
                 let (Some(d), Some(s)) = (self.t(*dest), self.t(*src)) else {
                     return;
                 };
@@ -231,9 +273,7 @@ impl Analysis<'_> {
             }
             Event::Alias { dest, of, span } => {
                 self.check_use(st, *of, *span, &mut facts);
-                let owner =
-                    std::iter::successors(Some(*of), |p| self.body.places[*p as usize].parent)
-                        .find_map(|p| self.t(p));
+                let owner = self.t(*of).or_else(|| self.owner_of_part(*of));
                 let (Some(d), Some(o)) = (self.t(*dest), owner) else {
                     return;
                 };
@@ -306,8 +346,12 @@ impl Analysis<'_> {
                 bits_clear(&mut st.owns[t]);
                 if let Some(f) = facts {
                     self.report_orphans(st, &owned, |v| {
-                        if matches!(self.values[v].origin, Origin::EntryField { .. }) {
-                            // A field's value taken out (`take()`, `mem::take`) and dropped.
+                        if matches!(
+                            self.values[v].origin,
+                            Origin::EntryField { .. } | Origin::Element { .. }
+                        ) {
+                            // A field's value taken out (`take()`, `mem::take`,
+                            // `pop()`) and dropped.
                             f.abandons.insert(Abandon {
                                 value: v,
                                 place: *place,
@@ -415,6 +459,16 @@ impl Analysis<'_> {
                 if let Some(f) = facts {
                     for (v, place) in owned {
                         self.report_orphans(st, &[v], |v| {
+                            if matches!(self.values[v].origin, Origin::Element { .. }) {
+                                // An element taken out of a field, dropped on the way out.
+                                f.abandons.insert(Abandon {
+                                    value: v,
+                                    place,
+                                    span: *span,
+                                    kind: None,
+                                });
+                                return;
+                            }
                             f.leaks.insert(Leak {
                                 value: v,
                                 kind: LeakKind::Exit(*kind),
@@ -527,11 +581,13 @@ impl Analysis<'_> {
         if owned.is_empty() {
             owned = bits_iter(&st.aliases[t]).collect();
         }
-        if owned.is_empty()
-            && self.body.places[place as usize].kind == PlaceKind::Field
-            && self.discharge_part(st, place)
-        {
-            return;
+        if owned.is_empty() && self.is_part(place) && self.discharge_part(st, place) {
+            // A field's state is not invented for its owner; a local bound
+            // from one goes on to hold what it released (a later use of it
+            // is a use after release).
+            if self.body.places[place as usize].kind == PlaceKind::Field {
+                return;
+            }
         }
         if owned.is_empty()
             && let Some(&(_, v)) = self.implicit.iter().find(|(k, _)| *k == (call, place))

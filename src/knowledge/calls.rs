@@ -3,7 +3,7 @@
 use super::resolve::{Resolved, TypeId, TypeOrigin};
 use super::{Api, ApiOrigin, Index, ReleaseParam, Role, is_common_name, packs};
 use crate::flow::{AcquireKind, CallEffect, ReleaseArg};
-use crate::ir::Callee;
+use crate::ir::{Callee, TypeRef};
 
 /// The mask of a sink the config names: every argument.
 pub const CONFIGURED_SINK: u64 = u64::MAX;
@@ -189,8 +189,49 @@ impl Index {
             )
     }
 
+    /// `self.pending.pop()`, `self.by_id.remove(&k)`: one element taken out
+    /// of a collection field whose elements are of a pooled type, in a type
+    /// that is not the pool itself (a pool's free list holds values nobody
+    /// owes: dropping one frees memory).
+    fn takes_pooled_element(&self, callee: &Callee) -> bool {
+        const TAKES: &[&str] = &[
+            "pop",
+            "pop_front",
+            "pop_back",
+            "pop_first",
+            "pop_last",
+            "remove",
+            "swap_remove",
+        ];
+        if !callee.is_method || !TAKES.contains(&callee.name.as_str()) {
+            return false;
+        }
+        let Some(TypeRef::FieldOf(base, field)) = &callee.receiver_type else {
+            return false;
+        };
+        let Some((decl, field)) = self.field_decl(base, field, 0) else {
+            return false;
+        };
+        let is_pool = self
+            .apis()
+            .iter()
+            .any(|a| a.owner.as_deref() == Some(decl.name.as_str()));
+        // Maps are not free-list candidates (`collection`): their values are
+        // the pooled type the declaration mentions.
+        let map = field
+            .core
+            .as_deref()
+            .is_some_and(|c| MAPS.contains(&super::types_base(c)));
+        !is_pool
+            && (field
+                .collection
+                .as_ref()
+                .is_some_and(|(_, elem)| self.is_pooled(elem))
+                || map && field.mentions.iter().any(|m| self.is_pooled(m)))
+    }
+
     /// A type of the crate that is `Copy` (derived or implemented).
-    fn is_copy(&self, ty: &str) -> bool {
+    pub(crate) fn is_copy(&self, ty: &str) -> bool {
         self.traits_of
             .get(ty)
             .is_some_and(|traits| traits.iter().any(|t| t == "Copy"))
@@ -220,6 +261,9 @@ impl Index {
             }
             if self.copies_receiver(callee) {
                 return CallEffect::CopyReceiver;
+            }
+            if self.takes_pooled_element(callee) {
+                return CallEffect::TakeElement;
             }
             return CallEffect::Unknown;
         };
@@ -254,6 +298,9 @@ impl Index {
 /// Does the call name the module an API is declared in? A call qualified by
 /// another module is another fn; an unqualified one (imported by name) is
 /// the API's only when its name is not common.
+/// Map types whose `remove` hands out one value.
+const MAPS: &[&str] = &["HashMap", "BTreeMap", "IndexMap", "FxHashMap", "AHashMap"];
+
 fn module_matches(api: &Api, callee: &Callee, common: bool) -> bool {
     let Some(module) = &api.module else {
         return true;

@@ -90,6 +90,7 @@ fn infer_body(
         entry_fields: Vec::new(),
         track_params: true,
         guard_locals: Vec::new(),
+        copy_parts: crate::engine::copy_parts(body, index),
     };
     let facts = flow::analyze(body, &res)?;
     let inferred = |role, wrapped: &Api, via: String| Api {

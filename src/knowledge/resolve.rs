@@ -420,7 +420,7 @@ impl Index {
         Some(core)
     }
 
-    fn field_decl(
+    pub(super) fn field_decl(
         &self,
         base: &TypeRef,
         field: &str,

@@ -70,6 +70,7 @@ pub fn compute(
                 track_params: true,
                 guard_locals: Vec::new(),
                 borrowing: Vec::new(),
+                copy_parts: crate::engine::copy_parts(body, shared),
             };
             let Some(facts) = flow::analyze(body, &res) else {
                 continue;

@@ -53,7 +53,12 @@ declare_rule! {
     /// that follows it in the same body: a failure matched and handled is not,
     /// nor a value the callee hands back inside `Err(..)` and the caller then
     /// discards (`map_err(|_| ..)`); state carried across calls, enum state
-    /// machines and tasks that never run are out of reach. Unknown macros
+    /// machines and tasks that never run are out of reach. Destructuring
+    /// (`let Outer { conn, .. } = o`, match arms, tuples held in a local)
+    /// binds parts: releasing or handing on a part discharges the value, a
+    /// part of a `Copy` type (`id: u32`) hands nothing on; a tuple returned
+    /// by a call and taken apart at once (`let (ptr, len) = r.pop_buf()`) is
+    /// not followed. Unknown macros
     /// count as uses, never as releases. Panics are not exits (see PL010).
     pub struct UnreleasedAcquire {
         code: "PL001",

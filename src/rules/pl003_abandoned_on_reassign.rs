@@ -11,6 +11,10 @@ declare_rule! {
     /// Default::default()`, or a `take()`/`mem::take` whose result is dropped.
     /// For fields, the field's declared type must hold a `#[poollint::pooled]`
     /// type and nothing earlier in the method may have taken or released it.
+    /// An element taken out of a `Vec`/`VecDeque`/`BTreeSet`-like field of
+    /// pooled elements (`pop`, `pop_front`, `pop_back`, `remove`,
+    /// `swap_remove`) and then dropped, on any path, is reported too; a
+    /// pool's own free list is not (dropping from it frees memory).
     ///
     /// ## Why is this bad
     /// The old value is dropped without going back to its pool. The pool never
@@ -41,7 +45,8 @@ declare_rule! {
     /// ## Known limits
     /// A field's old value is only known to be released when the release or
     /// `take()` is in the same method; a helper method that empties the field
-    /// first is not followed.
+    /// first is not followed. Map fields (`HashMap<K, T>`), `drain(..)`,
+    /// `clear()` and `retain(..)` are not followed yet.
     pub struct AbandonedOnReassign {
         code: "PL003",
         name: "abandoned-on-reassign",
@@ -54,12 +59,16 @@ pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
     for fact in &cx.facts.abandons {
         let origin = cx.facts.values[fact.value].origin;
         let value = &cx.facts.values[fact.value];
-        if !(value.is_raw_acquire() || matches!(origin, Origin::EntryField { .. })) {
+        if !(value.is_raw_acquire()
+            || matches!(origin, Origin::EntryField { .. } | Origin::Element { .. }))
+        {
             continue;
         }
         // A field's value taken out and dropped is named after the field.
         let place = match origin {
-            Origin::EntryField { place } if fact.kind.is_none() => place,
+            Origin::EntryField { place } | Origin::Element { place, .. } if fact.kind.is_none() => {
+                place
+            }
             _ => fact.place,
         };
         let place = format!("`{}`", cx.body.places[place as usize].name);
@@ -93,6 +102,12 @@ pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         );
         match origin {
             Origin::Acquire { span, .. } => d.secondary.push(Label::new(span, "acquired here")),
+            Origin::Element { span, .. } => {
+                d.secondary.push(Label::new(span, "taken out here"));
+                d.notes.push(format!(
+                    "the elements of {place} are of a pooled type: one taken out is owed back to its pool"
+                ));
+            }
             _ => d.notes.push(format!(
                 "the declared type of {place} holds a pooled type, and nothing earlier in this method took or released its value"
             )),

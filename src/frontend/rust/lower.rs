@@ -70,6 +70,13 @@ impl<'t> FileCx<'t> {
         }
     }
 
+    /// The source text of a span of this file (empty when out of range).
+    pub fn source(&self, span: Span) -> &'t str {
+        let start = (span.start as usize).saturating_sub(self.base);
+        let end = (span.end as usize).saturating_sub(self.base);
+        self.text.get(start..end).unwrap_or("")
+    }
+
     /// A span's byte range. proc-macro2's own `byte_range` memoizes every
     /// offset in a map and was a tenth of the run; spans carry their line and
     /// column (in chars) already, and this file's lines are mostly ASCII.

@@ -4,8 +4,9 @@
 use super::builder::LocalInfo;
 use super::lower::{Lowerer, Operand};
 use super::types;
-use crate::ir::{Event, Mode, Span};
+use crate::ir::{Event, Mode, PlaceId, PlaceKind, Span, TypeRef};
 use syn::Pat;
+use syn::spanned::Spanned;
 
 /// An identifier pattern that is really a constant or a unit variant (`None`, `MAX`).
 fn is_constant_ident(id: &syn::PatIdent) -> bool {
@@ -106,11 +107,100 @@ impl<'f> Lowerer<'f> {
                 let info = if payload { info } else { LocalInfo::default() };
                 self.bind(op, inner, info, span);
             }
+            Pat::Struct(s) if self.part_base(&op).is_some() => {
+                let base = self.destructured(op, pat, info, span);
+                for f in &s.fields {
+                    let member = match &f.member {
+                        syn::Member::Named(i) => i.to_string(),
+                        syn::Member::Unnamed(i) => i.index.to_string(),
+                    };
+                    self.bind_part(base, &member, &f.pat, span);
+                }
+            }
+            // A tuple returned by a call (`let (data, len) = r.pop_buf()`) is
+            // often a region described by Copy parts that live on in what is
+            // built from them: taken apart here, as before (a known limit).
+            Pat::Tuple(t) if self.part_base(&op).is_some_and(|p| !self.is_temp(p)) => {
+                let base = self.destructured(op, pat, info, span);
+                for (i, elem) in t.elems.iter().enumerate() {
+                    self.bind_part(base, &i.to_string(), elem, span);
+                }
+            }
+            Pat::TupleStruct(t) if self.part_base(&op).is_some() => {
+                let base = self.destructured(op, pat, info, span);
+                for (i, elem) in t.elems.iter().enumerate() {
+                    self.bind_part(base, &i.to_string(), elem, span);
+                }
+            }
             other => {
                 // Destructuring we do not follow: the value is taken apart here.
                 self.declare_pattern_names(other);
                 self.consume(op, span, false);
             }
+        }
+    }
+
+    fn is_temp(&self, place: PlaceId) -> bool {
+        self.b.body.places[place as usize].kind == PlaceKind::Temp
+    }
+
+    /// The one place a destructured value is in, when it is moved from one.
+    fn part_base(&self, op: &Operand) -> Option<PlaceId> {
+        match op.places.as_slice() {
+            [(place, Mode::Move)] => Some(*place),
+            _ => None,
+        }
+    }
+
+    /// The place whose parts a destructuring pattern binds: the scrutinee's
+    /// place, or for a temporary (`let (a, b) = f()`) a local named by the
+    /// pattern that keeps the value until its parts are handed on.
+    fn destructured(&mut self, op: Operand, pat: &Pat, info: LocalInfo, span: Span) -> PlaceId {
+        let base = self.part_base(&op).expect("checked by the caller");
+        if !self.is_temp(base) {
+            return base;
+        }
+        let text = self.cx.source(self.cx.span(pat.span()));
+        let name = if text.is_empty() || text.len() > 60 {
+            "<destructured>".to_string()
+        } else {
+            text.split_whitespace().collect::<Vec<_>>().join(" ")
+        };
+        let local = self.b.declare(&name, info);
+        self.b.emit(Event::Move {
+            dest: local,
+            src: base,
+            span,
+        });
+        local
+    }
+
+    /// Bind the part `member` of `base` to a sub-pattern: the names it binds
+    /// hold that part of the value (handing one on, or releasing it, hands on
+    /// or gives back what the pool cares about: see the flow's parts).
+    fn bind_part(&mut self, base: PlaceId, member: &str, pat: &Pat, span: Span) {
+        if matches!(pat, Pat::Wild(_) | Pat::Rest(_)) {
+            return;
+        }
+        let part = self.b.field(base, member);
+        let info = LocalInfo {
+            ty: self
+                .place_type(base)
+                .map(|t| TypeRef::FieldOf(Box::new(t), member.to_string())),
+            shared: false,
+        };
+        self.bind(Operand::one(part, Mode::Move), pat, info, span);
+    }
+
+    /// The type of a local, or of a field path below one, as far as known.
+    fn place_type(&self, place: PlaceId) -> Option<TypeRef> {
+        let p = &self.b.body.places[place as usize];
+        match (p.kind, p.parent) {
+            (PlaceKind::Field, Some(parent)) => {
+                let member = p.name.rsplit('.').next().unwrap_or(&p.name).to_string();
+                Some(TypeRef::FieldOf(Box::new(self.place_type(parent)?), member))
+            }
+            _ => p.ty.clone(),
         }
     }
 
