@@ -288,7 +288,6 @@ fn drop_give_back(
 ) -> Option<(String, Vec<PlaceId>)> {
     let (receiver, _) = body.receiver?;
     let decl = index.struct_decl(guard)?;
-    let from_self = derived_from_self(body);
     // Locals holding what was taken out of a field of `self` (`self.buf.take()`).
     let mut taken: HashMap<PlaceId, String> = HashMap::new();
     let self_field = |p: PlaceId| -> Option<String> {
@@ -324,13 +323,17 @@ fn drop_give_back(
             continue;
         };
         let callee = &body.callees[*call as usize];
-        let onto_free_list = PUT_BACKS.contains(&callee.name.as_str())
-            && recv.as_ref().is_some_and(|r| {
-                r.places
-                    .iter()
-                    .any(|&(p, _)| from_self.contains(&body.root_of(p)) && p != receiver)
-            });
-        if !onto_free_list && !matches!(index.effect(callee, file), CallEffect::Release { .. }) {
+        // A `Drop` has nothing but `self` (and globals) to push onto: a
+        // value taken out of `self` and pushed is given back (the free list
+        // reached through `self.pool.upgrade()` or a thread-local alike).
+        let recv_from: Vec<Option<&String>> = recv
+            .iter()
+            .flat_map(|r| &r.places)
+            .filter(|&&(p, _)| p != receiver)
+            .map(|&(p, _)| taken.get(&body.root_of(p)))
+            .collect();
+        let put_back = PUT_BACKS.contains(&callee.name.as_str()) && !recv_from.is_empty();
+        if !put_back && !matches!(index.effect(callee, file), CallEffect::Release { .. }) {
             continue;
         }
         for &(p, _) in args.iter().flat_map(|a| &a.places) {
@@ -338,6 +341,10 @@ fn drop_give_back(
             let Some(field) = taken.get(&value) else {
                 continue;
             };
+            // Not a push into the value's own field.
+            if put_back && recv_from.contains(&Some(field)) {
+                continue;
+            }
             let f = decl.fields.iter().find(|f| f.name == *field)?;
             let ty = f
                 .core
