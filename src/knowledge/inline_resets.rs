@@ -476,14 +476,20 @@ pub fn compute(
         let known: BTreeSet<usize> = files.iter().map(|f| f.file).collect();
         files.extend(more.into_iter().filter(|f| !known.contains(&f.file)));
     }
-    // Methods of the pooled types: what each resets of `self`.
+    // Methods of the pooled types: what each resets of `self`, and the
+    // fields they read to reach the pool they give `self` back to.
     let mut methods: HashMap<(String, String), FieldResets> = HashMap::new();
+    let mut links = links.clone();
     for file in &files {
         for body in file.bodies.iter().filter(|b| b.kind == BodyKind::Fn) {
             if let (Some(ty), Some(name), Some((receiver, _))) =
                 (&body.self_type, &body.fn_name, body.receiver)
                 && pools.iter().any(|p| p.ty == *ty)
             {
+                let found = super::summaries::pool_links(index, body, file.file, receiver);
+                if !found.is_empty() {
+                    links.entry(ty.clone()).or_default().extend(found);
+                }
                 let e = effects_on(index, body, file.file, &[receiver], ty, &HashMap::new());
                 methods.insert(
                     (ty.clone(), name.clone()),

@@ -526,7 +526,12 @@ fn resolve_field_resets(
 /// to: `if pool := enc.opts.EncoderPool(); pool != nil { pool.Put(enc) }`,
 /// `self.pool.put(self)`. Clearing such a field would cut the value off
 /// from its pool, so every reset keeps it.
-fn pool_links(index: &Index, body: &Body, file: usize, receiver: PlaceId) -> BTreeSet<String> {
+pub(super) fn pool_links(
+    index: &Index,
+    body: &Body,
+    file: usize,
+    receiver: PlaceId,
+) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     // Places holding something read out of a field of `self`.
     let mut from: HashMap<PlaceId, String> = HashMap::new();
