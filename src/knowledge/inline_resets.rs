@@ -11,6 +11,7 @@
 //! (or every acquire wrapper sets) count as reset; a field only some sites set
 //! is reported at the sites that forget it.
 
+use super::release_paths::PUT_BACKS;
 use super::summaries::{FieldResets, is_resetting_name};
 use super::{Index, ReleaseParam, Role};
 use crate::flow::CallEffect;
@@ -39,6 +40,16 @@ const APPENDS: &[&str] = &[
     "extend_from_slice",
     "insert",
     "append",
+];
+
+/// Calls that hand on the value they are called on (unwrapped).
+const PASS_THROUGH: &[&str] = &[
+    "unwrap",
+    "expect",
+    "unwrap_or_default",
+    "unwrap_or_else",
+    "unwrap_or",
+    "unwrap_unchecked",
 ];
 
 /// What one pool's paths (or one acquire site) do to the fields of the
@@ -93,11 +104,24 @@ fn holders_from(body: &Body, start: &[PlaceId]) -> Vec<PlaceId> {
     for _ in 0..4 {
         let before = holders.len();
         for ev in body.blocks.iter().flat_map(|b| &b.events) {
-            if let Event::Move { dest, src, .. } | Event::Take { dest, src, .. } = ev
-                && holders.contains(src)
-                && !holders.contains(dest)
-            {
-                holders.push(*dest);
+            let (dest, src) = match ev {
+                Event::Move { dest, src, .. } | Event::Take { dest, src, .. } => (*dest, *src),
+                // `pop().unwrap_or_default()`, `.take().unwrap()`: the same value.
+                Event::Call {
+                    call,
+                    recv: Some(r),
+                    result,
+                    ..
+                } if PASS_THROUGH.contains(&body.callees[*call as usize].name.as_str()) => {
+                    match r.places.first() {
+                        Some(&(p, _)) => (*result, p),
+                        None => continue,
+                    }
+                }
+                _ => continue,
+            };
+            if holders.contains(&src) && !holders.contains(&dest) {
+                holders.push(dest);
             }
         }
         if holders.len() == before {
@@ -187,6 +211,18 @@ fn effects_on(
     out
 }
 
+/// The fields of `value` (and of the places it moves into) that `body`
+/// clears or overwrites.
+pub(super) fn fields_set(
+    index: &Index,
+    body: &Body,
+    file: usize,
+    value: PlaceId,
+) -> BTreeSet<String> {
+    let holders = holders_from(body, &[value]);
+    effects_on(index, body, file, &holders, "", &HashMap::new()).reset
+}
+
 /// Places holding what calls in `body` return, for calls `pick` selects.
 fn call_results(body: &Body, pick: impl Fn(u32, &Option<crate::ir::Arg>) -> bool) -> Vec<PlaceId> {
     body.blocks
@@ -230,20 +266,126 @@ struct Pool<'i> {
     acquire: &'i super::Api,
     ty: String,
     releases: Vec<&'i super::Api>,
+    /// The acquire hands out a guard (this type) whose `Drop` gives the
+    /// value back.
+    guard: Option<String>,
 }
 
-pub fn compute(index: &Index, source: BodySource<'_>) -> Vec<InlineFinding> {
+/// Is `ty` a pooled type an inline reset may be looked for on: a struct
+/// with fields and no named reset?
+fn resettable(index: &Index, ty: &str) -> bool {
+    index.struct_decl(ty).is_some_and(|d| !d.fields.is_empty()) && !index.type_has_reset(ty)
+}
+
+/// A guard's `Drop` that gives a value back (pushes it onto a free list of
+/// its pool, or passes it to a release): the type of the guard field the
+/// value came out of, and the places holding the value in the `Drop`.
+fn drop_give_back(
+    index: &Index,
+    guard: &str,
+    body: &Body,
+    file: usize,
+) -> Option<(String, Vec<PlaceId>)> {
+    let (receiver, _) = body.receiver?;
+    let decl = index.struct_decl(guard)?;
+    // Locals holding what was taken out of a field of `self` (`self.buf.take()`).
+    let mut taken: HashMap<PlaceId, String> = HashMap::new();
+    let self_field = |p: PlaceId| -> Option<String> {
+        (body.root_of(p) == receiver && p != receiver)
+            .then(|| body.field_path(p).first().map(|f| f.to_string()))
+            .flatten()
+    };
+    for _ in 0..3 {
+        for ev in body.blocks.iter().flat_map(|b| &b.events) {
+            let (dest, src) = match ev {
+                Event::Move { dest, src, .. } | Event::Take { dest, src, .. } => (*dest, *src),
+                Event::Call {
+                    recv: Some(r),
+                    result,
+                    ..
+                } => match r.places.first() {
+                    Some(&(p, _)) => (*result, p),
+                    None => continue,
+                },
+                _ => continue,
+            };
+            let f = self_field(src).or_else(|| taken.get(&body.root_of(src)).cloned());
+            if let Some(f) = f {
+                taken.entry(dest).or_insert(f);
+            }
+        }
+    }
+    for ev in body.blocks.iter().flat_map(|b| &b.events) {
+        let Event::Call {
+            call, recv, args, ..
+        } = ev
+        else {
+            continue;
+        };
+        let callee = &body.callees[*call as usize];
+        // A `Drop` has nothing but `self` (and globals) to push onto: a
+        // value taken out of `self` and pushed is given back (the free list
+        // reached through `self.pool.upgrade()` or a thread-local alike).
+        let recv_from: Vec<Option<&String>> = recv
+            .iter()
+            .flat_map(|r| &r.places)
+            .filter(|&&(p, _)| p != receiver)
+            .map(|&(p, _)| taken.get(&body.root_of(p)))
+            .collect();
+        let put_back = PUT_BACKS.contains(&callee.name.as_str()) && !recv_from.is_empty();
+        if !put_back && !matches!(index.effect(callee, file), CallEffect::Release { .. }) {
+            continue;
+        }
+        for &(p, _) in args.iter().flat_map(|a| &a.places) {
+            let value = body.root_of(p);
+            let Some(field) = taken.get(&value) else {
+                continue;
+            };
+            // Not a push into the value's own field.
+            if put_back && recv_from.contains(&Some(field)) {
+                continue;
+            }
+            let f = decl.fields.iter().find(|f| f.name == *field)?;
+            let ty = f
+                .core
+                .iter()
+                .chain(&f.mentions)
+                .find(|t| resettable(index, t))?;
+            // The value's holders: the local it was taken into and what it moved into.
+            let start: Vec<PlaceId> = taken
+                .iter()
+                .filter(|(_, g)| *g == field)
+                .map(|(p, _)| *p)
+                .collect();
+            return Some((ty.clone(), holders_from(body, &start)));
+        }
+    }
+    None
+}
+
+pub fn compute(
+    index: &Index,
+    source: BodySource<'_>,
+    links: &HashMap<String, BTreeSet<String>>,
+) -> Vec<InlineFinding> {
     let mut pools: Vec<Pool<'_>> = Vec::new();
     for a in index.apis() {
-        let (Role::Acquire { .. }, None, false, Some(owner), Some(ty)) =
+        let (Role::Acquire { guard }, None, false, Some(owner), Some(ty)) =
             (a.role, a.pack(), a.handle, &a.owner, &a.returns)
         else {
             continue;
         };
-        let Some(decl) = index.struct_decl(ty) else {
-            continue;
-        };
-        if decl.fields.is_empty() || index.type_has_reset(ty) {
+        // A guard: the pooled type is what its `Drop` gives back (known
+        // once the bodies are read; a guard without such a `Drop` is none).
+        if (guard || index.is_guard_type(ty)) && index.struct_decl(ty).is_some() {
+            pools.push(Pool {
+                acquire: a,
+                ty: String::new(),
+                releases: Vec::new(),
+                guard: Some(ty.clone()),
+            });
+        }
+        if !resettable(index, ty) {
             continue;
         }
         let releases: Vec<&super::Api> = index
@@ -263,32 +405,91 @@ pub fn compute(index: &Index, source: BodySource<'_>) -> Vec<InlineFinding> {
             acquire: a,
             ty: ty.clone(),
             releases,
+            guard: None,
         });
     }
     if pools.is_empty() {
         return Vec::new();
     }
-    let owners: BTreeSet<&str> = pools
+    // Every guard type an acquire of the crate hands out: its `Drop` is a
+    // release path.
+    let guards: BTreeSet<String> = index
+        .apis()
+        .iter()
+        .filter(|a| {
+            matches!(a.role, Role::Acquire { guard: true }) && a.pack().is_none() && !a.handle
+        })
+        .filter_map(|a| a.returns.clone())
+        .chain(pools.iter().filter_map(|p| p.guard.clone()))
+        .filter(|g| index.struct_decl(g).is_some())
+        .collect();
+    let owners: BTreeSet<String> = pools
         .iter()
         .flat_map(|p| {
             std::iter::once(p.acquire.owner.as_deref())
                 .chain(p.releases.iter().map(|r| r.owner.as_deref()))
         })
         .flatten()
-        .chain(pools.iter().map(|p| p.ty.as_str()))
+        .chain(
+            pools
+                .iter()
+                .map(|p| p.ty.as_str())
+                .filter(|t| !t.is_empty()),
+        )
+        .chain(guards.iter().map(String::as_str))
+        .map(str::to_string)
         .collect();
-    let files = source(
+    let mut files = source(
         &[KeySet::new(owners.iter().map(|o| Key::MethodOf(o)))],
         None,
     );
-    // Methods of the pooled types: what each resets of `self`.
+    // What each guard's `Drop` gives back: (guard, pooled type, file, drop body index, holders).
+    let mut give_backs: Vec<(String, String, usize, usize, Vec<PlaceId>)> = Vec::new();
+    for (fi, file) in files.iter().enumerate() {
+        for (bi, body) in file.bodies.iter().enumerate() {
+            if let (Some(g), Some("Drop"), Some("drop")) = (
+                &body.self_type,
+                body.trait_name.as_deref(),
+                body.fn_name.as_deref(),
+            ) && guards.contains(g)
+                && let Some((ty, holders)) = drop_give_back(index, g, body, file.file)
+            {
+                give_backs.push((g.clone(), ty, fi, bi, holders));
+            }
+        }
+    }
+    // A guard pool's pooled type; read its methods too if not read yet.
+    let mut extra = Vec::new();
+    for pool in pools.iter_mut() {
+        if let Some(g) = &pool.guard
+            && let Some((_, ty, ..)) = give_backs.iter().find(|(gg, ..)| gg == g)
+        {
+            if !owners.contains(ty) {
+                extra.push(ty.clone());
+            }
+            pool.ty = ty.clone();
+        }
+    }
+    pools.retain(|p| !p.ty.is_empty());
+    if !extra.is_empty() {
+        let more = source(&[KeySet::new(extra.iter().map(|t| Key::MethodOf(t)))], None);
+        let known: BTreeSet<usize> = files.iter().map(|f| f.file).collect();
+        files.extend(more.into_iter().filter(|f| !known.contains(&f.file)));
+    }
+    // Methods of the pooled types: what each resets of `self`, and the
+    // fields they read to reach the pool they give `self` back to.
     let mut methods: HashMap<(String, String), FieldResets> = HashMap::new();
+    let mut links = links.clone();
     for file in &files {
         for body in file.bodies.iter().filter(|b| b.kind == BodyKind::Fn) {
             if let (Some(ty), Some(name), Some((receiver, _))) =
                 (&body.self_type, &body.fn_name, body.receiver)
                 && pools.iter().any(|p| p.ty == *ty)
             {
+                let found = super::summaries::pool_links(index, body, file.file, receiver);
+                if !found.is_empty() {
+                    links.entry(ty.clone()).or_default().extend(found);
+                }
                 let e = effects_on(index, body, file.file, &[receiver], ty, &HashMap::new());
                 methods.insert(
                     (ty.clone(), name.clone()),
@@ -341,7 +542,8 @@ pub fn compute(index: &Index, source: BodySource<'_>) -> Vec<InlineFinding> {
             &pool.ty,
             &methods,
         );
-        // The release path.
+        // The release path: the release fns, and the `Drop` of each guard
+        // that gives a value of the type back.
         for r in &pool.releases {
             let Some((release_file, body)) = r.owner.as_deref().and_then(|o| find_body(o, &r.name))
             else {
@@ -363,14 +565,38 @@ pub fn compute(index: &Index, source: BodySource<'_>) -> Vec<InlineFinding> {
                 ));
             }
         }
+        let mut drops = 0;
+        for (g, ty, fi, bi, holders) in &give_backs {
+            if *ty != pool.ty || pool.guard.as_ref().is_some_and(|pg| pg != g) {
+                continue;
+            }
+            let file = &files[*fi];
+            paths.merge(effects_on(
+                index,
+                &file.bodies[*bi],
+                file.file,
+                holders,
+                &pool.ty,
+                &methods,
+            ));
+            drops += 1;
+        }
+        if pool.guard.is_some() && drops == 0 {
+            continue;
+        }
         if paths.all {
             continue;
         }
         let decl = index.struct_decl(&pool.ty).expect("pooled type declared");
+        let linked = links.get(&pool.ty);
         let candidates: Vec<&str> = decl
             .fields
             .iter()
-            .filter(|f| !f.keep && !paths.reset.contains(&f.name))
+            .filter(|f| {
+                !f.keep
+                    && !paths.reset.contains(&f.name)
+                    && !linked.is_some_and(|l| l.contains(&f.name))
+            })
             .map(|f| f.name.as_str())
             .collect();
         if candidates.is_empty() {

@@ -6,7 +6,7 @@ use super::{Index, ReleaseParam, Role};
 use crate::flow::CallEffect;
 use crate::ir::{Body, BodyKind, Event, Mode, PlaceId};
 use crate::store::{BodySource, Key, KeySet};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// A release's identity (owner, name) and what it does: (resets, bounds).
 type ReleaseSummary = ((Option<String>, String), (bool, bool));
@@ -27,6 +27,9 @@ pub struct Summaries {
     field_resets: HashMap<(String, String), FieldResets>,
     /// Incomplete inline resets of pools without a named reset.
     inline: Vec<super::inline_resets::InlineFinding>,
+    /// (type, method): a helper a reset reaches through calls on `self`
+    /// (what it replaces, the reset replaces: PL006).
+    reset_helpers: HashSet<(String, String)>,
 }
 
 impl Summaries {
@@ -41,6 +44,13 @@ impl Summaries {
 
     pub fn field_resets(&self, ty: &str, method: &str) -> Option<&FieldResets> {
         self.field_resets.get(&(ty.to_string(), method.to_string()))
+    }
+
+    /// Is `(ty, method)` a helper a reset of `ty` calls on `self`
+    /// (`Reset` -> `SetSchema` -> `resetSchema`)?
+    pub fn is_reset_helper(&self, ty: &str, method: &str) -> bool {
+        self.reset_helpers
+            .contains(&(ty.to_string(), method.to_string()))
     }
 
     /// Incomplete inline resets (PL007 on pools without a named reset).
@@ -140,11 +150,18 @@ pub fn compute(index: &mut Index, source: BodySource<'_>) {
         None,
     );
     let mut direct: HashMap<(String, String), (FieldResets, Vec<String>)> = HashMap::new();
+    // The fields each type's own methods read to reach the pool they give
+    // `self` back to: the value's link to its pool, kept by every reset.
+    let mut links: HashMap<String, BTreeSet<String>> = HashMap::new();
     for file in &methods {
         for body in file.bodies.iter().filter(|b| b.kind == BodyKind::Fn) {
             if let (Some(ty), Some(name), Some((receiver, _))) =
                 (&body.self_type, &body.fn_name, body.receiver)
             {
+                let found = pool_links(index, body, file.file, receiver);
+                if !found.is_empty() {
+                    links.entry(ty.clone()).or_default().extend(found);
+                }
                 let (mut resets, calls) = direct_field_resets(body, receiver);
                 if let Some((r, _)) = direct.get(&(ty.clone(), name.clone())) {
                     // Closures of the method came first (they are lowered
@@ -171,11 +188,37 @@ pub fn compute(index: &mut Index, source: BodySource<'_>) {
         .filter(|(ty, m)| index.is_reset_method(ty, m))
         .cloned()
         .collect();
+    drop(methods);
+    // Resets that leave fields: the callers of the reset may set them.
+    let mut incomplete: Vec<(String, String)> = Vec::new();
     for key in roots {
-        let resets = resolve_field_resets(&key, &direct);
+        let (mut resets, helpers) = resolve_field_resets(&key, &direct);
+        resets
+            .fields
+            .extend(links.get(&key.0).into_iter().flatten().cloned());
+        summaries.reset_helpers.extend(
+            helpers
+                .into_iter()
+                .filter(|m| *m != key.1)
+                .map(|m| (key.0.clone(), m)),
+        );
+        let leaves = !resets.all
+            && index.struct_decl(&key.0).is_some_and(|d| {
+                d.fields
+                    .iter()
+                    .any(|f| !f.keep && !resets.fields.contains(&f.name))
+            });
+        if leaves {
+            incomplete.push(key.clone());
+        }
         summaries.field_resets.insert(key, resets);
     }
-    summaries.inline = super::inline_resets::compute(index, source);
+    for (key, set) in call_site_sets(index, source, &incomplete, &summaries.reset_helpers) {
+        if let Some(r) = summaries.field_resets.get_mut(&key) {
+            r.fields.extend(set);
+        }
+    }
+    summaries.inline = super::inline_resets::compute(index, source, &links);
     *index.summaries_mut() = summaries;
 }
 
@@ -452,11 +495,11 @@ fn closure_field_resets(body: &Body, self_type: &str) -> BTreeSet<String> {
 }
 
 /// The fields a method resets itself or through the methods it calls on
-/// `self`, transitively (each method visited once).
+/// `self`, transitively (each method visited once), and the methods visited.
 fn resolve_field_resets(
     key: &(String, String),
     direct: &HashMap<(String, String), (FieldResets, Vec<String>)>,
-) -> FieldResets {
+) -> (FieldResets, BTreeSet<String>) {
     let mut out = FieldResets::default();
     let mut seen: BTreeSet<&str> = BTreeSet::new();
     let mut stack: Vec<&str> = vec![key.1.as_str()];
@@ -471,5 +514,159 @@ fn resolve_field_resets(
         out.fields.extend(own.fields.iter().cloned());
         stack.extend(calls.iter().map(String::as_str));
     }
+    let visited = seen
+        .into_iter()
+        .filter(|m| direct.contains_key(&(key.0.clone(), m.to_string())))
+        .map(str::to_string)
+        .collect();
+    (out, visited)
+}
+
+/// Fields of `self` a method reads to reach the pool it gives `self` back
+/// to: `if pool := enc.opts.EncoderPool(); pool != nil { pool.Put(enc) }`,
+/// `self.pool.put(self)`. Clearing such a field would cut the value off
+/// from its pool, so every reset keeps it.
+pub(super) fn pool_links(
+    index: &Index,
+    body: &Body,
+    file: usize,
+    receiver: PlaceId,
+) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    // Places holding something read out of a field of `self`.
+    let mut from: HashMap<PlaceId, String> = HashMap::new();
+    let field_of = |from: &HashMap<PlaceId, String>, p: PlaceId| -> Option<String> {
+        let r = root(body, p);
+        if r == receiver && p != r {
+            return body.field_path(p).first().map(|f| f.to_string());
+        }
+        from.get(&r).cloned()
+    };
+    for ev in body.blocks.iter().flat_map(|b| &b.events) {
+        let (dest, src) = match ev {
+            Event::Move { dest, src, .. } | Event::Alias { dest, of: src, .. } => (*dest, *src),
+            Event::Call {
+                recv: Some(r),
+                result,
+                ..
+            } => match r.places.first() {
+                Some(&(p, _)) => (*result, p),
+                None => continue,
+            },
+            _ => continue,
+        };
+        if let Some(f) = field_of(&from, src) {
+            from.entry(dest).or_insert(f);
+        }
+    }
+    for ev in body.blocks.iter().flat_map(|b| &b.events) {
+        let Event::Call {
+            call, recv, args, ..
+        } = ev
+        else {
+            continue;
+        };
+        // `self` itself is what the call gives back.
+        if !args
+            .iter()
+            .flat_map(|a| &a.places)
+            .any(|&(p, _)| p == receiver)
+        {
+            continue;
+        }
+        if !matches!(
+            index.effect(&body.callees[*call as usize], file),
+            CallEffect::Release { .. }
+        ) {
+            continue;
+        }
+        for &(p, _) in recv.iter().chain(args).flat_map(|a| &a.places) {
+            if let Some(f) = field_of(&from, p) {
+                out.insert(f);
+            }
+        }
+    }
     out
+}
+
+/// For each reset that leaves fields, the fields every caller of the reset
+/// sets on the value it resets (`c.Request = req; c.reset()`): the reset
+/// and its callers prepare the value together. Callers inside the reset
+/// and its helpers do not count; a reset nobody calls gets nothing.
+fn call_site_sets(
+    index: &Index,
+    source: BodySource<'_>,
+    resets: &[(String, String)],
+    helpers: &HashSet<(String, String)>,
+) -> Vec<((String, String), BTreeSet<String>)> {
+    if resets.is_empty() {
+        return Vec::new();
+    }
+    let names: BTreeSet<&str> = resets.iter().map(|(_, m)| m.as_str()).collect();
+    let files = source(
+        &[KeySet::new(names.iter().map(|n| Key::CallsUnqualified(n)))],
+        None,
+    );
+    let mut sites: HashMap<&(String, String), Vec<BTreeSet<String>>> = HashMap::new();
+    for file in &files {
+        for body in &file.bodies {
+            if let (Some(ty), Some(name)) = (&body.self_type, &body.fn_name)
+                && resets.iter().any(|(t, m)| {
+                    t == ty && (m == name || helpers.contains(&(t.clone(), name.clone())))
+                })
+            {
+                continue;
+            }
+            for ev in body.blocks.iter().flat_map(|b| &b.events) {
+                let Event::Call {
+                    call,
+                    recv: Some(r),
+                    ..
+                } = ev
+                else {
+                    continue;
+                };
+                let callee = &body.callees[*call as usize];
+                let Some(&(p, _)) = r.places.first() else {
+                    continue;
+                };
+                let value = root(body, p);
+                if value != p {
+                    // A field's method (`c.writermem.reset(w)`), not the value's.
+                    continue;
+                }
+                let self_call = body.receiver.is_some_and(|(s, _)| s == value);
+                let ty = if self_call {
+                    body.self_type.clone()
+                } else {
+                    callee
+                        .receiver_type
+                        .as_ref()
+                        .and_then(|t| index.resolve_type(t))
+                };
+                let Some(key) = resets
+                    .iter()
+                    .find(|(t, m)| *m == callee.name && Some(t) == ty.as_ref())
+                else {
+                    continue;
+                };
+                sites
+                    .entry(key)
+                    .or_default()
+                    .push(super::inline_resets::fields_set(
+                        index, body, file.file, value,
+                    ));
+            }
+        }
+    }
+    sites
+        .into_iter()
+        .filter_map(|(key, sets)| {
+            let mut all = sets.first()?.clone();
+            for s in &sets[1..] {
+                all.retain(|f| s.contains(f));
+            }
+            (!all.is_empty()).then(|| (key.clone(), all))
+        })
+        .collect()
 }

@@ -6,7 +6,8 @@ use crate::knowledge::{ReleaseParam, Role, is_growable, is_nil_growable};
 declare_rule! {
     /// ## What it does
     /// Inside a reset method (`pooled(reset = ..)`, `#[poollint::reset]`,
-    /// config `reset = [..]`, a trait's reset for each of its impls) or a
+    /// config `reset = [..]`, a trait's reset for each of its impls), a
+    /// helper a reset calls on `self` (followed across files), or a
     /// release, finds a field whose type is a growable container (`Vec`,
     /// `String`, `VecDeque`, `HashMap`, `BytesMut`, `Option<Vec<_>>`, ...)
     /// replaced by a fresh empty value (`Vec::new()`, `String::new()`,
@@ -55,8 +56,9 @@ declare_rule! {
     /// ## Known limits
     /// `Vec::with_capacity(n)` with `n > 0` is accepted (shrinking a buffer on
     /// purpose). A hand-written `impl Default` is trusted to keep capacity
-    /// (only a derived one is known to start every field empty). A
-    /// replacement inside a helper the reset calls is not followed.
+    /// (only a derived one is known to start every field empty). Helpers
+    /// are followed through calls on `self` only (`self.reset_schema(..)`,
+    /// across files), not through free fns the reset passes `self` to.
     pub struct ResetDiscardsCapacity {
         code: "PL006",
         name: "reset-discards-capacity",
@@ -69,8 +71,10 @@ declare_rule! {
 fn reset_target(cx: &RuleContext<'_>) -> Option<(PlaceId, String)> {
     let body = cx.body;
     let name = body.fn_name.as_deref()?;
+    // A reset, or a helper a reset calls on `self` (what the helper
+    // replaces, the reset replaces).
     if let (Some(ty), Some((receiver, _))) = (&body.self_type, body.receiver)
-        && cx.index.is_reset_method(ty, name)
+        && (cx.index.is_reset_method(ty, name) || cx.index.summaries().is_reset_helper(ty, name))
     {
         return Some((receiver, ty.clone()));
     }

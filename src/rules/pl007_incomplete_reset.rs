@@ -18,11 +18,20 @@ declare_rule! {
     /// Fields marked `#[pooled(keep)]` or listed in the config's `keep =
     /// ["Msg.id"]` are exempt, and so is a field the reset copies into
     /// another as the new baseline (`self.start = self.count` keeps `count`).
+    /// A field every caller of the reset sets on the value it resets
+    /// (`c.request = req; c.reset()`) counts as reset: the reset and its
+    /// callers prepare the value together. A field the type's own methods
+    /// read to reach the pool they give the value back to (`pool :=
+    /// e.opts.pool; pool.Put(e)`, `self.pool.put(self)`) is the value's link
+    /// to its pool and is kept.
     ///
     /// A pool with no named reset (a hand-rolled pool, a configured
     /// acquire/release pair) resets inline: what its reuse path (the branch
     /// of the acquire that pops a value off the free list) and its release
-    /// path (the release fn) do together is its reset. When they clear
+    /// path (the release fn, and the `Drop` of a guard that pushes the value
+    /// back or passes it to the release) do together is its reset. When the
+    /// acquire hands out a guard, the pooled type is the one its `Drop`
+    /// takes out of the guard and gives back. When they clear
     /// something, a field neither clears nor overwrites is reported on the
     /// acquire fn's name, with a label on the field; a field one of them
     /// appends to (`push`, `extend`, `insert`, `push_str`) without clearing is
@@ -54,9 +63,10 @@ declare_rule! {
     /// Any method call that takes the field by `&mut` counts as a reset. Calls
     /// through trait objects are not followed; closures are followed only for
     /// element-wise resets of a field's `iter_mut()`, not `for` loops over
-    /// it. An inline reset is looked for in the acquire's and the release's
-    /// own bodies (and the pooled type's methods they call), not in a guard's
-    /// `Drop`.
+    /// it. An inline reset is looked for in the acquire's, the release's and
+    /// the guard `Drop`'s own bodies (and the pooled type's methods they
+    /// call); a `Drop` counts when it takes the value out of a field of the
+    /// guard (`self.obj.take()`) into a local before giving it back.
     pub struct IncompleteReset {
         code: "PL007",
         name: "incomplete-reset",

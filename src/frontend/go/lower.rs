@@ -1444,12 +1444,13 @@ impl<'s, 't> Lw<'s, 't> {
             self.read(rest, span, true);
             return Some(place);
         }
-        // `x = x[:0]`: a truncation that keeps the value; `x = append(x, ..)`
-        // and `x = x[i:j]` keep it too.
+        // `x = x[:0]` (or `x[0:0]`): a truncation that keeps the value;
+        // `x = append(x, ..)` and `x = x[i:j]` keep it too.
         if op.iter().any(|&(p, _)| p == place) {
             if let Some(r) = right
                 && r.kind() == "slice_expression"
-                && r.child_by_field_name("start").is_none()
+                && r.child_by_field_name("start")
+                    .is_none_or(|s| self.text(s) == "0")
                 && r.child_by_field_name("end")
                     .is_some_and(|e| self.text(e) == "0")
             {
