@@ -237,22 +237,30 @@ fn call_results(body: &Body, pick: impl Fn(u32, &Option<crate::ir::Arg>) -> bool
         .collect()
 }
 
-/// `self` and the locals derived from it (`let mut g = self.nodes.lock().unwrap()`).
-pub(super) fn derived_from_self(body: &Body) -> Vec<PlaceId> {
-    let mut out: Vec<PlaceId> = body.receiver.map(|r| r.0).into_iter().collect();
-    for ev in body.blocks.iter().flat_map(|b| &b.events) {
-        let (dest, src) = match ev {
-            Event::Move { dest, src, .. } | Event::Alias { dest, of: src, .. } => (*dest, *src),
+/// Every (derived, source) pair of a body, in order: a copy or pointer
+/// (`let g = x`, `let p = &x`) and a method call's result from its receiver
+/// (`let g = self.nodes.lock()`).
+pub(super) fn derivations(body: &Body) -> impl Iterator<Item = (PlaceId, PlaceId)> + '_ {
+    body.blocks
+        .iter()
+        .flat_map(|b| &b.events)
+        .filter_map(|ev| match ev {
+            Event::Move { dest, src, .. } | Event::Alias { dest, of: src, .. } => {
+                Some((*dest, *src))
+            }
             Event::Call {
                 recv: Some(r),
                 result,
                 ..
-            } => match r.places.first() {
-                Some(&(p, _)) => (*result, p),
-                None => continue,
-            },
-            _ => continue,
-        };
+            } => r.places.first().map(|&(p, _)| (*result, p)),
+            _ => None,
+        })
+}
+
+/// `self` and the locals derived from it (`let mut g = self.nodes.lock().unwrap()`).
+pub(super) fn derived_from_self(body: &Body) -> Vec<PlaceId> {
+    let mut out: Vec<PlaceId> = body.receiver.map(|r| r.0).into_iter().collect();
+    for (dest, src) in derivations(body) {
         if out.contains(&body.root_of(src)) && !out.contains(&dest) {
             out.push(dest);
         }

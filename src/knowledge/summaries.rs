@@ -542,19 +542,7 @@ pub(super) fn pool_links(
         }
         from.get(&r).cloned()
     };
-    for ev in body.blocks.iter().flat_map(|b| &b.events) {
-        let (dest, src) = match ev {
-            Event::Move { dest, src, .. } | Event::Alias { dest, of: src, .. } => (*dest, *src),
-            Event::Call {
-                recv: Some(r),
-                result,
-                ..
-            } => match r.places.first() {
-                Some(&(p, _)) => (*result, p),
-                None => continue,
-            },
-            _ => continue,
-        };
+    for (dest, src) in super::inline_resets::derivations(body) {
         if let Some(f) = field_of(&from, src) {
             from.entry(dest).or_insert(f);
         }
