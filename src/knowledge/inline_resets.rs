@@ -521,8 +521,11 @@ pub fn compute(
                 .map(|b| (f.file, b))
         })
     };
-    let mut out = Vec::new();
-    for pool in &pools {
+    // First what the pool's own paths reset, for every pool; then, in one
+    // read of the files that call any of their acquires, what each acquire
+    // site sets (a read per pool made this phase quadratic).
+    let mut pending: Vec<(usize, Effects, Vec<&str>)> = Vec::new();
+    for (pi, pool) in pools.iter().enumerate() {
         let owner = pool.acquire.owner.as_deref().unwrap_or_default();
         let Some((acquire_file, acquire_body)) = find_body(owner, &pool.acquire.name) else {
             continue;
@@ -607,11 +610,17 @@ pub fn compute(
             })
             .map(|f| f.name.as_str())
             .collect();
-        if candidates.is_empty() {
-            continue;
+        if !candidates.is_empty() {
+            pending.push((pi, paths, candidates));
         }
-        // Acquire sites: what each sets right after the acquire.
-        let sites = acquire_sites(index, source, pool, &methods);
+    }
+    // Acquire sites: what each sets right after the acquire.
+    let mut sites = acquire_sites(index, source, &pools, &pending, &methods);
+    let mut out = Vec::new();
+    for (pi, paths, candidates) in pending {
+        let pool = &pools[pi];
+        let owner = pool.acquire.owner.as_deref().unwrap_or_default();
+        let sites = sites.remove(&pi).unwrap_or_default();
         let mut missed = Vec::new();
         let mut accumulates = Vec::new();
         let mut per_site: BTreeMap<(usize, Span, Span), Vec<String>> = BTreeMap::new();
@@ -666,23 +675,29 @@ pub fn compute(
     out
 }
 
-/// Every call of the pool's acquire outside the pool's own methods:
-/// (file, body span, call span, what the body does to the acquired value).
+/// Every call of a pending pool's acquire outside the pool's own methods,
+/// by pool: (file, body span, call span, what the body does to the
+/// acquired value).
+type Site = (usize, Span, Span, Effects);
+
 fn acquire_sites(
     index: &Index,
     source: BodySource<'_>,
-    pool: &Pool<'_>,
+    pools: &[Pool<'_>],
+    pending: &[(usize, Effects, Vec<&str>)],
     methods: &HashMap<(String, String), FieldResets>,
-) -> Vec<(usize, Span, Span, Effects)> {
-    let keys = KeySet::new(index.call_keys(&pool.acquire.name));
-    let mut out = Vec::new();
+) -> HashMap<usize, Vec<Site>> {
+    let mut out: HashMap<usize, Vec<Site>> = HashMap::new();
+    if pending.is_empty() {
+        return out;
+    }
+    let names: BTreeSet<&str> = pending
+        .iter()
+        .map(|(pi, ..)| pools[*pi].acquire.name.as_str())
+        .collect();
+    let keys = KeySet::new(names.iter().flat_map(|n| index.call_keys(n)));
     for file in source(std::slice::from_ref(&keys), None) {
         for body in &file.bodies {
-            if body.self_type == pool.acquire.owner
-                && body.fn_name.as_deref() == Some(pool.acquire.name.as_str())
-            {
-                continue;
-            }
             for ev in body.blocks.iter().flat_map(|b| &b.events) {
                 let Event::Call {
                     call, result, span, ..
@@ -694,12 +709,24 @@ fn acquire_sites(
                 let Some(api) = index.lookup(callee, file.file) else {
                     continue;
                 };
-                if !std::ptr::eq(api, pool.acquire) {
+                let Some(&(pi, ..)) = pending
+                    .iter()
+                    .find(|(pi, ..)| std::ptr::eq(api, pools[*pi].acquire))
+                else {
+                    continue;
+                };
+                let pool = &pools[pi];
+                // The acquire's own body is the reuse path, not a site.
+                if body.self_type == pool.acquire.owner
+                    && body.fn_name.as_deref() == Some(pool.acquire.name.as_str())
+                {
                     continue;
                 }
                 let holders = holders_from(body, &[*result]);
                 let effects = effects_on(index, body, file.file, &holders, &pool.ty, methods);
-                out.push((file.file, body.span, *span, effects));
+                out.entry(pi)
+                    .or_default()
+                    .push((file.file, body.span, *span, effects));
             }
         }
     }
