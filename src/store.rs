@@ -34,6 +34,8 @@ pub enum Key<'a> {
     MethodOf(&'a str),
     /// A fn or method of this name.
     Defines(&'a str),
+    /// A fn of this name that is no method (neither in an impl nor in a trait).
+    DefinesFree(&'a str),
     /// A method of an impl of this trait.
     Implements(&'a str),
 }
@@ -47,6 +49,7 @@ impl Key<'_> {
             Key::CallsQualifiedAny(n) => (b'a', n),
             Key::MethodOf(n) => (b't', n),
             Key::Defines(n) => (b'f', n),
+            Key::DefinesFree(n) => (b'F', n),
             Key::Implements(n) => (b'i', n),
         };
         Key::display_hash(tag, &name)
@@ -195,6 +198,12 @@ fn keys_of(body: &Body) -> impl Iterator<Item = Key<'_>> {
             [Key::Calls(&c.name), form]
         })
         .chain(body.fn_name.as_deref().map(Key::Defines))
+        .chain(
+            body.fn_name
+                .as_deref()
+                .filter(|_| body.self_type.is_none() && body.trait_name.is_none())
+                .map(Key::DefinesFree),
+        )
         .chain(body.self_type.as_deref().map(Key::MethodOf))
         .chain(body.trait_name.as_deref().map(Key::Implements))
 }
@@ -351,11 +360,18 @@ mod tests {
                     };
                     assert!(holds(Key::Calls(&c.name)) && form, "{c:?} in\n{text}");
                 }
+                let free = body.self_type.is_none() && body.trait_name.is_none();
                 let header = body
                     .fn_name
                     .as_deref()
                     .map(Key::Defines)
                     .into_iter()
+                    .chain(
+                        body.fn_name
+                            .as_deref()
+                            .filter(|_| free)
+                            .map(Key::DefinesFree),
+                    )
                     .chain(body.self_type.as_deref().map(Key::MethodOf))
                     .chain(body.trait_name.as_deref().map(Key::Implements));
                 for key in header {
