@@ -14,7 +14,6 @@
 
 use crate::ir::Body;
 use crate::knowledge::FileItems;
-use std::collections::HashSet;
 
 /// What a phase looks for in a file's bodies. Matching is by hash: a file can
 /// match a key it does not hold (then it is unpacked for nothing), never the
@@ -114,17 +113,31 @@ impl std::fmt::Write for Fnv {
     }
 }
 
-/// The keys a phase looks for.
+/// The keys a phase looks for: sorted, deduplicated hashes.
 #[derive(Default, Debug)]
-pub struct KeySet(HashSet<u32>);
+pub struct KeySet(Box<[u32]>);
 
 impl KeySet {
     pub fn new<'a>(keys: impl IntoIterator<Item = Key<'a>>) -> KeySet {
-        KeySet(keys.into_iter().map(Key::hash).collect())
+        let mut hashes: Vec<u32> = keys.into_iter().map(Key::hash).collect();
+        hashes.sort_unstable();
+        hashes.dedup();
+        KeySet(hashes.into_boxed_slice())
     }
 
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+
+    /// Does this set share a hash with `sorted` (sorted, deduplicated)?
+    /// The smaller side is looked up in the larger by binary search.
+    fn meets(&self, sorted: &[u32]) -> bool {
+        let (small, large) = if self.0.len() <= sorted.len() {
+            (&self.0[..], sorted)
+        } else {
+            (sorted, &self.0[..])
+        };
+        small.iter().any(|k| large.binary_search(k).is_ok())
     }
 }
 
@@ -183,7 +196,7 @@ impl PackedBodies {
 
     /// Could one of these bodies hold one of `wanted`?
     pub fn may_hold(&self, wanted: &KeySet) -> bool {
-        self.keys.iter().any(|k| wanted.0.contains(k))
+        wanted.meets(&self.keys)
     }
 }
 

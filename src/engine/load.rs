@@ -85,6 +85,9 @@ pub(super) struct Hints {
     /// Packs no crate depends on, which a file activates by importing their
     /// crate: (its crate names, its API names).
     by_import: Vec<(Vec<String>, Vec<String>)>,
+    /// The first bytes of every name above (a bit each), and the longest.
+    first_bytes: [u64; 4],
+    longest: usize,
 }
 
 impl Hints {
@@ -122,7 +125,25 @@ impl Hints {
                 set.extend(api.iter().cloned());
             }
         }
-        Hints { names, by_import }
+        let mut first_bytes = [0u64; 4];
+        let mut longest = 0;
+        let every = names.iter().flatten().chain(
+            by_import
+                .iter()
+                .flat_map(|(crates, api)| crates.iter().chain(api)),
+        );
+        for name in every {
+            if let Some(&b) = name.as_bytes().first() {
+                first_bytes[usize::from(b >> 6)] |= 1 << (b & 63);
+            }
+            longest = longest.max(name.len());
+        }
+        Hints {
+            names,
+            by_import,
+            first_bytes,
+            longest,
+        }
     }
 
     /// Does the text look like pool code, whose bodies some phase will surely
@@ -138,6 +159,14 @@ impl Hints {
             .and_then(|k| self.names.get(k));
         let mut crates_named: Vec<&str> = Vec::new();
         identifiers(text).any(|ident| {
+            // Most identifiers are no API's name: the first byte and the
+            // length say so before any lookup.
+            let first = ident.as_bytes()[0];
+            if self.first_bytes[usize::from(first >> 6)] & (1 << (first & 63)) == 0
+                || ident.len() > self.longest
+            {
+                return false;
+            }
             if names.is_some_and(|n| n.contains(ident)) {
                 return true;
             }
