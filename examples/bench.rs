@@ -478,6 +478,15 @@ fn main() {
         let _ = writeln!(report, "\n{note}");
     }
 
+    if args.iter().any(|a| a == "--trees-only") {
+        let _ = writeln!(
+            report,
+            "\nScaling, threads and pre-commit not measured in this run (`--trees-only`)."
+        );
+        finish(&report, update_readme);
+        return;
+    }
+
     let _ = writeln!(
         report,
         "\nScaling (synthetic corpus, 1 thread, full pipeline and parse floor in 5 interleaved rounds, best of each):\n\n| size | files | lines | s | CPU µs per line | vs 1x | floor CPU µs per line | vs 1x | poollint / floor, CPU | vs 1x |\n|---|---|---|---|---|---|---|---|---|---|"
@@ -568,6 +577,11 @@ fn main() {
         );
     }
 
+    finish(&report, update_readme);
+}
+
+/// Print the report, and write it into the README if asked.
+fn finish(report: &str, update_readme: bool) {
     println!("{report}");
     if update_readme {
         let readme = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
