@@ -8,9 +8,15 @@
 //! doubles and quadruples; 1 thread against all; and the pre-commit case (5
 //! files of a 100,000-line crate, the rest only indexed).
 //!
-//! Default input: a synthetic corpus generated deterministically under
-//! `target/bench/`, plus any directory given (the cargo registry sources after
-//! `cargo fetch`, say).
+//! Trees: a synthetic corpus of dense pool code generated deterministically
+//! under `target/bench/`; the three-workspace folder (tokio, wasmtime and sqlx
+//! as published, copied from cargo's registry sources into `target/bench/`,
+//! or skipped with a message when they were never fetched; `--no-three-ws`
+//! skips it); a Go tree (`--go DIR`, default the Debian Go sources of
+//! golang.org/x/net when installed); and any directory given (the cargo
+//! registry sources after `cargo fetch`, say). Each line gives wall and CPU
+//! time (user + system) beside the floor's, peak memory, and whether the
+//! output is that of a run that lowers every body at the load.
 
 // mimalloc: syn's many small allocations are faster, and freed AST memory goes
 // back to the system instead of staying in per-thread arenas (peak memory).
@@ -33,23 +39,19 @@ struct Phase {
     files: usize,
     bytes: u64,
     peak_kb: u64,
+    /// The output's hash (full phases).
+    output: u64,
 }
+
+/// The full phase's output, hashed (0 for the other phases).
+static OUTPUT_HASH: std::sync::Mutex<u64> = std::sync::Mutex::new(0);
 
 fn peak_kb() -> u64 {
     poollint_core::engine::proc_status_kb("VmHWM:")
 }
 
-/// CPU seconds (user + system) this process has used so far (Linux).
 fn cpu_secs() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    // Fields after the parenthesised command name: utime and stime are the
-    // 12th and 13th, in clock ticks (100 per second on Linux).
-    let rest = stat.rsplit(')').next().unwrap_or("");
-    let fields: Vec<f64> = rest
-        .split_whitespace()
-        .map(|f| f.parse().unwrap_or(0.0))
-        .collect();
-    (fields.get(11).unwrap_or(&0.0) + fields.get(12).unwrap_or(&0.0)) / 100.0
+    poollint_core::engine::cpu_secs()
 }
 
 fn files_of(dir: &Path) -> Vec<PathBuf> {
@@ -76,15 +78,26 @@ fn run_phase(phase: &str, dir: &Path) {
                     .par_iter()
                     .map(|f| {
                         let text = std::fs::read_to_string(f).unwrap_or_default();
-                        let parsed = syn::parse_file(&text);
-                        drop(parsed);
-                        proc_macro2::extra::invalidate_current_thread_spans();
+                        if f.extension().is_some_and(|e| e == "go") {
+                            // The Go floor: a bare tree-sitter-go parse.
+                            let mut parser = tree_sitter::Parser::new();
+                            parser
+                                .set_language(&tree_sitter_go::LANGUAGE.into())
+                                .unwrap();
+                            drop(parser.parse(&text, None));
+                        } else {
+                            // syn with span locations (as poollint uses it),
+                            // their data freed per file.
+                            let parsed = syn::parse_file(&text);
+                            drop(parsed);
+                            proc_macro2::extra::invalidate_current_thread_spans();
+                        }
                         text.len() as u64
                     })
                     .sum()
             })
         }
-        "full" => {
+        "full" | "full-eager" => {
             let config = poollint_core::config::Config::load(dir, None).unwrap_or_default();
             let found = poollint_core::discover::discover(
                 poollint_core::discover::Targets::Paths(&[dir.to_path_buf()]),
@@ -97,16 +110,34 @@ fn run_phase(phase: &str, dir: &Path) {
                 crates,
                 dependencies: poollint_core::workspace::manifest_dependencies(&found.crate_roots),
                 packages: poollint_core::workspace::manifest_packages(&found.crate_roots),
+                // `full-eager`: every body lowered at the load, the path
+                // the lazy one must give the same output as.
+                lowering: if phase == "full-eager" {
+                    poollint_core::engine::Lowering::AtLoad
+                } else {
+                    poollint_core::engine::Lowering::Guess
+                },
                 ..Default::default()
             };
             let outcome = poollint_core::engine::run_with(inputs, &config, options);
+            // What the output says, as one hash: the lazy and eager runs
+            // must agree on it.
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            std::hash::Hash::hash(&format!("{:?}", outcome.diagnostics), &mut h);
+            std::hash::Hash::hash(&outcome.skipped_items, &mut h);
+            *OUTPUT_HASH.lock().unwrap() = std::hash::Hasher::finish(&h);
             outcome.bytes_scanned
         }
         other => panic!("unknown phase {other}"),
     };
     let secs = start.elapsed().as_secs_f64();
     let cpu = cpu_secs() - cpu_start;
-    println!("{secs} {} {bytes} {} {cpu}", files.len(), peak_kb());
+    println!(
+        "{secs} {} {bytes} {} {cpu} {}",
+        files.len(),
+        peak_kb(),
+        OUTPUT_HASH.lock().unwrap()
+    );
 }
 
 fn phase(phase: &str, dir: &Path, threads: Option<usize>) -> Phase {
@@ -122,16 +153,15 @@ fn phase(phase: &str, dir: &Path, threads: Option<usize>) -> Phase {
         String::from_utf8_lossy(&out.stderr)
     );
     let text = String::from_utf8_lossy(&out.stdout);
-    let v: Vec<f64> = text
-        .split_whitespace()
-        .map(|x| x.parse().unwrap())
-        .collect();
+    let v: Vec<&str> = text.split_whitespace().collect();
+    let num = |i: usize| -> f64 { v[i].parse().unwrap() };
     Phase {
-        secs: v[0],
-        files: v[1] as usize,
-        bytes: v[2] as u64,
-        peak_kb: v[3] as u64,
-        cpu_secs: v[4],
+        secs: num(0),
+        files: num(1) as usize,
+        bytes: num(2) as u64,
+        peak_kb: num(3) as u64,
+        cpu_secs: num(4),
+        output: v[5].parse().unwrap(),
     }
 }
 
@@ -216,6 +246,121 @@ fn synthesize(dir: &Path, files: usize, fns_per_file: usize) {
     std::fs::write(dir.join(".complete"), shape).unwrap();
 }
 
+/// The crates of the three-workspace folder: tokio, wasmtime and sqlx with
+/// their workspace members, as published (their sources in cargo's registry).
+const THREE_WORKSPACES: &[&str] = &[
+    "sqlx-0.8.6",
+    "sqlx-core-0.8.6",
+    "sqlx-macros-0.8.6",
+    "sqlx-macros-core-0.8.6",
+    "sqlx-mysql-0.8.6",
+    "sqlx-postgres-0.8.6",
+    "sqlx-sqlite-0.8.6",
+    "tokio-1.54.1",
+    "wasmtime-50.0.1",
+    "wasmtime-cli-flags-50.0.1",
+    "wasmtime-environ-50.0.1",
+    "wasmtime-internal-cache-50.0.1",
+    "wasmtime-internal-component-macro-50.0.1",
+    "wasmtime-internal-component-util-50.0.1",
+    "wasmtime-internal-core-50.0.1",
+    "wasmtime-internal-cranelift-50.0.1",
+    "wasmtime-internal-fiber-50.0.1",
+    "wasmtime-internal-jit-debug-50.0.1",
+    "wasmtime-internal-jit-icache-coherence-50.0.1",
+    "wasmtime-internal-unwinder-50.0.1",
+    "wasmtime-internal-versioned-export-macros-50.0.1",
+    "wasmtime-internal-winch-50.0.1",
+    "wasmtime-internal-wit-bindgen-50.0.1",
+    "wasmtime-wasi-50.0.1",
+    "wasmtime-wasi-config-50.0.1",
+    "wasmtime-wasi-http-50.0.1",
+    "wasmtime-wasi-io-50.0.1",
+    "wasmtime-wasi-keyvalue-50.0.1",
+    "wasmtime-wasi-tls-50.0.1",
+    "wasmtime-wast-50.0.1",
+];
+
+/// The three-workspace folder under `root`, copied from cargo's registry
+/// sources the first time (`cargo fetch` of a crate depending on these
+/// versions puts them there).
+fn three_workspaces(root: &Path) -> Result<PathBuf, String> {
+    let dir = root.join("three-ws");
+    let marker = dir.join(".complete");
+    let listing = THREE_WORKSPACES.join("\n");
+    if std::fs::read_to_string(&marker).is_ok_and(|m| m == listing) {
+        return Ok(dir);
+    }
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .ok_or("no CARGO_HOME or HOME")?;
+    let registries: Vec<PathBuf> = std::fs::read_dir(home.join("registry/src"))
+        .map(|d| d.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    let mut missing = Vec::new();
+    let mut found = Vec::new();
+    for krate in THREE_WORKSPACES {
+        match registries
+            .iter()
+            .map(|r| r.join(krate))
+            .find(|p| p.is_dir())
+        {
+            Some(p) => found.push((krate, p)),
+            None => missing.push(*krate),
+        }
+    }
+    if !missing.is_empty() {
+        return Err(format!(
+            "{} of its {} crates are not in cargo's registry sources ({}...): `cargo fetch` a crate that depends on `tokio = \"=1.54.1\"`, `wasmtime = \"=50.0.1\"` (with `wasmtime-wasi`, `wasmtime-wasi-http`, `wasmtime-wast`...) and `sqlx = \"=0.8.6\"` (features `postgres`, `mysql`, `sqlite`).",
+            missing.len(),
+            THREE_WORKSPACES.len(),
+            missing[..missing.len().min(3)].join(", ")
+        ));
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    for (krate, from) in found {
+        copy_tree(&from, &dir.join(krate)).map_err(|e| format!("copying {krate}: {e}"))?;
+    }
+    std::fs::write(dir.join("MANIFEST"), format!("{listing}\n")).map_err(|e| e.to_string())?;
+    std::fs::write(&marker, listing).map_err(|e| e.to_string())?;
+    Ok(dir)
+}
+
+fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let kind = entry.file_type()?;
+        let target = to.join(entry.file_name());
+        if kind.is_dir() {
+            copy_tree(&entry.path(), &target)?;
+        } else if kind.is_file() {
+            std::fs::copy(entry.path(), &target)?;
+        }
+    }
+    Ok(())
+}
+
+/// The Go tree: `--go DIR`, or the Go sources Debian's golang-golang-x-net-dev
+/// installs (see scripts/go-precision.sh).
+fn go_tree(args: &[String]) -> Result<PathBuf, String> {
+    let given = args
+        .iter()
+        .position(|a| a == "--go")
+        .and_then(|i| args.get(i + 1))
+        .map(PathBuf::from);
+    let dir = given.unwrap_or_else(|| PathBuf::from("/usr/share/gocode/src/golang.org/x/net"));
+    if dir.is_dir() {
+        Ok(dir)
+    } else {
+        Err(format!(
+            "{} is absent (apt-get install golang-golang-x-net-dev, or give `--go DIR`)",
+            dir.display()
+        ))
+    }
+}
+
 fn lines_of(dir: &Path) -> usize {
     files_of(dir)
         .iter()
@@ -240,8 +385,9 @@ fn main() {
     let update_readme = args.iter().any(|a| a == "--update-readme");
     let extra: Vec<PathBuf> = args
         .iter()
-        .filter(|a| !a.starts_with("--"))
-        .map(PathBuf::from)
+        .enumerate()
+        .filter(|(i, a)| !a.starts_with("--") && (*i == 0 || args[i - 1] != "--go"))
+        .map(|(_, a)| PathBuf::from(a))
         .collect();
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench");
     let threads = std::thread::available_parallelism()
@@ -259,7 +405,7 @@ fn main() {
     let _ = writeln!(report, "Machine: {threads} threads, {cpu}.\n");
     let _ = writeln!(
         report,
-        "| tree | files | MB | read s | syn parse s (floor) | poollint s | poollint / parse | same, CPU time | files/s | MB/s | peak RSS MB | peak / source |\n|---|---|---|---|---|---|---|---|---|---|---|---|"
+        "| tree | files | MB | read s | floor s | floor CPU s | poollint s | poollint CPU s | poollint / floor | same, CPU time | files/s | MB/s | peak RSS MB | peak / source | floor peak MB | output = eager |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
     );
 
     let scales = [1usize, 2, 4];
@@ -269,7 +415,21 @@ fn main() {
         synthesize(&dir, 150 * s, 40);
         synthetic.push(dir);
     }
-    let mut trees: Vec<(String, PathBuf)> = vec![("synthetic 1x".into(), synthetic[0].clone())];
+    let mut trees: Vec<(String, PathBuf)> = vec![(
+        "synthetic 1x (dense pool code)".into(),
+        synthetic[0].clone(),
+    )];
+    let mut notes = Vec::new();
+    if !args.iter().any(|a| a == "--no-three-ws") {
+        match three_workspaces(&root) {
+            Ok(dir) => trees.push(("three workspaces (tokio, wasmtime, sqlx)".into(), dir)),
+            Err(why) => notes.push(format!("Three-workspace folder skipped: {why}")),
+        }
+    }
+    match go_tree(&args) {
+        Ok(dir) => trees.push((format!("Go: {}", dir.display()), dir)),
+        Err(why) => notes.push(format!("Go tree skipped: {why}")),
+    }
     trees.extend(extra.iter().map(|d| (d.display().to_string(), d.clone())));
     for (name, dir) in &trees {
         // Three rounds, each phase once per round (interleaved, so a slow
@@ -283,22 +443,48 @@ fn main() {
             full = keep(full, phase("full", dir, None));
         }
         let (read, parse, full) = (read.unwrap(), parse.unwrap(), full.unwrap());
+        // The lazy path must say what lowering everything at the load says.
+        let eager = phase("full-eager", dir, None);
+        let same = if eager.output == full.output {
+            "yes"
+        } else {
+            "**NO**"
+        };
         let _ = writeln!(
             report,
-            "| {name} | {} | {:.1} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.0} | {:.1} | {:.0} | {:.2} |",
+            "| {name} | {} | {:.1} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.0} | {:.1} | {:.0} | {:.2} | {:.0} | {same} |",
             full.files,
             mb(full.bytes),
             read.secs,
             parse.secs,
+            parse.cpu_secs,
             full.secs,
+            full.cpu_secs,
             full.secs / parse.secs,
             full.cpu_secs / parse.cpu_secs,
             full.files as f64 / full.secs,
             mb(full.bytes) / full.secs,
             full.peak_kb as f64 / 1e3,
             (full.peak_kb * 1000) as f64 / full.bytes.max(1) as f64,
+            parse.peak_kb as f64 / 1e3,
         );
         eprintln!("measured {name}");
+    }
+    let _ = writeln!(
+        report,
+        "\nFloor: each file read and parsed alone (Rust: syn with span locations, their data freed per file, mimalloc, as poollint; Go: a bare tree-sitter-go parse). CPU time is user + system of the whole process, best of 3 interleaved rounds. \"output = eager\": the diagnostics and skipped items are those of a run that lowers every body at the load."
+    );
+    for note in notes {
+        let _ = writeln!(report, "\n{note}");
+    }
+
+    if args.iter().any(|a| a == "--trees-only") {
+        let _ = writeln!(
+            report,
+            "\nScaling, threads and pre-commit not measured in this run (`--trees-only`)."
+        );
+        finish(&report, update_readme);
+        return;
     }
 
     let _ = writeln!(
@@ -391,6 +577,11 @@ fn main() {
         );
     }
 
+    finish(&report, update_readme);
+}
+
+/// Print the report, and write it into the README if asked.
+fn finish(report: &str, update_readme: bool) {
     println!("{report}");
     if update_readme {
         let readme = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");

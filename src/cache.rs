@@ -20,7 +20,7 @@ use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
 /// Bumped when the layout of [`StoredFacts`] changes without a version change.
-const SCHEMA: u32 = 4;
+const SCHEMA: u32 = 5;
 
 pub struct FactsCache {
     dir: PathBuf,

@@ -14,7 +14,6 @@
 
 use crate::ir::Body;
 use crate::knowledge::FileItems;
-use std::collections::HashSet;
 
 /// What a phase looks for in a file's bodies. Matching is by hash: a file can
 /// match a key it does not hold (then it is unpacked for nothing), never the
@@ -34,6 +33,8 @@ pub enum Key<'a> {
     MethodOf(&'a str),
     /// A fn or method of this name.
     Defines(&'a str),
+    /// A fn of this name that is no method (neither in an impl nor in a trait).
+    DefinesFree(&'a str),
     /// A method of an impl of this trait.
     Implements(&'a str),
 }
@@ -47,6 +48,7 @@ impl Key<'_> {
             Key::CallsQualifiedAny(n) => (b'a', n),
             Key::MethodOf(n) => (b't', n),
             Key::Defines(n) => (b'f', n),
+            Key::DefinesFree(n) => (b'F', n),
             Key::Implements(n) => (b'i', n),
         };
         Key::display_hash(tag, &name)
@@ -111,17 +113,31 @@ impl std::fmt::Write for Fnv {
     }
 }
 
-/// The keys a phase looks for.
+/// The keys a phase looks for: sorted, deduplicated hashes.
 #[derive(Default, Debug)]
-pub struct KeySet(HashSet<u32>);
+pub struct KeySet(Box<[u32]>);
 
 impl KeySet {
     pub fn new<'a>(keys: impl IntoIterator<Item = Key<'a>>) -> KeySet {
-        KeySet(keys.into_iter().map(Key::hash).collect())
+        let mut hashes: Vec<u32> = keys.into_iter().map(Key::hash).collect();
+        hashes.sort_unstable();
+        hashes.dedup();
+        KeySet(hashes.into_boxed_slice())
     }
 
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+
+    /// Does this set share a hash with `sorted` (sorted, deduplicated)?
+    /// The smaller side is looked up in the larger by binary search.
+    fn meets(&self, sorted: &[u32]) -> bool {
+        let (small, large) = if self.0.len() <= sorted.len() {
+            (&self.0[..], sorted)
+        } else {
+            (sorted, &self.0[..])
+        };
+        small.iter().any(|k| large.binary_search(k).is_ok())
     }
 }
 
@@ -180,7 +196,7 @@ impl PackedBodies {
 
     /// Could one of these bodies hold one of `wanted`?
     pub fn may_hold(&self, wanted: &KeySet) -> bool {
-        self.keys.iter().any(|k| wanted.0.contains(k))
+        wanted.meets(&self.keys)
     }
 }
 
@@ -195,6 +211,12 @@ fn keys_of(body: &Body) -> impl Iterator<Item = Key<'_>> {
             [Key::Calls(&c.name), form]
         })
         .chain(body.fn_name.as_deref().map(Key::Defines))
+        .chain(
+            body.fn_name
+                .as_deref()
+                .filter(|_| body.self_type.is_none() && body.trait_name.is_none())
+                .map(Key::DefinesFree),
+        )
         .chain(body.self_type.as_deref().map(Key::MethodOf))
         .chain(body.trait_name.as_deref().map(Key::Implements))
 }
@@ -351,11 +373,18 @@ mod tests {
                     };
                     assert!(holds(Key::Calls(&c.name)) && form, "{c:?} in\n{text}");
                 }
+                let free = body.self_type.is_none() && body.trait_name.is_none();
                 let header = body
                     .fn_name
                     .as_deref()
                     .map(Key::Defines)
                     .into_iter()
+                    .chain(
+                        body.fn_name
+                            .as_deref()
+                            .filter(|_| free)
+                            .map(Key::DefinesFree),
+                    )
                     .chain(body.self_type.as_deref().map(Key::MethodOf))
                     .chain(body.trait_name.as_deref().map(Key::Implements));
                 for key in header {

@@ -4,11 +4,14 @@
 
 use super::InputFile;
 use crate::cache::FactsCache;
+use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::frontend::{self, Bodies, FileFacts, Language};
 use crate::ir::Body;
+use crate::knowledge::packs;
 use crate::rules::{Unreadable, UnreadableSource};
 use crate::store::{PackedBodies, PackedText, StoredFacts};
+use std::collections::HashSet;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -70,11 +73,178 @@ pub enum Lowering {
     WhenNeeded,
 }
 
+/// What the load guesses from before any file is parsed: the names whose
+/// callers some phase will surely lower (the APIs of the config and of the
+/// lint packs that may apply). Only speed depends on it.
+#[derive(Default)]
+pub(super) struct Hints {
+    /// Per crate of the run (`InputFile::krate`), then one for files without
+    /// a crate: the API names of the packs its dependencies activate, and of
+    /// the config.
+    names: Vec<HashSet<String>>,
+    /// Packs no crate depends on, which a file activates by importing their
+    /// crate: (its crate names, its API names).
+    by_import: Vec<(Vec<String>, Vec<String>)>,
+    /// The first bytes of every name above (a bit each), and the longest.
+    first_bytes: [u64; 4],
+    longest: usize,
+}
+
+impl Hints {
+    pub(super) fn new(config: &Config, options: &super::RunOptions<'_>) -> Hints {
+        let config_names: Vec<String> = config.pools.iter().flat_map(decl_names).collect();
+        let crate_deps = options
+            .crates
+            .iter()
+            .map(|c| &c.dependencies)
+            .chain([&options.dependencies]);
+        let mut names: Vec<HashSet<String>> = crate_deps
+            .clone()
+            .map(|_| config_names.iter().cloned().collect())
+            .collect();
+        let mut by_import = Vec::new();
+        // The standard library's forgets matter only where a pool is, which
+        // the text's other names tell.
+        for pack in packs::builtin().iter().filter(|p| p.name != "std") {
+            let api: Vec<String> = pack.pools.iter().flat_map(decl_names).collect();
+            let crates: Vec<String> = pack.crates.iter().map(|c| packs::normalize(c)).collect();
+            let mut anywhere = false;
+            for (set, deps) in names.iter_mut().zip(crate_deps.clone()) {
+                if deps.iter().any(|d| crates.contains(&packs::normalize(d))) {
+                    set.extend(api.iter().cloned());
+                    anywhere = true;
+                }
+            }
+            if !anywhere {
+                by_import.push((crates, api));
+            }
+        }
+        for pack in &options.extra_packs {
+            let api: Vec<String> = pack.pools.iter().flat_map(decl_names).collect();
+            for set in &mut names {
+                set.extend(api.iter().cloned());
+            }
+        }
+        let mut first_bytes = [0u64; 4];
+        let mut longest = 0;
+        let every = names.iter().flatten().chain(
+            by_import
+                .iter()
+                .flat_map(|(crates, api)| crates.iter().chain(api)),
+        );
+        for name in every {
+            if let Some(&b) = name.as_bytes().first() {
+                first_bytes[usize::from(b >> 6)] |= 1 << (b & 63);
+            }
+            longest = longest.max(name.len());
+        }
+        Hints {
+            names,
+            by_import,
+            first_bytes,
+            longest,
+        }
+    }
+
+    /// Does the text look like pool code, whose bodies some phase will surely
+    /// need? It says `pool`, or one of its identifiers names an API of a pack
+    /// that may apply to it or of the config.
+    fn lowers_at_load(&self, text: &str, krate: Option<usize>) -> bool {
+        if ["pool", "Pool", "POOL"].iter().any(|w| text.contains(w)) {
+            return true;
+        }
+        let names = krate
+            .filter(|&k| k + 1 < self.names.len())
+            .or(self.names.len().checked_sub(1))
+            .and_then(|k| self.names.get(k));
+        let mut crates_named: Vec<&str> = Vec::new();
+        identifiers(text).any(|ident| {
+            // Most identifiers are no API's name: the first byte and the
+            // length say so before any lookup.
+            let first = ident.as_bytes()[0];
+            if self.first_bytes[usize::from(first >> 6)] & (1 << (first & 63)) == 0
+                || ident.len() > self.longest
+            {
+                return false;
+            }
+            if names.is_some_and(|n| n.contains(ident)) {
+                return true;
+            }
+            for (crates, api) in &self.by_import {
+                if crates.iter().any(|c| c == ident) {
+                    crates_named.push(ident);
+                }
+                if api.iter().any(|a| a == ident)
+                    && crates.iter().any(|c| crates_named.contains(&c.as_str()))
+                {
+                    return true;
+                }
+            }
+            false
+        })
+    }
+}
+
+/// The call names a pool declaration gives (the last segment of each path:
+/// `Slab::insert` is `insert`, Go's `(*Pool).Get` is `Get`).
+fn decl_names(decl: &crate::config::PoolDecl) -> Vec<String> {
+    decl.acquire
+        .iter()
+        .map(String::as_str)
+        .chain(decl.release.iter().map(|r| r.name()))
+        .chain(
+            [
+                &decl.guard_acquire,
+                &decl.detach,
+                &decl.reset,
+                &decl.forget,
+                &decl.unless_called,
+                &decl.fallible_sinks,
+            ]
+            .into_iter()
+            .flatten()
+            .map(String::as_str),
+        )
+        .map(|path| path.rsplit([':', '.', ')']).next().unwrap_or(path))
+        .filter(|n| !n.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// The identifiers of a text, as a lexer splits words (in comments and
+/// strings too: a superset is all a guess needs).
+pub(crate) fn identifiers(text: &str) -> impl Iterator<Item = &str> {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b.is_ascii_alphabetic() || b == b'_' {
+                let start = i;
+                while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
+                    i += 1;
+                }
+                return Some(&text[start..i]);
+            }
+            if b.is_ascii_digit() {
+                // A number's suffix (`1u8`) is no identifier.
+                while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
+                    i += 1;
+                }
+                continue;
+            }
+            i += 1;
+        }
+        None
+    })
+}
+
 pub(super) fn load(
     id: usize,
     input: InputFile,
     cache: Option<&FactsCache>,
     lowering: Lowering,
+    hints: &Hints,
 ) -> Loaded {
     let language = Language::of_path(&input.path)
         .or_else(|| Language::of_path(Path::new(&input.name)))
@@ -97,7 +267,9 @@ pub(super) fn load(
                     // The cache keeps what it is given: lowered bodies, so a
                     // warm run needs no parse.
                     let at_load = match lowering {
-                        Lowering::Guess => cache.is_some() || lowers_at_load(&text),
+                        Lowering::Guess => {
+                            cache.is_some() || hints.lowers_at_load(&text, input.krate)
+                        }
                         Lowering::AtLoad => true,
                         Lowering::WhenNeeded => false,
                     };
@@ -146,14 +318,6 @@ fn parse_guarded(language: Language, text: &str, bodies: Bodies) -> Result<FileF
         }),
         Err(panic) => Err(Unreadable::Internal(panic_message(&panic))),
     }
-}
-
-/// Does the file look like pool code, whose bodies some phase will surely
-/// need? Those are lowered at the load, while the AST is at hand; the others
-/// are lowered only if a phase needs them, at the cost of a second parse.
-/// Only speed depends on this guess, never the result.
-fn lowers_at_load(text: &str) -> bool {
-    ["pool", "Pool", "POOL"].iter().any(|w| text.contains(w))
 }
 
 /// Could the text hold a suppression comment (`poollint: allow(..)`)? The

@@ -10,7 +10,7 @@ mod load;
 mod timings;
 
 pub use load::Lowering;
-pub use timings::proc_status_kb;
+pub use timings::{cpu_secs, proc_status_kb};
 
 use load::{Loaded, load, panic_message};
 use timings::Timings;
@@ -157,10 +157,11 @@ pub fn run_on_current_pool(
 
 fn run_in_pool(inputs: Vec<InputFile>, config: &Config, options: &RunOptions<'_>) -> Outcome {
     let timer = Timings::new();
+    let hints = load::Hints::new(config, options);
     let mut loaded: Vec<Loaded> = inputs
         .into_par_iter()
         .enumerate()
-        .map(|(id, input)| load(id, input, options.cache.as_ref(), options.lowering))
+        .map(|(id, input)| load(id, input, options.cache.as_ref(), options.lowering, &hints))
         .collect();
     timer.mark("loaded");
     if timer.on {
@@ -389,14 +390,23 @@ fn findable_keys(index: &Index) -> Findable {
         .into_iter()
         .chain(index.types_with_reset())
         .collect();
-    let mut releases = index.release_names();
+    // A release's body, or an acquire's, is known by its name and owner
+    // (`api_for(owner, name)`): `remove` alone is defined in most files.
+    let mut owned: Vec<(Option<String>, String)> = index
+        .apis()
+        .iter()
+        .filter(|a| matches!(a.role, crate::knowledge::Role::Release(_)))
+        .map(|a| (a.owner.clone(), a.name.clone()))
+        .collect();
     // Acquires whose pool leaves fields un-reset (PL007 on the acquire fn),
     // and the guard types whose detach fields may be taken out.
     for f in index.summaries().inline_resets() {
-        if let crate::knowledge::inline_resets::InlineFinding::Acquire { name, .. } = f {
-            releases.push(name.clone());
+        if let crate::knowledge::inline_resets::InlineFinding::Acquire { owner, name, .. } = f {
+            owned.push((Some(owner.clone()), name.clone()));
         }
     }
+    owned.sort();
+    owned.dedup();
     let types: Vec<String> = types
         .into_iter()
         .chain(index.detach_fields().map(|(t, _)| t.to_string()))
@@ -413,12 +423,17 @@ fn findable_keys(index: &Index) -> Findable {
     Findable {
         calls: index.scoped_call_keys(others),
         forgets: index.scoped_call_keys(forgets),
-        items: KeySet::new(
-            types
-                .iter()
-                .map(|t| Key::MethodOf(t))
-                .chain(releases.iter().map(|n| Key::Defines(n))),
-        ),
+        items: KeySet::new(types.iter().map(|t| Key::MethodOf(t))),
+        defined: owned
+            .iter()
+            .map(|(owner, name)| match owner {
+                None => (KeySet::new([Key::DefinesFree(name)]), None),
+                Some(o) => (
+                    KeySet::new([Key::Defines(name)]),
+                    Some(KeySet::new([Key::MethodOf(o), Key::Implements(o)])),
+                ),
+            })
+            .collect(),
     }
 }
 
@@ -427,11 +442,18 @@ struct Findable {
     calls: crate::knowledge::ScopedKeys,
     forgets: crate::knowledge::ScopedKeys,
     items: KeySet,
+    /// Fns by name, and their owner (a method of the type, or of an impl of
+    /// the trait) if they have one.
+    defined: Vec<(KeySet, Option<KeySet>)>,
 }
 
 impl Findable {
     fn matches(&self, index: &Index, file: usize, probe: &dyn Fn(&KeySet) -> bool) -> bool {
         probe(&self.items)
+            || self
+                .defined
+                .iter()
+                .any(|(name, owner)| probe(name) && owner.as_ref().is_none_or(probe))
             || self.calls.matches(index, file, probe)
             || self.forgets.matches(index, file, probe)
     }

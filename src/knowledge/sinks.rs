@@ -46,7 +46,27 @@ pub fn compute(
         return HashMap::new();
     }
     let names: Vec<&str> = wanted.iter().map(|(_, n)| n.as_str()).collect();
-    let defining = source(&[KeySet::new(names.iter().map(|n| Key::Defines(n)))], None);
+    // Only files that define one of the fns under its owner (or as a free
+    // fn): `new` and `from` alone are defined in most files.
+    let owned: Vec<(KeySet, Option<KeySet>)> = wanted
+        .iter()
+        .map(|(owner, name)| match owner.as_str() {
+            "" => (KeySet::new([Key::DefinesFree(name)]), None),
+            owner => (
+                KeySet::new([Key::Defines(name)]),
+                Some(KeySet::new([Key::MethodOf(owner), Key::Implements(owner)])),
+            ),
+        })
+        .collect();
+    let defines_one: FileFilter<'_> = &|_, probe| {
+        owned
+            .iter()
+            .any(|(name, owner)| probe(name) && owner.as_ref().is_none_or(probe))
+    };
+    let defining = source(
+        &[KeySet::new(names.iter().map(|n| Key::Defines(n)))],
+        Some(defines_one),
+    );
     let mut found: HashMap<(String, String), u64> = HashMap::new();
     for file in &defining {
         for body in file.bodies.iter().filter(|b| b.kind == BodyKind::Fn) {

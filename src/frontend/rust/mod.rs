@@ -522,7 +522,11 @@ impl<'a> ItemWalker<'a> {
         syn::visit::Visit::visit_block(&mut scan, block);
         self.scan_failed |= scan.needs_lowering;
         keys.extend(scan.keys);
-        keys.push(Key::Defines(&header.sig.ident.to_string()).hash());
+        let name = header.sig.ident.to_string();
+        keys.push(Key::Defines(&name).hash());
+        if header.self_type.is_none() && header.trait_name.is_none() {
+            keys.push(Key::DefinesFree(&name).hash());
+        }
         if let Some(ty) = &header.self_type {
             keys.push(Key::MethodOf(ty).hash());
         }
