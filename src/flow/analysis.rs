@@ -78,7 +78,8 @@ impl<'a> Analysis<'a> {
                     | CallEffect::Reset
                     | CallEffect::BoundsCapacity
                     | CallEffect::Forget { .. }
-                    | CallEffect::Disarm => {}
+                    | CallEffect::Disarm
+                    | CallEffect::DropElements => {}
                     CallEffect::Sink { .. } => seeds.push(*result),
                     CallEffect::TakeElement => {
                         let Some(&(place, _)) = recv.as_ref().and_then(|r| r.places.first()) else {

@@ -46,6 +46,9 @@ pub enum CallEffect {
     /// Takes one element out of a field of `self` that holds pooled values
     /// (`self.pending.pop()`, `self.by_id.remove(&k)`): the result owns it.
     TakeElement,
+    /// Drops every element of such a field in place (`self.pending.clear()`,
+    /// `truncate(0)`).
+    DropElements,
 }
 
 impl CallEffect {
@@ -226,6 +229,8 @@ pub struct Abandon {
     pub span: Span,
     /// `None` when the value was taken out of the place and discarded.
     pub kind: Option<AssignKind>,
+    /// The place's elements were dropped in place (`self.pending.clear()`).
+    pub cleared: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]

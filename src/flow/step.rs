@@ -65,16 +65,23 @@ impl Analysis<'_> {
         let Some(v) = self.call_value[call as usize] else {
             return;
         };
-        let holds = recv
+        let contents: Vec<_> = recv
             .iter()
             .flat_map(|r| &r.places)
             .filter_map(|&(p, _)| self.t(p))
-            .any(|t| {
-                bits_iter(&st.owns[t]).any(|e| {
-                    st.status[e] & HELD != 0
-                        && matches!(self.values[e].origin, Origin::EntryField { .. })
-                })
-            });
+            .flat_map(|t| bits_iter(&st.owns[t]).collect::<Vec<_>>())
+            .filter(|&e| {
+                st.status[e] & HELD != 0
+                    && matches!(self.values[e].origin, Origin::EntryField { .. })
+            })
+            .collect();
+        let holds = !contents.is_empty();
+        // Elements are being taken out one by one (a `while let .. pop()`
+        // loop empties the field): what is left is not known any more, so a
+        // later `clear()` or overwrite is not reported.
+        for e in contents {
+            st.status[e] = (st.status[e] & !HELD) | TRANSFERRED;
+        }
         if st.status[v] & HELD == 0 {
             st.owns
                 .iter_mut()
@@ -87,6 +94,38 @@ impl Analysis<'_> {
             st.status[v] = HELD;
             st.release_site[v] = (NO_SITE, NO_SITE);
             bit_set(&mut st.owns[r], v);
+        }
+    }
+
+    /// `self.pending.clear()`: the pooled elements the field held on entry
+    /// are dropped where they are.
+    fn drop_elements(
+        &self,
+        st: &mut State,
+        recv: &Option<Arg>,
+        span: Span,
+        facts: &mut Option<&mut Facts>,
+    ) {
+        for &(place, _) in recv.iter().flat_map(|r| &r.places) {
+            let Some(t) = self.t(place) else { continue };
+            let held: Vec<_> = bits_iter(&st.owns[t])
+                .filter(|&e| {
+                    st.status[e] & HELD != 0
+                        && matches!(self.values[e].origin, Origin::EntryField { .. })
+                })
+                .collect();
+            for v in held {
+                st.status[v] = (st.status[v] & !HELD) | TRANSFERRED;
+                if let Some(f) = facts.as_deref_mut() {
+                    f.abandons.insert(Abandon {
+                        value: v,
+                        place,
+                        span,
+                        kind: None,
+                        cleared: true,
+                    });
+                }
+            }
         }
     }
 
@@ -215,6 +254,9 @@ impl Analysis<'_> {
                         self.release(st, *call, place, *span, &mut facts, resets, bounds);
                     }
                 }
+                if effect == CallEffect::DropElements {
+                    self.drop_elements(st, recv, *span, &mut facts);
+                }
                 if effect == CallEffect::TakeElement {
                     self.take_element(st, *call, recv, *result);
                 } else if let Some(v) = self.call_value[*call as usize] {
@@ -319,6 +361,7 @@ impl Analysis<'_> {
                             place: *place,
                             span: *span,
                             kind: Some(kind),
+                            cleared: false,
                         });
                     });
                 }
@@ -357,6 +400,7 @@ impl Analysis<'_> {
                                 place: *place,
                                 span: *span,
                                 kind: None,
+                                cleared: false,
                             });
                             return;
                         }
@@ -466,6 +510,7 @@ impl Analysis<'_> {
                                     place,
                                     span: *span,
                                     kind: None,
+                                    cleared: false,
                                 });
                                 return;
                             }

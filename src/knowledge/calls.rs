@@ -189,21 +189,16 @@ impl Index {
             )
     }
 
-    /// `self.pending.pop()`, `self.by_id.remove(&k)`: one element taken out
-    /// of a collection field whose elements are of a pooled type, in a type
+    /// `self.pending.pop()`, `self.by_id.remove(&k)`, `self.pending.clear()`:
+    /// a call that takes out or drops elements of a collection field whose
+    /// elements are of a pooled type, in a type
     /// that is not the pool itself (a pool's free list holds values nobody
     /// owes: dropping one frees memory).
-    fn takes_pooled_element(&self, callee: &Callee) -> bool {
-        const TAKES: &[&str] = &[
-            "pop",
-            "pop_front",
-            "pop_back",
-            "pop_first",
-            "pop_last",
-            "remove",
-            "swap_remove",
-        ];
-        if !callee.is_method || !TAKES.contains(&callee.name.as_str()) {
+    fn holds_pooled_elements(&self, callee: &Callee) -> bool {
+        if !callee.is_method
+            || !ELEMENT_TAKES.contains(&callee.name.as_str())
+                && !ELEMENT_DROPS.contains(&callee.name.as_str())
+        {
             return false;
         }
         let Some(TypeRef::FieldOf(base, field)) = &callee.receiver_type else {
@@ -262,8 +257,13 @@ impl Index {
             if self.copies_receiver(callee) {
                 return CallEffect::CopyReceiver;
             }
-            if self.takes_pooled_element(callee) {
-                return CallEffect::TakeElement;
+            if self.holds_pooled_elements(callee) {
+                if ELEMENT_TAKES.contains(&callee.name.as_str()) {
+                    return CallEffect::TakeElement;
+                }
+                if ELEMENT_DROPS.contains(&callee.name.as_str()) {
+                    return CallEffect::DropElements;
+                }
             }
             return CallEffect::Unknown;
         };
@@ -298,6 +298,20 @@ impl Index {
 /// Does the call name the module an API is declared in? A call qualified by
 /// another module is another fn; an unqualified one (imported by name) is
 /// the API's only when its name is not common.
+/// Methods that take one element out of a collection or map field.
+const ELEMENT_TAKES: &[&str] = &[
+    "pop",
+    "pop_front",
+    "pop_back",
+    "pop_first",
+    "pop_last",
+    "remove",
+    "swap_remove",
+];
+
+/// Methods that drop every element of a collection or map field in place.
+const ELEMENT_DROPS: &[&str] = &["clear"];
+
 /// Map types whose `remove` hands out one value.
 const MAPS: &[&str] = &["HashMap", "BTreeMap", "IndexMap", "FxHashMap", "AHashMap"];
 

@@ -73,6 +73,10 @@ pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         };
         let place = format!("`{}`", cx.body.places[place as usize].name);
         let (message, label) = match fact.kind {
+            None if fact.cleared => (
+                format!("{place} is cleared while it holds unreleased pooled values"),
+                "its pooled elements are dropped here without release",
+            ),
             Some(AssignKind::Null) => (
                 format!(
                     "{place} is set to {} while it holds an unreleased pooled value",
