@@ -19,6 +19,8 @@ pub struct Wording {
     pub aliases: &'static str,
     /// How to give back the old value before overwriting it.
     pub release_old: &'static str,
+    /// Help for a collection of pooled values dropped in place (`clear()`).
+    pub release_elements: &'static str,
     /// How to reset every field, and mark one kept on purpose.
     pub reset_every_field: &'static str,
     /// Between a type and its method's name (`Vm::reset`, `Vm.reset`).
@@ -54,6 +56,7 @@ pub static RUST: Wording = Wording {
     pointless: |method, _| format!("this `{method}()` is pointless: the buffer is replaced"),
     aliases: "pointers, slices and clones of it",
     release_old: "release the old value first (`pool.put(old)`), or `take()` it and release what it returns",
+    release_elements: "release each element first: `for b in v.drain(..) { pool.put(b) }`",
     reset_every_field: "reset every field (assign, `clear()`, `take()`), or mark a field kept on purpose with `#[pooled(keep)]`",
     method_sep: "::",
     suppression: "`// poollint: allow(..)`",
@@ -71,6 +74,7 @@ pub static GO: Wording = Wording {
     pointless: |_, code| format!("this `{code}` is pointless: the buffer is replaced"),
     aliases: "sub-slices, `.Bytes()` and fields of it",
     release_old: "give the old value back first (`pool.Put(old)`), then overwrite it",
+    release_elements: "give each element back first: `for _, b := range s { pool.Put(b) }`",
     reset_every_field: "reset every field (assign it, truncate it with `x = x[:0]`, call its `Reset`), or list a field kept on purpose in `keep=` of the `//poollint:pooled` directive",
     method_sep: ".",
     suppression: "`//poollint:allow`",

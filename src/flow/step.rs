@@ -503,8 +503,13 @@ impl Analysis<'_> {
                 if let Some(f) = facts {
                     for (v, place) in owned {
                         self.report_orphans(st, &[v], |v| {
-                            if matches!(self.values[v].origin, Origin::Element { .. }) {
-                                // An element taken out of a field, dropped on the way out.
+                            if matches!(
+                                self.values[v].origin,
+                                Origin::EntryField { .. } | Origin::Element { .. }
+                            ) {
+                                // A field's value or an element taken out of
+                                // it (`mem::replace`, `pop()`), dropped on the
+                                // way out.
                                 f.abandons.insert(Abandon {
                                     value: v,
                                     place,

@@ -295,9 +295,6 @@ impl Index {
     }
 }
 
-/// Does the call name the module an API is declared in? A call qualified by
-/// another module is another fn; an unqualified one (imported by name) is
-/// the API's only when its name is not common.
 /// Methods that take one element out of a collection or map field.
 const ELEMENT_TAKES: &[&str] = &[
     "pop",
@@ -307,14 +304,18 @@ const ELEMENT_TAKES: &[&str] = &[
     "pop_last",
     "remove",
     "swap_remove",
+    "drain",
 ];
 
 /// Methods that drop every element of a collection or map field in place.
-const ELEMENT_DROPS: &[&str] = &["clear"];
+const ELEMENT_DROPS: &[&str] = &["clear", "truncate", "retain"];
 
 /// Map types whose `remove` hands out one value.
 const MAPS: &[&str] = &["HashMap", "BTreeMap", "IndexMap", "FxHashMap", "AHashMap"];
 
+/// Does the call name the module an API is declared in? A call qualified by
+/// another module is another fn; an unqualified one (imported by name) is
+/// the API's only when its name is not common.
 fn module_matches(api: &Api, callee: &Callee, common: bool) -> bool {
     let Some(module) = &api.module else {
         return true;

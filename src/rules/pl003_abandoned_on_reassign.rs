@@ -11,10 +11,14 @@ declare_rule! {
     /// Default::default()`, or a `take()`/`mem::take` whose result is dropped.
     /// For fields, the field's declared type must hold a `#[poollint::pooled]`
     /// type and nothing earlier in the method may have taken or released it.
-    /// An element taken out of a `Vec`/`VecDeque`/`BTreeSet`-like field of
-    /// pooled elements (`pop`, `pop_front`, `pop_back`, `remove`,
-    /// `swap_remove`) and then dropped, on any path, is reported too; a
-    /// pool's own free list is not (dropping from it frees memory).
+    /// An element taken out of a `Vec`/`VecDeque`/`BTreeSet`-like or map
+    /// field of pooled elements (`pop`, `pop_front`, `pop_back`, `remove`,
+    /// `swap_remove`, each turn of `for b in v.drain(..)`) and then dropped,
+    /// on any path, is reported too, and so is such a field emptied in place
+    /// (`clear()`, `truncate(n)`, `retain(..)`, a discarded `drain(..)`) or
+    /// swapped out by `mem::replace`/`mem::take` into a value that is
+    /// dropped. A pool's own free list is not (dropping from it frees
+    /// memory).
     ///
     /// ## Why is this bad
     /// The old value is dropped without going back to its pool. The pool never
@@ -45,8 +49,13 @@ declare_rule! {
     /// ## Known limits
     /// A field's old value is only known to be released when the release or
     /// `take()` is in the same method; a helper method that empties the field
-    /// first is not followed. Map fields (`HashMap<K, T>`), `drain(..)`,
-    /// `clear()` and `retain(..)` are not followed yet.
+    /// first is not followed. Elements are followed one by one only through
+    /// `pop`-like calls and `for .. in v.drain(..)`; an iterator adapter
+    /// chain over a drain (`v.drain(..).filter(..)`) hands them on unseen.
+    /// Once a method takes any element out, the field's remaining contents
+    /// are unknown: a later `clear()` is not reported. Releasing the same
+    /// `Copy` keys twice through two loops over a field (`iter()` then
+    /// `drain(..)`) is not seen as a double release.
     pub struct AbandonedOnReassign {
         code: "PL003",
         name: "abandoned-on-reassign",
@@ -107,7 +116,10 @@ pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         match origin {
             Origin::Acquire { span, .. } => d.secondary.push(Label::new(span, "acquired here")),
             Origin::Element { span, .. } => {
-                d.secondary.push(Label::new(span, "taken out here"));
+                // A discarded `drain(..)` is taken and dropped at one span.
+                if span != fact.span {
+                    d.secondary.push(Label::new(span, "taken out here"));
+                }
                 d.notes.push(format!(
                     "the elements of {place} are of a pooled type: one taken out is owed back to its pool"
                 ));
@@ -116,7 +128,11 @@ pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                 "the declared type of {place} holds a pooled type, and nothing earlier in this method took or released its value"
             )),
         }
-        d.help = Some(cx.wording.release_old.to_string());
+        d.help = Some(if fact.cleared {
+            cx.wording.release_elements.to_string()
+        } else {
+            cx.wording.release_old.to_string()
+        });
         if fact.kind == Some(AssignKind::Null) {
             d.suggestion = take_and_release(cx, origin, fact.place, fact.span);
         }

@@ -581,10 +581,19 @@ impl<'f> Lowerer<'f> {
         kind: LoopKind<'_>,
     ) -> Operand {
         let label = label.map(|l| l.name.ident.to_string());
-        if let LoopKind::For(pat, iter) = &kind {
+        // `for b in self.pending.drain(..)`: each turn takes the next element
+        // out of the collection, so the drain is lowered once per turn and
+        // its result bound to the pattern (as `while let Some(b) = v.pop()`
+        // is); any other iterable is consumed once, before the loop.
+        let per_turn = match &kind {
+            LoopKind::For(_, iter) => drains(iter),
+            _ => false,
+        };
+        if let LoopKind::For(_, iter) = &kind
+            && !per_turn
+        {
             let op = self.expr(iter);
             self.consume(op, self.cx.expr(iter), false);
-            let _ = pat;
         }
         let head = self.b.new_block();
         let after = self.b.new_block();
@@ -597,11 +606,17 @@ impl<'f> Lowerer<'f> {
             LoopKind::While(cond) => {
                 self.condition(cond, body_start, after);
             }
-            LoopKind::For(pat, _) => {
+            LoopKind::For(pat, iter) => {
                 self.b.edge(head, body_start);
                 self.b.edge(head, after);
                 self.b.cur = body_start;
-                self.declare_pattern_names(pat);
+                if per_turn {
+                    let op = self.expr(iter);
+                    let span = self.cx.expr(iter);
+                    self.bind(op, pat, LocalInfo::default(), span);
+                } else {
+                    self.declare_pattern_names(pat);
+                }
             }
         }
         self.b.cur = body_start;
@@ -792,6 +807,12 @@ fn is_cfg_gated(stmt: &Stmt) -> bool {
         },
     };
     attrs.iter().any(|a| a.path().is_ident("cfg"))
+}
+
+/// Is the iterable a draining method call (`v.drain(..)`), whose elements
+/// leave the collection one per turn of the loop?
+fn drains(iter: &Expr) -> bool {
+    matches!(iter, Expr::MethodCall(m) if m.method == "drain")
 }
 
 /// What is known of the parameters of a closure about to be lowered.
