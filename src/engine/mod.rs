@@ -18,8 +18,8 @@ use timings::Timings;
 use crate::cache::FactsCache;
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Level};
-use crate::flow::{self, Resolution};
-use crate::ir::{Body, PlaceId, PlaceKind};
+use crate::flow::{self, CallEffect, Resolution};
+use crate::ir::{Body, Event, PlaceId, PlaceKind};
 use crate::knowledge::infer;
 use crate::knowledge::packs::{self, Pack};
 use crate::knowledge::{ApiOrigin, Index};
@@ -668,7 +668,8 @@ fn analyze_file(
 
 /// Resolve a body's calls and the pooled fields of `self` against the index.
 pub fn resolve(body: &Body, index: &Index, file: usize) -> Resolution {
-    let calls = body.callees.iter().map(|c| index.effect(c, file)).collect();
+    let mut calls: Vec<CallEffect> = body.callees.iter().map(|c| index.effect(c, file)).collect();
+    reset_from_landing_type(body, index, &mut calls);
     let mut entry_fields = Vec::new();
     if let (Some((receiver, _)), Some(self_type)) = (body.receiver, &body.self_type) {
         for (p, place) in body.places.iter().enumerate() {
@@ -692,6 +693,33 @@ pub fn resolve(body: &Body, index: &Index, file: usize) -> Resolution {
         res.copy_parts = copy_parts(body, index);
     }
     res
+}
+
+/// An acquire whose API does not name what it hands out (Go's
+/// `sync.Pool.Get` returns `any`) takes the type of the local its result
+/// lands in (`buf := pool.Get().(*bytes.Buffer)`): a value of a type with a
+/// reset must be reset before it goes back (PL008).
+fn reset_from_landing_type(body: &Body, index: &Index, calls: &mut [CallEffect]) {
+    let events = || body.blocks.iter().flat_map(|b| &b.events);
+    for ev in events() {
+        let Event::Call { call, result, .. } = ev else {
+            continue;
+        };
+        let CallEffect::Acquire(kind) = &mut calls[*call as usize] else {
+            continue;
+        };
+        if kind.guard || kind.needs_reset || kind.counter {
+            continue;
+        }
+        let landing = events().find_map(|e| match e {
+            Event::Move { dest, src, .. } if src == result => Some(*dest),
+            _ => None,
+        });
+        kind.needs_reset = landing
+            .and_then(|d| body.places[d as usize].ty.as_ref())
+            .and_then(|t| index.resolve_type(t))
+            .is_some_and(|t| index.type_has_reset(&t));
+    }
 }
 
 /// The parts of values (field places, and locals bound from a field) whose

@@ -395,7 +395,10 @@ impl Index {
     }
 
     fn release_summary(&self, api: &Api) -> (bool, bool) {
-        self.summaries().release(api.owner.as_deref(), &api.name)
+        let (resets, bounds) = self.summaries().release(api.owner.as_deref(), &api.name);
+        // A container that stores whatever it is given (Go's
+        // `sync.Pool.Put`) resets nothing.
+        (resets && !api.boxes, bounds)
     }
 
     /// `guard.live.take()`: the raw value of a guard taken out of it

@@ -12,7 +12,11 @@ declare_rule! {
     /// on a path where it was not reset. A release function that resets its
     /// parameter itself (inferred from its body) makes the reset unnecessary
     /// for every caller; releases whose body poollint cannot see are assumed
-    /// to reset.
+    /// to reset, except a container's that stores whatever it is given (a
+    /// pool declared `boxes = true`: Go's `sync.Pool.Put`). An acquire whose
+    /// API does not name the type it hands out (`sync.Pool.Get` returns
+    /// `any`) takes the type of the local its result lands in
+    /// (`buf := pool.Get().(*bytes.Buffer)`).
     ///
     /// On the pool's own release path: a release that resets the value (or
     /// hands it to another fn, a recycler) on some paths but pushes it back
@@ -44,9 +48,9 @@ declare_rule! {
     /// be declared `mut`.
     ///
     /// ## Known limits
-    /// Only values from acquires whose declared return type is known are
-    /// followed (for a configured acquire, the return type its signature
-    /// declares). A reset through a helper function is seen only when the
+    /// Only values from acquires whose declared return type is known, or
+    /// whose result lands in a local of a known type, are followed (for a
+    /// configured acquire, the return type its signature declares). A reset through a helper function is seen only when the
     /// helper is named like a reset (`reset_*`, `clear_*`). A put-back is a
     /// `push`/`push_back`/`send` onto something reached from `self`.
     pub struct ReleaseWithoutReset {
