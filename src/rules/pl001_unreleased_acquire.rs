@@ -54,11 +54,14 @@ declare_rule! {
     /// nor a value the callee hands back inside `Err(..)` and the caller then
     /// discards (`map_err(|_| ..)`); state carried across calls, enum state
     /// machines and tasks that never run are out of reach. Destructuring
-    /// (`let Outer { conn, .. } = o`, match arms, tuples held in a local)
-    /// binds parts: releasing or handing on a part discharges the value, a
-    /// part of a `Copy` type (`id: u32`) hands nothing on; a tuple returned
-    /// by a call and taken apart at once (`let (ptr, len) = r.pop_buf()`) is
-    /// not followed. Unknown macros
+    /// (`let Outer { conn, .. } = o`, match arms, tuples held in a local or
+    /// returned by a call: `let (pool, conn) = lease.detach()`) binds parts:
+    /// releasing or handing on a part discharges the value, a part of a
+    /// `Copy` type (`id: u32`) hands nothing on, and the pointer part of a
+    /// region handed out as `(ptr, len)` hands it on to the view built from
+    /// it (`slice::from_raw_parts_mut(ptr, len)`). The parts of a tuple a
+    /// call returns are not typed: any part handed on, even a number,
+    /// discharges the value. Unknown macros
     /// count as uses, never as releases. Panics are not exits (see PL010).
     pub struct UnreleasedAcquire {
         code: "PL001",

@@ -102,7 +102,23 @@ impl<'f> Lowerer<'f> {
                 let op = self.expr(a);
                 self.read(op, span);
             }
-            return Some(if aliasing { first.borrowed() } else { first });
+            if aliasing {
+                // A view built from a pointer a call handed out in a tuple
+                // (`from_raw_parts_mut(data, len)` after `let (data, len) =
+                // r.pop_buf()`) is where the region lives on: the part is
+                // handed on, and the view still points into it.
+                for &(p, _) in &first.places {
+                    if self.result_parts.contains(&p) {
+                        self.b.emit(crate::ir::Event::Transfer {
+                            place: p,
+                            span,
+                            returned: false,
+                        });
+                    }
+                }
+                return Some(first.borrowed());
+            }
+            return Some(first);
         }
         if !is_tuple_ctor(name) || c.args.is_empty() {
             return None;

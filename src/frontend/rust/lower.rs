@@ -174,6 +174,10 @@ pub struct Lowerer<'f> {
     /// it is the argument of a combinator on a typed receiver (`conn.map(|c|
     /// ..)`: `c` has the payload's type) or of a fn whose signature types it.
     pub closure_param: Option<ClosureHint>,
+    /// Locals bound to a part of a call's result taken apart at once
+    /// (`let (data, len) = r.pop_buf()`): a pointer handed out that way is
+    /// the handle itself, and a view built from it carries it on.
+    pub result_parts: std::collections::HashSet<PlaceId>,
 }
 
 /// Information about the fn being lowered.
@@ -206,6 +210,7 @@ pub fn lower_fn(
         nested: Vec::new(),
         items: Vec::new(),
         closure_param: None,
+        result_parts: Default::default(),
     };
     lw.b.body.fn_name = Some(sig.ident.to_string());
     lw.b.body.self_type = header.self_type.clone();
@@ -681,6 +686,7 @@ impl<'f> Lowerer<'f> {
             nested: Vec::new(),
             items: Vec::new(),
             closure_param: None,
+            result_parts: Default::default(),
         };
         inner.b.body.self_type = self.self_type.clone();
         inner.b.depth = self.b.depth;

@@ -117,13 +117,24 @@ impl<'f> Lowerer<'f> {
                     self.bind_part(base, &member, &f.pat, span);
                 }
             }
-            // A tuple returned by a call (`let (data, len) = r.pop_buf()`) is
-            // often a region described by Copy parts that live on in what is
-            // built from them: taken apart here, as before (a known limit).
-            Pat::Tuple(t) if self.part_base(&op).is_some_and(|p| !self.is_temp(p)) => {
+            // A tuple returned by a call (`let (pool, conn) = lease.detach()`,
+            // `let (data, len) = r.pop_buf()`): its names own its parts; a
+            // raw region's pointer part carries the value on into the view
+            // built from it (see `result_parts`).
+            Pat::Tuple(t) if self.part_base(&op).is_some() => {
+                let from_call = self.part_base(&op).is_some_and(|p| self.is_temp(p));
                 let base = self.destructured(op, pat, info, span);
                 for (i, elem) in t.elems.iter().enumerate() {
                     self.bind_part(base, &i.to_string(), elem, span);
+                    if from_call {
+                        let mut names = Vec::new();
+                        collect_names(elem, &mut names);
+                        for id in names {
+                            if let Some(p) = self.b.lookup(&id.ident.to_string()) {
+                                self.result_parts.insert(p);
+                            }
+                        }
+                    }
                 }
             }
             Pat::TupleStruct(t) if self.part_base(&op).is_some() => {
