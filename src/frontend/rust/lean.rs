@@ -95,9 +95,35 @@ fn item(input: ParseStream) -> Result<Item> {
     input.parse()
 }
 
+/// What an item is, by the tokens after its outer attributes and its
+/// visibility, which are stepped over unparsed (a doc comment's attribute
+/// costs a literal's parse): a fork at that point.
+fn after_attrs_and_vis<'a>(input: ParseStream<'a>) -> ParseBuffer<'a> {
+    let ahead = input.fork();
+    let _ = ahead.step(|cursor| {
+        let mut rest = *cursor;
+        while let Some((p, next)) = rest.punct()
+            && p.as_char() == '#'
+            && let Some((_, _, after)) = next.group(proc_macro2::Delimiter::Bracket)
+        {
+            rest = after;
+        }
+        Ok(((), rest))
+    });
+    let _ = ahead.parse::<Visibility>();
+    ahead
+}
+
 /// A `static`/`const` without its initializer, or an inline `mod` whose items
 /// are parsed the same way; `None` for anything else.
 fn lean_item(input: ParseStream) -> Option<Item> {
+    let kind = after_attrs_and_vis(input);
+    if !(kind.peek(Token![static])
+        || (kind.peek(Token![const]) && (kind.peek2(Ident) || kind.peek2(Token![_])))
+        || (kind.peek(Token![mod]) && kind.peek2(Ident) && kind.peek3(token::Brace)))
+    {
+        return None;
+    }
     let attrs = input.call(Attribute::parse_outer).ok()?;
     let vis: Visibility = input.parse().ok()?;
     if input.peek(Token![static]) {
@@ -225,6 +251,29 @@ mod tests {
         };
         assert_eq!(a.attrs.len(), 1);
         assert!(matches!(a.mutability, syn::StaticMutability::Mut(_)));
+    }
+
+    /// Doc comments and other attributes are stepped over to see what the
+    /// item is, then parsed with it: `1 + ;` parses only on the lean read.
+    #[test]
+    fn attributes_do_not_hide_a_lean_item() {
+        let file = parse(
+            "/// A table.\n#[cfg(x)]\npub(crate) static S: u8 = 1 + ;\n\
+             /// A module.\nmod m { /// Inner.\n const C: u8 = 1 + ; }\n\
+             /// A fn.\nfn f() {}",
+        )
+        .unwrap();
+        assert_eq!(file.items.len(), 3);
+        let Item::Static(s) = &file.items[0] else {
+            unreachable!()
+        };
+        assert_eq!(s.attrs.len(), 2);
+        let Item::Mod(m) = &file.items[1] else {
+            unreachable!()
+        };
+        assert_eq!(m.attrs.len(), 1);
+        assert!(matches!(&m.content.as_ref().unwrap().1[0], Item::Const(c) if c.attrs.len() == 1));
+        assert!(matches!(&file.items[2], Item::Fn(f) if f.attrs.len() == 1));
     }
 
     #[test]
