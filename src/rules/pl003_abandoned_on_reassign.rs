@@ -46,7 +46,11 @@ declare_rule! {
     /// A field's old value is only known to be released when the release or
     /// `take()` is in the same method; a helper method that empties the field
     /// first is not followed. Map fields (`HashMap<K, T>`), `drain(..)`,
-    /// `clear()` and `retain(..)` are not followed yet.
+    /// `clear()` and `retain(..)` are not followed yet. Unlike PL001, an
+    /// explicit overwrite is reported for a pool whose values the runtime
+    /// reclaims (`collected = true`, Go's `sync.Pool`) too: a pooled value
+    /// replaced on purpose (a buffer found too small, a value a callee may
+    /// still hold) is reported and needs a `//poollint:allow PL003 -- why`.
     pub struct AbandonedOnReassign {
         code: "PL003",
         name: "abandoned-on-reassign",
