@@ -74,6 +74,11 @@ pub struct PoolDecl {
     /// a non-pointer argument is copied to the heap on every release (PL012).
     #[serde(default)]
     pub boxes: bool,
+    /// The runtime reclaims a value that is dropped (Go's `sync.Pool`): a
+    /// value a body neither releases nor hands back on any path is let go on
+    /// purpose, not leaked (PL001 and PL003 stay silent on it).
+    #[serde(default)]
+    pub collected: bool,
 }
 
 /// A release in a `[[pools]]` table: a name, or a name and the argument it

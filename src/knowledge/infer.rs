@@ -4,7 +4,7 @@
 
 use super::calls::MatchKind;
 use super::{Api, ApiOrigin, Index, ReleaseParam, Role};
-use crate::flow::{self, CallEffect, Origin, RELEASED};
+use crate::flow::{self, ABSENT, CallEffect, Origin, RELEASED};
 use crate::ir::{Body, BodyKind, Callee};
 use crate::store::{BodySource, FileBodies};
 use rayon::prelude::*;
@@ -111,6 +111,7 @@ fn infer_body(
         declared_arg: None,
         module: None,
         boxes: false,
+        collected: wrapped.collected,
     };
     // A release first: a fn that takes a value and gives it back is a
     // release even if it also returns something.
@@ -119,7 +120,14 @@ fn infer_body(
         .iter()
         .enumerate()
         .find_map(|(v, value)| match value.origin {
-            Origin::Param { index: i } if facts.exit_states[v] == RELEASED => Some(i),
+            // Released on every path, or known to be nil there (`if pm ==
+            // nil { return }` before the `Put`).
+            Origin::Param { index: i }
+                if facts.exit_states[v] & RELEASED != 0
+                    && facts.exit_states[v] & !(RELEASED | ABSENT) == 0 =>
+            {
+                Some(i)
+            }
             _ => None,
         });
     // Unless it swaps: it takes a fresh value and keeps it somewhere other

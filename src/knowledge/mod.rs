@@ -150,6 +150,10 @@ pub struct Api {
     /// A release that takes its value as an interface: a non-pointer
     /// argument is copied to the heap on every call (Go's `sync.Pool.Put`).
     pub boxes: bool,
+    /// The pool's values are reclaimed by the runtime when dropped (Go's
+    /// `sync.Pool`): a value a body never releases nor hands back on any
+    /// path is a missed reuse, not a leak (PL001/PL003 stay silent).
+    pub collected: bool,
 }
 
 impl Api {
@@ -320,6 +324,7 @@ impl Index {
                 declared_arg: None,
                 module: None,
                 boxes: false,
+                collected: false,
             });
         }
         for s in items.structs {
@@ -889,6 +894,7 @@ impl Index {
                     declared_arg: release_arg.flatten(),
                     module,
                     boxes,
+                    collected: pool.collected,
                 });
             }
         }
@@ -1001,6 +1007,7 @@ mod tests {
             declared_arg: None,
             module: None,
             boxes: false,
+            collected: false,
         }
     }
 

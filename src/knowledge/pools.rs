@@ -182,6 +182,7 @@ pub fn infer_pools(index: &mut Index, source: BodySource<'_>, free_list_types: &
                 declared_arg: None,
                 module: None,
                 boxes: false,
+                collected: false,
             };
             let fields = c.fields.join("`, `");
             let element_param = body.params.iter().position(|p| {
@@ -299,6 +300,7 @@ fn infer_guards(
                 declared_arg: None,
                 module: None,
                 boxes: false,
+                collected: false,
             });
         }
     }

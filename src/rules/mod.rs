@@ -181,6 +181,21 @@ impl RuleContext<'_> {
         })
     }
 
+    /// A value of a pool whose values the runtime reclaims (`collected`, Go's
+    /// `sync.Pool`) that the body neither releases nor returns on any path:
+    /// let go on purpose (the GC takes it), so not a leak.
+    pub fn let_go_to_collector(&self, v: ValueId) -> bool {
+        let Origin::Acquire { call, .. } = self.facts.values[v].origin else {
+            return false;
+        };
+        let callee = &self.body.callees[call as usize];
+        self.index
+            .lookup(callee, self.file)
+            .is_some_and(|api| api.collected)
+            && !self.facts.released.contains(&v)
+            && !self.facts.returned.contains(&v)
+    }
+
     /// The acquire API behind a value, as `Type::name`, with where the index learned it.
     pub fn acquire_api(&self, v: ValueId) -> Option<(String, String)> {
         let Origin::Acquire { call, .. } = self.facts.values[v].origin else {

@@ -63,6 +63,12 @@ declare_rule! {
     /// call returns are not typed: any part handed on, even a number,
     /// discharges the value. Unknown macros
     /// count as uses, never as releases. Panics are not exits (see PL010).
+    ///
+    /// A value of a pool whose values the runtime reclaims (`collected =
+    /// true`: Go's `sync.Pool` and the wrappers inferred over it) that the
+    /// body never releases nor returns on any path is let go on purpose (the
+    /// GC takes it; only a reuse is missed) and is not reported; once the
+    /// body releases or returns it on some path, the other paths are.
     pub struct UnreleasedAcquire {
         code: "PL001",
         name: "unreleased-acquire",
@@ -99,7 +105,7 @@ pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         by_value.entry(leak.value).or_default().push(leak);
     }
     for (v, leaks) in by_value {
-        if !cx.facts.values[v].is_raw_acquire() {
+        if !cx.facts.values[v].is_raw_acquire() || cx.let_go_to_collector(v) {
             continue;
         }
         let Origin::Acquire { span, .. } = cx.facts.values[v].origin else {

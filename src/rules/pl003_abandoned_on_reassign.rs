@@ -55,7 +55,11 @@ declare_rule! {
     /// Once a method takes any element out, the field's remaining contents
     /// are unknown: a later `clear()` is not reported. Releasing the same
     /// `Copy` keys twice through two loops over a field (`iter()` then
-    /// `drain(..)`) is not seen as a double release.
+    /// `drain(..)`) is not seen as a double release. Unlike PL001, an
+    /// explicit overwrite is reported for a pool whose values the runtime
+    /// reclaims (`collected = true`, Go's `sync.Pool`) too: a pooled value
+    /// replaced on purpose (a buffer found too small, a value a callee may
+    /// still hold) is reported and needs a `//poollint:allow PL003 -- why`.
     pub struct AbandonedOnReassign {
         code: "PL003",
         name: "abandoned-on-reassign",

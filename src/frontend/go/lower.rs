@@ -1624,6 +1624,37 @@ impl<'s, 't> Lw<'s, 't> {
                         let place = self.place_of(tested);
                         return self.nil_branches(place, is_nil, not_nil);
                     }
+                    // `cap(*bp) < n`, `len(x) >= n`: a pooled value found too
+                    // small is let go to the GC on purpose (a bigger one is
+                    // made): on the too-small edge it holds nothing.
+                    op @ ("<" | "<=" | ">" | ">=") => {
+                        let (sized, small_when_yes) =
+                            match (self.sized_place(l), self.sized_place(r)) {
+                                (Some(p), _) => (p, matches!(op, "<" | "<=")),
+                                (None, Some(p)) => (p, matches!(op, ">" | ">=")),
+                                (None, None) => {
+                                    let value = self.expr(node);
+                                    self.read(value, self.span(node), true);
+                                    self.b.edge(self.b.cur, yes);
+                                    self.b.edge(self.b.cur, no);
+                                    return;
+                                }
+                            };
+                        let value = self.expr(node);
+                        self.read(value, self.span(node), true);
+                        let (small, big) = if small_when_yes { (yes, no) } else { (no, yes) };
+                        let from = self.b.cur;
+                        let small_b = self.b.new_block();
+                        self.b.edge(from, small_b);
+                        self.b.cur = small_b;
+                        self.b.emit(Event::Vanish { place: sized });
+                        self.b.goto(small);
+                        let big_b = self.b.new_block();
+                        self.b.edge(from, big_b);
+                        self.b.cur = big_b;
+                        self.b.goto(big);
+                        return;
+                    }
                     _ => {}
                 }
             }
@@ -1655,6 +1686,40 @@ impl<'s, 't> Lw<'s, 't> {
         self.read(op, self.span(node), true);
         self.b.edge(self.b.cur, yes);
         self.b.edge(self.b.cur, no);
+    }
+
+    /// `x` in `len(x)`, `cap(x)`, `len(*x)`, `cap(*x)` (the builtins, not
+    /// shadowed), when `x` is a local.
+    fn sized_place(&mut self, node: Node<'t>) -> Option<PlaceId> {
+        if node.kind() != "call_expression" {
+            return None;
+        }
+        let f = node.child_by_field_name("function")?;
+        let name = self.text(f);
+        if f.kind() != "identifier"
+            || !matches!(name, "len" | "cap")
+            || self.b.lookup(name).is_some()
+        {
+            return None;
+        }
+        let args = named_children(node.child_by_field_name("arguments")?);
+        let [first] = args.as_slice() else {
+            return None;
+        };
+        let mut arg = *first;
+        loop {
+            match arg.kind() {
+                "parenthesized_expression" => arg = arg.named_child(0)?,
+                "unary_expression" if operator(arg, self.src) == "*" => {
+                    arg = arg.child_by_field_name("operand")?
+                }
+                _ => break,
+            }
+        }
+        if arg.kind() != "identifier" {
+            return None;
+        }
+        self.place_of(arg)
     }
 
     /// After `x == nil`: on the nil branch `x` holds nothing; on the other,
@@ -1841,6 +1906,16 @@ impl<'s, 't> Lw<'s, 't> {
                 let p = self.declare(name, ty, Shape::Unknown);
                 let span = self.span(*case);
                 self.assign_to(p, subject.clone(), span);
+                // `case nil:` alone: the value is nil in this clause.
+                if case.kind() == "type_case" {
+                    let mut c = case.walk();
+                    let tys: Vec<Node<'t>> = case.children_by_field_name("type", &mut c).collect();
+                    if let [one] = tys.as_slice()
+                        && self.text(*one) == "nil"
+                    {
+                        self.b.emit(Event::Vanish { place: p });
+                    }
+                }
             }
             let stmts = statements(*case);
             let falls = stmts
@@ -1892,7 +1967,13 @@ impl<'s, 't> Lw<'s, 't> {
                         && !self.text(comm).contains(":=") =>
                     {
                         let left = self.lhs_list(comm, "left");
-                        let right = self.lhs_list(comm, "right");
+                        // A receive's `right` is the `<-ch` expression itself,
+                        // not a list: `m` gets what comes out of `ch`, never `ch`.
+                        let right: Vec<Node<'t>> = match comm.child_by_field_name("right") {
+                            Some(r) if r.kind() == "expression_list" => named_children(r),
+                            Some(r) => vec![r],
+                            None => Vec::new(),
+                        };
                         let span = self.span(comm);
                         self.bind(&left, &right, false, span);
                     }
@@ -2007,7 +2088,10 @@ impl<'s, 't> Lw<'s, 't> {
             return None;
         };
         let callee = self.b.body.callees.pop()?;
-        let recv = recv.map(|r| self.slot_arg(r, span));
+        // Go evaluates a deferred method's receiver at the `defer`: it is
+        // kept in a slot like a pointer argument (`defer pm.returnToPool()`
+        // in a block that ends before the exits), still passed as a receiver.
+        let recv = recv.map(|r| self.slot_recv(r, span));
         let args = args.into_iter().map(|a| self.slot_arg(a, span)).collect();
         Some(Deferred::Call {
             callee,
@@ -2015,6 +2099,18 @@ impl<'s, 't> Lw<'s, 't> {
             args,
             span,
         })
+    }
+
+    /// A deferred call's receiver, its places kept in slots.
+    fn slot_recv(&mut self, arg: Arg, span: Span) -> Arg {
+        let mut places = Vec::new();
+        for (p, m) in arg.places {
+            let temp = self.b.body.places[p as usize].kind == PlaceKind::Temp;
+            self.slots_own_block &= temp || self.b.in_innermost_scope(p);
+            let slot = self.slot_for(vec![(p, Mode::Share)], span);
+            places.push((slot, m));
+        }
+        Arg { places, ..arg }
     }
 
     /// An argument of a deferred call, its owned places kept in slots.
