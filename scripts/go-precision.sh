@@ -68,7 +68,7 @@ try:
     for line in open(sys.argv[2]):
         line = line.split("#", 1)[0].strip()
         if line:
-            known.add(line)
+            known.add(line.split("gocode/src/", 1)[-1])
 except FileNotFoundError:
     pass
 bad = 0
@@ -81,7 +81,9 @@ for line in open(sys.argv[1]):
     code = code.get("code") if isinstance(code, dict) else code
     code = (code or "").split("::")[-1]
     spans = d.get("spans") or [{}]
-    key = f"{spans[0].get('file_name')}:{spans[0].get('line_start')} {code}"
+    # Paths relative to the Go source root, wherever the script runs from.
+    path = (spans[0].get('file_name') or "").split("gocode/src/", 1)[-1]
+    key = f"{path}:{spans[0].get('line_start')} {code}"
     if key not in known:
         print(f"  unreviewed: {key}: {d.get('message')}")
         bad += 1
