@@ -239,6 +239,8 @@ fn run_in_pool(inputs: Vec<InputFile>, config: &Config, options: &RunOptions<'_>
     crate::knowledge::guard_types::learn(&mut index, &source);
     crate::knowledge::summaries::compute(&mut index, &source);
     crate::knowledge::guards::infer(&mut index, &source);
+    let conventions = crate::knowledge::conventions::compute(&index, &source);
+    index.set_put_back_by_convention(conventions);
     timer.mark("summaries");
 
     // Each reported file that can have a finding: unpack, analyse, and keep

@@ -5,6 +5,7 @@
 
 pub mod calls;
 pub mod config_types;
+pub mod conventions;
 pub mod guard_types;
 pub mod guards;
 pub mod infer;
@@ -287,6 +288,9 @@ pub struct Index {
     reset_names: std::collections::HashSet<String>,
     /// Types with a `#[reset]` (or configured) reset method.
     reset_owners: std::collections::HashSet<String>,
+    /// Acquires of collected pools whose call sites put the value back by
+    /// convention (see `conventions`), as (owner, name).
+    put_back_by_convention: std::collections::HashSet<conventions::PoolSite>,
     /// (type, method) resets the config names through a trait or beside the
     /// type's own (`reset = ["Head::clear"]` for every `impl Head`).
     reset_pairs: std::collections::HashSet<(String, String)>,
@@ -962,6 +966,21 @@ impl Index {
 
     pub fn summaries_mut(&mut self) -> &mut summaries::Summaries {
         &mut self.summaries
+    }
+
+    pub fn set_put_back_by_convention(
+        &mut self,
+        sites: std::collections::HashSet<conventions::PoolSite>,
+    ) {
+        self.put_back_by_convention = sites;
+    }
+
+    /// Do the module's call sites of this acquire, on this pool, put the
+    /// value back by convention (so one that lets it go is a leak, even for
+    /// a pool the runtime reclaims)?
+    pub fn put_back_by_convention(&self, api: &Api, callee: &crate::ir::Callee) -> bool {
+        self.put_back_by_convention
+            .contains(&conventions::site_key(api, callee))
     }
 
     /// The type an alias stands for (a few levels deep), or the name itself.

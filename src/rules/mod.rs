@@ -183,7 +183,8 @@ impl RuleContext<'_> {
 
     /// A value of a pool whose values the runtime reclaims (`collected`, Go's
     /// `sync.Pool`) that the body neither releases nor returns on any path:
-    /// let go on purpose (the GC takes it), so not a leak.
+    /// let go on purpose (the GC takes it), so not a leak — unless the
+    /// module's other call sites of the acquire put theirs back.
     pub fn let_go_to_collector(&self, v: ValueId) -> bool {
         let Origin::Acquire { call, .. } = self.facts.values[v].origin else {
             return false;
@@ -191,7 +192,7 @@ impl RuleContext<'_> {
         let callee = &self.body.callees[call as usize];
         self.index
             .lookup(callee, self.file)
-            .is_some_and(|api| api.collected)
+            .is_some_and(|api| api.collected && !self.index.put_back_by_convention(api, callee))
             && !self.facts.released.contains(&v)
             && !self.facts.returned.contains(&v)
     }

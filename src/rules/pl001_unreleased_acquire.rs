@@ -68,7 +68,12 @@ declare_rule! {
     /// true`: Go's `sync.Pool` and the wrappers inferred over it) that the
     /// body never releases nor returns on any path is let go on purpose (the
     /// GC takes it; only a reuse is missed) and is not reported; once the
-    /// body releases or returns it on some path, the other paths are.
+    /// body releases or returns it on some path, the other paths are. The
+    /// module's convention overrides the let-go: when the other call sites
+    /// of the same acquire on the same pool put their value back (at least
+    /// one does, and no more forget than put back), one that never does is
+    /// reported. The convention counts call sites in bodies that call a
+    /// release of the pool at all, not the flow of each value.
     pub struct UnreleasedAcquire {
         code: "PL001",
         name: "unreleased-acquire",

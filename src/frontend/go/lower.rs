@@ -81,6 +81,9 @@ enum Deferred<'t> {
     Closure {
         lit: Node<'t>,
         args: Vec<PlaceId>,
+        /// Locals of the `defer`'s own block the func literal uses, by
+        /// name, kept in slots: the block ends before the exits run it.
+        captured: Vec<(String, PlaceId)>,
     },
 }
 
@@ -1352,11 +1355,21 @@ impl<'s, 't> Lw<'s, 't> {
             self.pairs.remove(p);
         }
         if right.len() == 1 && left.len() > 1 {
-            let values: Vec<PlaceId> = assigned[..assigned.len() - 1]
+            let mut values: Vec<PlaceId> = assigned[..assigned.len() - 1]
                 .iter()
                 .flatten()
                 .copied()
                 .collect();
+            // `w, ok := i.(*gzip.Writer)`: with a false `ok`, what `i` holds
+            // is not the pooled type either (a pool's `New` that gave an
+            // error): nothing of the pool's is there.
+            if right[0].kind() == "type_assertion_expression"
+                && let Some(operand) = right[0].child_by_field_name("operand")
+                && operand.kind() == "identifier"
+                && let Some(q) = self.place_of(operand)
+            {
+                values.push(q);
+            }
             if let Some(Some(flag)) = assigned.last()
                 && !values.is_empty()
             {
@@ -2033,7 +2046,12 @@ impl<'s, 't> Lw<'s, 't> {
                         .into_iter()
                         .map(|a| self.slot_for(a.places, span))
                         .collect();
-                    Deferred::Closure { lit, args: slots }
+                    let captured = self.capture_block_locals(lit, span);
+                    Deferred::Closure {
+                        lit,
+                        args: slots,
+                        captured,
+                    }
                 } else {
                     match self.deferred_call(call) {
                         Some(d) => d,
@@ -2099,6 +2117,42 @@ impl<'s, 't> Lw<'s, 't> {
             args,
             span,
         })
+    }
+
+    /// `if .. { b := pool.Get(); defer func() { pool.Put(b) }() }`: the
+    /// locals of the `defer`'s own (nested) block that the func literal
+    /// names, each kept in a slot that shares its value until the exits.
+    fn capture_block_locals(&mut self, lit: Node<'t>, span: Span) -> Vec<(String, PlaceId)> {
+        if self.block_depth == 0 {
+            return Vec::new();
+        }
+        let Some(body) = lit.child_by_field_name("body") else {
+            return Vec::new();
+        };
+        let mut names: Vec<&'s str> = Vec::new();
+        let mut stack = vec![body];
+        while let Some(n) = stack.pop() {
+            if n.kind() == "identifier" {
+                let name = self.text(n);
+                if !names.contains(&name) {
+                    names.push(name);
+                }
+            }
+            let mut c = n.walk();
+            stack.extend(n.named_children(&mut c));
+        }
+        let mut captured = Vec::new();
+        for name in names {
+            let Some(p) = self.b.lookup(name) else {
+                continue;
+            };
+            if !self.b.in_innermost_scope(p) {
+                continue;
+            }
+            let slot = self.slot_for(vec![(p, Mode::Share)], span);
+            captured.push((name.to_string(), slot));
+        }
+        captured
     }
 
     /// A deferred call's receiver, its places kept in slots.
@@ -2279,7 +2333,9 @@ impl<'s, 't> Lw<'s, 't> {
                             .flat_map(|a| &a.places)
                             .all(|(p, _)| self.defer_slots.contains(p))
                 }
-                Deferred::Closure { .. } => false,
+                // A func literal that uses locals of its own block: those
+                // slots hold nothing on a path that skipped the block.
+                Deferred::Closure { captured, .. } => d.own_block && !captured.is_empty(),
             };
             let join = if d.conditional && !slotted {
                 let from = self.b.cur;
@@ -2302,7 +2358,11 @@ impl<'s, 't> Lw<'s, 't> {
                     self.b
                         .call(callee.clone(), recv.clone(), args.clone(), *cspan);
                 }
-                Deferred::Closure { lit, args } => self.inline_closure(*lit, args, span),
+                Deferred::Closure {
+                    lit,
+                    args,
+                    captured,
+                } => self.inline_closure(*lit, args, captured, span),
             }
             if let Some(join) = join {
                 self.b.goto(join);
@@ -2312,7 +2372,13 @@ impl<'s, 't> Lw<'s, 't> {
     }
 
     /// A deferred func literal's body, run here.
-    fn inline_closure(&mut self, lit: Node<'t>, args: &[PlaceId], span: Span) {
+    fn inline_closure(
+        &mut self,
+        lit: Node<'t>,
+        args: &[PlaceId],
+        captured: &[(String, PlaceId)],
+        span: Span,
+    ) {
         let after = self.b.new_block();
         let saved = self.inline_exit.replace(after);
         let saved_results = self.named_results.take();
@@ -2336,6 +2402,14 @@ impl<'s, 't> Lw<'s, 't> {
                     i += 1;
                 }
             }
+        }
+        for (name, slot) in captured {
+            let p = self.declare(name, None, Shape::Unknown);
+            self.b.emit(Event::Move {
+                dest: p,
+                src: *slot,
+                span,
+            });
         }
         if let Some(body) = lit.child_by_field_name("body") {
             for stmt in statements(body) {
