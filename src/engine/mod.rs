@@ -702,23 +702,31 @@ pub fn resolve(body: &Body, index: &Index, file: usize) -> Resolution {
 /// lands in (`buf := pool.Get().(*bytes.Buffer)`): a value of a type with a
 /// reset must be reset before it goes back (PL008).
 fn reset_from_landing_type(body: &Body, index: &Index, calls: &mut [CallEffect]) {
+    let untyped = |c: &CallEffect| matches!(c, CallEffect::Acquire(k) if !k.guard && !k.needs_reset && !k.counter);
+    if !calls.iter().any(untyped) {
+        return;
+    }
     let events = || body.blocks.iter().flat_map(|b| &b.events);
+    // Where each place is first moved to.
+    let mut landing: std::collections::HashMap<PlaceId, PlaceId> = Default::default();
+    for ev in events() {
+        if let Event::Move { dest, src, .. } = ev {
+            landing.entry(*src).or_insert(*dest);
+        }
+    }
     for ev in events() {
         let Event::Call { call, result, .. } = ev else {
             continue;
         };
+        if !untyped(&calls[*call as usize]) {
+            continue;
+        }
         let CallEffect::Acquire(kind) = &mut calls[*call as usize] else {
             continue;
         };
-        if kind.guard || kind.needs_reset || kind.counter {
-            continue;
-        }
-        let landing = events().find_map(|e| match e {
-            Event::Move { dest, src, .. } if src == result => Some(*dest),
-            _ => None,
-        });
         kind.needs_reset = landing
-            .and_then(|d| body.places[d as usize].ty.as_ref())
+            .get(result)
+            .and_then(|d| body.places[*d as usize].ty.as_ref())
             .and_then(|t| index.resolve_type(t))
             .is_some_and(|t| index.type_has_reset(&t));
     }

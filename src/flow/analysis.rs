@@ -81,35 +81,31 @@ impl<'a> Analysis<'a> {
                     | CallEffect::Disarm
                     | CallEffect::DropElements => {}
                     CallEffect::Sink { .. } => seeds.push(*result),
-                    CallEffect::TakeElement => {
-                        let Some(&(place, _)) = recv.as_ref().and_then(|r| r.places.first()) else {
-                            continue;
+                    effect @ (CallEffect::TakeElement | CallEffect::Acquire(_)) => {
+                        // One value per call site (a loop makes new instances of it).
+                        let origin = if let CallEffect::Acquire(kind) = effect {
+                            Origin::Acquire {
+                                call: *call,
+                                span: *span,
+                                kind,
+                            }
+                        } else {
+                            let Some(&(place, _)) = recv.as_ref().and_then(|r| r.places.first())
+                            else {
+                                continue;
+                            };
+                            Origin::Element {
+                                call: *call,
+                                span: *span,
+                                place,
+                            }
                         };
                         if call_value[*call as usize].is_none() {
                             call_value[*call as usize] = Some(values.len());
-                            values.push(Value {
-                                origin: Origin::Element {
-                                    call: *call,
-                                    span: *span,
-                                    place,
-                                },
-                            });
+                            values.push(Value { origin });
                         }
-                        seeds.push(*result);
-                    }
-                    CallEffect::Acquire(kind) => {
-                        if call_value[*call as usize].is_none() {
-                            call_value[*call as usize] = Some(values.len());
-                            values.push(Value {
-                                origin: Origin::Acquire {
-                                    call: *call,
-                                    span: *span,
-                                    kind,
-                                },
-                            });
-                        }
-                        // A count is held by the body itself (the token slot)
-                        // once the call's result says it was taken.
+                        // The result holds it (a count is held by the body
+                        // itself, the token slot, once the result says it was taken).
                         seeds.push(*result);
                     }
                     effect @ CallEffect::Release { .. } => {

@@ -68,12 +68,7 @@ impl Analysis<'_> {
         let contents: Vec<_> = recv
             .iter()
             .flat_map(|r| &r.places)
-            .filter_map(|&(p, _)| self.t(p))
-            .flat_map(|t| bits_iter(&st.owns[t]).collect::<Vec<_>>())
-            .filter(|&e| {
-                st.status[e] & HELD != 0
-                    && matches!(self.values[e].origin, Origin::EntryField { .. })
-            })
+            .flat_map(|&(p, _)| self.held_entry_values(st, p))
             .collect();
         let holds = !contents.is_empty();
         // Elements are being taken out one by one (a `while let .. pop()`
@@ -82,12 +77,7 @@ impl Analysis<'_> {
         for e in contents {
             st.status[e] = (st.status[e] & !HELD) | TRANSFERRED;
         }
-        if st.status[v] & HELD == 0 {
-            st.owns
-                .iter_mut()
-                .chain(st.aliases.iter_mut())
-                .for_each(|bits| bits[v / 64] &= !(1 << (v % 64)));
-        }
+        Self::forget_old_instance(st, v);
         let Some(r) = self.t(result) else { return };
         bits_clear(&mut st.owns[r]);
         if holds {
@@ -107,14 +97,7 @@ impl Analysis<'_> {
         facts: &mut Option<&mut Facts>,
     ) {
         for &(place, _) in recv.iter().flat_map(|r| &r.places) {
-            let Some(t) = self.t(place) else { continue };
-            let held: Vec<_> = bits_iter(&st.owns[t])
-                .filter(|&e| {
-                    st.status[e] & HELD != 0
-                        && matches!(self.values[e].origin, Origin::EntryField { .. })
-                })
-                .collect();
-            for v in held {
+            for v in self.held_entry_values(st, place) {
                 st.status[v] = (st.status[v] & !HELD) | TRANSFERRED;
                 if let Some(f) = facts.as_deref_mut() {
                     f.abandons.insert(Abandon {
@@ -126,6 +109,30 @@ impl Analysis<'_> {
                     });
                 }
             }
+        }
+    }
+
+    /// The values a field held on entry that it still holds.
+    fn held_entry_values(&self, st: &State, place: PlaceId) -> Vec<ValueId> {
+        let Some(t) = self.t(place) else {
+            return Vec::new();
+        };
+        bits_iter(&st.owns[t])
+            .filter(|&e| {
+                st.status[e] & HELD != 0
+                    && matches!(self.values[e].origin, Origin::EntryField { .. })
+            })
+            .collect()
+    }
+
+    /// A call site makes a new instance of its value: an old one that is no
+    /// longer held is gone from every place.
+    fn forget_old_instance(st: &mut State, v: ValueId) {
+        if st.status[v] & HELD == 0 {
+            st.owns
+                .iter_mut()
+                .chain(st.aliases.iter_mut())
+                .for_each(|bits| bits[v / 64] &= !(1 << (v % 64)));
         }
     }
 
@@ -260,15 +267,7 @@ impl Analysis<'_> {
                 if effect == CallEffect::TakeElement {
                     self.take_element(st, *call, recv, *result);
                 } else if let Some(v) = self.call_value[*call as usize] {
-                    // A new instance from this site: an old one that is no longer held is gone.
-                    if st.status[v] & HELD == 0 {
-                        st.owns
-                            .iter_mut()
-                            .chain(st.aliases.iter_mut())
-                            .for_each(|bits| {
-                                bits[v / 64] &= !(1 << (v % 64));
-                            });
-                    }
+                    Self::forget_old_instance(st, v);
                     let CallEffect::Acquire(kind) = effect else {
                         unreachable!("acquire values come from acquires")
                     };

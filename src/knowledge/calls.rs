@@ -395,10 +395,7 @@ impl Index {
     }
 
     fn release_summary(&self, api: &Api) -> (bool, bool) {
-        let (resets, bounds) = self.summaries().release(api.owner.as_deref(), &api.name);
-        // A container that stores whatever it is given (Go's
-        // `sync.Pool.Put`) resets nothing.
-        (resets && !api.boxes, bounds)
+        self.summaries().release_of(api)
     }
 
     /// `guard.live.take()`: the raw value of a guard taken out of it

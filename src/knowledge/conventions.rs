@@ -50,10 +50,17 @@ pub fn compute(index: &Index, source: BodySource<'_>) -> HashSet<PoolSite> {
     let mut counts: HashMap<PoolSite, (usize, usize)> = HashMap::new();
     for file in source(std::slice::from_ref(&keys), None) {
         for body in file.bodies.iter().filter(|b| b.kind == BodyKind::Fn) {
+            // Per call id, the API it calls.
+            let apis: Vec<Option<&Api>> = body
+                .callees
+                .iter()
+                .map(|c| index.lookup(c, file.file))
+                .collect();
             let known: Vec<(&Callee, &Api)> = body
                 .callees
                 .iter()
-                .filter_map(|c| Some((c, index.lookup(c, file.file)?)))
+                .zip(&apis)
+                .filter_map(|(c, a)| Some((c, (*a)?)))
                 .collect();
             // A body that is itself an acquire wrapper hands its value on.
             if known.is_empty()
@@ -70,7 +77,7 @@ pub fn compute(index: &Index, source: BodySource<'_>) -> HashSet<PoolSite> {
                     continue;
                 };
                 let callee = &body.callees[*call as usize];
-                let Some(api) = index.lookup(callee, file.file) else {
+                let Some(api) = apis[*call as usize] else {
                     continue;
                 };
                 if !acquires.iter().any(|a| std::ptr::eq(*a, api)) {

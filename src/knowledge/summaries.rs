@@ -42,6 +42,14 @@ impl Summaries {
             .unwrap_or((true, true))
     }
 
+    /// `(resets, bounds)` of a release API: its summary, except that a
+    /// container that stores whatever it is given (Go's `sync.Pool.Put`,
+    /// `boxes = true`) resets nothing.
+    pub fn release_of(&self, api: &super::Api) -> (bool, bool) {
+        let (resets, bounds) = self.release(api.owner.as_deref(), &api.name);
+        (resets && !api.boxes, bounds)
+    }
+
     pub fn field_resets(&self, ty: &str, method: &str) -> Option<&FieldResets> {
         self.field_resets.get(&(ty.to_string(), method.to_string()))
     }
@@ -277,15 +285,9 @@ fn release_summary(
                     arg: crate::flow::ReleaseArg::Arg(j),
                     ..
                 } if i == j => {
-                    let inner = index.lookup(callee, file);
-                    // A container that stores whatever it is given (Go's
-                    // `sync.Pool.Put`) resets nothing.
-                    let (r, b) = inner
-                        .map(|a| match done.release(a.owner.as_deref(), &a.name) {
-                            (_, b) if a.boxes => (false, b),
-                            rb => rb,
-                        })
-                        .unwrap_or((true, true));
+                    let (r, b) = index
+                        .lookup(callee, file)
+                        .map_or((true, true), |a| done.release_of(a));
                     resets |= r;
                     bounds |= b;
                 }
