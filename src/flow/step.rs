@@ -125,6 +125,18 @@ impl Analysis<'_> {
             .collect()
     }
 
+    /// Is a value lost from `place` a field's value dropped (PL003) rather
+    /// than a leak (PL001)? A field's value is; an element taken out of a
+    /// field is too, unless a local took it (`let slot = free.pop()?` then
+    /// a `?`: the local's value is not released on every path).
+    fn abandoned_not_leaked(&self, v: ValueId, place: PlaceId) -> bool {
+        match self.values[v].origin {
+            Origin::EntryField { .. } => true,
+            Origin::Element { .. } => self.body.places[place as usize].kind != PlaceKind::Local,
+            _ => false,
+        }
+    }
+
     /// A call site makes a new instance of its value: an old one that is no
     /// longer held is gone from every place.
     fn forget_old_instance(st: &mut State, v: ValueId) {
@@ -388,10 +400,7 @@ impl Analysis<'_> {
                 bits_clear(&mut st.owns[t]);
                 if let Some(f) = facts {
                     self.report_orphans(st, &owned, |v| {
-                        if matches!(
-                            self.values[v].origin,
-                            Origin::EntryField { .. } | Origin::Element { .. }
-                        ) {
+                        if self.abandoned_not_leaked(v, *place) {
                             // A field's value taken out (`take()`, `mem::take`,
                             // `pop()`) and dropped.
                             f.abandons.insert(Abandon {
@@ -502,10 +511,7 @@ impl Analysis<'_> {
                 if let Some(f) = facts {
                     for (v, place) in owned {
                         self.report_orphans(st, &[v], |v| {
-                            if matches!(
-                                self.values[v].origin,
-                                Origin::EntryField { .. } | Origin::Element { .. }
-                            ) {
+                            if self.abandoned_not_leaked(v, place) {
                                 // A field's value or an element taken out of
                                 // it (`mem::replace`, `pop()`), dropped on the
                                 // way out.

@@ -34,6 +34,11 @@ declare_rule! {
     /// ```
     /// or take a guard that releases on drop (`#[poollint::acquire(guard)]`).
     ///
+    /// An element a local takes out of a field whose elements are of a
+    /// pooled type (`let slot = self.free.write().unwrap().pop()?`, each
+    /// `b` of `for b in self.pending.drain(..)`) is owed back the same way,
+    /// and reported where it was taken.
+    ///
     /// Counts are obligations too (`limits.increment_count()?` ..
     /// `decrement_count()`, a pool of `kind = "counter"`): a count taken and
     /// not given back on a failing way out (`?`, `return Err`, `return None`)
@@ -110,11 +115,17 @@ pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         by_value.entry(leak.value).or_default().push(leak);
     }
     for (v, leaks) in by_value {
-        if !cx.facts.values[v].is_raw_acquire() || cx.let_go_to_collector(v) {
-            continue;
-        }
-        let Origin::Acquire { span, .. } = cx.facts.values[v].origin else {
-            continue;
+        let origin = cx.facts.values[v].origin;
+        let (span, taken_from) = match origin {
+            Origin::Acquire { span, .. }
+                if cx.facts.values[v].is_raw_acquire() && !cx.let_go_to_collector(v) =>
+            {
+                (span, None)
+            }
+            // `let slot = self.free.pop()?`: an element of a field of pooled
+            // values, owed back like an acquired one.
+            Origin::Element { span, place, .. } => (span, Some(place)),
+            _ => continue,
         };
         let counter =
             matches!(cx.facts.values[v].origin, Origin::Acquire { kind, .. } if kind.counter);
@@ -130,21 +141,27 @@ pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         } else {
             "pooled value is acquired and never released".to_string()
         };
-        let mut d = cx.diagnostic(
-            &UnreleasedAcquire::INFO,
-            message,
-            Label::new(span, "acquired here"),
-        );
+        let taken_from = taken_from.map(|p| format!("`{}`", cx.body.places[p as usize].name));
+        let primary = match &taken_from {
+            Some(field) => format!("taken out of {field} here"),
+            None => "acquired here".to_string(),
+        };
+        let mut d = cx.diagnostic(&UnreleasedAcquire::INFO, message, Label::new(span, primary));
         for leak in &leaks {
             let label = exit_label(leak.kind, &name);
             if leak.span == span {
-                d.primary.message = format!("acquired here; {label}");
+                d.primary.message = format!("{}; {label}", d.primary.message);
             } else {
                 d.secondary.push(Label::new(leak.span, label));
             }
         }
         let hint = cx.release_hint(v, &name);
         d.help = Some((cx.wording.release_on_every_path)(&name, hint.as_deref()));
+        if let Some(field) = &taken_from {
+            d.notes.push(format!(
+                "the elements of {field} are of a pooled type: one taken out is owed back to its pool"
+            ));
+        }
         if let Some((api, origin)) = cx.acquire_api(v) {
             d.notes.push(if counter {
                 format!("`{api}` takes a count that its pool's release gives back ({origin})")

@@ -13,12 +13,14 @@ declare_rule! {
     /// type and nothing earlier in the method may have taken or released it.
     /// An element taken out of a `Vec`/`VecDeque`/`BTreeSet`-like or map
     /// field of pooled elements (`pop`, `pop_front`, `pop_back`, `remove`,
-    /// `swap_remove`, each turn of `for b in v.drain(..)`) and then dropped,
-    /// on any path, is reported too, and so is such a field emptied in place
+    /// `swap_remove`) and discarded at once is reported too (one a local
+    /// takes and loses on some path is PL001's), and so is such a field
+    /// emptied in place
     /// (`clear()`, `truncate(n)`, `retain(..)`, a discarded `drain(..)`) or
     /// swapped out by `mem::replace`/`mem::take` into a value that is
     /// dropped. A pool's own free list is not (dropping from it frees
-    /// memory).
+    /// memory). A lock's or a cell's view of the field is the field
+    /// (`self.free.lock().unwrap().clear()`).
     ///
     /// ## Why is this bad
     /// The old value is dropped without going back to its pool. The pool never

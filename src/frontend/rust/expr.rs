@@ -83,6 +83,18 @@ const ACCESSORS: &[&str] = &[
     "try_lock",
 ];
 
+/// Methods of a lock or a cell that give a view of what it wraps: a method
+/// called on the view acts on the place that holds the lock.
+const VIEWS: &[&str] = &[
+    "lock",
+    "read",
+    "write",
+    "borrow",
+    "borrow_mut",
+    "try_lock",
+    "get_mut",
+];
+
 /// `Option`/`Result` combinators whose closure gets the payload (the
 /// receiver's type, since the frontend peels `Option` and `Result`).
 const PAYLOAD_COMBINATORS: &[&str] = &[
@@ -595,20 +607,30 @@ impl<'f> Lowerer<'f> {
             .map(|(p, _)| *p);
         let consuming =
             name == "into" || name.starts_with("into_") || CONSUMING.contains(&name.as_str());
-        let recv_places = recv
+        // Taking a view only looks at the place: nothing is moved out of it.
+        let view = VIEWS.contains(&name.as_str()) && m.args.is_empty();
+        // The place a lock's view stands for comes first: an element taken
+        // out through `self.free.lock().unwrap().pop()` is the field's.
+        let viewed = recv
             .places
             .iter()
-            .map(|&(p, mode)| {
+            .find_map(|(p, _)| self.views.get(p).copied());
+        let recv_places = viewed
+            .map(|p| (p, Mode::Borrow))
+            .into_iter()
+            .chain(recv.places.iter().map(|&(p, mode)| {
                 let temp = self.b.body.places[p as usize].kind == PlaceKind::Temp;
                 (
                     p,
                     if (temp && mode == Mode::Move) || consuming {
                         Mode::Move
+                    } else if view && !temp {
+                        Mode::Shared
                     } else {
                         Mode::Borrow
                     },
                 )
-            })
+            }))
             .collect();
         let callee = Callee {
             name: name.clone(),
@@ -641,6 +663,9 @@ impl<'f> Lowerer<'f> {
                 };
                 self.assign_to(src, op, span);
             }
+        }
+        if let Some(p) = owner.or(viewed).filter(|_| view) {
+            self.views.insert(result, p);
         }
         self.b.call_into(callee, Some(recv_arg), args, span, result);
         Operand::one(result, Mode::Move)

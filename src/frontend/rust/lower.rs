@@ -178,6 +178,10 @@ pub struct Lowerer<'f> {
     /// (`let (data, len) = r.pop_buf()`): a pointer handed out that way is
     /// the handle itself, and a view built from it carries it on.
     pub result_parts: std::collections::HashSet<PlaceId>,
+    /// Temporaries that are a lock's or a cell's view of a place
+    /// (`self.free.lock()`, `self.list.borrow_mut()`): a method called on
+    /// the view acts on the place (`self.free.lock().unwrap().pop()`).
+    pub views: HashMap<PlaceId, PlaceId>,
 }
 
 /// Information about the fn being lowered.
@@ -211,6 +215,7 @@ pub fn lower_fn(
         items: Vec::new(),
         closure_param: None,
         result_parts: Default::default(),
+        views: Default::default(),
     };
     lw.b.body.fn_name = Some(sig.ident.to_string());
     lw.b.body.self_type = header.self_type.clone();
@@ -434,6 +439,12 @@ impl<'f> Lowerer<'f> {
     /// `dest` receives the operand: owners move in, borrows become aliases.
     pub fn assign_to(&mut self, dest: PlaceId, op: Operand, span: Span) {
         for (src, mode) in op.places {
+            // `let mut free = self.free.lock().unwrap();` keeps the view.
+            if let Some(&viewed) = self.views.get(&src)
+                && self.b.body.places[dest as usize].kind == PlaceKind::Local
+            {
+                self.views.insert(dest, viewed);
+            }
             match mode {
                 Mode::Move | Mode::Share => self.b.emit(Event::Move { dest, src, span }),
                 Mode::Borrow | Mode::Shared => self.b.emit(Event::Alias {
@@ -687,6 +698,7 @@ impl<'f> Lowerer<'f> {
             items: Vec::new(),
             closure_param: None,
             result_parts: Default::default(),
+            views: Default::default(),
         };
         inner.b.body.self_type = self.self_type.clone();
         inner.b.depth = self.b.depth;
