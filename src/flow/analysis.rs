@@ -29,6 +29,9 @@ pub(super) struct Analysis<'a> {
     /// Locals bound from a field (`let conn = o.conn`, `let Outer { conn, ..
     /// } = o`) -> that field: they hold a part of the owner's value.
     pub(super) part_src: std::collections::HashMap<PlaceId, PlaceId>,
+    /// Places moved into a call that a release of theirs may follow: the
+    /// call got a copy (see `released_later`).
+    pub(super) copied_args: std::collections::HashSet<(u32, PlaceId)>,
 }
 
 impl<'a> Analysis<'a> {
@@ -183,6 +186,7 @@ impl<'a> Analysis<'a> {
             implicit,
             fields_below,
             part_src,
+            copied_args: super::released_later::copied_into_calls(body, &res.calls),
         }
     }
 

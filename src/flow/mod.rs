@@ -303,6 +303,7 @@ const NO_SITE: u32 = u32::MAX;
 mod analysis;
 mod dominance;
 mod places;
+mod released_later;
 mod state;
 mod step;
 #[cfg(test)]

@@ -148,6 +148,15 @@ impl Analysis<'_> {
         }
     }
 
+    /// Is `place` only copied into `call`: the body releases it later and
+    /// it holds a value not yet released (see `released_later`)?
+    fn copied_into_call(&self, st: &State, call: u32, place: PlaceId) -> bool {
+        self.copied_args.contains(&(call, place))
+            && self
+                .t(place)
+                .is_some_and(|t| bits_iter(&st.owns[t]).any(|v| st.status[v] & HELD != 0))
+    }
+
     /// The guard local a place is, if it is one.
     fn guard_index(&self, place: PlaceId) -> Option<usize> {
         self.res.guard_locals.iter().position(|g| g.place == place)
@@ -225,7 +234,9 @@ impl Analysis<'_> {
                                 self.sink(st, place, *result, arg.span, &mut facts)
                             }
                             _ if consumed => self.transfer(st, place, arg.span, &mut facts, false),
-                            Mode::Move if copied => self.check_use(st, place, arg.span, &mut facts),
+                            Mode::Move if copied || self.copied_into_call(st, *call, place) => {
+                                self.check_use(st, place, arg.span, &mut facts)
+                            }
                             Mode::Move => self.transfer(st, place, arg.span, &mut facts, false),
                             Mode::Share if kept => {
                                 self.transfer(st, place, arg.span, &mut facts, false)

@@ -53,7 +53,12 @@ declare_rule! {
     /// ## Known limits
     /// Paths are not correlated: a value released under `if a` and used under
     /// a second `if a` may be reported. A value moved into a call that is not a
-    /// known release or fallible callee counts as handed on (not a leak).
+    /// known release or fallible callee counts as handed on (not a leak),
+    /// unless the body releases it afterwards on some path: then the call
+    /// only got a copy of a `Copy` handle (`set_address(addr)` before
+    /// `free_address(addr)`), and a `?` in between leaks it. A handle copied
+    /// into a call and never released afterwards in the body counts as
+    /// handed on, even when the callee only looked at it.
     /// A fallible callee's drop is reported only on a `?` or `return Err`
     /// that follows it in the same body: a failure matched and handled is not,
     /// nor a value the callee hands back inside `Err(..)` and the caller then

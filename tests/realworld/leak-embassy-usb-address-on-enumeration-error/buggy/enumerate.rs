@@ -114,8 +114,8 @@ impl<'d, A: UsbHostAllocator> BusHandle<'d, A> {
             return Err(EnumerationError::InvalidDescriptor);
         }
 
-        ch.device_set_address(addr).await?;
-        Timer::after_millis(2).await;
+        ch.device_set_address(addr).await?; //~ PL011
+        Timer::after_millis(2).await; //~ PL011
         drop(ch);
 
         let mut ch = self
@@ -138,11 +138,11 @@ impl<'d, A: UsbHostAllocator> BusHandle<'d, A> {
             }
             Err(HostError::PipeError(PipeError::Timeout))
         }
-        .await?;
+        .await?; //~ PL011
 
         let n = ch
             .control_in(&[0x80, 6, 0, 2, 0, 0, 9, 0], &mut config_buf[..9])
-            .await
+            .await //~ PL011
             .inspect_err(|_| self.state.free_address(addr))?;
         if n < 9 {
             self.state.free_address(addr);
@@ -159,14 +159,14 @@ impl<'d, A: UsbHostAllocator> BusHandle<'d, A> {
 
         let n = ch
             .control_in(&[0x80, 6, 0, 2, 0, 0, 0, 0], &mut config_buf[..total_len])
-            .await?;
+            .await?; //~ PL011
         if n != total_len {
             self.state.free_address(addr);
             return Err(EnumerationError::InvalidDescriptor);
         }
 
         ch.control_out(&[0, 9, config_header.configuration_value, 0, 0, 0, 0, 0], &[])
-            .await
+            .await //~ PL011
             .inspect_err(|_| self.state.free_address(addr))?;
         drop(ch);
 
