@@ -160,6 +160,9 @@ pub enum ExitKind {
     Continue,
     /// Falling off the end of a block: its locals go out of scope.
     End,
+    /// A `return` or `?` leaving a closure lowered in line
+    /// (`opt.map(|b| { ..; return x })`): the body goes on.
+    ClosureReturn,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

@@ -39,6 +39,12 @@ declare_rule! {
     /// `b` of `for b in self.pending.drain(..)`) is owed back the same way,
     /// and reported where it was taken.
     ///
+    /// A closure written in place of `map`, `and_then`, `map_or`,
+    /// `map_or_else` or `is_some_and` on an acquired `Option`/`Result` runs
+    /// on its payload: `cell.take().map_or(Err(SIZE), |buf| { if n > len {
+    /// return Err(SIZE); } .. })` leaks `buf` at that `return`, which leaves
+    /// the closure ("the closure returns here").
+    ///
     /// Counts are obligations too (`limits.increment_count()?` ..
     /// `decrement_count()`, a pool of `kind = "counter"`): a count taken and
     /// not given back on a failing way out (`?`, `return Err`, `return None`)
@@ -105,6 +111,9 @@ fn exit_label(kind: LeakKind, name: &str) -> String {
             format!("`break` leaves the loop without releasing {name}")
         }
         LeakKind::Exit(ExitKind::Continue) => format!("`continue` skips the release of {name}"),
+        LeakKind::Exit(ExitKind::ClosureReturn) => {
+            format!("the closure returns here without releasing {name}")
+        }
         LeakKind::Exit(ExitKind::End) => {
             format!("{name} goes out of scope here without being released")
         }

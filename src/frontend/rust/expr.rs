@@ -273,17 +273,14 @@ impl<'f> Lowerer<'f> {
                 Operand::default()
             }
             Expr::Return(r) => {
-                if let Some(v) = &r.expr {
-                    let op = self.expr(v);
-                    self.consume(op, span, true);
-                }
+                let op = r.expr.as_ref().map(|v| self.expr(v));
                 let kw = self.cx.span_of(&r.return_token);
                 let kind = if r.expr.as_deref().is_some_and(is_failure) {
                     ExitKind::Fail
                 } else {
                     ExitKind::Return
                 };
-                self.b.exit_body(kind, kw);
+                self.leave_fn(op, span, kind, kw);
                 Operand::default()
             }
             Expr::Try(t) => {
@@ -392,7 +389,7 @@ impl<'f> Lowerer<'f> {
                 self.b.emit(Event::Vanish { place });
             }
         }
-        self.b.exit_body(ExitKind::Try, span);
+        self.leave_fn(None, span, ExitKind::Try, span);
         let ok = self.b.new_block();
         self.b.edge(from, ok);
         self.b.cur = ok;
@@ -433,7 +430,7 @@ impl<'f> Lowerer<'f> {
         self.consume(body, end, true);
         self.b.drop_temps(mark, end);
         self.b.pop_scope(end);
-        self.b.exit_body(ExitKind::Try, q);
+        self.leave_fn(None, q, ExitKind::Try, q);
         let ok = self.b.new_block();
         self.b.edge(from, ok);
         self.b.cur = ok;
@@ -589,6 +586,9 @@ impl<'f> Lowerer<'f> {
             return recv.borrowed();
         }
         if let Some(op) = self.payload_combinator(m, &recv, span) {
+            return op;
+        }
+        if let Some(op) = self.inline_payload_closure(m, &recv, recv_ty.ty.clone(), span) {
             return op;
         }
         let hint = self.combinator_hint(m);

@@ -9,6 +9,7 @@ pub mod attrs;
 pub(in crate::frontend) mod builder;
 mod conversions;
 mod expr;
+mod inline_closures;
 mod lean;
 mod lower;
 mod macros;
