@@ -230,6 +230,13 @@ pub enum Event {
     },
     /// A refutable pattern failed: `place` holds nothing on this edge (`None`, `Err`).
     Vanish { place: PlaceId },
+    /// An `Err` edge of `place` that binds nothing (`Err(_) => ..`, the
+    /// `else` of `if let Ok(..)`): what a call handed back inside its `Err`
+    /// is dropped here; anything else is not there (as [`Event::Vanish`]).
+    ErrArm { place: PlaceId, span: Span },
+    /// The success edge of `place` (the way on after `place?`, or its
+    /// `unwrap()`): what it held only inside its `Err` is not there.
+    Unwrapped { place: PlaceId },
     /// An `.await`.
     Await { span: Span },
     /// The locals in `drops` go out of scope, leaving by `kind`.

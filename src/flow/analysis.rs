@@ -83,7 +83,7 @@ impl<'a> Analysis<'a> {
                     | CallEffect::Forget { .. }
                     | CallEffect::Disarm
                     | CallEffect::DropElements => {}
-                    CallEffect::Sink { .. } => seeds.push(*result),
+                    CallEffect::Sink { .. } | CallEffect::HandsBack { .. } => seeds.push(*result),
                     effect @ (CallEffect::TakeElement | CallEffect::Acquire(_)) => {
                         // One value per call site (a loop makes new instances of it).
                         let origin = if let CallEffect::Acquire(kind) = effect {

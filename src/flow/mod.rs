@@ -43,6 +43,12 @@ pub enum CallEffect {
     Sink {
         args: u64,
     },
+    /// Hands the arguments whose bits are set back inside the `Err` it
+    /// returns when it fails, and keeps them when it succeeds (`bus.write(
+    /// buf)` returning `Result<(), (ErrorCode, &'static mut [u8])>`).
+    HandsBack {
+        args: u64,
+    },
     /// Takes one element out of a field of `self` that holds pooled values
     /// (`self.pending.pop()`, `self.by_id.remove(&k)`): the result owns it.
     TakeElement,
@@ -209,6 +215,8 @@ pub enum LeakKind {
     Exit(ExitKind),
     Dropped,
     Discarded,
+    /// Handed back inside an `Err` that is discarded (`let _ = bus.write(buf)`).
+    ErrDiscarded,
     Forgotten,
 }
 
@@ -295,6 +303,9 @@ pub const NOT_RESET: u8 = 16;
 pub const UNBOUNDED: u8 = 32;
 /// Moved into a fallible callee: gone with the call's result if it failed.
 pub const SUNK: u8 = 64;
+/// Held by a call's result only inside its `Err` (a callee that hands its
+/// argument back when it fails): the `Ok` way on has it no more.
+pub const IN_ERR: u8 = 128;
 /// The bits that describe the value's content rather than where it is.
 const CONTENT: u8 = NOT_RESET | UNBOUNDED;
 

@@ -58,6 +58,31 @@ impl Analysis<'_> {
         }
     }
 
+    /// `bus.write(buf)` where the callee hands `buf` back inside its `Err`:
+    /// the result holds it, on the failing side only (an `Unwrapped` way on
+    /// has it no more; a discarded result drops it).
+    fn hand_back(
+        &self,
+        st: &mut State,
+        place: PlaceId,
+        result: PlaceId,
+        span: Span,
+        facts: &mut Option<&mut Facts>,
+    ) {
+        self.check_use(st, place, span, facts);
+        let (Some(t), Some(r)) = (self.t(place), self.t(result)) else {
+            self.transfer(st, place, span, facts, false);
+            return;
+        };
+        for v in bits_iter(&st.owns[t]).collect::<Vec<_>>() {
+            if st.status[v] & HELD != 0 {
+                st.status[v] = HELD | IN_ERR | (st.status[v] & CONTENT);
+                bit_set(&mut st.owns[r], v);
+                st.owns[t][v / 64] &= !(1 << (v % 64));
+            }
+        }
+    }
+
     /// `self.pending.pop()`: while the field still holds the pooled values it
     /// had on entry, the result owns the element taken out (a new one at
     /// each call: a loop pops another).
@@ -217,12 +242,15 @@ impl Analysis<'_> {
                     let is_recv = recv.as_ref().is_some_and(|r| std::ptr::eq(r, arg));
                     let consumed = effect == CallEffect::Consume && is_recv;
                     let copied = effect == CallEffect::CopyReceiver && is_recv;
-                    let sunk = match effect {
-                        CallEffect::Sink { args: bits } => args
-                            .iter()
+                    let arg_bit = |bits: u64| {
+                        args.iter()
                             .position(|a| std::ptr::eq(a, arg))
-                            .is_some_and(|i| i < 64 && bits & (1 << i) != 0),
-                        _ => false,
+                            .is_some_and(|i| i < 64 && bits & (1 << i) != 0)
+                    };
+                    let (sunk, handed_back) = match effect {
+                        CallEffect::Sink { args: bits } => (arg_bit(bits), false),
+                        CallEffect::HandsBack { args: bits } => (false, arg_bit(bits)),
+                        _ => (false, false),
                     };
                     let kept = args
                         .iter()
@@ -232,6 +260,9 @@ impl Analysis<'_> {
                         match mode {
                             Mode::Move if sunk => {
                                 self.sink(st, place, *result, arg.span, &mut facts)
+                            }
+                            Mode::Move if handed_back => {
+                                self.hand_back(st, place, *result, arg.span, &mut facts)
                             }
                             _ if consumed => self.transfer(st, place, arg.span, &mut facts, false),
                             Mode::Move if copied || self.copied_into_call(st, *call, place) => {
@@ -427,6 +458,8 @@ impl Analysis<'_> {
                             value: v,
                             kind: if *kind == DropKind::Explicit {
                                 LeakKind::Dropped
+                            } else if st.status[v] & IN_ERR != 0 {
+                                LeakKind::ErrDiscarded
                             } else {
                                 LeakKind::Discarded
                             },
@@ -441,6 +474,32 @@ impl Analysis<'_> {
                     let counted = self.token_slot.is_some_and(|t| bit_get(&st.owns[t], v));
                     if st.status[v] & HELD != 0 && !counted {
                         st.status[v] = (st.status[v] & !HELD) | TRANSFERRED;
+                    }
+                }
+            }
+            Event::ErrArm { place, span } => {
+                let in_err = self
+                    .t(*place)
+                    .is_some_and(|t| bits_iter(&st.owns[t]).any(|v| st.status[v] & IN_ERR != 0));
+                let ev = if in_err {
+                    Event::Drop {
+                        place: *place,
+                        kind: DropKind::Discarded,
+                        span: *span,
+                    }
+                } else {
+                    Event::Vanish { place: *place }
+                };
+                self.step(st, &ev, facts);
+            }
+            Event::Unwrapped { place } => {
+                // The success edge: what came back inside the `Err` is not here.
+                if let Some(t) = self.t(*place) {
+                    for v in bits_iter(&st.owns[t]).collect::<Vec<_>>() {
+                        if st.status[v] & IN_ERR != 0 {
+                            st.owns[t][v / 64] &= !(1 << (v % 64));
+                            st.status[v] = TRANSFERRED | (st.status[v] & CONTENT);
+                        }
                     }
                 }
             }

@@ -245,6 +245,10 @@ impl Index {
             if sunk != 0 {
                 return CallEffect::Sink { args: sunk };
             }
+            let back = self.hands_back_mask(callee);
+            if back != 0 {
+                return CallEffect::HandsBack { args: back };
+            }
             if self.consumes_receiver(callee) {
                 return CallEffect::Consume;
             }
@@ -444,6 +448,16 @@ impl Index {
             _ => None,
         };
         self.sink_args(owner.as_deref(), &callee.name) & CONFIGURED_SINK
+    }
+
+    /// The arguments (bits) a callee of the crate hands back inside the
+    /// `Err` it returns, as its signature spells them.
+    fn hands_back_mask(&self, callee: &Callee) -> u64 {
+        let Some(((owner, name), shift)) = self.callee_fn(callee) else {
+            return 0;
+        };
+        let owner = (!owner.is_empty()).then_some(owner.as_str());
+        self.sig(owner, &name).map_or(0, |s| s.hands_back << shift)
     }
 
     /// A method of a guard type the code defines that disarms it.

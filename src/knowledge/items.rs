@@ -65,6 +65,9 @@ pub struct StructDecl {
     pub fields: Vec<FieldDecl>,
     /// The type's generic parameter names (`T` in `Pool<T>`).
     pub generics: Vec<String>,
+    /// The trait bounds of those parameters (`B: Bus<'a>`), where declared.
+    #[serde(default)]
+    pub generic_bounds: Vec<(String, Vec<String>)>,
     pub line: usize,
     /// The id of the file that declares it (set when the index is built).
     pub file: usize,
@@ -97,6 +100,11 @@ pub struct FnSig {
     /// pointers, [`crate::ir::Mode::Share`]).
     #[serde(default)]
     pub borrowed: Vec<usize>,
+    /// Parameters (by index) it hands back inside the `Err` it returns
+    /// (`Result<(), (ErrorCode, &'static mut [u8])>` for a `&'static mut
+    /// [u8]` parameter): on failure the caller has them again.
+    #[serde(default)]
+    pub hands_back: Vec<usize>,
 }
 
 /// Everything one file contributes to the index.

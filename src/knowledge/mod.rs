@@ -208,6 +208,8 @@ pub struct Sig {
     pub closure_params: Box<[(u32, TypeNames)]>,
     /// It has a receiver (`self`): called by path, its arguments shift by one.
     pub has_receiver: bool,
+    /// Bit `i`: parameter `i` comes back inside the `Err` ([`FnSig::hands_back`]).
+    pub hands_back: u64,
 }
 
 /// Methods whose contract forbids keeping what they are given (Go's
@@ -370,6 +372,7 @@ impl Index {
                 && sig.params.len() < 2
                 && sig.borrowed.is_empty()
                 && sig.closure_params.is_empty()
+                && sig.hands_back.is_empty()
             {
                 continue;
             }
@@ -392,6 +395,11 @@ impl Index {
                     .collect(),
                 borrowed: sig
                     .borrowed
+                    .iter()
+                    .filter(|&&i| i < 64)
+                    .fold(0, |m, &i| m | (1 << i)),
+                hands_back: sig
+                    .hands_back
                     .iter()
                     .filter(|&&i| i < 64)
                     .fold(0, |m, &i| m | (1 << i)),

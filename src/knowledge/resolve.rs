@@ -316,7 +316,10 @@ impl Index {
             ),
             TypeRef::FieldOf(base, field) => match self.field_type(base, field, depth) {
                 Some(core) => self.named(&core),
-                None => Resolved::Unknown,
+                // `bus: &'a B` of `struct S<'a, B: Bus<'a>>`: known by its bounds.
+                None => self
+                    .field_bounds(base, field, depth)
+                    .map_or(Resolved::Unknown, Resolved::Traits),
             },
             TypeRef::MethodResult(base, method) => self.method_result(base, method, depth),
             TypeRef::CallResult(qualifier, name) => self.call_result(qualifier.as_deref(), name),
@@ -418,6 +421,20 @@ impl Index {
             return None;
         }
         Some(core)
+    }
+
+    /// The trait bounds the declaring type puts on a field whose type is
+    /// one of its type parameters.
+    fn field_bounds(&self, base: &TypeRef, field: &str, depth: usize) -> Option<Vec<String>> {
+        let (decl, f) = self.field_decl(base, field, depth)?;
+        let core = f.core.as_ref()?;
+        let (_, bounds) = decl.generic_bounds.iter().find(|(g, _)| g == core)?;
+        Some(
+            bounds
+                .iter()
+                .map(|t| super::types_base(t).to_string())
+                .collect(),
+        )
     }
 
     pub(super) fn field_decl(

@@ -45,6 +45,12 @@ declare_rule! {
     /// return Err(SIZE); } .. })` leaks `buf` at that `return`, which leaves
     /// the closure ("the closure returns here").
     ///
+    /// A callee that hands a by-value argument back inside the `Err` it
+    /// returns (`fn write(&self, buf: &'static mut [u8]) -> Result<(),
+    /// (ErrorCode, &'static mut [u8])>`) keeps it on `Ok`; on `Err` the
+    /// caller has it again, and discarding that `Err` (`let _ =`, an
+    /// `Err(_)` arm, the `else` of `if let Ok(..)`) leaks it.
+    ///
     /// Counts are obligations too (`limits.increment_count()?` ..
     /// `decrement_count()`, a pool of `kind = "counter"`): a count taken and
     /// not given back on a failing way out (`?`, `return Err`, `return None`)
@@ -66,9 +72,11 @@ declare_rule! {
     /// into a call and never released afterwards in the body counts as
     /// handed on, even when the callee only looked at it.
     /// A fallible callee's drop is reported only on a `?` or `return Err`
-    /// that follows it in the same body: a failure matched and handled is not,
-    /// nor a value the callee hands back inside `Err(..)` and the caller then
-    /// discards (`map_err(|_| ..)`); state carried across calls, enum state
+    /// that follows it in the same body: a failure matched and handled is
+    /// not. A value a callee hands back inside `Err(..)` is known from the
+    /// callee's signature only (a parameter's type spelled inside the error
+    /// type); its discard through a `map_err(|_| ..)` closure or through
+    /// `.ok()` in a returned expression is not seen; state carried across calls, enum state
     /// machines and tasks that never run are out of reach. Destructuring
     /// (`let Outer { conn, .. } = o`, match arms, tuples held in a local or
     /// returned by a call: `let (pool, conn) = lease.detach()`) binds parts:
@@ -119,6 +127,9 @@ fn exit_label(kind: LeakKind, name: &str) -> String {
         }
         LeakKind::Dropped => format!("{name} is dropped here instead of being released"),
         LeakKind::Discarded => "the value is discarded at the end of this statement".to_string(),
+        LeakKind::ErrDiscarded => {
+            format!("{name} comes back inside this `Err`, which drops it")
+        }
         LeakKind::Forgotten => format!("{name} is forgotten here: it never goes back to its pool"),
     }
 }

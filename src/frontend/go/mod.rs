@@ -611,6 +611,7 @@ fn signature(
         param_names: param_names(params, src),
         receiver: None,
         borrowed: Vec::new(),
+        hands_back: Vec::new(),
         closure_params: Vec::new(),
     }
 }

@@ -393,6 +393,16 @@ impl<'f> Lowerer<'f> {
         let ok = self.b.new_block();
         self.b.edge(from, ok);
         self.b.cur = ok;
+        self.unwrapped(op);
+    }
+
+    /// The success edge of `op` (after its `?`, its `unwrap()`).
+    fn unwrapped(&mut self, op: &Operand) {
+        for &(place, mode) in &op.places {
+            if mode == Mode::Move {
+                self.b.emit(Event::Unwrapped { place });
+            }
+        }
     }
 
     /// `r.map_err(|e| { pool.put(buf); e })?`: the closure runs only when
@@ -434,6 +444,7 @@ impl<'f> Lowerer<'f> {
         let ok = self.b.new_block();
         self.b.edge(from, ok);
         self.b.cur = ok;
+        self.unwrapped(&op);
         Some(op)
     }
 
@@ -572,6 +583,10 @@ impl<'f> Lowerer<'f> {
             for a in &m.args {
                 let op = self.expr(a);
                 self.read(op, span);
+            }
+            // A failure panics: the way on is the success edge.
+            if matches!(name.as_str(), "unwrap" | "expect") {
+                self.unwrapped(&recv);
             }
             return recv;
         }

@@ -293,6 +293,11 @@ impl<'a> ItemWalker<'a> {
                 .type_params()
                 .map(|p| p.ident.to_string())
                 .collect(),
+            generic_bounds: self
+                .generics(generics, Vec::new())
+                .into_iter()
+                .filter(|(_, bounds)| !bounds.is_empty())
+                .collect(),
             ..StructDecl::default()
         };
         for attr in attrs {
@@ -475,6 +480,7 @@ impl<'a> ItemWalker<'a> {
                 .collect(),
             receiver,
             borrowed: Vec::new(),
+            hands_back: types::handed_back_in_err(sig),
             closure_params,
         });
     }

@@ -72,6 +72,14 @@ impl<'f> Lowerer<'f> {
 
     /// Bind `op` to the names of `pat` on the edge where the pattern matched.
     pub fn bind(&mut self, op: Operand, pat: &Pat, info: LocalInfo, span: Span) {
+        if result_variant(pat) == Some("Ok") {
+            // The success edge: what the call handed back in an `Err` is not here.
+            for &(place, mode) in &op.places {
+                if mode == Mode::Move {
+                    self.b.emit(Event::Unwrapped { place });
+                }
+            }
+        }
         match pat {
             Pat::Ident(id) if !is_constant_ident(id) => {
                 let op = if id.by_ref.is_some() {
@@ -217,16 +225,43 @@ impl<'f> Lowerer<'f> {
 
     /// The edge where a refutable pattern did not match: the value it would
     /// have bound is not there (`None`, `Err(_)`), so nothing can leak from it.
-    pub fn refute(&mut self, op: &Operand, _pat: &Pat) {
-        for &(place, mode) in &op.places {
-            if mode == Mode::Move {
-                self.b.emit(Event::Vanish { place });
-            }
-        }
+    pub fn refute(&mut self, op: &Operand, pat: &Pat) {
+        // The edge where `Ok(..)` did not match is the `Err` edge.
+        let err = result_variant(pat) == Some("Ok");
+        self.nothing_bound(op, err, pat);
     }
 
-    /// A `match` arm that binds nothing: the scrutinee's value is not in it.
+    /// A `match` arm that binds nothing: the scrutinee's value is not in it
+    /// (an `Err(_)` arm drops what the call handed back in its `Err`).
     pub fn refute_arm(&mut self, op: &Operand, pat: &Pat) {
-        self.refute(op, pat);
+        let err = result_variant(pat) == Some("Err");
+        self.nothing_bound(op, err, pat);
+    }
+
+    fn nothing_bound(&mut self, op: &Operand, err: bool, pat: &Pat) {
+        let span = self.cx.span_of(pat);
+        for &(place, mode) in &op.places {
+            if mode != Mode::Move {
+                continue;
+            }
+            self.b.emit(if err {
+                Event::ErrArm { place, span }
+            } else {
+                Event::Vanish { place }
+            });
+        }
+    }
+}
+
+/// `Ok` or `Err` for a pattern `Ok(..)` / `Err(..)` (any path ending so).
+fn result_variant(pat: &Pat) -> Option<&'static str> {
+    let Pat::TupleStruct(ts) = pat else {
+        return None;
+    };
+    let last = ts.path.segments.last()?;
+    match last.ident.to_string().as_str() {
+        "Ok" => Some("Ok"),
+        "Err" => Some("Err"),
+        _ => None,
     }
 }

@@ -364,6 +364,87 @@ pub fn self_type_name(ty: &Type) -> Option<String> {
     }
 }
 
+/// The non-receiver parameters (by index) a fn hands back inside the `Err`
+/// of the `Result` it returns: a parameter whose type is spelled, whole,
+/// inside the error type (`fn write(&self, buf: &'static mut [u8]) ->
+/// Result<(), (ErrorCode, &'static mut [u8])>`, `fn send(&self, t: T) ->
+/// Result<(), SendError<T>>`). Numbers and other primitives are left out:
+/// an error that carries a `usize` says nothing about a `len: usize`.
+pub fn handed_back_in_err(sig: &syn::Signature) -> Vec<usize> {
+    let syn::ReturnType::Type(_, ret) = &sig.output else {
+        return Vec::new();
+    };
+    let Some(err) = result_error(ret) else {
+        return Vec::new();
+    };
+    let mut inside = Vec::new();
+    spelled_types(err, &mut inside);
+    sig.inputs
+        .iter()
+        .filter(|a| matches!(a, syn::FnArg::Typed(_)))
+        .enumerate()
+        .filter_map(|(i, a)| {
+            let syn::FnArg::Typed(pt) = a else {
+                return None;
+            };
+            let spelled = spelling(&pt.ty);
+            let primitive = crate::knowledge::resolve::is_primitive(
+                spelled
+                    .trim_start_matches(['&', ' '])
+                    .trim_start_matches("mut "),
+            );
+            (!primitive && inside.contains(&spelled)).then_some(i)
+        })
+        .collect()
+}
+
+/// The `E` of a `Result<T, E>` (an alias such as `io::Result<T>` names none).
+fn result_error(ty: &Type) -> Option<&Type> {
+    let Type::Path(p) = ty else { return None };
+    let seg = p.path.segments.last()?;
+    if seg.ident != "Result" {
+        return None;
+    }
+    let PathArguments::AngleBracketed(a) = &seg.arguments else {
+        return None;
+    };
+    let mut types = a.args.iter().filter_map(|g| match g {
+        syn::GenericArgument::Type(t) => Some(t),
+        _ => None,
+    });
+    types.next()?;
+    types.next()
+}
+
+/// Every type spelled in `ty`: itself, tuple elements, generic arguments,
+/// referents, arrays and slices, each as its token text.
+fn spelled_types(ty: &Type, out: &mut Vec<String>) {
+    out.push(spelling(ty));
+    match ty {
+        Type::Tuple(t) => t.elems.iter().for_each(|e| spelled_types(e, out)),
+        Type::Reference(r) => spelled_types(&r.elem, out),
+        Type::Paren(p) => spelled_types(&p.elem, out),
+        Type::Slice(s) => spelled_types(&s.elem, out),
+        Type::Array(a) => spelled_types(&a.elem, out),
+        Type::Path(p) => {
+            for seg in &p.path.segments {
+                if let PathArguments::AngleBracketed(a) = &seg.arguments {
+                    for g in &a.args {
+                        if let syn::GenericArgument::Type(t) = g {
+                            spelled_types(t, out);
+                        }
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn spelling(ty: &Type) -> String {
+    quote::ToTokens::to_token_stream(ty).to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
