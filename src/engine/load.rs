@@ -32,6 +32,9 @@ pub(super) struct Loaded {
     /// The text holds `poollint:` (a suppression comment, maybe).
     pub(super) mentions_poollint: bool,
     pub(super) facts: Result<StoredFacts, Diagnostic>,
+    /// The hash of the text ([`crate::cache::content_hash`]), when a cache is
+    /// in use.
+    pub(super) content: Option<u64>,
     /// The bodies, if the load deferred them and a phase has since needed them.
     pub(super) lowered_later: OnceLock<Result<PackedBodies, String>>,
 }
@@ -259,9 +262,12 @@ pub(super) fn load(
                 })
             }),
     };
+    let mut content = None;
     let (text, facts) = match text {
         Ok(text) => {
-            let facts = match cache.and_then(|c| c.get(&text)) {
+            let key = cache.map(|_| crate::cache::content_hash(&text));
+            content = key;
+            let facts = match cache.zip(key).and_then(|(c, key)| c.get(key)) {
                 Some(facts) => Ok(facts),
                 None => {
                     // The cache keeps what it is given: lowered bodies, so a
@@ -280,8 +286,8 @@ pub(super) fn load(
                     };
                     let facts = parse_guarded(language, &text, bodies)
                         .and_then(|f| StoredFacts::pack(f).map_err(Unreadable::Internal));
-                    if let (Some(cache), Ok(facts)) = (cache, &facts) {
-                        cache.put(&text, facts);
+                    if let (Some(cache), Some(key), Ok(facts)) = (cache, key, &facts) {
+                        cache.put(key, facts);
                     }
                     facts
                 }
@@ -301,6 +307,7 @@ pub(super) fn load(
         len: text.len(),
         mentions_poollint: mentions_suppression(&text),
         text: PackedText::pack(&text),
+        content,
         lowered_later: OnceLock::new(),
     }
 }
