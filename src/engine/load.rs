@@ -10,7 +10,7 @@ use crate::frontend::{self, Bodies, FileFacts, Language};
 use crate::ir::Body;
 use crate::knowledge::packs;
 use crate::rules::{Unreadable, UnreadableSource};
-use crate::store::{PackedBodies, PackedText, StoredFacts};
+use crate::store::{PackedBodies, PackedText, SharedBodies, StoredFacts};
 use std::collections::HashSet;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
@@ -37,13 +37,30 @@ pub(super) struct Loaded {
     pub(super) content: Option<u64>,
     /// The bodies, if the load deferred them and a phase has since needed them.
     pub(super) lowered_later: OnceLock<Result<PackedBodies, String>>,
+    /// Keep the bodies unpacked once unpacked (or lowered): a run over a few
+    /// files of a crate (the pre-commit case), where every phase wants
+    /// every file of dense pool code and memory is no concern.
+    pub(super) keep_unpacked: bool,
+    pub(super) unpacked: OnceLock<SharedBodies>,
 }
 
 impl Loaded {
     /// The file's lowered bodies: unpacked, or first lowered from the text if
     /// the load deferred them. (The text parsed at the load, so an error here
     /// is internal.)
-    pub(super) fn bodies(&self) -> Result<Vec<Body>, String> {
+    pub(super) fn bodies(&self) -> Result<SharedBodies, String> {
+        if let Some(bodies) = self.unpacked.get() {
+            return Ok(bodies.clone());
+        }
+        let bodies = SharedBodies::from(self.unpack_bodies()?);
+        if self.keep_unpacked {
+            // Two phases may unpack it at once: both get the same bodies.
+            return Ok(self.unpacked.get_or_init(|| bodies).clone());
+        }
+        Ok(bodies)
+    }
+
+    fn unpack_bodies(&self) -> Result<Vec<Body>, String> {
         let facts = self.facts.as_ref().map_err(|d| d.message.clone())?;
         if !facts.bodies.is_deferred() {
             return facts.bodies.unpack();
@@ -248,7 +265,9 @@ pub(super) fn load(
     cache: Option<&FactsCache>,
     lowering: Lowering,
     hints: &Hints,
+    keep_unpacked: bool,
 ) -> Loaded {
+    let unpacked = OnceLock::new();
     let language = Language::of_path(&input.path)
         .or_else(|| Language::of_path(Path::new(&input.name)))
         .unwrap_or_default();
@@ -284,8 +303,21 @@ pub(super) fn load(
                     } else {
                         Bodies::Defer
                     };
-                    let facts = parse_guarded(language, &text, bodies)
-                        .and_then(|f| StoredFacts::pack(f).map_err(Unreadable::Internal));
+                    let facts = parse_guarded(language, &text, bodies).and_then(|f| {
+                        if !keep_unpacked {
+                            return StoredFacts::pack(f).map_err(Unreadable::Internal);
+                        }
+                        let (mut stored, bodies) =
+                            StoredFacts::pack_keeping_bodies(f).map_err(Unreadable::Internal)?;
+                        if let Some(bodies) = bodies {
+                            if cache.is_some() {
+                                stored.bodies =
+                                    PackedBodies::pack(&bodies).map_err(Unreadable::Internal)?;
+                            }
+                            let _ = unpacked.set(SharedBodies::from(bodies));
+                        }
+                        Ok(stored)
+                    });
                     if let (Some(cache), Some(key), Ok(facts)) = (cache, key, &facts) {
                         cache.put(key, facts);
                     }
@@ -309,6 +341,8 @@ pub(super) fn load(
         text: PackedText::pack(&text),
         content,
         lowered_later: OnceLock::new(),
+        keep_unpacked,
+        unpacked,
     }
 }
 

@@ -158,10 +158,22 @@ pub fn run_on_current_pool(
 fn run_in_pool(inputs: Vec<InputFile>, config: &Config, options: &RunOptions<'_>) -> Outcome {
     let timer = Timings::new();
     let hints = load::Hints::new(config, options);
+    // A run over a few files of a crate (the others only indexed) keeps
+    // bodies unpacked: every phase wants every file of dense pool code.
+    let keep_unpacked = inputs.iter().any(|i| !i.reported);
     let mut loaded: Vec<Loaded> = inputs
         .into_par_iter()
         .enumerate()
-        .map(|(id, input)| load(id, input, options.cache.as_ref(), options.lowering, &hints))
+        .map(|(id, input)| {
+            load(
+                id,
+                input,
+                options.cache.as_ref(),
+                options.lowering,
+                &hints,
+                keep_unpacked,
+            )
+        })
         .collect();
     timer.mark("loaded");
     if timer.on {
