@@ -538,6 +538,12 @@ impl Index {
         self.masked_packs = masked;
     }
 
+    /// How many files the run has (ids `0..file_count()`), once
+    /// [`Index::set_file_packs`] has been told.
+    pub fn file_count(&self) -> usize {
+        self.file_packs.len()
+    }
+
     /// The crates a pack is for.
     pub fn pack_crates(&self, pack: &str) -> &[String] {
         self.packs
