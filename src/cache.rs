@@ -1,4 +1,5 @@
-//! A per-file cache of lowered facts, for the pre-commit case.
+//! A cache of lowered facts and of what the index phases learn, for the
+//! pre-commit case.
 //!
 //! A hook checks a few changed files, but the whole crate must be indexed
 //! (a wrapper or a pool defined elsewhere decides what the changed files do).
@@ -6,6 +7,13 @@
 //! most of the run, so their [`StoredFacts`] are stored under the crate's
 //! `target/poollint/` keyed by a hash of the file's text: an edited file gets
 //! a new key, and an entry is only ever read for the exact text it came from.
+//!
+//! Beside them, one entry per set of files holds what the index phases
+//! (pools, wrappers, guard types, summaries, conventions) learnt from them,
+//! keyed by a hash of every file's content, the config and the crates: any
+//! change of any of them is a miss, after which the phases run and the entry
+//! is replaced. A warm run with nothing changed analyses only the reported
+//! files.
 //!
 //! The directory name carries the identity of the poollint binary (its size
 //! and modification time), so a new or rebuilt poollint never reads facts
@@ -19,8 +27,9 @@ use crate::store::StoredFacts;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
-/// Bumped when the layout of [`StoredFacts`] changes without a version change.
-const SCHEMA: u32 = 5;
+/// Bumped when the layout of [`StoredFacts`] or of the index changes without
+/// a version change.
+const SCHEMA: u32 = 6;
 
 pub struct FactsCache {
     dir: PathBuf,
@@ -57,9 +66,38 @@ impl FactsCache {
         Some(FactsCache { dir })
     }
 
-    /// The facts lowered from exactly this text before, if stored.
-    pub fn get(&self, text: &str) -> Option<StoredFacts> {
-        let bytes = std::fs::read(self.entry(text)).ok()?;
+    /// The facts lowered before from the text whose [`content_hash`] is `key`,
+    /// if stored.
+    pub fn get(&self, key: u64) -> Option<StoredFacts> {
+        self.read(&format!("{key:016x}.bin"))
+    }
+
+    /// Store the facts lowered from the text whose [`content_hash`] is `key`
+    /// (best effort).
+    pub fn put(&self, key: u64, facts: &StoredFacts) {
+        self.write(&format!("{key:016x}.bin"), facts);
+    }
+
+    /// What the index phases learnt last time from this set of files
+    /// (`files`: a hash of their names and order; `key`: of everything the
+    /// phases read, see `engine`), if that is what is stored. One entry per
+    /// set of files: a run with other contents overwrites it.
+    pub fn get_index<T: serde::de::DeserializeOwned>(&self, files: u64, key: u64) -> Option<T> {
+        let (stored, value): (u64, T) = self.read(&Self::index_entry(files))?;
+        (stored == key).then_some(value)
+    }
+
+    /// Store what the index phases learnt from the files (best effort).
+    pub fn put_index<T: serde::Serialize>(&self, files: u64, key: u64, value: &T) {
+        self.write(&Self::index_entry(files), &(key, value));
+    }
+
+    fn index_entry(files: u64) -> String {
+        format!("index-{files:016x}.bin")
+    }
+
+    fn read<T: serde::de::DeserializeOwned>(&self, name: &str) -> Option<T> {
+        let bytes = std::fs::read(self.dir.join(name)).ok()?;
         let (payload, sum) = bytes.split_last_chunk::<8>()?;
         if u64::from_le_bytes(*sum) != checksum(payload) {
             return None;
@@ -67,27 +105,22 @@ impl FactsCache {
         postcard::from_bytes(payload).ok()
     }
 
-    /// Store the facts lowered from `text` (best effort).
-    pub fn put(&self, text: &str, facts: &StoredFacts) {
-        let Ok(mut bytes) = postcard::to_stdvec(facts) else {
+    fn write<T: serde::Serialize + ?Sized>(&self, name: &str, value: &T) {
+        let Ok(mut bytes) = postcard::to_stdvec(value) else {
             return;
         };
         let sum = checksum(&bytes);
         bytes.extend_from_slice(&sum.to_le_bytes());
-        let entry = self.entry(text);
+        let entry = self.dir.join(name);
         let tmp = entry.with_extension(format!("tmp{}", std::process::id()));
         if std::fs::write(&tmp, bytes).is_ok() && std::fs::rename(&tmp, &entry).is_err() {
             let _ = std::fs::remove_file(&tmp);
         }
     }
-
-    fn entry(&self, text: &str) -> PathBuf {
-        self.dir.join(format!("{:016x}.bin", content_hash(text)))
-    }
 }
 
 /// A hash of the text and its length (two independent 64-bit keys).
-fn content_hash(text: &str) -> u64 {
+pub fn content_hash(text: &str) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     text.hash(&mut h);
     text.len().hash(&mut h);

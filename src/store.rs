@@ -255,6 +255,28 @@ impl StoredFacts {
         })
     }
 
+    /// [`StoredFacts::pack`] without packing the bodies, which the caller
+    /// keeps unpacked: only their keys are stored (the facts are not for
+    /// the cache, and [`PackedBodies::unpack`] fails on them).
+    pub fn pack_keeping_bodies(
+        mut facts: crate::frontend::FileFacts,
+    ) -> Result<(StoredFacts, Option<Vec<Body>>), String> {
+        if facts.deferred_keys.is_some() {
+            return Ok((StoredFacts::pack(facts)?, None));
+        }
+        let bodies = std::mem::take(&mut facts.bodies);
+        let mut keys: Vec<u32> = bodies.iter().flat_map(keys_of).map(Key::hash).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        let mut stored = StoredFacts::pack(facts)?;
+        stored.bodies = PackedBodies {
+            bytes: Vec::new(),
+            keys: keys.into_boxed_slice(),
+            deferred: false,
+        };
+        Ok((stored, Some(bodies)))
+    }
+
     /// The index items, leaving none behind.
     pub fn take_items(&mut self) -> Result<FileItems, String> {
         let items = postcard::from_bytes(&self.items)
@@ -303,7 +325,35 @@ pub type BodySource<'a> =
 pub struct FileBodies {
     pub file: usize,
     pub path: std::path::PathBuf,
-    pub bodies: Vec<Body>,
+    pub bodies: SharedBodies,
+}
+
+/// A file's unpacked bodies, shared: a run that keeps them unpacked (the
+/// pre-commit case) hands every phase the same ones.
+#[derive(Clone, Debug, Default)]
+pub struct SharedBodies(std::sync::Arc<Vec<Body>>);
+
+impl From<Vec<Body>> for SharedBodies {
+    fn from(bodies: Vec<Body>) -> Self {
+        SharedBodies(std::sync::Arc::new(bodies))
+    }
+}
+
+impl std::ops::Deref for SharedBodies {
+    type Target = [Body];
+
+    fn deref(&self) -> &[Body] {
+        &self.0
+    }
+}
+
+impl<'a> IntoIterator for &'a SharedBodies {
+    type Item = &'a Body;
+    type IntoIter = std::slice::Iter<'a, Body>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
 }
 
 #[cfg(test)]

@@ -82,6 +82,17 @@ fn run_outcome(
     files: &[PathBuf],
     lowering: Lowering,
 ) -> engine::Outcome {
+    run_outcome_with(rule, files, lowering, false)
+}
+
+/// [`run_outcome`], with an empty index-only file after the unit's own when
+/// `index_only` (a run that checks only some files keeps bodies unpacked).
+fn run_outcome_with(
+    rule: Option<&rules::RuleInfo>,
+    files: &[PathBuf],
+    lowering: Lowering,
+    index_only: bool,
+) -> engine::Outcome {
     // A folder unit may carry its config (`poollint.toml`) and its manifest
     // (`Cargo.toml`, or `go.mod` for Go: the crate's or module's name and
     // dependencies activate lint packs).
@@ -114,6 +125,13 @@ fn run_outcome(
             text: None,
             krate: None,
         })
+        .chain(index_only.then(|| InputFile {
+            path: PathBuf::from("index_only.rs"),
+            name: "index_only.rs".to_string(),
+            reported: false,
+            text: Some(String::new()),
+            krate: None,
+        }))
         .collect();
     let mut options = RunOptions {
         lowering,
@@ -165,6 +183,38 @@ fn lowering_late_changes_nothing() {
                 format!("{:?}", late.index.apis()),
                 "{unit}"
             );
+        }
+    }
+}
+
+/// A run with a file only indexed keeps every file's bodies unpacked once
+/// unpacked (and never packs those it lowers at the load): the same
+/// diagnostics and index as a run that unpacks them per phase.
+#[test]
+fn keeping_bodies_unpacked_changes_nothing() {
+    for dir in std::fs::read_dir(FIXTURES)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+    {
+        if !dir.is_dir() {
+            continue;
+        }
+        for (unit, files) in units(&dir) {
+            for lowering in [Lowering::Guess, Lowering::WhenNeeded] {
+                let [packed, kept] =
+                    [false, true].map(|extra| run_outcome_with(None, &files, lowering, extra));
+                assert_eq!(
+                    format!("{:?}", packed.diagnostics),
+                    format!("{:?}", kept.diagnostics),
+                    "{unit}"
+                );
+                assert_eq!(
+                    format!("{:?}", packed.index.apis()),
+                    format!("{:?}", kept.index.apis()),
+                    "{unit}"
+                );
+                assert_eq!(packed.skipped_items, kept.skipped_items, "{unit}");
+            }
         }
     }
 }

@@ -10,7 +10,7 @@ use crate::frontend::{self, Bodies, FileFacts, Language};
 use crate::ir::Body;
 use crate::knowledge::packs;
 use crate::rules::{Unreadable, UnreadableSource};
-use crate::store::{PackedBodies, PackedText, StoredFacts};
+use crate::store::{PackedBodies, PackedText, SharedBodies, StoredFacts};
 use std::collections::HashSet;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
@@ -32,15 +32,35 @@ pub(super) struct Loaded {
     /// The text holds `poollint:` (a suppression comment, maybe).
     pub(super) mentions_poollint: bool,
     pub(super) facts: Result<StoredFacts, Diagnostic>,
+    /// The hash of the text ([`crate::cache::content_hash`]), when a cache is
+    /// in use.
+    pub(super) content: Option<u64>,
     /// The bodies, if the load deferred them and a phase has since needed them.
     pub(super) lowered_later: OnceLock<Result<PackedBodies, String>>,
+    /// Keep the bodies unpacked once unpacked (or lowered): a run over a few
+    /// files of a crate (the pre-commit case), where every phase wants
+    /// every file of dense pool code and memory is no concern.
+    pub(super) keep_unpacked: bool,
+    pub(super) unpacked: OnceLock<SharedBodies>,
 }
 
 impl Loaded {
     /// The file's lowered bodies: unpacked, or first lowered from the text if
     /// the load deferred them. (The text parsed at the load, so an error here
     /// is internal.)
-    pub(super) fn bodies(&self) -> Result<Vec<Body>, String> {
+    pub(super) fn bodies(&self) -> Result<SharedBodies, String> {
+        if let Some(bodies) = self.unpacked.get() {
+            return Ok(bodies.clone());
+        }
+        let bodies = SharedBodies::from(self.unpack_bodies()?);
+        if self.keep_unpacked {
+            // Two phases may unpack it at once: both get the same bodies.
+            return Ok(self.unpacked.get_or_init(|| bodies).clone());
+        }
+        Ok(bodies)
+    }
+
+    fn unpack_bodies(&self) -> Result<Vec<Body>, String> {
         let facts = self.facts.as_ref().map_err(|d| d.message.clone())?;
         if !facts.bodies.is_deferred() {
             return facts.bodies.unpack();
@@ -245,7 +265,9 @@ pub(super) fn load(
     cache: Option<&FactsCache>,
     lowering: Lowering,
     hints: &Hints,
+    keep_unpacked: bool,
 ) -> Loaded {
+    let unpacked = OnceLock::new();
     let language = Language::of_path(&input.path)
         .or_else(|| Language::of_path(Path::new(&input.name)))
         .unwrap_or_default();
@@ -259,9 +281,12 @@ pub(super) fn load(
                 })
             }),
     };
+    let mut content = None;
     let (text, facts) = match text {
         Ok(text) => {
-            let facts = match cache.and_then(|c| c.get(&text)) {
+            let key = cache.map(|_| crate::cache::content_hash(&text));
+            content = key;
+            let facts = match cache.zip(key).and_then(|(c, key)| c.get(key)) {
                 Some(facts) => Ok(facts),
                 None => {
                     // The cache keeps what it is given: lowered bodies, so a
@@ -278,10 +303,23 @@ pub(super) fn load(
                     } else {
                         Bodies::Defer
                     };
-                    let facts = parse_guarded(language, &text, bodies)
-                        .and_then(|f| StoredFacts::pack(f).map_err(Unreadable::Internal));
-                    if let (Some(cache), Ok(facts)) = (cache, &facts) {
-                        cache.put(&text, facts);
+                    let facts = parse_guarded(language, &text, bodies).and_then(|f| {
+                        if !keep_unpacked {
+                            return StoredFacts::pack(f).map_err(Unreadable::Internal);
+                        }
+                        let (mut stored, bodies) =
+                            StoredFacts::pack_keeping_bodies(f).map_err(Unreadable::Internal)?;
+                        if let Some(bodies) = bodies {
+                            if cache.is_some() {
+                                stored.bodies =
+                                    PackedBodies::pack(&bodies).map_err(Unreadable::Internal)?;
+                            }
+                            let _ = unpacked.set(SharedBodies::from(bodies));
+                        }
+                        Ok(stored)
+                    });
+                    if let (Some(cache), Some(key), Ok(facts)) = (cache, key, &facts) {
+                        cache.put(key, facts);
                     }
                     facts
                 }
@@ -301,7 +339,10 @@ pub(super) fn load(
         len: text.len(),
         mentions_poollint: mentions_suppression(&text),
         text: PackedText::pack(&text),
+        content,
         lowered_later: OnceLock::new(),
+        keep_unpacked,
+        unpacked,
     }
 }
 

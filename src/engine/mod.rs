@@ -158,10 +158,22 @@ pub fn run_on_current_pool(
 fn run_in_pool(inputs: Vec<InputFile>, config: &Config, options: &RunOptions<'_>) -> Outcome {
     let timer = Timings::new();
     let hints = load::Hints::new(config, options);
+    // A run over a few files of a crate (the others only indexed) keeps
+    // bodies unpacked: every phase wants every file of dense pool code.
+    let keep_unpacked = inputs.iter().any(|i| !i.reported);
     let mut loaded: Vec<Loaded> = inputs
         .into_par_iter()
         .enumerate()
-        .map(|(id, input)| load(id, input, options.cache.as_ref(), options.lowering, &hints))
+        .map(|(id, input)| {
+            load(
+                id,
+                input,
+                options.cache.as_ref(),
+                options.lowering,
+                &hints,
+                keep_unpacked,
+            )
+        })
         .collect();
     timer.mark("loaded");
     if timer.on {
@@ -179,69 +191,33 @@ fn run_in_pool(inputs: Vec<InputFile>, config: &Config, options: &RunOptions<'_>
         );
     }
 
-    let mut index = build_index(&mut loaded);
-    add_config_pools(&mut index, config);
-    index.settle_release_args();
-    index.apply_config_types(&config.pools);
-    index.settle_config_returns();
-    let warnings = config.file.as_deref().map_or_else(Vec::new, |file| {
-        index.config_warnings(&config.named_types, file)
-    });
-    index.set_crates(
-        options
-            .packages
-            .iter()
-            .chain(options.crates.iter().map(|c| &c.name))
-            .map(String::as_str),
-        options
-            .dependencies
-            .iter()
-            .chain(options.crates.iter().flat_map(|c| &c.dependencies))
-            .map(String::as_str),
-    );
+    // The pre-commit case: what the index phases learn depends only on the
+    // files, the config and the crates, so a run over the same contents
+    // takes it from the cache.
+    let keys = options
+        .cache
+        .as_ref()
+        .map(|cache| (cache, index_keys(&loaded, config, options)));
+    let cached = keys.and_then(|(cache, (files, key))| cache.get_index::<Learnt>(files, key));
+    let Learnt {
+        mut index,
+        warnings,
+    } = match cached {
+        Some(learnt) => {
+            timer.mark("index (cached)");
+            learnt
+        }
+        None => {
+            let learnt = learn(&mut loaded, config, options, &timer);
+            if let Some((cache, (files, key))) = keys {
+                cache.put_index(files, key, &learnt);
+            }
+            learnt
+        }
+    };
     let source = |keys: &[KeySet], filter: Option<crate::store::FileFilter<'_>>| {
         bodies_matching(&loaded, keys, filter)
     };
-    let packs = PackScopes::new(&loaded, options, &source);
-    for pack in &packs.packs {
-        index.add_declared(
-            &pack.pools,
-            &ApiOrigin::Pack {
-                name: pack.name.clone(),
-            },
-        );
-    }
-    let free_list_packs: Vec<String> = packs
-        .packs
-        .iter()
-        .flat_map(|p| p.free_lists.iter().cloned())
-        .collect();
-    index.set_file_packs(
-        packs
-            .packs
-            .iter()
-            .map(|p| (p.name.clone(), p.crates.clone()))
-            .collect(),
-        packs.file_masks,
-        packs.masked,
-    );
-    timer.mark("index+packs");
-
-    let free_list_types: BTreeSet<String> = FREE_LISTS
-        .iter()
-        .map(|s| s.to_string())
-        .chain(free_list_packs)
-        .collect();
-    crate::knowledge::pools::infer_pools(&mut index, &source, &free_list_types);
-    timer.mark("pools");
-    infer::infer(&mut index, &source);
-    timer.mark("wrappers");
-    crate::knowledge::guard_types::learn(&mut index, &source);
-    crate::knowledge::summaries::compute(&mut index, &source);
-    crate::knowledge::guards::infer(&mut index, &source);
-    let conventions = crate::knowledge::conventions::compute(&index, &source);
-    index.set_put_back_by_convention(conventions);
-    timer.mark("summaries");
 
     // Each reported file that can have a finding: unpack, analyse, and keep
     // its text only when the output may show it (a finding, or a suppression
@@ -378,6 +354,119 @@ fn run_in_pool(inputs: Vec<InputFile>, config: &Config, options: &RunOptions<'_>
         skipped_items,
         warnings,
     }
+}
+
+/// What the index phases learn from the files: the index (its items, the
+/// config's and packs' APIs, inferred pools, wrappers, guard types,
+/// summaries) and the config's warnings.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Learnt {
+    index: Index,
+    warnings: Vec<String>,
+}
+
+/// Build the index and run the phases that learn from every file.
+fn learn(
+    loaded: &mut [Loaded],
+    config: &Config,
+    options: &RunOptions<'_>,
+    timer: &Timings,
+) -> Learnt {
+    let mut index = build_index(loaded);
+    add_config_pools(&mut index, config);
+    index.settle_release_args();
+    index.apply_config_types(&config.pools);
+    index.settle_config_returns();
+    let warnings = config.file.as_deref().map_or_else(Vec::new, |file| {
+        index.config_warnings(&config.named_types, file)
+    });
+    index.set_crates(
+        options
+            .packages
+            .iter()
+            .chain(options.crates.iter().map(|c| &c.name))
+            .map(String::as_str),
+        options
+            .dependencies
+            .iter()
+            .chain(options.crates.iter().flat_map(|c| &c.dependencies))
+            .map(String::as_str),
+    );
+    let loaded = &*loaded;
+    let source = |keys: &[KeySet], filter: Option<crate::store::FileFilter<'_>>| {
+        bodies_matching(loaded, keys, filter)
+    };
+    let packs = PackScopes::new(loaded, options, &source);
+    for pack in &packs.packs {
+        index.add_declared(
+            &pack.pools,
+            &ApiOrigin::Pack {
+                name: pack.name.clone(),
+            },
+        );
+    }
+    let free_list_packs: Vec<String> = packs
+        .packs
+        .iter()
+        .flat_map(|p| p.free_lists.iter().cloned())
+        .collect();
+    index.set_file_packs(
+        packs
+            .packs
+            .iter()
+            .map(|p| (p.name.clone(), p.crates.clone()))
+            .collect(),
+        packs.file_masks,
+        packs.masked,
+    );
+    timer.mark("index+packs");
+
+    let free_list_types: BTreeSet<String> = FREE_LISTS
+        .iter()
+        .map(|s| s.to_string())
+        .chain(free_list_packs)
+        .collect();
+    crate::knowledge::pools::infer_pools(&mut index, &source, &free_list_types);
+    timer.mark("pools");
+    infer::infer(&mut index, &source);
+    timer.mark("wrappers");
+    crate::knowledge::guard_types::learn(&mut index, &source);
+    crate::knowledge::summaries::compute(&mut index, &source);
+    crate::knowledge::guards::infer(&mut index, &source);
+    let conventions = crate::knowledge::conventions::compute(&index, &source);
+    index.set_put_back_by_convention(conventions);
+    timer.mark("summaries");
+    Learnt { index, warnings }
+}
+
+/// The keys of what [`learn`] learns from these files: a hash of their
+/// names and order (one cache entry per set of files), and a hash of
+/// everything it reads (each file's text, whether it parsed, the config,
+/// the crates). The binary's identity is in the cache's folder name.
+fn index_keys(loaded: &[Loaded], config: &Config, options: &RunOptions<'_>) -> (u64, u64) {
+    use std::hash::{Hash, Hasher};
+    let mut files = std::collections::hash_map::DefaultHasher::new();
+    let mut key = std::collections::hash_map::DefaultHasher::new();
+    for l in loaded {
+        (&l.path, &l.name).hash(&mut files);
+        (l.reported, l.krate, l.content, l.len, l.facts.is_ok()).hash(&mut key);
+    }
+    let files = files.finish();
+    files.hash(&mut key);
+    // The config and the crates as they print: none of them holds a hash
+    // map, so the text is the same in every run.
+    format!("{:?}", (&config.file, &config.pools, &config.named_types)).hash(&mut key);
+    format!(
+        "{:?}",
+        (
+            &options.crates,
+            &options.dependencies,
+            &options.packages,
+            &options.extra_packs
+        )
+    )
+    .hash(&mut key);
+    (files, key.finish())
 }
 
 /// What a file's bodies must hold for a rule to have anything to say about

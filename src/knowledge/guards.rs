@@ -12,7 +12,7 @@ use crate::store::{BodySource, Key, KeySet};
 use std::collections::{BTreeSet, HashMap};
 
 /// What the index knows of a guard type the code defines.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct GuardInfo {
     /// Fields its `Drop` reads (an `armed` flag): setting one disarms it.
     pub arm_fields: BTreeSet<String>,

@@ -77,7 +77,7 @@ impl Effects {
 }
 
 /// A finding of an incomplete inline reset.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum InlineFinding {
     /// On the acquire fn: fields no pool path resets, and fields they append to.
     Acquire {

@@ -88,7 +88,7 @@ impl ApiName {
 }
 
 /// Where the index learned about an API.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ApiOrigin {
     Attribute {
         file: PathBuf,
@@ -124,7 +124,7 @@ impl std::fmt::Display for ApiOrigin {
 }
 
 /// One known pool API.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Api {
     pub role: Role,
     pub owner: Option<String>,
@@ -144,6 +144,7 @@ pub struct Api {
     /// The file that defines a free fn, for matching its common-named calls.
     pub file: Option<usize>,
     /// For a configured release: the argument the config names, if any.
+    #[serde(with = "arg_ref_serde")]
     pub declared_arg: Option<crate::config::ArgRef>,
     /// For a free fn declared with its module or package (`mem::forget`,
     /// `bytebufferpool.Get`): a call qualified by another module is not it.
@@ -196,7 +197,7 @@ impl Api {
 pub type TypeNames = Box<[Option<Box<str>>]>;
 
 /// What the index keeps of a signature (see [`FnSig`]).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Sig {
     pub returns: Option<Box<str>>,
     pub returns_nothing: bool,
@@ -244,7 +245,36 @@ impl ScopedKeys {
     }
 }
 
-#[derive(Clone, Debug, Default)]
+/// [`crate::config::ArgRef`] is read from TOML untagged; the index cache
+/// stores it tagged (postcard cannot read untagged enums).
+mod arg_ref_serde {
+    use crate::config::ArgRef;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    #[derive(Serialize, Deserialize)]
+    enum Tagged {
+        Index(usize),
+        Name(String),
+    }
+
+    pub fn serialize<S: Serializer>(arg: &Option<ArgRef>, s: S) -> Result<S::Ok, S::Error> {
+        arg.as_ref()
+            .map(|a| match a {
+                ArgRef::Index(i) => Tagged::Index(*i),
+                ArgRef::Name(n) => Tagged::Name(n.clone()),
+            })
+            .serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<ArgRef>, D::Error> {
+        Ok(Option::<Tagged>::deserialize(d)?.map(|t| match t {
+            Tagged::Index(i) => ArgRef::Index(i),
+            Tagged::Name(n) => ArgRef::Name(n),
+        }))
+    }
+}
+
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Index {
     apis: Vec<Api>,
     by_name: HashMap<String, Vec<usize>>,
@@ -514,6 +544,12 @@ impl Index {
         self.packs = packs;
         self.file_packs = file_packs;
         self.masked_packs = masked;
+    }
+
+    /// How many files the run has (ids `0..file_count()`), once
+    /// [`Index::set_file_packs`] has been told.
+    pub fn file_count(&self) -> usize {
+        self.file_packs.len()
     }
 
     /// The crates a pack is for.

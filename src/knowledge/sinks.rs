@@ -6,6 +6,10 @@
 //! Summaries are computed only for the callees that the files worth
 //! analysing call with a moved argument, with the flow analysis of each
 //! callee's body (its by-value parameters tracked, as wrapper inference does).
+//!
+//! Bodies are asked for a chunk of files at a time and dropped after it: on a
+//! large tree the worth files and the defining ones together were the run's
+//! peak memory.
 
 use super::Index;
 use crate::flow::{self, LeakKind, Origin};
@@ -21,25 +25,23 @@ pub fn compute(
     worth: FileFilter<'_>,
 ) -> HashMap<(String, String), u64> {
     let shared: &Index = index;
+    // The last chunk is open-ended: no file id is ever left out.
+    let n = index.file_count().div_ceil(CHUNK).max(1);
+    let chunks: Vec<std::ops::Range<usize>> = (0..n)
+        .map(|c| {
+            c * CHUNK..if c + 1 == n {
+                usize::MAX
+            } else {
+                (c + 1) * CHUNK
+            }
+        })
+        .collect();
     // The crate fns called with a moved argument.
     let mut wanted: BTreeSet<(String, String)> = BTreeSet::new();
-    for file in source(&[], Some(worth)) {
-        for body in &file.bodies {
-            for ev in body.blocks.iter().flat_map(|b| &b.events) {
-                let Event::Call { call, args, .. } = ev else {
-                    continue;
-                };
-                let callee = &body.callees[*call as usize];
-                let moved = args
-                    .iter()
-                    .any(|a| a.places.iter().any(|&(_, m)| m == Mode::Move));
-                if moved
-                    && shared.lookup(callee, file.file).is_none()
-                    && let Some((key, _)) = shared.callee_fn(callee)
-                {
-                    wanted.insert(key);
-                }
-            }
+    for chunk in &chunks {
+        let in_chunk: FileFilter<'_> = &|file, probe| chunk.contains(&file) && worth(file, probe);
+        for file in source(&[], Some(in_chunk)) {
+            wanted_by(shared, &file, &mut wanted);
         }
     }
     if wanted.is_empty() {
@@ -58,57 +60,95 @@ pub fn compute(
             ),
         })
         .collect();
-    let defines_one: FileFilter<'_> = &|_, probe| {
-        owned
-            .iter()
-            .any(|(name, owner)| probe(name) && owner.as_ref().is_none_or(probe))
-    };
-    let defining = source(
-        &[KeySet::new(names.iter().map(|n| Key::Defines(n)))],
-        Some(defines_one),
-    );
+    let defines = [KeySet::new(names.iter().map(|n| Key::Defines(n)))];
     let mut found: HashMap<(String, String), u64> = HashMap::new();
-    for file in &defining {
-        for body in file.bodies.iter().filter(|b| b.kind == BodyKind::Fn) {
-            let Some(name) = &body.fn_name else { continue };
-            let owner = body
-                .self_type
-                .clone()
-                .or_else(|| body.trait_name.clone())
-                .unwrap_or_default();
-            let key = (owner, name.clone());
-            if !wanted.contains(&key) || !body.returns_wrapped {
-                continue;
-            }
-            let res = flow::Resolution {
-                calls: body
-                    .callees
+    for chunk in &chunks {
+        let defines_one: FileFilter<'_> = &|file, probe| {
+            chunk.contains(&file)
+                && owned
                     .iter()
-                    .map(|c| shared.effect(c, file.file))
-                    .collect(),
-                entry_fields: Vec::new(),
-                track_params: true,
-                guard_locals: Vec::new(),
-                borrowing: Vec::new(),
-                copy_parts: crate::engine::copy_parts(body, shared),
-            };
-            let Some(facts) = flow::analyze(body, &res) else {
-                continue;
-            };
-            let mut mask = 0u64;
-            for leak in &facts.leaks {
-                let failing = matches!(leak.kind, LeakKind::Exit(ExitKind::Try | ExitKind::Fail));
-                if let (true, Origin::Param { index: Some(i) }) =
-                    (failing, &facts.values[leak.value].origin)
-                    && *i < 64
-                {
-                    mask |= 1 << i;
-                }
-            }
-            if mask != 0 {
-                *found.entry(key).or_default() |= mask;
-            }
+                    .any(|(name, owner)| probe(name) && owner.as_ref().is_none_or(probe))
+        };
+        for file in &source(&defines, Some(defines_one)) {
+            sinks_in(shared, file, &wanted, &mut found);
         }
     }
     found
+}
+
+/// Files a chunk of bodies is asked for at a time.
+const CHUNK: usize = 1024;
+
+/// The crate fns a file's bodies call with a moved argument.
+fn wanted_by(
+    shared: &Index,
+    file: &crate::store::FileBodies,
+    wanted: &mut BTreeSet<(String, String)>,
+) {
+    for body in &file.bodies {
+        for ev in body.blocks.iter().flat_map(|b| &b.events) {
+            let Event::Call { call, args, .. } = ev else {
+                continue;
+            };
+            let callee = &body.callees[*call as usize];
+            let moved = args
+                .iter()
+                .any(|a| a.places.iter().any(|&(_, m)| m == Mode::Move));
+            if moved
+                && shared.lookup(callee, file.file).is_none()
+                && let Some((key, _)) = shared.callee_fn(callee)
+            {
+                wanted.insert(key);
+            }
+        }
+    }
+}
+
+/// The fallible callees of `wanted` that a file defines, into `found`.
+fn sinks_in(
+    shared: &Index,
+    file: &crate::store::FileBodies,
+    wanted: &BTreeSet<(String, String)>,
+    found: &mut HashMap<(String, String), u64>,
+) {
+    for body in file.bodies.iter().filter(|b| b.kind == BodyKind::Fn) {
+        let Some(name) = &body.fn_name else { continue };
+        let owner = body
+            .self_type
+            .clone()
+            .or_else(|| body.trait_name.clone())
+            .unwrap_or_default();
+        let key = (owner, name.clone());
+        if !wanted.contains(&key) || !body.returns_wrapped {
+            continue;
+        }
+        let res = flow::Resolution {
+            calls: body
+                .callees
+                .iter()
+                .map(|c| shared.effect(c, file.file))
+                .collect(),
+            entry_fields: Vec::new(),
+            track_params: true,
+            guard_locals: Vec::new(),
+            borrowing: Vec::new(),
+            copy_parts: crate::engine::copy_parts(body, shared),
+        };
+        let Some(facts) = flow::analyze(body, &res) else {
+            continue;
+        };
+        let mut mask = 0u64;
+        for leak in &facts.leaks {
+            let failing = matches!(leak.kind, LeakKind::Exit(ExitKind::Try | ExitKind::Fail));
+            if let (true, Origin::Param { index: Some(i) }) =
+                (failing, &facts.values[leak.value].origin)
+                && *i < 64
+            {
+                mask |= 1 << i;
+            }
+        }
+        if mask != 0 {
+            *found.entry(key).or_default() |= mask;
+        }
+    }
 }

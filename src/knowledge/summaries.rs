@@ -12,14 +12,14 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 type ReleaseSummary = ((Option<String>, String), (bool, bool));
 
 /// What a method does to the fields of `self`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct FieldResets {
     /// `*self = ..`: every field.
     pub all: bool,
     pub fields: BTreeSet<String>,
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Summaries {
     /// (owner, name) of a release with a visible body -> (resets, bounds).
     releases: HashMap<(Option<String>, String), (bool, bool)>,
