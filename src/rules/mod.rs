@@ -197,6 +197,23 @@ impl RuleContext<'_> {
             && !self.facts.returned.contains(&v)
     }
 
+    /// A value of a collected pool (Go's `sync.Pool`) let go on a way out
+    /// that fails (`return nil, err`): the GC takes it, and a value handed
+    /// out on success (an acquire wrapper, a parser's result) is commonly
+    /// dropped on the failure path. Unless the body puts the value back on
+    /// some other path: then the failing exit is the one that forgot.
+    pub fn let_go_on_failure(&self, v: ValueId, kind: crate::flow::LeakKind) -> bool {
+        let Origin::Acquire { call, .. } = self.facts.values[v].origin else {
+            return false;
+        };
+        matches!(kind, crate::flow::LeakKind::Exit(crate::ir::ExitKind::Fail))
+            && !self.facts.released.contains(&v)
+            && self
+                .index
+                .lookup(&self.body.callees[call as usize], self.file)
+                .is_some_and(|api| api.collected)
+    }
+
     /// The acquire API behind a value, as `Type::name`, with where the index learned it.
     pub fn acquire_api(&self, v: ValueId) -> Option<(String, String)> {
         let Origin::Acquire { call, .. } = self.facts.values[v].origin else {

@@ -122,6 +122,11 @@ pub struct Lw<'s, 't> {
     slots_own_block: bool,
     /// Named results, if the func names them.
     named_results: Option<Vec<PlaceId>>,
+    /// The func's last result is an `error`: a `return` that gives a
+    /// non-`nil` one there leaves with a failure ([`ExitKind::Fail`]).
+    error_result: bool,
+    /// How many results the func declares.
+    result_count: usize,
     block_depth: usize,
     /// `err` -> the values assigned with it (`v, err := f()`).
     pairs: HashMap<PlaceId, Vec<PlaceId>>,
@@ -290,6 +295,8 @@ impl<'s, 't> Lw<'s, 't> {
             defer_slots: Vec::new(),
             slots_own_block: true,
             named_results: None,
+            error_result: false,
+            result_count: 0,
             block_depth: 0,
             pairs: HashMap::new(),
             inline_exit: None,
@@ -371,8 +378,21 @@ impl<'s, 't> Lw<'s, 't> {
     fn results(&mut self, result: Option<Node<'t>>) {
         let Some(result) = result else { return };
         if result.kind() != "parameter_list" {
+            self.error_result = self.text(result) == "error";
+            self.result_count = 1;
             return;
         }
+        self.result_count = named_children(result)
+            .into_iter()
+            .map(|decl| {
+                let mut c = decl.walk();
+                decl.children_by_field_name("name", &mut c).count().max(1)
+            })
+            .sum();
+        self.error_result = named_children(result)
+            .last()
+            .and_then(|decl| decl.child_by_field_name("type"))
+            .is_some_and(|t| self.text(t) == "error");
         let mut named = Vec::new();
         for decl in named_children(result) {
             let ty = decl.child_by_field_name("type");
@@ -2186,6 +2206,15 @@ impl<'s, 't> Lw<'s, 't> {
     fn return_stmt(&mut self, node: Node<'t>) {
         let span = node.child(0).map_or(self.span(node), |kw| self.span(kw));
         let values: Vec<Node<'t>> = node.named_child(0).map(named_children).unwrap_or_default();
+        // `return nil, err`, `return fmt.Errorf(..)`: leaving with a failure.
+        let kind = if self.error_result
+            && values.len() == self.result_count
+            && values.last().is_some_and(|v| self.failing_result(node, *v))
+        {
+            ExitKind::Fail
+        } else {
+            ExitKind::Return
+        };
         let mut results = Vec::new();
         for v in values {
             let vspan = self.span(v);
@@ -2193,7 +2222,47 @@ impl<'s, 't> Lw<'s, 't> {
             let op = self.expr(v);
             results.push((op, vspan, field));
         }
-        self.exit_func(ExitKind::Return, span, results, true);
+        self.exit_func(kind, span, results, true);
+    }
+
+    /// The last result of a `return` (an `error`) is a failure: not `nil`,
+    /// and a local (`err`) only in the branch of an `if err != nil`.
+    fn failing_result(&mut self, ret: Node<'t>, v: Node<'t>) -> bool {
+        match v.kind() {
+            "nil" => false,
+            "identifier" => {
+                let name = self.text(v);
+                if name == "nil" {
+                    return false;
+                }
+                if self.b.lookup(name).is_none() {
+                    // A package-level sentinel (`errShort`).
+                    return true;
+                }
+                let test = format!("{name} != nil");
+                let mut child = ret;
+                while let Some(parent) = child.parent() {
+                    match parent.kind() {
+                        "func_literal" | "function_declaration" | "method_declaration" => break,
+                        "if_statement"
+                            if parent
+                                .child_by_field_name("consequence")
+                                .is_some_and(|c| c.id() == child.id())
+                                && parent
+                                    .child_by_field_name("condition")
+                                    .is_some_and(|c| self.text(c).contains(&test)) =>
+                        {
+                            return true;
+                        }
+                        _ => {}
+                    }
+                    child = parent;
+                }
+                false
+            }
+            // `fmt.Errorf(..)`, `io.EOF`, `&PathError{..}`.
+            _ => true,
+        }
     }
 
     /// A returned field of a local whose value points into it (a slice,
