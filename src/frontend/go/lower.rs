@@ -1505,6 +1505,12 @@ impl<'s, 't> Lw<'s, 't> {
             return Some(place);
         }
         let kind = right.map_or(AssignKind::Other, |r| self.assign_kind(r));
+        if kind == AssignKind::Null && self.nil_guarded_later(left) {
+            // `ctx = nil` ahead of `if ctx != nil { releaseCtx(ctx) }`: the
+            // value is kept out of the pool on purpose (it may still be in
+            // use elsewhere), and let go.
+            self.b.emit(Event::Vanish { place });
+        }
         self.b.emit(Event::Assign { place, kind, span });
         self.assign_to(place, op, span);
         if self.b.body.places[place as usize].kind == PlaceKind::Local && ty.is_some() {
@@ -1516,6 +1522,66 @@ impl<'s, 't> Lw<'s, 't> {
             }
         }
         Some(place)
+    }
+
+    /// `x` (a local set to `nil` here) is later passed to a call only under
+    /// an `if x != nil`: the `nil` turns that call off.
+    fn nil_guarded_later(&self, left: Node<'t>) -> bool {
+        if left.kind() != "identifier" {
+            return false;
+        }
+        let name = self.text(left);
+        let test = format!("{name} != nil");
+        let mut func = left;
+        while let Some(parent) = func.parent() {
+            func = parent;
+            if matches!(
+                func.kind(),
+                "function_declaration" | "method_declaration" | "func_literal"
+            ) {
+                break;
+            }
+        }
+        let mut stack = vec![func];
+        while let Some(node) = stack.pop() {
+            if node.end_byte() <= left.end_byte() {
+                continue;
+            }
+            let mut c = node.walk();
+            stack.extend(node.named_children(&mut c));
+            if node.kind() != "if_statement" || node.start_byte() < left.end_byte() {
+                continue;
+            }
+            let guarded = node
+                .child_by_field_name("condition")
+                .is_some_and(|c| self.text(c).trim() == test);
+            if !guarded {
+                continue;
+            }
+            let Some(then) = node.child_by_field_name("consequence") else {
+                continue;
+            };
+            // A call in the branch given `x` as an argument or receiver.
+            let mut inner = vec![then];
+            while let Some(n) = inner.pop() {
+                let mut c = n.walk();
+                inner.extend(n.named_children(&mut c));
+                if n.kind() != "call_expression" {
+                    continue;
+                }
+                let arg = n
+                    .child_by_field_name("arguments")
+                    .is_some_and(|a| named_children(a).iter().any(|x| self.text(*x) == name));
+                let recv = n
+                    .child_by_field_name("function")
+                    .and_then(|f| f.child_by_field_name("operand"))
+                    .is_some_and(|o| self.text(o) == name);
+                if arg || recv {
+                    return true;
+                }
+            }
+        }
+        false
     }
 
     fn assign_kind(&self, r: Node<'t>) -> AssignKind {
