@@ -83,6 +83,9 @@ declare_rule! {
     /// path, a failing exit that does not is reported (the `serialise` that
     /// puts its buffer back after a successful write and drops it when the
     /// write fails). A bare `return` of a named `err` is not a failing exit.
+    /// In Go, a value given to a constructor (`bufio.NewWriter(w)`, a func
+    /// named `New` or `NewX`) is wrapped, not handed on: the caller still
+    /// owes it back.
     pub struct UnreleasedAcquire {
         code: "PL001",
         name: "unreleased-acquire",

@@ -1001,6 +1001,28 @@ impl<'s, 't> Lw<'s, 't> {
         out
     }
 
+    /// A constructor (`bufio.NewWriter(w)`, `NewCountingWriter(w, s)`)
+    /// wraps what it is given: the wrapper works on the caller's value, which
+    /// stays the caller's to give back.
+    fn wrapped_args(&self, name: &str, args: Vec<Arg>, ctx: CallCtx) -> Vec<Arg> {
+        let constructor = name
+            .strip_prefix("New")
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(|c: char| c.is_uppercase()));
+        if !constructor || ctx != CallCtx::Plain {
+            return args;
+        }
+        args.into_iter()
+            .map(|a| Arg {
+                places: a
+                    .places
+                    .into_iter()
+                    .map(|(p, m)| (p, if m == Mode::Share { Mode::Borrow } else { m }))
+                    .collect(),
+                ..a
+            })
+            .collect()
+    }
+
     fn call(&mut self, node: Node<'t>, ctx: CallCtx) -> Op {
         let span = self.span(node);
         let Some(func) = node.child_by_field_name("function") else {
@@ -1016,6 +1038,7 @@ impl<'s, 't> Lw<'s, 't> {
                     return op;
                 }
                 let args = self.args(args_node, ctx);
+                let args = self.wrapped_args(name, args, ctx);
                 let callee = Callee {
                     name: name.to_string(),
                     qualifier: None,
@@ -1039,6 +1062,7 @@ impl<'s, 't> Lw<'s, 't> {
                     let pkg = self.text(operand);
                     let path = self.src.imports.path_of(pkg).unwrap_or(pkg).to_string();
                     let args = self.args(args_node, ctx);
+                    let args = self.wrapped_args(method, args, ctx);
                     let callee = Callee {
                         name: method.to_string(),
                         qualifier: Some(types::default_package_name(&path)),
