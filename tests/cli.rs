@@ -454,3 +454,107 @@ fn a_label_in_a_file_without_findings_shows_its_line() {
     assert!(text.contains("output: Vec<u8>,"), "{text}");
     assert!(!text.contains("nothing could be checked"), "{text}");
 }
+
+const GO_LEAKY: &str = r#"package demo
+
+import (
+	"io"
+	"sync"
+)
+
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 4096); return &b }}
+
+func read(r io.Reader) (int, error) {
+	bp := bufPool.Get().(*[]byte)
+	n, err := r.Read(*bp)
+	if n == 0 {
+		return 0, nil
+	}
+	bufPool.Put(bp)
+	return n, err
+}
+"#;
+
+/// A Go module: `go.mod` and one file with a leak on the `n == 0` return.
+fn go_module_in(dir: &Path) {
+    std::fs::write(dir.join("go.mod"), "module example.com/demo\n\ngo 1.21\n").unwrap();
+    std::fs::write(dir.join("read.go"), GO_LEAKY).unwrap();
+}
+
+#[test]
+fn a_go_module_is_checked_without_cargo() {
+    let dir = tempfile::tempdir().unwrap();
+    go_module_in(dir.path());
+    let out = poollint(dir.path(), &[]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("warning[PL001]"), "{text}");
+    assert!(text.contains("read.go:11:"), "{text}");
+    assert!(text.contains("defer bufPool.Put(bp)"), "{text}");
+    // Fixed, the module is clean.
+    std::fs::write(
+        dir.path().join("read.go"),
+        GO_LEAKY.replace(
+            "\t\treturn 0, nil",
+            "\t\tbufPool.Put(bp)\n\t\treturn 0, nil",
+        ),
+    )
+    .unwrap();
+    let out = poollint(dir.path(), &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+}
+
+/// A repository with `Cargo.toml` and `go.mod` at its root (the Go code in a
+/// package folder): one run with no paths reports both languages, in every
+/// output format.
+#[test]
+fn a_mixed_repository_reports_both_languages_in_every_format() {
+    let dir = crate_with(LEAKY);
+    go_module_in(dir.path());
+    std::fs::create_dir(dir.path().join("gosvc")).unwrap();
+    std::fs::rename(dir.path().join("read.go"), dir.path().join("gosvc/read.go")).unwrap();
+    check_mixed(dir.path(), &[]);
+}
+
+/// A Go module in a folder of a cargo repository: given the repository's
+/// root as the path, one run reports both languages.
+#[test]
+fn a_go_module_below_a_crate_is_checked_with_it() {
+    let dir = crate_with(LEAKY);
+    std::fs::create_dir(dir.path().join("gosvc")).unwrap();
+    go_module_in(&dir.path().join("gosvc"));
+    check_mixed(dir.path(), &["."]);
+}
+
+fn check_mixed(dir: &Path, paths: &[&str]) {
+    let rs = "src/lib.rs";
+    let go = "gosvc/read.go";
+    for format in ["human", "json", "sarif", "github"] {
+        let mut args = vec!["--format", format];
+        args.extend(paths);
+        let out = poollint(dir, &args);
+        let text = stdout(&out);
+        assert_eq!(out.status.code(), Some(1), "{format}: {text}");
+        assert!(text.contains(rs), "{format}: no Rust finding in {text}");
+        assert!(text.contains(go), "{format}: no Go finding in {text}");
+        assert!(
+            text.matches("PL001").count() >= 2,
+            "{format}: want a PL001 from each language in {text}"
+        );
+    }
+    let mut args = vec!["--format", "json"];
+    args.extend(paths);
+    let out = poollint(dir, &args);
+    let findings: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .filter(|l| l.starts_with('{'))
+        .map(|l| serde_json::from_str(l).unwrap())
+        .filter(|v: &serde_json::Value| v.get("code").is_some())
+        .collect();
+    let files: std::collections::BTreeSet<String> = findings
+        .iter()
+        .filter_map(|f| f["spans"][0]["file_name"].as_str().map(str::to_string))
+        .collect();
+    assert!(files.iter().any(|f| f.ends_with(rs)), "{files:?}");
+    assert!(files.iter().any(|f| f.ends_with(go)), "{files:?}");
+}

@@ -53,6 +53,11 @@ pub struct FieldDecl {
     pub collection: Option<(String, String)>,
     /// Byte range of the field declaration.
     pub span: (usize, usize),
+    /// A Go slice field that only ever views memory it does not own (a
+    /// sub-slice of a sibling field, a caller's buffer): setting it to
+    /// `nil` throws no pooled capacity away.
+    #[serde(default)]
+    pub view: bool,
 }
 
 #[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]

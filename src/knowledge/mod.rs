@@ -21,7 +21,7 @@ pub mod summaries;
 use crate::ir::Callee;
 pub use calls::{is_growable, is_nil_growable};
 pub use items::{DeclaredApi, FieldDecl, FileItems, FnSig, ReleaseParam, Role, StructDecl};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
 /// Names too common to match a call by name alone: they only match through a
@@ -333,12 +333,17 @@ pub struct Index {
     /// (`self.qutex.direct_unlock()`): handles to what the guard holds.
     unlock_fields: HashMap<String, Vec<String>>,
     summaries: summaries::Summaries,
+    /// Go test files (`_test.go`), by file id.
+    go_test_files: HashSet<usize>,
 }
 
 impl Index {
     /// Add one file's items (files in id order: the first definition of a
     /// struct, alias or static name wins).
     pub fn add_file_items(&mut self, file_id: usize, path: &std::path::Path, items: FileItems) {
+        if path.to_string_lossy().ends_with("_test.go") {
+            self.go_test_files.insert(file_id);
+        }
         for decl in items.apis {
             if decl.role == Role::Reset {
                 self.reset_names.insert(decl.name.clone());
@@ -558,6 +563,11 @@ impl Index {
             .iter()
             .find(|(p, _)| p == pack)
             .map_or(&[], |(_, c)| c.as_slice())
+    }
+
+    /// A Go test file (`_test.go`).
+    pub fn is_go_test_file(&self, file: usize) -> bool {
+        self.go_test_files.contains(&file)
     }
 
     /// Does the file import one of the pack's crates?

@@ -197,6 +197,23 @@ impl RuleContext<'_> {
             && !self.facts.returned.contains(&v)
     }
 
+    /// A value of a collected pool (Go's `sync.Pool`) let go on a way out
+    /// that fails (`return nil, err`): the GC takes it, and a value handed
+    /// out on success (an acquire wrapper, a parser's result) is commonly
+    /// dropped on the failure path. Unless the body puts the value back on
+    /// some other path: then the failing exit is the one that forgot.
+    pub fn let_go_on_failure(&self, v: ValueId, kind: crate::flow::LeakKind) -> bool {
+        let Origin::Acquire { call, .. } = self.facts.values[v].origin else {
+            return false;
+        };
+        matches!(kind, crate::flow::LeakKind::Exit(crate::ir::ExitKind::Fail))
+            && !self.facts.released.contains(&v)
+            && self
+                .index
+                .lookup(&self.body.callees[call as usize], self.file)
+                .is_some_and(|api| api.collected)
+    }
+
     /// The acquire API behind a value, as `Type::name`, with where the index learned it.
     pub fn acquire_api(&self, v: ValueId) -> Option<(String, String)> {
         let Origin::Acquire { call, .. } = self.facts.values[v].origin else {
@@ -284,9 +301,18 @@ impl RuleContext<'_> {
 
 /// Run every rule over one body (its facts are empty when the flow analysis had nothing to track).
 pub fn check_body(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-    pl001_unreleased_acquire::check(cx, out);
+    // A Go test lets pooled values go when it ends (the test binary exits):
+    // the rules on values that do not go back (PL001, PL003) do not apply
+    // in `_test.go` files; those on misuse (a use after `Put`, a double
+    // `Put`, a non-pointer `Put`, a reset) do.
+    let test = cx.index.is_go_test_file(cx.file);
+    if !test {
+        pl001_unreleased_acquire::check(cx, out);
+    }
     pl002_use_after_release::check(cx, out);
-    pl003_abandoned_on_reassign::check(cx, out);
+    if !test {
+        pl003_abandoned_on_reassign::check(cx, out);
+    }
     pl004_forgotten_guard::check(cx, out);
     pl005_double_release::check(cx, out);
     pl006_reset_discards_capacity::check(cx, out);

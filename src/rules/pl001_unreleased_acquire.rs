@@ -98,6 +98,18 @@ declare_rule! {
     /// one does, and no more forget than put back), one that never does is
     /// reported. The convention counts call sites in bodies that call a
     /// release of the pool at all, not the flow of each value.
+    ///
+    /// A value of a collected pool let go on a way out that fails (Go: a
+    /// `return` whose last result, an `error`, is a call, a sentinel or a
+    /// local tested by an enclosing `if err != nil`) is
+    /// not reported either: a reader whose `Reset` failed, a frame a parser
+    /// hands out only on success. Once the body puts the value back on some
+    /// path, a failing exit that does not is reported (the `serialise` that
+    /// puts its buffer back after a successful write and drops it when the
+    /// write fails). A bare `return` of a named `err` is not a failing exit.
+    /// In Go, a value given to a constructor (`bufio.NewWriter(w)`, a func
+    /// named `New` or `NewX`) is wrapped, not handed on: the caller still
+    /// owes it back.
     pub struct UnreleasedAcquire {
         code: "PL001",
         name: "unreleased-acquire",
@@ -137,6 +149,9 @@ fn exit_label(kind: LeakKind, name: &str) -> String {
 pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
     let mut by_value: BTreeMap<usize, Vec<&crate::flow::Leak>> = BTreeMap::new();
     for leak in &cx.facts.leaks {
+        if cx.let_go_on_failure(leak.value, leak.kind) {
+            continue;
+        }
         by_value.entry(leak.value).or_default().push(leak);
     }
     for (v, leaks) in by_value {

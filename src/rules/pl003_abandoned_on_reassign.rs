@@ -62,6 +62,9 @@ declare_rule! {
     /// reclaims (`collected = true`, Go's `sync.Pool`) too: a pooled value
     /// replaced on purpose (a buffer found too small, a value a callee may
     /// still hold) is reported and needs a `//poollint:allow PL003 -- why`.
+    /// In Go, `x = nil` ahead of a later `if x != nil { .. }` branch that
+    /// passes `x` to a call (`if ctx != nil { s.releaseCtx(ctx) }`) turns
+    /// that release off on purpose and lets the value go: not reported.
     pub struct AbandonedOnReassign {
         code: "PL003",
         name: "abandoned-on-reassign",

@@ -59,6 +59,13 @@ declare_rule! {
     /// (only a derived one is known to start every field empty). Helpers
     /// are followed through calls on `self` only (`self.reset_schema(..)`,
     /// across files), not through free fns the reset passes `self` to.
+    /// A Go slice field that only views memory it does not own is not
+    /// reported: when every assignment its file makes to it is a slice of a
+    /// sibling field (`st.pcs = st.storage[:n]`) or a parameter (`m.msg =
+    /// msg`, `*m = T{subj, msg}`), and none grows or empties it in place
+    /// (`append(x.f, ..)`, `x.f = x.f[:0]`, `make(..)`). Fields are matched
+    /// by name within the declaring file; assignments in other files are not
+    /// seen.
     pub struct ResetDiscardsCapacity {
         code: "PL006",
         name: "reset-discards-capacity",
@@ -168,7 +175,7 @@ fn whole_value_discards(
     };
     decl.fields
         .iter()
-        .filter(|f| f.core.as_deref().is_some_and(is_growable))
+        .filter(|f| !f.view && f.core.as_deref().is_some_and(is_growable))
         .filter(|f| match named.iter().find(|(n, _)| *n == f.name) {
             Some((_, empty)) => *empty,
             None => base_is_default,
@@ -249,6 +256,9 @@ pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let Some(decl_field) = decl.fields.iter().find(|f| f.name == field) else {
             continue;
         };
+        if decl_field.view {
+            continue;
+        }
         let growable = decl_field.core.as_deref().is_some_and(is_growable);
         let optional = decl_field.mentions.first().is_some_and(|m| m == "Option")
             || decl_field.core.as_deref().is_some_and(is_nil_growable);

@@ -122,6 +122,11 @@ pub struct Lw<'s, 't> {
     slots_own_block: bool,
     /// Named results, if the func names them.
     named_results: Option<Vec<PlaceId>>,
+    /// The func's last result is an `error`: a `return` that gives a
+    /// non-`nil` one there leaves with a failure ([`ExitKind::Fail`]).
+    error_result: bool,
+    /// How many results the func declares.
+    result_count: usize,
     block_depth: usize,
     /// `err` -> the values assigned with it (`v, err := f()`).
     pairs: HashMap<PlaceId, Vec<PlaceId>>,
@@ -290,6 +295,8 @@ impl<'s, 't> Lw<'s, 't> {
             defer_slots: Vec::new(),
             slots_own_block: true,
             named_results: None,
+            error_result: false,
+            result_count: 0,
             block_depth: 0,
             pairs: HashMap::new(),
             inline_exit: None,
@@ -371,8 +378,21 @@ impl<'s, 't> Lw<'s, 't> {
     fn results(&mut self, result: Option<Node<'t>>) {
         let Some(result) = result else { return };
         if result.kind() != "parameter_list" {
+            self.error_result = self.text(result) == "error";
+            self.result_count = 1;
             return;
         }
+        self.result_count = named_children(result)
+            .into_iter()
+            .map(|decl| {
+                let mut c = decl.walk();
+                decl.children_by_field_name("name", &mut c).count().max(1)
+            })
+            .sum();
+        self.error_result = named_children(result)
+            .last()
+            .and_then(|decl| decl.child_by_field_name("type"))
+            .is_some_and(|t| self.text(t) == "error");
         let mut named = Vec::new();
         for decl in named_children(result) {
             let ty = decl.child_by_field_name("type");
@@ -981,6 +1001,28 @@ impl<'s, 't> Lw<'s, 't> {
         out
     }
 
+    /// A constructor (`bufio.NewWriter(w)`, `NewCountingWriter(w, s)`)
+    /// wraps what it is given: the wrapper works on the caller's value, which
+    /// stays the caller's to give back.
+    fn wrapped_args(&self, name: &str, args: Vec<Arg>, ctx: CallCtx) -> Vec<Arg> {
+        let constructor = name
+            .strip_prefix("New")
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(|c: char| c.is_uppercase()));
+        if !constructor || ctx != CallCtx::Plain {
+            return args;
+        }
+        args.into_iter()
+            .map(|a| Arg {
+                places: a
+                    .places
+                    .into_iter()
+                    .map(|(p, m)| (p, if m == Mode::Share { Mode::Borrow } else { m }))
+                    .collect(),
+                ..a
+            })
+            .collect()
+    }
+
     fn call(&mut self, node: Node<'t>, ctx: CallCtx) -> Op {
         let span = self.span(node);
         let Some(func) = node.child_by_field_name("function") else {
@@ -996,6 +1038,7 @@ impl<'s, 't> Lw<'s, 't> {
                     return op;
                 }
                 let args = self.args(args_node, ctx);
+                let args = self.wrapped_args(name, args, ctx);
                 let callee = Callee {
                     name: name.to_string(),
                     qualifier: None,
@@ -1019,6 +1062,7 @@ impl<'s, 't> Lw<'s, 't> {
                     let pkg = self.text(operand);
                     let path = self.src.imports.path_of(pkg).unwrap_or(pkg).to_string();
                     let args = self.args(args_node, ctx);
+                    let args = self.wrapped_args(method, args, ctx);
                     let callee = Callee {
                         name: method.to_string(),
                         qualifier: Some(types::default_package_name(&path)),
@@ -1485,6 +1529,12 @@ impl<'s, 't> Lw<'s, 't> {
             return Some(place);
         }
         let kind = right.map_or(AssignKind::Other, |r| self.assign_kind(r));
+        if kind == AssignKind::Null && self.nil_guarded_later(left) {
+            // `ctx = nil` ahead of `if ctx != nil { releaseCtx(ctx) }`: the
+            // value is kept out of the pool on purpose (it may still be in
+            // use elsewhere), and let go.
+            self.b.emit(Event::Vanish { place });
+        }
         self.b.emit(Event::Assign { place, kind, span });
         self.assign_to(place, op, span);
         if self.b.body.places[place as usize].kind == PlaceKind::Local && ty.is_some() {
@@ -1496,6 +1546,66 @@ impl<'s, 't> Lw<'s, 't> {
             }
         }
         Some(place)
+    }
+
+    /// `x` (a local set to `nil` here) is later passed to a call only under
+    /// an `if x != nil`: the `nil` turns that call off.
+    fn nil_guarded_later(&self, left: Node<'t>) -> bool {
+        if left.kind() != "identifier" {
+            return false;
+        }
+        let name = self.text(left);
+        let test = format!("{name} != nil");
+        let mut func = left;
+        while let Some(parent) = func.parent() {
+            func = parent;
+            if matches!(
+                func.kind(),
+                "function_declaration" | "method_declaration" | "func_literal"
+            ) {
+                break;
+            }
+        }
+        let mut stack = vec![func];
+        while let Some(node) = stack.pop() {
+            if node.end_byte() <= left.end_byte() {
+                continue;
+            }
+            let mut c = node.walk();
+            stack.extend(node.named_children(&mut c));
+            if node.kind() != "if_statement" || node.start_byte() < left.end_byte() {
+                continue;
+            }
+            let guarded = node
+                .child_by_field_name("condition")
+                .is_some_and(|c| self.text(c).trim() == test);
+            if !guarded {
+                continue;
+            }
+            let Some(then) = node.child_by_field_name("consequence") else {
+                continue;
+            };
+            // A call in the branch given `x` as an argument or receiver.
+            let mut inner = vec![then];
+            while let Some(n) = inner.pop() {
+                let mut c = n.walk();
+                inner.extend(n.named_children(&mut c));
+                if n.kind() != "call_expression" {
+                    continue;
+                }
+                let arg = n
+                    .child_by_field_name("arguments")
+                    .is_some_and(|a| named_children(a).iter().any(|x| self.text(*x) == name));
+                let recv = n
+                    .child_by_field_name("function")
+                    .and_then(|f| f.child_by_field_name("operand"))
+                    .is_some_and(|o| self.text(o) == name);
+                if arg || recv {
+                    return true;
+                }
+            }
+        }
+        false
     }
 
     fn assign_kind(&self, r: Node<'t>) -> AssignKind {
@@ -2186,6 +2296,15 @@ impl<'s, 't> Lw<'s, 't> {
     fn return_stmt(&mut self, node: Node<'t>) {
         let span = node.child(0).map_or(self.span(node), |kw| self.span(kw));
         let values: Vec<Node<'t>> = node.named_child(0).map(named_children).unwrap_or_default();
+        // `return nil, err`, `return fmt.Errorf(..)`: leaving with a failure.
+        let kind = if self.error_result
+            && values.len() == self.result_count
+            && values.last().is_some_and(|v| self.failing_result(node, *v))
+        {
+            ExitKind::Fail
+        } else {
+            ExitKind::Return
+        };
         let mut results = Vec::new();
         for v in values {
             let vspan = self.span(v);
@@ -2193,7 +2312,47 @@ impl<'s, 't> Lw<'s, 't> {
             let op = self.expr(v);
             results.push((op, vspan, field));
         }
-        self.exit_func(ExitKind::Return, span, results, true);
+        self.exit_func(kind, span, results, true);
+    }
+
+    /// The last result of a `return` (an `error`) is a failure: not `nil`,
+    /// and a local (`err`) only in the branch of an `if err != nil`.
+    fn failing_result(&mut self, ret: Node<'t>, v: Node<'t>) -> bool {
+        match v.kind() {
+            "nil" => false,
+            "identifier" => {
+                let name = self.text(v);
+                if name == "nil" {
+                    return false;
+                }
+                if self.b.lookup(name).is_none() {
+                    // A package-level sentinel (`errShort`).
+                    return true;
+                }
+                let test = format!("{name} != nil");
+                let mut child = ret;
+                while let Some(parent) = child.parent() {
+                    match parent.kind() {
+                        "func_literal" | "function_declaration" | "method_declaration" => break,
+                        "if_statement"
+                            if parent
+                                .child_by_field_name("consequence")
+                                .is_some_and(|c| c.id() == child.id())
+                                && parent
+                                    .child_by_field_name("condition")
+                                    .is_some_and(|c| self.text(c).contains(&test)) =>
+                        {
+                            return true;
+                        }
+                        _ => {}
+                    }
+                    child = parent;
+                }
+                false
+            }
+            // `fmt.Errorf(..)`, `io.EOF`, `&PathError{..}`.
+            _ => true,
+        }
     }
 
     /// A returned field of a local whose value points into it (a slice,

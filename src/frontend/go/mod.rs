@@ -17,7 +17,7 @@ pub mod types;
 use super::{Bodies, FileFacts, SyntaxError};
 use crate::knowledge::{DeclaredApi, FieldDecl, FnSig, StructDecl};
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use tree_sitter::{Node, Parser, Tree};
 use types::{Imports, Shape};
 
@@ -46,6 +46,9 @@ pub struct Src<'t> {
     pub local_types: HashMap<String, Shape>,
     /// The shape of each field of each struct type the file declares.
     pub fields: HashMap<String, HashMap<String, Shape>>,
+    /// `(type, field)`: slice fields of the file's structs that only view
+    /// memory they do not own ([`view_fields`]).
+    pub view_fields: HashSet<(String, String)>,
     line_starts: Vec<usize>,
 }
 
@@ -101,12 +104,14 @@ pub fn parse_source(text: &str, _bodies: Bodies) -> Result<FileFacts, SyntaxErro
         imports: Imports::default(),
         local_types: HashMap::new(),
         fields: HashMap::new(),
+        view_fields: HashSet::new(),
         line_starts: std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect(),
     };
     src.imports = Imports::collect(root, &src);
     collect_local_types(root, &mut src);
+    src.view_fields = view_fields(root, &src);
     let mut facts = FileFacts {
         syntax_error: root.has_error().then(|| first_error(root, &src)),
         ..FileFacts::default()
@@ -215,6 +220,197 @@ fn collect_local_types(root: Node<'_>, src: &mut Src<'_>) {
         }
         src.fields.insert(name, shapes);
     }
+}
+
+/// Slice fields of the file's structs that only view memory they do not own:
+/// every assignment the file makes to `.f` is a slice of a sibling field
+/// (`st.pcs = st.storage[:n]`) or a parameter of the func (`m.msg = msg`,
+/// `*m = T{subj, msg}`), and none grows or keeps its own capacity (`.f =
+/// append(.f, ..)`, `.f = .f[:0]`, `.f = make(..)`). Fields are matched by
+/// name within the file.
+fn view_fields(root: Node<'_>, src: &Src<'_>) -> HashSet<(String, String)> {
+    // Field name -> (views seen, owned seen).
+    let mut seen: HashMap<String, (bool, bool)> = HashMap::new();
+    // Struct name -> its fields in order, for positional literals.
+    let mut order: HashMap<String, Vec<String>> = HashMap::new();
+    let mut stack = vec![root];
+    let mut type_specs = Vec::new();
+    while let Some(node) = stack.pop() {
+        let mut c = node.walk();
+        stack.extend(node.named_children(&mut c));
+        match node.kind() {
+            "type_spec" => type_specs.push(node),
+            "assignment_statement" => {
+                let (Some(left), Some(right)) = (
+                    node.child_by_field_name("left"),
+                    node.child_by_field_name("right"),
+                ) else {
+                    continue;
+                };
+                let mut c1 = left.walk();
+                let mut c2 = right.walk();
+                let lefts: Vec<Node<'_>> = left.named_children(&mut c1).collect();
+                let rights: Vec<Node<'_>> = right.named_children(&mut c2).collect();
+                if lefts.len() != rights.len() {
+                    continue;
+                }
+                for (l, r) in lefts.into_iter().zip(rights) {
+                    if l.kind() != "selector_expression" {
+                        continue;
+                    }
+                    let Some(field) = l.child_by_field_name("field").map(|f| src.text(f)) else {
+                        continue;
+                    };
+                    if let Some(kind) = field_source(r, field, node, src) {
+                        let e = seen.entry(field.to_string()).or_default();
+                        if kind {
+                            e.1 = true;
+                        } else {
+                            e.0 = true;
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    for spec in &type_specs {
+        let (Some(name), Some(ty)) = (
+            spec.child_by_field_name("name"),
+            spec.child_by_field_name("type"),
+        ) else {
+            continue;
+        };
+        if ty.kind() == "struct_type" {
+            let fields = struct_fields(ty, src).into_iter().map(|(f, _)| f).collect();
+            order.insert(src.text(name).to_string(), fields);
+        }
+    }
+    // Composite literals: `T{subj, msg}`, `T{msg: msg}` with a parameter.
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        let mut c = node.walk();
+        stack.extend(node.named_children(&mut c));
+        if node.kind() != "composite_literal" {
+            continue;
+        }
+        let (Some(ty), Some(body)) = (
+            node.child_by_field_name("type"),
+            node.child_by_field_name("body"),
+        ) else {
+            continue;
+        };
+        let Some(fields) = order.get(src.text(ty)) else {
+            continue;
+        };
+        let mut c = body.walk();
+        for (i, elem) in body.named_children(&mut c).enumerate() {
+            let (field, value) = if elem.kind() == "keyed_element" {
+                let (Some(k), Some(v)) = (elem.named_child(0), elem.named_child(1)) else {
+                    continue;
+                };
+                (src.text(k).to_string(), v)
+            } else {
+                match fields.get(i) {
+                    Some(f) => (f.clone(), elem),
+                    None => continue,
+                }
+            };
+            let value = if value.kind() == "literal_element" {
+                match value.named_child(0) {
+                    Some(v) => v,
+                    None => continue,
+                }
+            } else {
+                value
+            };
+            if let Some(kind) = field_source(value, &field, node, src) {
+                let e = seen.entry(field).or_default();
+                if kind {
+                    e.1 = true;
+                } else {
+                    e.0 = true;
+                }
+            }
+        }
+    }
+    let mut out = HashSet::new();
+    for (ty, fields) in &order {
+        for f in fields {
+            if seen.get(f).is_some_and(|&(view, owned)| view && !owned) {
+                out.insert((ty.clone(), f.clone()));
+            }
+        }
+    }
+    out
+}
+
+/// What a value assigned to field `field` says about it: `Some(true)` owned
+/// capacity (`append(x.f, ..)`, `x.f[:0]`, `make(..)`), `Some(false)` a view
+/// (a slice of a sibling field, a parameter of the enclosing func), `None`
+/// nothing (`nil`, another call).
+fn field_source(value: Node<'_>, field: &str, at: Node<'_>, src: &Src<'_>) -> Option<bool> {
+    let selector_field = |n: Node<'_>| {
+        (n.kind() == "selector_expression")
+            .then(|| n.child_by_field_name("field").map(|f| src.text(f)))
+            .flatten()
+    };
+    match value.kind() {
+        "call_expression" => {
+            let func = src.text(value.child_by_field_name("function")?);
+            match func {
+                "make" => Some(true),
+                "append" => {
+                    let first = value.child_by_field_name("arguments")?.named_child(0)?;
+                    (selector_field(first) == Some(field)).then_some(true)
+                }
+                _ => None,
+            }
+        }
+        "slice_expression" => {
+            let operand = value.child_by_field_name("operand")?;
+            match selector_field(operand) {
+                // Emptied in place to keep its capacity (`x.f = x.f[:0]`);
+                // re-sliced to a length (`x.f = x.f[:n]`) says nothing.
+                Some(f) if f == field => {
+                    let to_zero = value.child_by_field_name("start").is_none()
+                        && value
+                            .child_by_field_name("end")
+                            .is_some_and(|e| src.text(e) == "0");
+                    to_zero.then_some(true)
+                }
+                Some(_) => Some(false),
+                None => is_param(operand, at, src).then_some(false),
+            }
+        }
+        "selector_expression" => match selector_field(value) {
+            Some(f) if f != field => Some(false),
+            _ => None,
+        },
+        "identifier" => is_param(value, at, src).then_some(false),
+        _ => None,
+    }
+}
+
+/// An identifier naming a parameter of the func around `at`.
+fn is_param(ident: Node<'_>, at: Node<'_>, src: &Src<'_>) -> bool {
+    if ident.kind() != "identifier" {
+        return false;
+    }
+    let name = src.text(ident);
+    let mut node = at;
+    while let Some(parent) = node.parent() {
+        if matches!(
+            parent.kind(),
+            "function_declaration" | "method_declaration" | "func_literal"
+        ) {
+            return param_names(parent.child_by_field_name("parameters"), src)
+                .iter()
+                .any(|p| p == name);
+        }
+        node = parent;
+    }
+    false
 }
 
 /// `(name, type)` of each field of a struct type; an embedded field is named
@@ -415,7 +611,12 @@ impl<'t> Walker<'_, 't> {
             if is_embedded && let Some(core) = &info.core {
                 self.facts.items.derefs.push((name.clone(), core.clone()));
             }
+            let view = self
+                .src
+                .view_fields
+                .contains(&(name.clone(), field.clone()));
             fields.push(FieldDecl {
+                view,
                 keep: keep.contains(&field),
                 name: field,
                 collection: match (&info.core, &info.element) {

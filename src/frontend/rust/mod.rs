@@ -276,6 +276,7 @@ impl<'a> ItemWalker<'a> {
             keep,
             collection: types::collection(&f.ty, &self.cx.types),
             span: (span.start as usize, span.end as usize),
+            view: false,
         }
     }
 
