@@ -579,6 +579,14 @@ fn explain_apis(out: &mut dyn Write, outcome: &engine::Outcome) {
             at(s.file, s.line)
         );
     }
+    // Fields whose claims the pools' acquires owe back (shown when any).
+    let claims = index.claim_field_list();
+    if !claims.is_empty() {
+        let _ = writeln!(out, "claim fields ({}):", claims.len());
+        for (pool, field) in claims {
+            let _ = writeln!(out, "  {field:<32} {:<22} pool `{pool}`", "claim");
+        }
+    }
     let _ = writeln!(
         out,
         "standard-library leaks, always known and not counted ({}):",

@@ -106,6 +106,21 @@ pub struct Callee {
     pub is_method: bool,
     /// Number of arguments, receiver excluded for method calls.
     pub arg_count: usize,
+    /// The call claims a field of a pool's slot or counter, or undoes a
+    /// claim (`self.n += 1`, `s.busy.swap(true, ..)`, `n.fetch_sub(1, ..)`).
+    pub claim: Option<ClaimOp>,
+}
+
+/// A claim on a field, or its undo, as the syntax says: `+=`, `fetch_add`,
+/// `swap(true, ..)`, `compare_exchange(false, true, ..)` claim; `-=`,
+/// `fetch_sub`, `store(false, ..)`, `swap(false, ..)` undo. Whether the
+/// field is a pool's is for the knowledge index ([`crate::knowledge::claims`]).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ClaimOp {
+    /// The field's name (`num_conns` in `internals.num_conns += 1`).
+    pub field: String,
+    /// A claim (`true`) or its undo (`false`).
+    pub claim: bool,
 }
 
 /// How an operand place is passed: by value, or as a borrow/pointer/alias.

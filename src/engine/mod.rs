@@ -431,6 +431,7 @@ fn learn(
     infer::infer(&mut index, &source);
     timer.mark("wrappers");
     crate::knowledge::guard_types::learn(&mut index, &source);
+    crate::knowledge::claims::learn(&mut index, &source);
     crate::knowledge::summaries::compute(&mut index, &source);
     crate::knowledge::guards::infer(&mut index, &source);
     let conventions = crate::knowledge::conventions::compute(&index, &source);
@@ -496,6 +497,8 @@ fn findable_keys(index: &Index) -> Findable {
             owned.push((Some(owner.clone()), name.clone()));
         }
     }
+    // Acquires that claim a field of their pool: their own ways out.
+    owned.extend(crate::knowledge::claims::claiming_acquires(index));
     owned.sort();
     owned.dedup();
     let types: Vec<String> = types
@@ -761,6 +764,7 @@ fn analyze_file(
 pub fn resolve(body: &Body, index: &Index, file: usize) -> Resolution {
     let mut calls: Vec<CallEffect> = body.callees.iter().map(|c| index.effect(c, file)).collect();
     reset_from_landing_type(body, index, &mut calls);
+    crate::knowledge::claims::resolve(body, index, &mut calls);
     let mut entry_fields = Vec::new();
     if let (Some((receiver, _)), Some(self_type)) = (body.receiver, &body.self_type) {
         for (p, place) in body.places.iter().enumerate() {

@@ -20,6 +20,7 @@ fn callee() -> Callee {
         receiver_type: None,
         is_method: false,
         arg_count: 0,
+        claim: None,
     }
 }
 

@@ -24,14 +24,17 @@ pub struct GuardInfo {
 pub fn infer(index: &mut Index, source: BodySource<'_>) {
     let releases = index.release_names();
     let calls = index.scoped_call_keys(releases.iter().map(String::as_str));
-    if calls.is_empty() {
+    // A `Drop` that undoes a claim of a pool is a guard too.
+    let claims = index.has_claim_fields();
+    if calls.is_empty() && !claims {
         return;
     }
     let shared: &Index = index;
     let query = [KeySet::new([Key::Implements("Drop")])];
+    let undoes = KeySet::new(super::claims::UNDOS.iter().map(|n| Key::Calls(n)));
     let files = source(
         &query,
-        Some(&|file, probe| calls.matches(shared, file, probe)),
+        Some(&|file, probe| calls.matches(shared, file, probe) || claims && probe(&undoes)),
     );
     let mut guards: HashMap<String, GuardInfo> = HashMap::new();
     for file in &files {
@@ -47,7 +50,7 @@ pub fn infer(index: &mut Index, source: BodySource<'_>) {
             let releases = body.blocks.iter().flat_map(|b| &b.events).any(|ev| {
                 matches!(ev, Event::Call { call, .. }
                     if matches!(shared.effect(&body.callees[*call as usize], file.file), CallEffect::Release { .. }))
-            });
+            }) || super::claims::undoes_a_claim(shared, body);
             if releases {
                 guards.entry(ty.clone()).or_default().arm_fields = fields_read(body);
             }

@@ -4,6 +4,7 @@
 //! entries and inference, then shared read-only by the parallel analysis.
 
 pub mod calls;
+pub mod claims;
 pub mod config_types;
 pub mod conventions;
 pub mod guard_types;
@@ -333,6 +334,9 @@ pub struct Index {
     /// (`self.qutex.direct_unlock()`): handles to what the guard holds.
     unlock_fields: HashMap<String, Vec<String>>,
     summaries: summaries::Summaries,
+    /// Pool (its name, or its acquires' owner type) -> the fields its
+    /// releases or its guard's `Drop` undo a claim on ([`claims`]).
+    claim_fields: HashMap<String, Vec<String>>,
     /// Go test files (`_test.go`), by file id.
     go_test_files: HashSet<usize>,
 }
@@ -887,6 +891,43 @@ impl Index {
     }
 
     /// The API declared for a fn or method (by its owner and name), if any.
+    /// Record claim fields as (pool, field) ([`claims::learn`]).
+    pub fn add_claim_fields(&mut self, found: impl IntoIterator<Item = (String, String)>) {
+        for (pool, field) in found {
+            let fields = self.claim_fields.entry(pool).or_default();
+            if !fields.contains(&field) {
+                fields.push(field);
+            }
+        }
+    }
+
+    pub fn has_claim_fields(&self) -> bool {
+        !self.claim_fields.is_empty()
+    }
+
+    /// Every (pool, claim field), sorted.
+    pub fn claim_field_list(&self) -> Vec<(&str, &str)> {
+        let mut out: Vec<(&str, &str)> = self
+            .claim_fields
+            .iter()
+            .flat_map(|(p, fs)| fs.iter().map(move |f| (p.as_str(), f.as_str())))
+            .collect();
+        out.sort_unstable();
+        out
+    }
+
+    /// Is `field` a claim field of some pool?
+    pub fn is_claim_field(&self, field: &str) -> bool {
+        self.claim_fields
+            .values()
+            .any(|f| f.iter().any(|f| f == field))
+    }
+
+    /// The fields a pool's releases or guard undo a claim on.
+    pub fn claim_fields(&self, pool: &str) -> Option<&[String]> {
+        self.claim_fields.get(pool).map(Vec::as_slice)
+    }
+
     pub fn api_for(&self, owner: Option<&str>, name: &str) -> Option<&Api> {
         self.owned(owner, name)
     }

@@ -526,6 +526,12 @@ impl Index {
                     .returns
                     .as_deref()
                     .map_or(Resolved::Unknown, |r| self.named(r)),
+                // A tuple struct's constructor: `Slot(arc)` is a `Slot`.
+                None if name.starts_with(char::is_uppercase)
+                    && self.struct_decl(name).is_some() =>
+                {
+                    self.named(name)
+                }
                 None => Resolved::Unknown,
             };
         };

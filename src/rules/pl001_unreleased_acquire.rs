@@ -57,12 +57,23 @@ declare_rule! {
     /// is reported at the acquire, unless a local guard whose `Drop` gives it
     /// back is armed there.
     ///
+    /// So are claims on a field of a pool that counts or flags its slots
+    /// (`internals.num_conns += 1`, `self.count.fetch_add(1, ..)`,
+    /// `slots.iter().find(|s| !s.busy.swap(true, ..))`): a field is a claim
+    /// field when the pool's release or its guard's `Drop` undoes a claim on
+    /// it (`-= 1`, `fetch_sub`, `store(false, ..)`). Inside the pool's own
+    /// acquires, a way out that fails before the claim is undone or the guard
+    /// is built is reported at the claim.
+    ///
     /// A value moved into a *fallible callee* is lost when the callee fails
     /// and the body leaves with `?`: the crate's own fns are summarised (a
     /// by-value parameter dropped on some `Err` path), and callees of other
     /// crates count when `fallible-sinks = ["Fiber::new"]` names them.
     ///
     /// ## Known limits
+    /// Claim fields are matched by the field's name inside the pool's own
+    /// acquires only: a claim made by a helper the acquire calls, a `+= n`
+    /// on a local copy of the count, or Go's `n++` are not seen.
     /// Paths are not correlated: a value released under `if a` and used under
     /// a second `if a` may be reported. A value moved into a call that is not a
     /// known release or fallible callee counts as handed on (not a leak),
@@ -169,13 +180,18 @@ pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         };
         let counter =
             matches!(cx.facts.values[v].origin, Origin::Acquire { kind, .. } if kind.counter);
-        let name = if counter {
-            "the count".to_string()
-        } else {
-            cx.value_name(v, leaks.iter().map(|l| l.place).next())
+        // A claim on a field (`self.n += 1`, `s.busy.swap(true, ..)`).
+        let claimed = match cx.facts.values[v].origin {
+            Origin::Acquire { call, .. } => cx.body.callees[call as usize].claim.as_ref(),
+            _ => None,
+        };
+        let name = match claimed {
+            Some(op) => format!("the claim on `{}`", op.field),
+            None if counter => "the count".to_string(),
+            None => cx.value_name(v, leaks.iter().map(|l| l.place).next()),
         };
         let message = if counter {
-            "the count taken here is not given back on every path".to_string()
+            format!("{name} taken here is not given back on every path")
         } else if name.starts_with('`') {
             format!("pooled value {name} is not released on every path")
         } else {
@@ -184,6 +200,7 @@ pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let taken_from = taken_from.map(|p| format!("`{}`", cx.body.places[p as usize].name));
         let primary = match &taken_from {
             Some(field) => format!("taken out of {field} here"),
+            None if claimed.is_some() => "claimed here".to_string(),
             None => "acquired here".to_string(),
         };
         let mut d = cx.diagnostic(&UnreleasedAcquire::INFO, message, Label::new(span, primary));
@@ -200,6 +217,12 @@ pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         if let Some(field) = &taken_from {
             d.notes.push(format!(
                 "the elements of {field} are of a pooled type: one taken out is owed back to its pool"
+            ));
+        }
+        if let Some(op) = claimed {
+            d.notes.push(format!(
+                "its pool's release or its guard's `Drop` gives back a claim on `{}`: until the guard is built, a way out that fails must do it",
+                op.field
             ));
         }
         if let Some((api, origin)) = cx.acquire_api(v) {

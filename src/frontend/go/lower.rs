@@ -1046,6 +1046,7 @@ impl<'s, 't> Lw<'s, 't> {
                     receiver_type: None,
                     is_method: false,
                     arg_count: args.len(),
+                    claim: None,
                 };
                 let r = self.b.call(callee, None, args, span);
                 vec![(r, Mode::Move)]
@@ -1070,6 +1071,7 @@ impl<'s, 't> Lw<'s, 't> {
                         receiver_type: None,
                         is_method: false,
                         arg_count: args.len(),
+                        claim: None,
                     };
                     let r = self.b.call(callee, None, args, span);
                     let dead = DEAD_ENDS.iter().any(|(p, f)| *p == path && *f == method);
@@ -1114,6 +1116,7 @@ impl<'s, 't> Lw<'s, 't> {
                     receiver_type: recv_ty,
                     is_method: true,
                     arg_count: args.len(),
+                    claim: None,
                 };
                 let recv_arg = Arg {
                     places: recv_places,
@@ -1144,6 +1147,7 @@ impl<'s, 't> Lw<'s, 't> {
                     receiver_type: None,
                     is_method: false,
                     arg_count: args.len(),
+                    claim: None,
                 };
                 let r = self.b.call(callee, None, args, span);
                 vec![(r, Mode::Move)]
@@ -1236,6 +1240,7 @@ impl<'s, 't> Lw<'s, 't> {
             receiver_type: None,
             is_method: true,
             arg_count: 0,
+            claim: None,
         };
         let recv = Arg {
             places: op.into_iter().map(|(p, _)| (p, Mode::Borrow)).collect(),

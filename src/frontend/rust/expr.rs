@@ -213,6 +213,9 @@ impl<'f> Lowerer<'f> {
                 Operand::default()
             }
             Expr::Binary(b) => {
+                if let Some(op) = self.compound_claim(b, span) {
+                    return op;
+                }
                 let l = self.expr(&b.left);
                 self.read(l, span);
                 let r = self.expr(&b.right);
@@ -654,6 +657,7 @@ impl<'f> Lowerer<'f> {
             receiver_type: recv_ty.ty,
             is_method: true,
             arg_count: args.len(),
+            claim: self.method_claim(m),
         };
         let recv_arg = Arg {
             places: recv_places,
@@ -682,6 +686,14 @@ impl<'f> Lowerer<'f> {
         if let Some(p) = owner.or(viewed).filter(|_| view) {
             self.views.insert(result, p);
         }
+        // A search whose predicate claims is reported at the search, not
+        // at the start of its receiver's chain.
+        let span = match &callee.claim {
+            Some(_) if super::claims::SEARCHES.contains(&name.as_str()) => self
+                .cx
+                .join_pub(m.method.span(), m.paren_token.span.close()),
+            _ => span,
+        };
         self.b.call_into(callee, Some(recv_arg), args, span, result);
         Operand::one(result, Mode::Move)
     }
@@ -820,6 +832,7 @@ impl<'f> Lowerer<'f> {
                 receiver_type: None,
                 is_method: false,
                 arg_count: args.len(),
+                claim: None,
             };
             let result = self.b.call(callee, None, args, span);
             return Operand::one(result, Mode::Move);
@@ -860,7 +873,8 @@ impl<'f> Lowerer<'f> {
                 return Operand::default();
             }
             (Some("mem"), "take" | "replace" | "swap") => return self.mem_call(&name, c, span),
-            (Some("Rc" | "Arc"), "clone") if c.args.len() == 1 => {
+            // `Arc::get_mut(&mut a)` and `Arc::make_mut` give a reference into `a`.
+            (Some("Rc" | "Arc"), "clone" | "get_mut" | "make_mut") if c.args.len() == 1 => {
                 return self.expr(&c.args[0]).borrowed();
             }
             (q, n) if is_wrapping_ctor(q, n) => {
@@ -894,6 +908,7 @@ impl<'f> Lowerer<'f> {
             receiver_type: None,
             is_method: false,
             arg_count: args.len(),
+            claim: None,
         };
         let result = self.b.call(callee, None, args, span);
         Operand::one(result, Mode::Move)

@@ -7,6 +7,7 @@
 mod async_macros;
 pub mod attrs;
 pub(in crate::frontend) mod builder;
+mod claims;
 mod conversions;
 mod expr;
 mod inline_closures;

@@ -64,6 +64,15 @@ impl<'ast> Visit<'ast> for BodyScan<'ast> {
         visit::visit_expr_call(self, c);
     }
 
+    fn visit_expr_binary(&mut self, b: &'ast syn::ExprBinary) {
+        match b.op {
+            syn::BinOp::AddAssign(_) => self.compound("+="),
+            syn::BinOp::SubAssign(_) => self.compound("-="),
+            _ => {}
+        }
+        visit::visit_expr_binary(self, b);
+    }
+
     fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
         self.call(&m.method, true);
         visit::visit_expr_method_call(self, m);
@@ -90,6 +99,13 @@ impl BodyScan<'_> {
     fn call(&mut self, name: &Ident, unqualified: bool) {
         self.keys
             .extend(Key::call_hashes(name, unqualified).into_iter().flatten());
+    }
+
+    /// `x.f += n` / `x.f -= n`: lowering records a call of the operator
+    /// (a claim on a field, see `claims`).
+    fn compound(&mut self, op: &str) {
+        self.keys
+            .extend([Key::Calls(op).hash(), Key::CallsUnqualified(op).hash()]);
     }
 
     /// As lowering qualifies a call: by the path's second-to-last segment,
@@ -130,6 +146,11 @@ impl BodyScan<'_> {
                     }
                 }
                 TokenTree::Group(g) => self.tokens(&g.stream(), item_keyword),
+                TokenTree::Punct(p) if p.as_char() == '=' => match &before[2] {
+                    Some(TokenTree::Punct(op)) if op.as_char() == '+' => self.compound("+="),
+                    Some(TokenTree::Punct(op)) if op.as_char() == '-' => self.compound("-="),
+                    _ => {}
+                },
                 _ => {}
             }
             before = [before[1].take(), before[2].take(), Some(tt)];
