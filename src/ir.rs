@@ -48,6 +48,11 @@ pub struct Place {
     pub parent: Option<PlaceId>,
     /// The declared or inferred type of a local, when known.
     pub ty: Option<TypeRef>,
+    /// A local bound to a view of a value stored elsewhere (`let data =
+    /// map.get_mut::<Data>().unwrap()`, `let g = self.m.lock().unwrap()`):
+    /// its fields hold what the storage held on entry.
+    #[serde(default)]
+    pub borrowed: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -304,6 +309,10 @@ pub struct Body {
     /// The return type is an `Option`/`Result` (around `returns`, or around
     /// nothing: `Result<(), E>`).
     pub returns_wrapped: bool,
+    /// Types the body looks up by type (`user_data.get_mut::<T>()`): it may
+    /// overwrite their fields ([`crate::store::Key::TypeArg`]).
+    #[serde(default)]
+    pub type_args: Vec<String>,
 }
 
 impl Body {

@@ -37,6 +37,8 @@ pub enum Key<'a> {
     DefinesFree(&'a str),
     /// A method of an impl of this trait.
     Implements(&'a str),
+    /// A typed lookup names this type (`get_mut::<T>()`).
+    TypeArg(&'a str),
 }
 
 impl Key<'_> {
@@ -50,6 +52,7 @@ impl Key<'_> {
             Key::Defines(n) => (b'f', n),
             Key::DefinesFree(n) => (b'F', n),
             Key::Implements(n) => (b'i', n),
+            Key::TypeArg(n) => return Key::type_arg_hash(&n),
         };
         Key::display_hash(tag, &name)
     }
@@ -62,6 +65,11 @@ impl Key<'_> {
             Some(Key::display_hash(b'c', name)),
             unqualified.then(|| Key::display_hash(b'u', name)),
         ]
+    }
+
+    /// The hash of `TypeArg(name)`, for any displayable name.
+    pub fn type_arg_hash(name: &impl std::fmt::Display) -> u32 {
+        Key::display_hash(b'T', name)
     }
 
     /// The hash of `CallsQualified(qualifier, name)`.
@@ -210,6 +218,7 @@ fn keys_of(body: &Body) -> impl Iterator<Item = Key<'_>> {
             };
             [Key::Calls(&c.name), form]
         })
+        .chain(body.type_args.iter().map(|t| Key::TypeArg(t)))
         .chain(body.fn_name.as_deref().map(Key::Defines))
         .chain(
             body.fn_name

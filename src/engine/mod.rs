@@ -501,6 +501,9 @@ fn findable_keys(index: &Index) -> Findable {
     owned.extend(crate::knowledge::claims::claiming_acquires(index));
     owned.sort();
     owned.dedup();
+    // A body that looks a type with pooled fields up (`get_mut::<T>()`)
+    // may overwrite them.
+    let looked_up: Vec<String> = index.types_with_pooled_fields();
     let types: Vec<String> = types
         .into_iter()
         .chain(index.detach_fields().map(|(t, _)| t.to_string()))
@@ -517,7 +520,12 @@ fn findable_keys(index: &Index) -> Findable {
     Findable {
         calls: index.scoped_call_keys(others),
         forgets: index.scoped_call_keys(forgets),
-        items: KeySet::new(types.iter().map(|t| Key::MethodOf(t))),
+        items: KeySet::new(
+            types
+                .iter()
+                .map(|t| Key::MethodOf(t))
+                .chain(looked_up.iter().map(|t| Key::TypeArg(t))),
+        ),
         defined: owned
             .iter()
             .map(|(owner, name)| match owner {
@@ -776,6 +784,7 @@ pub fn resolve(body: &Body, index: &Index, file: usize) -> Resolution {
             }
         }
     }
+    entry_fields.extend(borrowed_entry_fields(body, index));
     let mut res = Resolution {
         borrowing: borrowing(body, index),
         calls,
@@ -788,6 +797,29 @@ pub fn resolve(body: &Body, index: &Index, file: usize) -> Resolution {
         res.copy_parts = copy_parts(body, index);
     }
     res
+}
+
+/// Fields of a local bound to a view of stored data (`let data =
+/// user_data.get_mut::<SurfaceData>().unwrap()`) whose declared type holds
+/// a pooled value: like `self`'s, they hold one on entry.
+fn borrowed_entry_fields(body: &Body, index: &Index) -> Vec<PlaceId> {
+    let mut out = Vec::new();
+    for (p, place) in body.places.iter().enumerate() {
+        let Some(parent) = place.parent.map(|q| &body.places[q as usize]) else {
+            continue;
+        };
+        if place.kind != PlaceKind::Field || parent.kind != PlaceKind::Local || !parent.borrowed {
+            continue;
+        }
+        let Some(ty) = parent.ty.as_ref().and_then(|t| index.resolve_type(t)) else {
+            continue;
+        };
+        let field = place.name.rsplit('.').next().unwrap_or(&place.name);
+        if index.field_holds_pooled(&ty, field) {
+            out.push(p as PlaceId);
+        }
+    }
+    out
 }
 
 /// An acquire whose API does not name what it hands out (Go's

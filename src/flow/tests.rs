@@ -9,6 +9,7 @@ fn place(name: &str, kind: PlaceKind) -> Place {
         kind,
         parent: None,
         ty: None,
+        borrowed: false,
     }
 }
 
@@ -97,6 +98,7 @@ fn early_return_leaks_and_release_path_does_not() {
         receiver: None,
         returns: None,
         returns_wrapped: false,
+        type_args: Vec::new(),
     };
     let res = Resolution {
         calls: vec![

@@ -76,6 +76,7 @@ impl Builder {
             receiver: None,
             returns: None,
             returns_wrapped: false,
+            type_args: Vec::new(),
         };
         Builder {
             body,
@@ -133,6 +134,7 @@ impl Builder {
             kind,
             parent,
             ty: None,
+            borrowed: false,
         });
         (self.body.places.len() - 1) as PlaceId
     }

@@ -95,6 +95,43 @@ const VIEWS: &[&str] = &[
     "get_mut",
 ];
 
+/// Lookups in a type map whose one type argument is the type they yield
+/// (`extensions.get::<T>()`, `user_data.get_mut::<T>()`, `any.downcast_ref::<T>()`).
+const TYPED_LOOKUPS: &[&str] = &["get", "get_mut", "downcast_ref", "downcast_mut"];
+
+/// The type a typed lookup names (`get_mut::<SurfaceData>()` -> `SurfaceData`).
+pub fn typed_lookup(m: &syn::ExprMethodCall) -> Option<String> {
+    if !TYPED_LOOKUPS.contains(&m.method.to_string().as_str()) {
+        return None;
+    }
+    match turbofish_type(m)? {
+        syn::Type::Path(p) => Some(p.path.segments.last()?.ident.to_string()),
+        _ => None,
+    }
+}
+
+/// A typed lookup, unwrapped (`map.get_mut::<T>().unwrap()`, `..?`).
+pub fn is_typed_lookup_chain(e: &Expr) -> bool {
+    match e {
+        Expr::MethodCall(m) if matches!(m.method.to_string().as_str(), "unwrap" | "expect") => {
+            is_typed_lookup_chain(&m.receiver)
+        }
+        Expr::Try(t) => is_typed_lookup_chain(&t.expr),
+        Expr::Paren(p) => is_typed_lookup_chain(&p.expr),
+        Expr::MethodCall(m) => typed_lookup(m).is_some(),
+        _ => false,
+    }
+}
+
+/// The one type argument of a method's turbofish.
+fn turbofish_type(m: &syn::ExprMethodCall) -> Option<&syn::Type> {
+    let args = &m.turbofish.as_ref()?.args;
+    match args.iter().collect::<Vec<_>>()[..] {
+        [syn::GenericArgument::Type(ty)] => Some(ty),
+        _ => None,
+    }
+}
+
 /// `Option`/`Result` combinators whose closure gets the payload (the
 /// receiver's type, since the frontend peels `Option` and `Result`).
 const PAYLOAD_COMBINATORS: &[&str] = &[
@@ -514,6 +551,13 @@ impl<'f> Lowerer<'f> {
             Expr::Macro(m) if m.mac.path.is_ident("format") => {
                 info.ty = Some(TypeRef::Named("String".into()));
             }
+            // `map.get_mut::<Data>()`: a typed lookup yields the type it names.
+            Expr::MethodCall(m)
+                if TYPED_LOOKUPS.contains(&m.method.to_string().as_str())
+                    && let Some(ty) = turbofish_type(m) =>
+            {
+                info.ty = self.type_ref(ty);
+            }
             Expr::MethodCall(m) => {
                 let method = m.method.to_string();
                 let inner = self.type_of(&m.receiver);
@@ -580,6 +624,11 @@ impl<'f> Lowerer<'f> {
             m.paren_token.span.close(),
         );
         let name = m.method.to_string();
+        if let Some(ty) = typed_lookup(m)
+            && !self.b.body.type_args.contains(&ty)
+        {
+            self.b.body.type_args.push(ty);
+        }
         let recv_ty = self.type_of(&m.receiver);
         let recv = self.expr(&m.receiver);
         if PASSTHROUGH.contains(&name.as_str()) {

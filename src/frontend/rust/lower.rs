@@ -384,6 +384,14 @@ impl<'f> Lowerer<'f> {
             self.b.goto(ok);
         }
         self.bind(op, &local.pat, inferred, span);
+        // `let data = user_data.get_mut::<Data>().unwrap()`: a view of a
+        // value stored in a type map.
+        if let syn::Pat::Ident(id) = &local.pat
+            && super::expr::is_typed_lookup_chain(&init.expr)
+            && let Some(place) = self.b.lookup(&id.ident.to_string())
+        {
+            self.b.body.places[place as usize].borrowed = true;
+        }
     }
 
     /// A statement value nobody uses: temps it produced are dropped, locals just read.
@@ -444,6 +452,7 @@ impl<'f> Lowerer<'f> {
                 && self.b.body.places[dest as usize].kind == PlaceKind::Local
             {
                 self.views.insert(dest, viewed);
+                self.b.body.places[dest as usize].borrowed = true;
             }
             match mode {
                 Mode::Move | Mode::Share => self.b.emit(Event::Move { dest, src, span }),

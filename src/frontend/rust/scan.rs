@@ -75,6 +75,9 @@ impl<'ast> Visit<'ast> for BodyScan<'ast> {
 
     fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
         self.call(&m.method, true);
+        if let Some(ty) = super::expr::typed_lookup(m) {
+            self.keys.push(Key::type_arg_hash(&ty));
+        }
         visit::visit_expr_method_call(self, m);
     }
 
@@ -144,6 +147,8 @@ impl BodyScan<'_> {
                         }
                         _ => self.call(i, true),
                     }
+                    // Any identifier may be a typed lookup's type argument.
+                    self.keys.push(Key::type_arg_hash(i));
                 }
                 TokenTree::Group(g) => self.tokens(&g.stream(), item_keyword),
                 TokenTree::Punct(p) if p.as_char() == '=' => match &before[2] {
