@@ -168,8 +168,10 @@ impl Hints {
 
     /// Does the text look like pool code, whose bodies some phase will surely
     /// need? It says `pool`, or one of its identifiers names an API of a pack
-    /// that may apply to it or of the config.
-    fn lowers_at_load(&self, text: &str, krate: Option<usize>) -> bool {
+    /// that may apply to it or of the config. A pack no crate depends on
+    /// applies to a Rust file only if it imports the pack's crate, which it
+    /// names right after `use` (`use std::sync::Arc` imports no `sync`).
+    fn lowers_at_load(&self, text: &str, krate: Option<usize>, language: Language) -> bool {
         if ["pool", "Pool", "POOL"].iter().any(|w| text.contains(w)) {
             return true;
         }
@@ -178,7 +180,9 @@ impl Hints {
             .or(self.names.len().checked_sub(1))
             .and_then(|k| self.names.get(k));
         let mut crates_named: Vec<&str> = Vec::new();
+        let mut previous = "";
         identifiers(text).any(|ident| {
+            let after = std::mem::replace(&mut previous, ident);
             // Most identifiers are no API's name: the first byte and the
             // length say so before any lookup.
             let first = ident.as_bytes()[0];
@@ -191,7 +195,9 @@ impl Hints {
                 return true;
             }
             for (crates, api) in &self.by_import {
-                if crates.iter().any(|c| c == ident) {
+                if crates.iter().any(|c| c == ident)
+                    && (language != Language::Rust || after == "use")
+                {
                     crates_named.push(ident);
                 }
                 if api.iter().any(|a| a == ident)
@@ -293,7 +299,7 @@ pub(super) fn load(
                     // warm run needs no parse.
                     let at_load = match lowering {
                         Lowering::Guess => {
-                            cache.is_some() || hints.lowers_at_load(&text, input.krate)
+                            cache.is_some() || hints.lowers_at_load(&text, input.krate, language)
                         }
                         Lowering::AtLoad => true,
                         Lowering::WhenNeeded => false,
