@@ -1,5 +1,6 @@
 //! poollint: static analysis of object-pool discipline.
 
+pub mod allocator;
 pub mod cache;
 pub mod cli;
 pub mod config;

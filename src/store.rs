@@ -35,6 +35,9 @@ pub enum Key<'a> {
     Defines(&'a str),
     /// A fn of this name that is no method (neither in an impl nor in a trait).
     DefinesFree(&'a str),
+    /// A fn or method of this name that returns an `Option` or a `Result`
+    /// ([`crate::ir::Body::returns_wrapped`]): one that may fail.
+    DefinesFallible(&'a str),
     /// A method of an impl of this trait.
     Implements(&'a str),
     /// A typed lookup names this type (`get_mut::<T>()`).
@@ -51,6 +54,7 @@ impl Key<'_> {
             Key::MethodOf(n) => (b't', n),
             Key::Defines(n) => (b'f', n),
             Key::DefinesFree(n) => (b'F', n),
+            Key::DefinesFallible(n) => (b'w', n),
             Key::Implements(n) => (b'i', n),
             Key::TypeArg(n) => return Key::type_arg_hash(&n),
         };
@@ -225,6 +229,12 @@ fn keys_of(body: &Body) -> impl Iterator<Item = Key<'_>> {
                 .as_deref()
                 .filter(|_| body.self_type.is_none() && body.trait_name.is_none())
                 .map(Key::DefinesFree),
+        )
+        .chain(
+            body.fn_name
+                .as_deref()
+                .filter(|_| body.kind == crate::ir::BodyKind::Fn && body.returns_wrapped)
+                .map(Key::DefinesFallible),
         )
         .chain(body.self_type.as_deref().map(Key::MethodOf))
         .chain(body.trait_name.as_deref().map(Key::Implements))
@@ -443,6 +453,14 @@ mod tests {
                             .as_deref()
                             .filter(|_| free)
                             .map(Key::DefinesFree),
+                    )
+                    .chain(
+                        body.fn_name
+                            .as_deref()
+                            .filter(|_| {
+                                body.kind == crate::ir::BodyKind::Fn && body.returns_wrapped
+                            })
+                            .map(Key::DefinesFallible),
                     )
                     .chain(body.self_type.as_deref().map(Key::MethodOf))
                     .chain(body.trait_name.as_deref().map(Key::Implements));

@@ -4,5 +4,6 @@
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
+    poollint_core::allocator::keep_freed_pages();
     std::process::exit(poollint_core::cli::main_with(std::env::args_os().collect()));
 }

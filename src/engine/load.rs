@@ -96,7 +96,6 @@ pub enum Lowering {
 /// What the load guesses from before any file is parsed: the names whose
 /// callers some phase will surely lower (the APIs of the config and of the
 /// lint packs that may apply). Only speed depends on it.
-#[derive(Default)]
 pub(super) struct Hints {
     /// Per crate of the run (`InputFile::krate`), then one for files without
     /// a crate: the API names of the packs its dependencies activate, and of
@@ -105,9 +104,9 @@ pub(super) struct Hints {
     /// Packs no crate depends on, which a file activates by importing their
     /// crate: (its crate names, its API names).
     by_import: Vec<(Vec<String>, Vec<String>)>,
-    /// The first bytes of every name above (a bit each), and the longest.
-    first_bytes: [u64; 4],
-    longest: usize,
+    /// Per first byte, the lengths of the names above that begin with it
+    /// (a bit each, [`length_bit`]).
+    shapes: Box<[u64; 256]>,
 }
 
 impl Hints {
@@ -145,8 +144,7 @@ impl Hints {
                 set.extend(api.iter().cloned());
             }
         }
-        let mut first_bytes = [0u64; 4];
-        let mut longest = 0;
+        let mut shapes = Box::new([0u64; 256]);
         let every = names.iter().flatten().chain(
             by_import
                 .iter()
@@ -154,22 +152,22 @@ impl Hints {
         );
         for name in every {
             if let Some(&b) = name.as_bytes().first() {
-                first_bytes[usize::from(b >> 6)] |= 1 << (b & 63);
+                shapes[usize::from(b)] |= length_bit(name.len());
             }
-            longest = longest.max(name.len());
         }
         Hints {
             names,
             by_import,
-            first_bytes,
-            longest,
+            shapes,
         }
     }
 
     /// Does the text look like pool code, whose bodies some phase will surely
     /// need? It says `pool`, or one of its identifiers names an API of a pack
-    /// that may apply to it or of the config.
-    fn lowers_at_load(&self, text: &str, krate: Option<usize>) -> bool {
+    /// that may apply to it or of the config. A pack no crate depends on
+    /// applies to a Rust file only if it imports the pack's crate, which it
+    /// names right after `use` (`use std::sync::Arc` imports no `sync`).
+    fn lowers_at_load(&self, text: &str, krate: Option<usize>, language: Language) -> bool {
         if ["pool", "Pool", "POOL"].iter().any(|w| text.contains(w)) {
             return true;
         }
@@ -178,20 +176,22 @@ impl Hints {
             .or(self.names.len().checked_sub(1))
             .and_then(|k| self.names.get(k));
         let mut crates_named: Vec<&str> = Vec::new();
+        let mut previous = "";
         identifiers(text).any(|ident| {
+            let after = std::mem::replace(&mut previous, ident);
             // Most identifiers are no API's name: the first byte and the
             // length say so before any lookup.
             let first = ident.as_bytes()[0];
-            if self.first_bytes[usize::from(first >> 6)] & (1 << (first & 63)) == 0
-                || ident.len() > self.longest
-            {
+            if self.shapes[usize::from(first)] & length_bit(ident.len()) == 0 {
                 return false;
             }
             if names.is_some_and(|n| n.contains(ident)) {
                 return true;
             }
             for (crates, api) in &self.by_import {
-                if crates.iter().any(|c| c == ident) {
+                if crates.iter().any(|c| c == ident)
+                    && (language != Language::Rust || after == "use")
+                {
                     crates_named.push(ident);
                 }
                 if api.iter().any(|a| a == ident)
@@ -203,6 +203,12 @@ impl Hints {
             false
         })
     }
+}
+
+/// A name's length as one bit of [`Hints::shapes`] (the last bit stands for
+/// every length from 64 on).
+fn length_bit(len: usize) -> u64 {
+    1 << (len.clamp(1, 64) - 1)
 }
 
 /// The call names a pool declaration gives (the last segment of each path:
@@ -293,7 +299,7 @@ pub(super) fn load(
                     // warm run needs no parse.
                     let at_load = match lowering {
                         Lowering::Guess => {
-                            cache.is_some() || hints.lowers_at_load(&text, input.krate)
+                            cache.is_some() || hints.lowers_at_load(&text, input.krate, language)
                         }
                         Lowering::AtLoad => true,
                         Lowering::WhenNeeded => false,

@@ -48,26 +48,31 @@ pub fn compute(
         return HashMap::new();
     }
     let names: Vec<&str> = wanted.iter().map(|(_, n)| n.as_str()).collect();
-    // Only files that define one of the fns under its owner (or as a free
-    // fn): `new` and `from` alone are defined in most files.
-    let owned: Vec<(KeySet, Option<KeySet>)> = wanted
+    // Only files that define one of the fns, returning an `Option` or a
+    // `Result` (the others have no failing path to lose a value on), under
+    // its owner (or as a free fn): `new` and `from` alone are defined in
+    // most files.
+    let owned: Vec<(KeySet, KeySet)> = wanted
         .iter()
-        .map(|(owner, name)| match owner.as_str() {
-            "" => (KeySet::new([Key::DefinesFree(name)]), None),
-            owner => (
-                KeySet::new([Key::Defines(name)]),
-                Some(KeySet::new([Key::MethodOf(owner), Key::Implements(owner)])),
-            ),
+        .map(|(owner, name)| {
+            let fallible = KeySet::new([Key::DefinesFallible(name)]);
+            match owner.as_str() {
+                "" => (fallible, KeySet::new([Key::DefinesFree(name)])),
+                owner => (
+                    fallible,
+                    KeySet::new([Key::MethodOf(owner), Key::Implements(owner)]),
+                ),
+            }
         })
         .collect();
-    let defines = [KeySet::new(names.iter().map(|n| Key::Defines(n)))];
+    let defines = [KeySet::new(names.iter().map(|n| Key::DefinesFallible(n)))];
     let mut found: HashMap<(String, String), u64> = HashMap::new();
     for chunk in &chunks {
         let defines_one: FileFilter<'_> = &|file, probe| {
             chunk.contains(&file)
                 && owned
                     .iter()
-                    .any(|(name, owner)| probe(name) && owner.as_ref().is_none_or(probe))
+                    .any(|(name, owner)| probe(name) && probe(owner))
         };
         for file in &source(&defines, Some(defines_one)) {
             sinks_in(shared, file, &wanted, &mut found);

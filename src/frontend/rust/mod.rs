@@ -536,6 +536,12 @@ impl<'a> ItemWalker<'a> {
         if header.self_type.is_none() && header.trait_name.is_none() {
             keys.push(Key::DefinesFree(&name).hash());
         }
+        // As lowering sets `returns_wrapped`.
+        if let ReturnType::Type(_, ty) = &header.sig.output
+            && types::is_option_or_result(ty)
+        {
+            keys.push(Key::DefinesFallible(&name).hash());
+        }
         if let Some(ty) = &header.self_type {
             keys.push(Key::MethodOf(ty).hash());
         }
