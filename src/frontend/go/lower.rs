@@ -98,6 +98,24 @@ struct Defer<'t> {
     own_block: bool,
 }
 
+impl Defer<'_> {
+    /// The places its call or func literal was given (slots, mostly).
+    fn slots(&self) -> Vec<PlaceId> {
+        match &self.what {
+            Deferred::Call { recv, args, .. } => recv
+                .iter()
+                .chain(args)
+                .flat_map(|a| a.places.iter().map(|&(p, _)| p))
+                .collect(),
+            Deferred::Closure { args, captured, .. } => args
+                .iter()
+                .copied()
+                .chain(captured.iter().map(|&(_, p)| p))
+                .collect(),
+        }
+    }
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum CallCtx {
     Plain,
@@ -2499,9 +2517,20 @@ impl<'s, 't> Lw<'s, 't> {
             let join = if d.conditional && !slotted {
                 let from = self.b.cur;
                 let run = self.b.new_block();
+                let skip = self.b.new_block();
                 let join = self.b.new_block();
                 self.b.edge(from, run);
-                self.b.edge(from, join);
+                self.b.edge(from, skip);
+                // Where the `defer` was not reached, its slots were never
+                // filled: what they hold by the join came from the paths
+                // that reached it.
+                self.b.cur = skip;
+                for slot in d.slots() {
+                    if self.defer_slots.contains(&slot) {
+                        self.b.emit(Event::Unreached { place: slot });
+                    }
+                }
+                self.b.goto(join);
                 self.b.cur = run;
                 Some(join)
             } else {
