@@ -20,6 +20,7 @@
 //! - `x = x[:0]` truncates, `x = append(x, ..)` keeps the value in `x`, and
 //!   `clear(x)`/`cap(x)` are the IR's `clear`/`cap` calls on `x`.
 
+use super::state_tests;
 use super::types::{self, Shape};
 use super::{FuncHeader, Src};
 use crate::frontend::rust::builder::{Builder, LocalInfo};
@@ -1547,10 +1548,14 @@ impl<'s, 't> Lw<'s, 't> {
             return Some(place);
         }
         let kind = right.map_or(AssignKind::Other, |r| self.assign_kind(r));
-        if kind == AssignKind::Null && self.nil_guarded_later(left) {
+        if (kind == AssignKind::Null && self.nil_guarded_later(left))
+            || state_tests::replaced_after_test(left, self.src.text)
+        {
             // `ctx = nil` ahead of `if ctx != nil { releaseCtx(ctx) }`: the
             // value is kept out of the pool on purpose (it may still be in
-            // use elsewhere), and let go.
+            // use elsewhere), and let go. So is one replaced in a branch
+            // chosen by reading its state (`if ctx.timeoutResponse != nil {
+            // ctx = s.acquireCtx(c) }`).
             self.b.emit(Event::Vanish { place });
         }
         self.b.emit(Event::Assign { place, kind, span });

@@ -12,6 +12,7 @@
 
 mod directives;
 mod lower;
+mod state_tests;
 pub mod types;
 
 use super::{Bodies, FileFacts, SyntaxError};
