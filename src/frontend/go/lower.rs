@@ -149,6 +149,12 @@ pub struct Lw<'s, 't> {
     block_depth: usize,
     /// `err` -> the values assigned with it (`v, err := f()`).
     pairs: HashMap<PlaceId, Vec<PlaceId>>,
+    /// The conditions of the `if`s whose branches are being lowered.
+    if_conds: Vec<Node<'t>>,
+    /// The func's body, and the locals in it set from a field of another
+    /// (computed when first needed).
+    root: Option<Node<'t>>,
+    field_copies: Option<Vec<state_tests::FieldCopy>>,
     /// Lowering an inlined deferred func literal: where its `return` goes.
     inline_exit: Option<BlockId>,
     name: String,
@@ -318,6 +324,9 @@ impl<'s, 't> Lw<'s, 't> {
             result_count: 0,
             block_depth: 0,
             pairs: HashMap::new(),
+            if_conds: Vec::new(),
+            root: None,
+            field_copies: None,
             inline_exit: None,
             name,
             end_span: Span::default(),
@@ -434,6 +443,7 @@ impl<'s, 't> Lw<'s, 't> {
     /// A func's (or func literal's) body: its statements share the scope of
     /// the parameters; falling off its end is an exit.
     fn func_body(&mut self, body: Node<'t>) {
+        self.root.get_or_insert(body);
         for stmt in statements(body) {
             self.stmt(stmt, None);
         }
@@ -1549,7 +1559,7 @@ impl<'s, 't> Lw<'s, 't> {
         }
         let kind = right.map_or(AssignKind::Other, |r| self.assign_kind(r));
         if (kind == AssignKind::Null && self.nil_guarded_later(left))
-            || state_tests::replaced_after_test(left, self.src.text)
+            || self.replaced_after_test(left)
         {
             // `ctx = nil` ahead of `if ctx != nil { releaseCtx(ctx) }`: the
             // value is kept out of the pool on purpose (it may still be in
@@ -1569,6 +1579,27 @@ impl<'s, 't> Lw<'s, 't> {
             }
         }
         Some(place)
+    }
+
+    /// `left` (a local) is assigned in a branch of an `if` whose condition
+    /// reads the state of the value it holds.
+    fn replaced_after_test(&mut self, left: Node<'t>) -> bool {
+        if left.kind() != "identifier" || self.if_conds.is_empty() {
+            return false;
+        }
+        let name = self.text(left);
+        let text = self.src.text;
+        if self.field_copies.is_none() {
+            let copies = self
+                .root
+                .map(|r| state_tests::field_copies(r, text))
+                .unwrap_or_default();
+            self.field_copies = Some(copies);
+        }
+        let copies = self.field_copies.as_deref().unwrap_or_default();
+        self.if_conds
+            .iter()
+            .any(|c| state_tests::reads_state(*c, name, copies, text))
     }
 
     /// `x` (a local set to `nil` here) is later passed to a call only under
@@ -1714,6 +1745,8 @@ impl<'s, 't> Lw<'s, 't> {
                 self.b.edge(self.b.cur, else_b);
             }
         }
+        let cond = node.child_by_field_name("condition");
+        self.if_conds.extend(cond);
         self.b.cur = then_b;
         if let Some(c) = node.child_by_field_name("consequence") {
             self.block(c);
@@ -1724,6 +1757,9 @@ impl<'s, 't> Lw<'s, 't> {
             self.stmt(alt, None);
         }
         self.b.goto(join);
+        if cond.is_some() {
+            self.if_conds.pop();
+        }
         self.close_block();
         let end = node.end_byte().saturating_sub(1);
         self.b.pop_scope(Span::new(end, end + 1));
