@@ -111,6 +111,11 @@ declare_rule! {
     /// named `New` or `NewX`) is wrapped, not handed on: the caller still
     /// owes it back.
     ///
+    /// The files of a Go package (one folder) are one namespace: a pack
+    /// (`sync.Pool`'s) applies in every file of a package one of whose
+    /// files imports it, so a pool declared in `pool.go` is known where
+    /// `chunk.go` uses it without importing `sync`.
+    ///
     /// A `defer` in a branch runs at the exits of the paths that reached
     /// it. The paths are not told apart at the exit: where the branch may
     /// have been skipped, a value the deferred call was given that may be
