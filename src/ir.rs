@@ -250,6 +250,12 @@ pub enum Event {
     },
     /// A refutable pattern failed: `place` holds nothing on this edge (`None`, `Err`).
     Vanish { place: PlaceId },
+    /// The one statement that fills `place` was not reached on this path
+    /// (the slot of a `defer` whose block was skipped): what the join of
+    /// other paths says it holds came from those paths. A value it holds
+    /// that may be absent here is taken to be absent on this path (out of
+    /// every place, silently); a value surely present stays.
+    Unreached { place: PlaceId },
     /// An `Err` edge of `place` that binds nothing (`Err(_) => ..`, the
     /// `else` of `if let Ok(..)`): what a call handed back inside its `Err`
     /// is dropped here; anything else is not there (as [`Event::Vanish`]).

@@ -27,7 +27,7 @@ use crate::rules::{self, RuleContext, Unreadable, UnreadableSource};
 use crate::source::SourceFile;
 use crate::store::{FileBodies, Key, KeySet};
 use rayon::prelude::*;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
@@ -630,6 +630,7 @@ impl PackScopes {
             .map(|c| BTreeSet::from([packs::normalize(&c.name)]))
             .collect();
         let file_crate = |l: &Loaded| l.krate.filter(|&k| k < options.crates.len());
+        let imports = namespace_imports(loaded);
         let mut packs_out = Vec::new();
         let mut masks = vec![0u64; loaded.len()];
         for pack in packs::builtin() {
@@ -664,11 +665,7 @@ impl PackScopes {
                     Some(k) => (&crate_deps[k], &crate_own[k]),
                     None => (&run_deps, &run_own),
                 };
-                let imports = l
-                    .facts
-                    .as_ref()
-                    .map(|f| f.imported_crates.as_slice())
-                    .unwrap_or(&[]);
+                let imports = &imports[id];
                 let in_use = names
                     .iter()
                     .any(|n| n == "std" || deps.contains(n) || imports.iter().any(|i| i == n));
@@ -696,6 +693,36 @@ impl PackScopes {
             masked,
         }
     }
+}
+
+/// Per file, the crates it imports; where the files of a folder are one
+/// namespace (a Go package), what any of them imports: a `sync.Pool`
+/// declared in `pool.go` is used in `chunk.go`, which imports no `sync`.
+fn namespace_imports(loaded: &[Loaded]) -> Vec<Vec<&str>> {
+    fn own(l: &Loaded) -> Vec<&str> {
+        l.facts
+            .as_ref()
+            .map(|f| f.imported_crates.iter().map(String::as_str).collect())
+            .unwrap_or_default()
+    }
+    let mut shared: BTreeMap<(Option<usize>, &Path), BTreeSet<&str>> = BTreeMap::new();
+    for l in loaded {
+        if l.language.folder_is_namespace()
+            && let Some(dir) = l.path.parent()
+        {
+            shared.entry((l.krate, dir)).or_default().extend(own(l));
+        }
+    }
+    loaded
+        .iter()
+        .map(|l| match l.path.parent() {
+            Some(dir) if l.language.folder_is_namespace() => shared
+                .get(&(l.krate, dir))
+                .map(|s| s.iter().copied().collect())
+                .unwrap_or_default(),
+            _ => own(l),
+        })
+        .collect()
 }
 
 /// The bodies of every parsed file that may hold one of `keys`, unpacked in

@@ -529,6 +529,22 @@ impl Analysis<'_> {
                     }
                 }
             }
+            Event::Unreached { place } => {
+                // A value the place holds only by the join, that may be
+                // absent here: this path is taken to be one without it.
+                let Some(t) = self.t(*place) else {
+                    return;
+                };
+                for v in bits_iter(&st.owns[t]).collect::<Vec<_>>() {
+                    if st.status[v] & ABSENT == 0 {
+                        continue;
+                    }
+                    for bits in st.owns.iter_mut().chain(st.aliases.iter_mut()) {
+                        bits[v / 64] &= !(1 << (v % 64));
+                    }
+                    st.status[v] = ABSENT;
+                }
+            }
             Event::Await { span } => {
                 if let Some(f) = facts {
                     for (v, value) in self.values.iter().enumerate() {

@@ -36,6 +36,16 @@ impl Language {
         }
     }
 
+    /// Are the files of one folder one namespace (a Go package), so that a
+    /// value declared in one file is used in its siblings with the imports
+    /// of the file that declared it?
+    pub fn folder_is_namespace(self) -> bool {
+        match self {
+            Language::Rust => false,
+            Language::Go => true,
+        }
+    }
+
     /// How the rules' messages put things in this language.
     pub fn wording(self) -> &'static crate::wording::Wording {
         match self {

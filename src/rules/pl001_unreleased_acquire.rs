@@ -121,6 +121,20 @@ declare_rule! {
     /// In Go, a value given to a constructor (`bufio.NewWriter(w)`, a func
     /// named `New` or `NewX`) is wrapped, not handed on: the caller still
     /// owes it back.
+    ///
+    /// The files of a Go package (one folder) are one namespace: a pack
+    /// (`sync.Pool`'s) applies in every file of a package one of whose
+    /// files imports it, so a pool declared in `pool.go` is known where
+    /// `chunk.go` uses it without importing `sync`.
+    ///
+    /// A `defer` in a branch runs at the exits of the paths that reached
+    /// it. The paths are not told apart at the exit: where the branch may
+    /// have been skipped, a value the deferred call was given that may be
+    /// absent there (a failed `ok`, a buffer found too small and let go) is
+    /// taken to be absent, so `if bp, ok := p.Get().(*[]byte); ok && ready {
+    /// defer p.Put(bp) }` is silent when `ready` is false; a value surely
+    /// held there is reported. Two `defer`s of one value in the two branches
+    /// of an `if` are taken as possibly both skipped (reported).
     pub struct UnreleasedAcquire {
         code: "PL001",
         name: "unreleased-acquire",

@@ -65,11 +65,17 @@ declare_rule! {
     /// `drain(..)`) is not seen as a double release. Unlike PL001, an
     /// explicit overwrite is reported for a pool whose values the runtime
     /// reclaims (`collected = true`, Go's `sync.Pool`) too: a pooled value
-    /// replaced on purpose (a buffer found too small, a value a callee may
-    /// still hold) is reported and needs a `//poollint:allow PL003 -- why`.
+    /// replaced on purpose with nothing in the code to say so is reported
+    /// and needs a `//poollint:allow PL003 -- why`.
     /// In Go, `x = nil` ahead of a later `if x != nil { .. }` branch that
     /// passes `x` to a call (`if ctx != nil { s.releaseCtx(ctx) }`) turns
     /// that release off on purpose and lets the value go: not reported.
+    /// Nor is `x` replaced in a branch of an `if` whose condition reads the
+    /// old value's state: a field of it (`if c.closed`), or a local set from
+    /// one earlier in the func (`t = ctx.timeoutResponse; if t != nil { ctx
+    /// = s.acquireCtx(c) }`): the code looked at the value and decided. Any
+    /// earlier such local counts, whatever was assigned to it since; a
+    /// method's result (`if c.load() != nil`) is not a field read.
     pub struct AbandonedOnReassign {
         code: "PL003",
         name: "abandoned-on-reassign",

@@ -20,6 +20,7 @@
 //! - `x = x[:0]` truncates, `x = append(x, ..)` keeps the value in `x`, and
 //!   `clear(x)`/`cap(x)` are the IR's `clear`/`cap` calls on `x`.
 
+use super::state_tests;
 use super::types::{self, Shape};
 use super::{FuncHeader, Src};
 use crate::frontend::rust::builder::{Builder, LocalInfo};
@@ -98,6 +99,24 @@ struct Defer<'t> {
     own_block: bool,
 }
 
+impl Defer<'_> {
+    /// The places its call or func literal was given (slots, mostly).
+    fn slots(&self) -> Vec<PlaceId> {
+        match &self.what {
+            Deferred::Call { recv, args, .. } => recv
+                .iter()
+                .chain(args)
+                .flat_map(|a| a.places.iter().map(|&(p, _)| p))
+                .collect(),
+            Deferred::Closure { args, captured, .. } => args
+                .iter()
+                .copied()
+                .chain(captured.iter().map(|&(_, p)| p))
+                .collect(),
+        }
+    }
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum CallCtx {
     Plain,
@@ -130,6 +149,12 @@ pub struct Lw<'s, 't> {
     block_depth: usize,
     /// `err` -> the values assigned with it (`v, err := f()`).
     pairs: HashMap<PlaceId, Vec<PlaceId>>,
+    /// The conditions of the `if`s whose branches are being lowered.
+    if_conds: Vec<Node<'t>>,
+    /// The func's body, and the locals in it set from a field of another
+    /// (computed when first needed).
+    root: Option<Node<'t>>,
+    field_copies: Option<Vec<state_tests::FieldCopy>>,
     /// Lowering an inlined deferred func literal: where its `return` goes.
     inline_exit: Option<BlockId>,
     name: String,
@@ -299,6 +324,9 @@ impl<'s, 't> Lw<'s, 't> {
             result_count: 0,
             block_depth: 0,
             pairs: HashMap::new(),
+            if_conds: Vec::new(),
+            root: None,
+            field_copies: None,
             inline_exit: None,
             name,
             end_span: Span::default(),
@@ -415,6 +443,7 @@ impl<'s, 't> Lw<'s, 't> {
     /// A func's (or func literal's) body: its statements share the scope of
     /// the parameters; falling off its end is an exit.
     fn func_body(&mut self, body: Node<'t>) {
+        self.root.get_or_insert(body);
         for stmt in statements(body) {
             self.stmt(stmt, None);
         }
@@ -1534,10 +1563,14 @@ impl<'s, 't> Lw<'s, 't> {
             return Some(place);
         }
         let kind = right.map_or(AssignKind::Other, |r| self.assign_kind(r));
-        if kind == AssignKind::Null && self.nil_guarded_later(left) {
+        if (kind == AssignKind::Null && self.nil_guarded_later(left))
+            || self.replaced_after_test(left)
+        {
             // `ctx = nil` ahead of `if ctx != nil { releaseCtx(ctx) }`: the
             // value is kept out of the pool on purpose (it may still be in
-            // use elsewhere), and let go.
+            // use elsewhere), and let go. So is one replaced in a branch
+            // chosen by reading its state (`if ctx.timeoutResponse != nil {
+            // ctx = s.acquireCtx(c) }`).
             self.b.emit(Event::Vanish { place });
         }
         self.b.emit(Event::Assign { place, kind, span });
@@ -1551,6 +1584,27 @@ impl<'s, 't> Lw<'s, 't> {
             }
         }
         Some(place)
+    }
+
+    /// `left` (a local) is assigned in a branch of an `if` whose condition
+    /// reads the state of the value it holds.
+    fn replaced_after_test(&mut self, left: Node<'t>) -> bool {
+        if left.kind() != "identifier" || self.if_conds.is_empty() {
+            return false;
+        }
+        let name = self.text(left);
+        let text = self.src.text;
+        if self.field_copies.is_none() {
+            let copies = self
+                .root
+                .map(|r| state_tests::field_copies(r, text))
+                .unwrap_or_default();
+            self.field_copies = Some(copies);
+        }
+        let copies = self.field_copies.as_deref().unwrap_or_default();
+        self.if_conds
+            .iter()
+            .any(|c| state_tests::reads_state(*c, name, copies, text))
     }
 
     /// `x` (a local set to `nil` here) is later passed to a call only under
@@ -1696,6 +1750,8 @@ impl<'s, 't> Lw<'s, 't> {
                 self.b.edge(self.b.cur, else_b);
             }
         }
+        let cond = node.child_by_field_name("condition");
+        self.if_conds.extend(cond);
         self.b.cur = then_b;
         if let Some(c) = node.child_by_field_name("consequence") {
             self.block(c);
@@ -1706,6 +1762,9 @@ impl<'s, 't> Lw<'s, 't> {
             self.stmt(alt, None);
         }
         self.b.goto(join);
+        if cond.is_some() {
+            self.if_conds.pop();
+        }
         self.close_block();
         let end = node.end_byte().saturating_sub(1);
         self.b.pop_scope(Span::new(end, end + 1));
@@ -2504,9 +2563,20 @@ impl<'s, 't> Lw<'s, 't> {
             let join = if d.conditional && !slotted {
                 let from = self.b.cur;
                 let run = self.b.new_block();
+                let skip = self.b.new_block();
                 let join = self.b.new_block();
                 self.b.edge(from, run);
-                self.b.edge(from, join);
+                self.b.edge(from, skip);
+                // Where the `defer` was not reached, its slots were never
+                // filled: what they hold by the join came from the paths
+                // that reached it.
+                self.b.cur = skip;
+                for slot in d.slots() {
+                    if self.defer_slots.contains(&slot) {
+                        self.b.emit(Event::Unreached { place: slot });
+                    }
+                }
+                self.b.goto(join);
                 self.b.cur = run;
                 Some(join)
             } else {

@@ -12,6 +12,7 @@
 
 mod directives;
 mod lower;
+mod state_tests;
 pub mod types;
 
 use super::{Bodies, FileFacts, SyntaxError};
@@ -233,45 +234,45 @@ fn view_fields(root: Node<'_>, src: &Src<'_>) -> HashSet<(String, String)> {
     let mut seen: HashMap<String, (bool, bool)> = HashMap::new();
     // Struct name -> its fields in order, for positional literals.
     let mut order: HashMap<String, Vec<String>> = HashMap::new();
-    let mut stack = vec![root];
-    let mut type_specs = Vec::new();
-    while let Some(node) = stack.pop() {
-        let mut c = node.walk();
-        stack.extend(node.named_children(&mut c));
-        match node.kind() {
-            "type_spec" => type_specs.push(node),
-            "assignment_statement" => {
-                let (Some(left), Some(right)) = (
-                    node.child_by_field_name("left"),
-                    node.child_by_field_name("right"),
-                ) else {
-                    continue;
-                };
-                let mut c1 = left.walk();
-                let mut c2 = right.walk();
-                let lefts: Vec<Node<'_>> = left.named_children(&mut c1).collect();
-                let rights: Vec<Node<'_>> = right.named_children(&mut c2).collect();
-                if lefts.len() != rights.len() {
-                    continue;
-                }
-                for (l, r) in lefts.into_iter().zip(rights) {
-                    if l.kind() != "selector_expression" {
-                        continue;
-                    }
-                    let Some(field) = l.child_by_field_name("field").map(|f| src.text(f)) else {
-                        continue;
-                    };
-                    if let Some(kind) = field_source(r, field, node, src) {
-                        let e = seen.entry(field.to_string()).or_default();
-                        if kind {
-                            e.1 = true;
-                        } else {
-                            e.0 = true;
-                        }
-                    }
+    let (mut type_specs, mut assignments, mut literals) = (Vec::new(), Vec::new(), Vec::new());
+    preorder(root, |node| match node.kind() {
+        "type_spec" => type_specs.push(node),
+        "assignment_statement" => assignments.push(node),
+        "composite_literal" => literals.push(node),
+        _ => {}
+    });
+    if type_specs.is_empty() {
+        return HashSet::new();
+    }
+    for node in assignments {
+        let (Some(left), Some(right)) = (
+            node.child_by_field_name("left"),
+            node.child_by_field_name("right"),
+        ) else {
+            continue;
+        };
+        let mut c1 = left.walk();
+        let mut c2 = right.walk();
+        let lefts: Vec<Node<'_>> = left.named_children(&mut c1).collect();
+        let rights: Vec<Node<'_>> = right.named_children(&mut c2).collect();
+        if lefts.len() != rights.len() {
+            continue;
+        }
+        for (l, r) in lefts.into_iter().zip(rights) {
+            if l.kind() != "selector_expression" {
+                continue;
+            }
+            let Some(field) = l.child_by_field_name("field").map(|f| src.text(f)) else {
+                continue;
+            };
+            if let Some(kind) = field_source(r, field, node, src) {
+                let e = seen.entry(field.to_string()).or_default();
+                if kind {
+                    e.1 = true;
+                } else {
+                    e.0 = true;
                 }
             }
-            _ => {}
         }
     }
     for spec in &type_specs {
@@ -287,13 +288,7 @@ fn view_fields(root: Node<'_>, src: &Src<'_>) -> HashSet<(String, String)> {
         }
     }
     // Composite literals: `T{subj, msg}`, `T{msg: msg}` with a parameter.
-    let mut stack = vec![root];
-    while let Some(node) = stack.pop() {
-        let mut c = node.walk();
-        stack.extend(node.named_children(&mut c));
-        if node.kind() != "composite_literal" {
-            continue;
-        }
+    for node in literals {
         let (Some(ty), Some(body)) = (
             node.child_by_field_name("type"),
             node.child_by_field_name("body"),
@@ -343,6 +338,25 @@ fn view_fields(root: Node<'_>, src: &Src<'_>) -> HashSet<(String, String)> {
         }
     }
     out
+}
+
+/// Every node below `root` (itself first), in source order, with one cursor.
+fn preorder<'t>(root: Node<'t>, mut visit: impl FnMut(Node<'t>)) {
+    let mut c = root.walk();
+    loop {
+        visit(c.node());
+        if c.goto_first_child() {
+            continue;
+        }
+        loop {
+            if c.goto_next_sibling() {
+                break;
+            }
+            if !c.goto_parent() {
+                return;
+            }
+        }
+    }
 }
 
 /// What a value assigned to field `field` says about it: `Some(true)` owned
