@@ -22,8 +22,8 @@ declare_rule! {
     /// memory). A lock's or a cell's view of the field is the field
     /// (`self.free.lock().unwrap().clear()`). A value looked up by type in a
     /// type map (`let data = user_data.get_mut::<SurfaceData>().unwrap()`,
-    /// `downcast_mut::<T>()`) is stored data like `self`: its fields held
-    /// their pooled values on entry.
+    /// `downcast_mut::<T>()`) is stored data like `self`, and so is a `&mut
+    /// T` parameter: their fields held their pooled values on entry.
     ///
     /// ## Why is this bad
     /// The old value is dropped without going back to its pool. The pool never
@@ -52,9 +52,11 @@ declare_rule! {
     /// the value back to is a guess.
     ///
     /// ## Known limits
-    /// Fields of other places are followed only for `self` and type-map
-    /// lookups: a `&mut T` parameter, a `RefMut` local or an element of
-    /// `iter_mut()` is not known to hold anything on entry. A field's old value is only known to be released when the release or
+    /// Fields of other places are followed only for `self`, `&mut`
+    /// parameters and type-map lookups: a `RefMut` local or an element of
+    /// `iter_mut()` is not known to hold anything on entry, and a file is
+    /// read for them only when it also calls a pool API, defines a method of
+    /// the type or looks the type up. A field's old value is only known to be released when the release or
     /// `take()` is in the same method; a helper method that empties the field
     /// first is not followed. Elements are followed one by one only through
     /// `pop`-like calls and `for .. in v.drain(..)`; an iterator adapter

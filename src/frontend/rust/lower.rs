@@ -257,6 +257,12 @@ pub fn lower_fn(
                         None
                     }
                 };
+                // `data: &mut SurfaceData`: the caller's value, as `&mut self` is.
+                if let (Some(p), syn::Type::Reference(r)) = (place, &*pt.ty)
+                    && r.mutability.is_some()
+                {
+                    lw.b.body.places[p as usize].borrowed = true;
+                }
                 lw.b.body.params.push(place.filter(|_| by_value));
             }
         }
