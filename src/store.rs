@@ -7,7 +7,8 @@
 //! the source), so each file's bodies are packed with postcard (~⅓ of the
 //! source) and unpacked by the phase that needs them, file by file; a sorted
 //! set of key hashes per file tells which files a phase needs without
-//! unpacking any. The text is kept lz4-compressed until a finding shows it.
+//! unpacking any. A file's text is read again from disk when a phase or the
+//! output needs it (a text given directly is kept lz4-compressed).
 //!
 //! A file whose bodies the load did not lower (see `frontend::Bodies`) keeps
 //! only its keys: the phase that needs its bodies lowers them from the text.
@@ -330,6 +331,53 @@ impl PackedText {
     }
 }
 
+/// A file's text while the run needs it again (a later lowering, the rules,
+/// the output): a file read from disk is left there and read again, refused
+/// if it changed since (its length or modification time); a text given
+/// directly is kept lz4-compressed.
+#[derive(Debug)]
+pub enum KeptText {
+    Packed(PackedText),
+    OnDisk {
+        path: std::path::PathBuf,
+        len: u64,
+        modified: std::time::SystemTime,
+    },
+}
+
+impl KeptText {
+    /// Bytes held in memory.
+    pub fn size(&self) -> usize {
+        match self {
+            KeptText::Packed(p) => p.size(),
+            KeptText::OnDisk { .. } => 0,
+        }
+    }
+
+    /// The text, as the load read it.
+    pub fn get(&self) -> Result<String, String> {
+        match self {
+            KeptText::Packed(p) => Ok(p.unpack()),
+            KeptText::OnDisk {
+                path,
+                len,
+                modified,
+            } => {
+                let changed = || format!("{} changed during the run", path.display());
+                let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
+                if meta.len() != *len || meta.modified().ok() != Some(*modified) {
+                    return Err(changed());
+                }
+                let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+                if bytes.len() as u64 != *len {
+                    return Err(changed());
+                }
+                String::from_utf8(bytes).map_err(|_| changed())
+            }
+        }
+    }
+}
+
 /// Narrows a query to some files: called with a file id and a probe of the
 /// file's keys (does it hold one of these?).
 pub type FileFilter<'a> = &'a (dyn Fn(usize, &dyn Fn(&KeySet) -> bool) -> bool + Sync);
@@ -474,6 +522,25 @@ mod tests {
             "{checked} of {}",
             texts.len()
         );
+    }
+
+    #[test]
+    fn a_text_left_on_disk_is_refused_once_changed() {
+        let path = std::env::temp_dir().join(format!("poollint-kept-{}.rs", std::process::id()));
+        std::fs::write(&path, "fn main() {}\n").unwrap();
+        let meta = std::fs::metadata(&path).unwrap();
+        let kept = KeptText::OnDisk {
+            path: path.clone(),
+            len: meta.len(),
+            modified: meta.modified().unwrap(),
+        };
+        assert_eq!(kept.get().unwrap(), "fn main() {}\n");
+        assert_eq!(kept.size(), 0);
+        std::fs::write(&path, "fn main() { changed(); }\n").unwrap();
+        let refused = kept.get().unwrap_err();
+        assert!(refused.contains("changed during the run"), "{refused}");
+        std::fs::remove_file(&path).unwrap();
+        assert!(kept.get().is_err());
     }
 
     #[test]

@@ -10,7 +10,7 @@ use crate::frontend::{self, Bodies, FileFacts, Language};
 use crate::ir::Body;
 use crate::knowledge::packs;
 use crate::rules::{Unreadable, UnreadableSource};
-use crate::store::{PackedBodies, PackedText, SharedBodies, StoredFacts};
+use crate::store::{KeptText, PackedBodies, PackedText, SharedBodies, StoredFacts};
 use std::collections::HashSet;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
@@ -26,7 +26,7 @@ pub(super) struct Loaded {
     pub(super) language: Language,
     /// The crate it belongs to (an index into `RunOptions::crates`).
     pub(super) krate: Option<usize>,
-    pub(super) text: PackedText,
+    pub(super) text: KeptText,
     /// Length of the text in bytes.
     pub(super) len: usize,
     /// The text holds `poollint:` (a suppression comment, maybe).
@@ -66,7 +66,8 @@ impl Loaded {
             return facts.bodies.unpack();
         }
         let packed = self.lowered_later.get_or_init(|| {
-            match parse_guarded(self.language, &self.text.unpack(), Bodies::Lower) {
+            let text = self.text.get()?;
+            match parse_guarded(self.language, &text, Bodies::Lower) {
                 Ok(facts) => PackedBodies::pack(&facts.bodies),
                 Err(Unreadable::Syntax { message, .. }) => {
                     Err(format!("the file no longer parses: {message}"))
@@ -277,14 +278,19 @@ pub(super) fn load(
     let language = Language::of_path(&input.path)
         .or_else(|| Language::of_path(Path::new(&input.name)))
         .unwrap_or_default();
+    // A file read from disk is read again when needed (see `KeptText`).
+    let mut on_disk = None;
     let text = match input.text {
         Some(t) => Ok(t),
         None => read_regular_file(&input.path)
             .map_err(Unreadable::Io)
-            .and_then(|bytes| {
-                String::from_utf8(bytes).map_err(|e| Unreadable::NotUtf8 {
+            .and_then(|(bytes, modified)| {
+                let len = bytes.len() as u64;
+                let text = String::from_utf8(bytes).map_err(|e| Unreadable::NotUtf8 {
                     valid_up_to: e.utf8_error().valid_up_to(),
-                })
+                })?;
+                on_disk = modified.map(|m| (len, m));
+                Ok(text)
             }),
     };
     let mut content = None;
@@ -334,6 +340,14 @@ pub(super) fn load(
         }
         Err(reason) => (String::new(), Err(reason)),
     };
+    let kept = match on_disk {
+        Some((len, modified)) => KeptText::OnDisk {
+            path: input.path.clone(),
+            len,
+            modified,
+        },
+        None => KeptText::Packed(PackedText::pack(&text)),
+    };
     Loaded {
         facts: facts
             .map_err(|reason| UnreadableSource::diagnostic_in(id, &input.name, reason, language)),
@@ -344,7 +358,7 @@ pub(super) fn load(
         krate: input.krate,
         len: text.len(),
         mentions_poollint: mentions_suppression(&text),
-        text: PackedText::pack(&text),
+        text: kept,
         content,
         lowered_later: OnceLock::new(),
         keep_unpacked,
@@ -375,13 +389,16 @@ fn mentions_suppression(text: &str) -> bool {
         || (text.contains("nolint:") && text.contains("poollint"))
 }
 
-/// Read a file, refusing what is not a regular file (a FIFO would block forever).
-fn read_regular_file(path: &Path) -> Result<Vec<u8>, String> {
+/// Read a file, refusing what is not a regular file (a FIFO would block
+/// forever), with its modification time (read first: a change while it is
+/// read shows later) where the system keeps one.
+fn read_regular_file(path: &Path) -> Result<(Vec<u8>, Option<std::time::SystemTime>), String> {
     let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
     if !meta.is_file() {
         return Err("not a regular file".to_string());
     }
-    std::fs::read(path).map_err(|e| e.to_string())
+    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    Ok((bytes, meta.modified().ok()))
 }
 
 pub(super) fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {

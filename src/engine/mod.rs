@@ -260,10 +260,19 @@ fn run_in_pool(inputs: Vec<InputFile>, config: &Config, options: &RunOptions<'_>
                 let keep = l.reported && (l.mentions_poollint || recovered.is_some());
                 return (
                     recovered.into_iter().collect(),
-                    keep.then(|| l.text.unpack()),
+                    keep.then(|| l.text.get().ok()).flatten(),
                 );
             }
-            let text = l.text.unpack();
+            let text = match l.text.get() {
+                Ok(text) => text,
+                Err(message) => {
+                    let unreadable = Unreadable::Internal(message);
+                    let mut diagnostics =
+                        vec![UnreadableSource::diagnostic(id, &l.name, unreadable)];
+                    diagnostics.extend(recovered);
+                    return (diagnostics, None);
+                }
+            };
             let mut diagnostics = match &l.facts {
                 Err(d) => vec![d.clone()],
                 Ok(_) => analyze_file(id, l, &text, &index, options.hook),
@@ -310,7 +319,7 @@ fn run_in_pool(inputs: Vec<InputFile>, config: &Config, options: &RunOptions<'_>
         .collect();
     for (id, (l, (found, text))) in loaded.into_iter().zip(analysed).enumerate() {
         diagnostics.extend(found);
-        let text = text.or_else(|| labelled.contains(&id).then(|| l.text.unpack()));
+        let text = text.or_else(|| labelled.contains(&id).then(|| l.text.get().ok()).flatten());
         files.push(SourceFile::new(l.path, l.name, text.unwrap_or_default()));
         fn_ranges.push(l.facts.map(|f| f.fn_ranges).unwrap_or_default());
     }
