@@ -42,18 +42,12 @@ impl Analysis<'_> {
         span: Span,
         facts: &mut Option<&mut Facts>,
     ) {
-        self.check_use(st, place, span, facts);
-        let (Some(t), Some(r)) = (self.t(place), self.t(result)) else {
-            self.transfer(st, place, span, facts, false);
-            return;
-        };
-        for v in bits_iter(&st.owns[t]).collect::<Vec<_>>() {
-            if st.status[v] & HELD != 0 {
-                st.status[v] = TRANSFERRED | SUNK | (st.status[v] & CONTENT);
-                bit_set(&mut st.owns[r], v);
-            }
-        }
-        if self.body.places[place as usize].kind == PlaceKind::Temp {
+        if self
+            .move_to_result(st, place, result, span, facts, TRANSFERRED | SUNK)
+            .is_some()
+            && self.body.places[place as usize].kind == PlaceKind::Temp
+            && let Some(t) = self.t(place)
+        {
             bits_clear(&mut st.owns[t]);
         }
     }
@@ -69,18 +63,42 @@ impl Analysis<'_> {
         span: Span,
         facts: &mut Option<&mut Facts>,
     ) {
+        let Some(moved) = self.move_to_result(st, place, result, span, facts, HELD | IN_ERR) else {
+            return;
+        };
+        let t = self
+            .t(place)
+            .expect("move_to_result found the place tracked");
+        for v in moved {
+            st.owns[t][v / 64] &= !(1 << (v % 64));
+        }
+    }
+
+    /// The held values of `place` go with the call's `result`, their status
+    /// now `status` (content bits kept); `None` when either place is
+    /// untracked, after handing `place` on as any other move.
+    fn move_to_result(
+        &self,
+        st: &mut State,
+        place: PlaceId,
+        result: PlaceId,
+        span: Span,
+        facts: &mut Option<&mut Facts>,
+        status: u8,
+    ) -> Option<Vec<ValueId>> {
         self.check_use(st, place, span, facts);
         let (Some(t), Some(r)) = (self.t(place), self.t(result)) else {
             self.transfer(st, place, span, facts, false);
-            return;
+            return None;
         };
-        for v in bits_iter(&st.owns[t]).collect::<Vec<_>>() {
-            if st.status[v] & HELD != 0 {
-                st.status[v] = HELD | IN_ERR | (st.status[v] & CONTENT);
-                bit_set(&mut st.owns[r], v);
-                st.owns[t][v / 64] &= !(1 << (v % 64));
-            }
+        let moved: Vec<ValueId> = bits_iter(&st.owns[t])
+            .filter(|&v| st.status[v] & HELD != 0)
+            .collect();
+        for &v in &moved {
+            st.status[v] = status | (st.status[v] & CONTENT);
+            bit_set(&mut st.owns[r], v);
         }
+        Some(moved)
     }
 
     /// `self.pending.pop()`: while the field still holds the pooled values it
