@@ -319,9 +319,20 @@ pub struct Body {
     /// overwrite their fields ([`crate::store::Key::TypeArg`]).
     #[serde(default)]
     pub type_args: Vec<String>,
+    /// Block ranges `start..end` that run only in debug builds (the
+    /// arguments of `debug_assert!`): a release build skips them.
+    #[serde(default)]
+    pub debug_only: Vec<(BlockId, BlockId)>,
 }
 
 impl Body {
+    /// Does `block` run only in debug builds?
+    pub fn is_debug_only(&self, block: BlockId) -> bool {
+        self.debug_only
+            .iter()
+            .any(|&(start, end)| (start..end).contains(&block))
+    }
+
     /// `self` or the place a field path starts from.
     pub fn root_of(&self, mut place: PlaceId) -> PlaceId {
         while let Some(parent) = self.places[place as usize].parent {

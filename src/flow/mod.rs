@@ -312,6 +312,7 @@ const CONTENT: u8 = NOT_RESET | UNBOUNDED;
 const NO_SITE: u32 = u32::MAX;
 
 mod analysis;
+pub mod debug_only;
 mod dominance;
 mod places;
 mod released_later;

@@ -99,6 +99,7 @@ fn early_return_leaks_and_release_path_does_not() {
         returns: None,
         returns_wrapped: false,
         type_args: Vec::new(),
+        debug_only: Vec::new(),
     };
     let res = Resolution {
         calls: vec![

@@ -4,10 +4,11 @@
 
 use crate::diagnostic::{Diagnostic, Level};
 use crate::flow::{Facts, Origin, ValueId};
-use crate::ir::{Body, Event, PlaceKind};
-use crate::knowledge::Index;
+use crate::ir::{Body, Event, PlaceId, PlaceKind};
+use crate::knowledge::{Index, ReleaseParam, Role};
 
 mod pl000_unreadable_source;
+mod pl001_debug_only;
 mod pl001_unreleased_acquire;
 mod pl002_use_after_release;
 mod pl003_abandoned_on_reassign;
@@ -136,6 +137,28 @@ pub struct RuleContext<'a> {
 }
 
 impl RuleContext<'_> {
+    /// In a declared release fn: the place of the value it takes back (its
+    /// by-value parameter, or `self` taken by value).
+    pub fn released_place(&self) -> Option<PlaceId> {
+        let body = self.body;
+        let name = body.fn_name.as_deref()?;
+        let owner = body.self_type.as_deref().or(body.trait_name.as_deref());
+        let api = self.index.api_for(owner, name).or_else(|| {
+            // A trait's declared release, implemented here.
+            body.trait_name
+                .as_deref()
+                .and_then(|t| self.index.api_for(Some(t), name))
+        })?;
+        match api.role {
+            Role::Release(ReleaseParam::Param(i)) => body.params.get(i).copied().flatten(),
+            Role::Release(ReleaseParam::Receiver) => match body.receiver {
+                Some((p, true)) => Some(p),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     /// The first named place an acquired value is moved into (`buf` in `let buf = pool.get()`).
     pub fn home_of(&self, v: ValueId) -> Option<u32> {
         let Origin::Acquire { call, .. } = self.facts.values[v].origin else {

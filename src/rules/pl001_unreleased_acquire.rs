@@ -51,6 +51,14 @@ declare_rule! {
     /// caller has it again, and discarding that `Err` (`let _ =`, an
     /// `Err(_)` arm, the `else` of `if let Ok(..)`) leaks it.
     ///
+    /// A give-back written inside `debug_assert!` (or `_eq!`, `_ne!`) never
+    /// happens in a release build, which compiles the arguments out: an
+    /// acquired value given back only there is reported, with the assertion
+    /// labelled. So is a declared release whose body gives back what it
+    /// takes only inside one (`debug_assert!(reserve.push(alloc.inner)
+    /// .is_ok())` drops every value in release builds); a release that lets
+    /// the value go in every build (a full reserve) is not.
+    ///
     /// Counts are obligations too (`limits.increment_count()?` ..
     /// `decrement_count()`, a pool of `kind = "counter"`): a count taken and
     /// not given back on a failing way out (`?`, `return Err`, `return None`)
@@ -172,6 +180,7 @@ fn exit_label(kind: LeakKind, name: &str) -> String {
 }
 
 pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+    super::pl001_debug_only::check_release(cx, out);
     let mut by_value: BTreeMap<usize, Vec<&crate::flow::Leak>> = BTreeMap::new();
     for leak in &cx.facts.leaks {
         if cx.let_go_on_failure(leak.value, leak.kind) {
@@ -225,6 +234,9 @@ pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             } else {
                 d.secondary.push(Label::new(leak.span, label));
             }
+        }
+        if let Some(home) = cx.home_of(v) {
+            super::pl001_debug_only::explain_leak(cx, home, &mut d);
         }
         let hint = cx.release_hint(v, &name);
         d.help = Some((cx.wording.release_on_every_path)(&name, hint.as_deref()));

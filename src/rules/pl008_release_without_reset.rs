@@ -2,7 +2,7 @@ use super::{RuleContext, declare_rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Label, Suggestion};
 use crate::flow::Origin;
 use crate::ir::{Event, PlaceId, Span};
-use crate::knowledge::{ReleaseParam, Role, release_paths};
+use crate::knowledge::{Role, release_paths};
 use std::collections::BTreeSet;
 
 declare_rule! {
@@ -64,17 +64,7 @@ declare_rule! {
 /// In a release fn: the place of the value it takes back, and its type.
 fn released_value(cx: &RuleContext<'_>) -> Option<(PlaceId, String)> {
     let body = cx.body;
-    let name = body.fn_name.as_deref()?;
-    let owner = body.self_type.as_deref().or(body.trait_name.as_deref());
-    let api = cx.index.api_for(owner, name)?;
-    let place = match api.role {
-        Role::Release(ReleaseParam::Param(i)) => body.params.get(i).copied().flatten()?,
-        Role::Release(ReleaseParam::Receiver) => match body.receiver {
-            Some((p, true)) => p,
-            _ => return None,
-        },
-        _ => return None,
-    };
+    let place = cx.released_place()?;
     let ty = body.places[place as usize]
         .ty
         .as_ref()

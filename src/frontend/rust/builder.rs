@@ -77,6 +77,7 @@ impl Builder {
             returns: None,
             returns_wrapped: false,
             type_args: Vec::new(),
+            debug_only: Vec::new(),
         };
         Builder {
             body,

@@ -8,6 +8,9 @@ use proc_macro2::{TokenStream, TokenTree};
 use syn::punctuated::Punctuated;
 use syn::{Expr, Token};
 
+/// Macros whose arguments are evaluated only in debug builds.
+const DEBUG_ONLY: &[&str] = &["debug_assert", "debug_assert_eq", "debug_assert_ne"];
+
 /// Macros whose arguments are only read (formatting, assertions, logging).
 const READING: &[&str] = &[
     "format",
@@ -21,9 +24,6 @@ const READING: &[&str] = &[
     "assert",
     "assert_eq",
     "assert_ne",
-    "debug_assert",
-    "debug_assert_eq",
-    "debug_assert_ne",
     "format_args",
     "unreachable",
     "todo",
@@ -80,24 +80,23 @@ impl<'f> Lowerer<'f> {
                 self.early_exit(&op, span);
                 op
             }
+            (_, Some(args)) if DEBUG_ONLY.contains(&name.as_str()) => {
+                // Compiled out of release builds: a branch the release build
+                // never takes, so what happens inside it (a give-back, a
+                // take) happens on one path only.
+                let dispatch = self.b.cur;
+                let start = self.b.new_block();
+                self.b.edge(dispatch, start);
+                self.b.cur = start;
+                self.read_args(&args, true);
+                let join = self.b.new_block();
+                self.b.body.debug_only.push((start, join));
+                self.b.goto(join);
+                self.b.edge(dispatch, join);
+                Operand::default()
+            }
             (_, Some(args)) => {
-                let reading = READING.contains(&name.as_str());
-                for a in &args {
-                    let a = match a {
-                        // named format argument `name = expr`
-                        Expr::Assign(asg) if reading => &*asg.right,
-                        other => other,
-                    };
-                    if let Expr::Lit(syn::ExprLit {
-                        lit: syn::Lit::Str(s),
-                        ..
-                    }) = a
-                    {
-                        self.inline_format_args(&s.value(), self.cx.span_of(s));
-                    }
-                    let op = self.expr(a);
-                    self.read(op, self.cx.expr(a));
-                }
+                self.read_args(&args, READING.contains(&name.as_str()));
                 Operand::default()
             }
             (_, None) => {
@@ -110,6 +109,27 @@ impl<'f> Lowerer<'f> {
                 }
                 Operand::default()
             }
+        }
+    }
+
+    /// The arguments of a macro that only reads them (`reading`) or whose
+    /// effect is unknown.
+    fn read_args(&mut self, args: &Punctuated<Expr, Token![,]>, reading: bool) {
+        for a in args {
+            let a = match a {
+                // named format argument `name = expr`
+                Expr::Assign(asg) if reading => &*asg.right,
+                other => other,
+            };
+            if let Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(s),
+                ..
+            }) = a
+            {
+                self.inline_format_args(&s.value(), self.cx.span_of(s));
+            }
+            let op = self.expr(a);
+            self.read(op, self.cx.expr(a));
         }
     }
 
