@@ -23,7 +23,11 @@ fn main() {
             body.name, body.entry, body.exit
         );
         for (i, p) in body.places.iter().enumerate() {
-            println!("  place {i}: {} {:?}", p.name, p.kind);
+            let borrowed = if p.borrowed { " borrowed" } else { "" };
+            match &p.ty {
+                Some(ty) => println!("  place {i}: {} {:?}{borrowed} : {ty:?}", p.name, p.kind),
+                None => println!("  place {i}: {} {:?}{borrowed}", p.name, p.kind),
+            }
         }
         for (i, b) in body.blocks.iter().enumerate() {
             println!("  block {i} -> {:?}", b.succs);

@@ -52,9 +52,14 @@ declare_rule! {
     /// the value back to is a guess.
     ///
     /// ## Known limits
-    /// Fields of other places are followed only for `self`, `&mut`
-    /// parameters and type-map lookups: a `RefMut` local or an element of
-    /// `iter_mut()` is not known to hold anything on entry, and a file is
+    /// A field tested through a borrow (`if let Some(b) = &self.buf`,
+    /// `match &self.buf`) holds nothing on the edge where it is `None`; a
+    /// borrow first bound to a local (`let r = &self.buf; if let Some(b) =
+    /// r`) is not followed that far. Fields of other places are followed only for `self`, `&mut`
+    /// parameters, type-map lookups and locals bound to a mutable view of
+    /// a field (`let s = &mut self.slot`, `let mut inner =
+    /// cmd.inner.borrow_mut()`, a lock guard): an element of `iter_mut()`
+    /// is not known to hold anything on entry, and a file is
     /// read for them only when it also calls a pool API, defines a method of
     /// the type or looks the type up. A field's old value is only known to be released when the release or
     /// `take()` is in the same method; a helper method that empties the field

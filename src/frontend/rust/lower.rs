@@ -460,6 +460,16 @@ impl<'f> Lowerer<'f> {
                 self.views.insert(dest, viewed);
                 self.b.body.places[dest as usize].borrowed = true;
             }
+            // `let inner = cmd.inner.borrow_mut();`, `let s = &mut self.slot;`:
+            // a mutable view of stored data, whose fields hold what the
+            // storage held on entry.
+            if mode == Mode::Borrow
+                && self.b.body.places[dest as usize].kind == PlaceKind::Local
+                && (self.b.body.places[src as usize].kind == PlaceKind::Field
+                    || self.b.body.places[src as usize].borrowed)
+            {
+                self.b.body.places[dest as usize].borrowed = true;
+            }
             match mode {
                 Mode::Move | Mode::Share => self.b.emit(Event::Move { dest, src, span }),
                 Mode::Borrow | Mode::Shared => self.b.emit(Event::Alias {

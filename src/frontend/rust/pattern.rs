@@ -159,6 +159,11 @@ impl<'f> Lowerer<'f> {
         }
     }
 
+    /// A local or a field, not a temporary.
+    fn is_named(&self, place: PlaceId) -> bool {
+        !self.is_temp(place)
+    }
+
     fn is_temp(&self, place: PlaceId) -> bool {
         self.b.body.places[place as usize].kind == PlaceKind::Temp
     }
@@ -228,29 +233,49 @@ impl<'f> Lowerer<'f> {
     pub fn refute(&mut self, op: &Operand, pat: &Pat) {
         // The edge where `Ok(..)` did not match is the `Err` edge.
         let err = result_variant(pat) == Some("Ok");
-        self.nothing_bound(op, err, pat);
+        // Where `Some(..)` did not match, the place is `None`.
+        let empty = is_variant(pat, "Some");
+        self.nothing_bound(op, err, empty, pat);
     }
 
     /// A `match` arm that binds nothing: the scrutinee's value is not in it
     /// (an `Err(_)` arm drops what the call handed back in its `Err`).
     pub fn refute_arm(&mut self, op: &Operand, pat: &Pat) {
         let err = result_variant(pat) == Some("Err");
-        self.nothing_bound(op, err, pat);
+        let empty = is_variant(pat, "None");
+        self.nothing_bound(op, err, empty, pat);
     }
 
-    fn nothing_bound(&mut self, op: &Operand, err: bool, pat: &Pat) {
+    /// `empty`: on this edge the place is known to be `None`, even when the
+    /// scrutinee only borrows it.
+    fn nothing_bound(&mut self, op: &Operand, err: bool, empty: bool, pat: &Pat) {
         let span = self.cx.span_of(pat);
         for &(place, mode) in &op.places {
-            if mode != Mode::Move {
-                continue;
-            }
-            self.b.emit(if err {
-                Event::ErrArm { place, span }
-            } else {
-                Event::Vanish { place }
-            });
+            let event = match mode {
+                Mode::Move if err => Event::ErrArm { place, span },
+                Mode::Move => Event::Vanish { place },
+                // `if let Some(b) = &self.buf { .. } else { .. }`: on the
+                // `else` edge the borrowed place is `None` and holds nothing.
+                // A borrowed `Err` still holds what it held.
+                Mode::Borrow | Mode::Shared if empty && self.is_named(place) => {
+                    Event::Vanish { place }
+                }
+                _ => continue,
+            };
+            self.b.emit(event);
         }
     }
+}
+
+/// Is the pattern the variant `name` (`Some(..)`, `None`, a path ending so)?
+fn is_variant(pat: &Pat, name: &str) -> bool {
+    let path = match pat {
+        Pat::TupleStruct(ts) => &ts.path,
+        Pat::Path(p) => &p.path,
+        Pat::Ident(id) => return id.subpat.is_none() && id.ident == name,
+        _ => return false,
+    };
+    path.segments.last().is_some_and(|s| s.ident == name)
 }
 
 /// `Ok` or `Err` for a pattern `Ok(..)` / `Err(..)` (any path ending so).
