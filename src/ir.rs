@@ -315,8 +315,10 @@ pub struct Body {
     /// The return type is an `Option`/`Result` (around `returns`, or around
     /// nothing: `Result<(), E>`).
     pub returns_wrapped: bool,
-    /// Types the body looks up by type (`user_data.get_mut::<T>()`): it may
-    /// overwrite their fields ([`crate::store::Key::TypeArg`]).
+    /// Types the body looks up by type (`user_data.get_mut::<T>()`) or is
+    /// handed as a parameter or a parameter's elements (`&mut Device`,
+    /// `I: IntoIterator<Item = &CommandBuffer>`): it may overwrite their
+    /// fields ([`crate::store::Key::TypeArg`]).
     #[serde(default)]
     pub type_args: Vec<String>,
     /// Block ranges `start..end` that run only in debug builds (the

@@ -41,7 +41,8 @@ pub enum Key<'a> {
     DefinesFallible(&'a str),
     /// A method of an impl of this trait.
     Implements(&'a str),
-    /// A typed lookup names this type (`get_mut::<T>()`).
+    /// A typed lookup (`get_mut::<T>()`) or a parameter's type names this
+    /// type ([`crate::ir::Body::type_args`]).
     TypeArg(&'a str),
 }
 

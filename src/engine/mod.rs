@@ -510,8 +510,8 @@ fn findable_keys(index: &Index) -> Findable {
     owned.extend(crate::knowledge::claims::claiming_acquires(index));
     owned.sort();
     owned.dedup();
-    // A body that looks a type with pooled fields up (`get_mut::<T>()`)
-    // may overwrite them.
+    // A body that looks a type with pooled fields up (`get_mut::<T>()`), or
+    // is handed one as a parameter, may overwrite them.
     let looked_up: Vec<String> = index.types_with_pooled_fields();
     let types: Vec<String> = types
         .into_iter()

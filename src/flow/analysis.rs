@@ -32,6 +32,10 @@ pub(super) struct Analysis<'a> {
     /// Places moved into a call that a release of theirs may follow: the
     /// call got a copy (see `released_later`).
     pub(super) copied_args: std::collections::HashSet<(u32, PlaceId)>,
+    /// A local bound to a view of stored data (`let mut inner =
+    /// cb.inner.borrow_mut()`) -> the entry values of its fields: each
+    /// binding (a loop's next element) views data with a history of its own.
+    pub(super) rebinds: std::collections::HashMap<PlaceId, Vec<(PlaceId, ValueId)>>,
 }
 
 impl<'a> Analysis<'a> {
@@ -173,6 +177,17 @@ impl<'a> Analysis<'a> {
         let tracked_count = tracked_places.len() + usize::from(has_counts);
         let fields_below = field_descendants(body, &tracked);
         let words = values.len().div_ceil(64).max(1);
+        let mut rebinds: std::collections::HashMap<PlaceId, Vec<(PlaceId, ValueId)>> =
+            Default::default();
+        for (v, value) in values.iter().enumerate() {
+            if let Origin::EntryField { place } = value.origin
+                && let Some(parent) = body.places[place as usize].parent
+                && body.places[parent as usize].kind == PlaceKind::Local
+                && body.places[parent as usize].borrowed
+            {
+                rebinds.entry(parent).or_default().push((place, v));
+            }
+        }
         Analysis {
             body,
             res,
@@ -187,6 +202,7 @@ impl<'a> Analysis<'a> {
             fields_below,
             part_src,
             copied_args: super::released_later::copied_into_calls(body, &res.calls),
+            rebinds,
         }
     }
 

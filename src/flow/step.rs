@@ -182,6 +182,25 @@ impl Analysis<'_> {
 
     /// A call site makes a new instance of its value: an old one that is no
     /// longer held is gone from every place.
+    /// A view of stored data bound (again): its fields hold what the
+    /// storage holds, a new instance of their entry values.
+    fn rebind_view(&self, st: &mut State, local: PlaceId) {
+        let Some(fields) = self.rebinds.get(&local) else {
+            return;
+        };
+        for &(field, v) in fields {
+            st.owns
+                .iter_mut()
+                .chain(st.aliases.iter_mut())
+                .for_each(|bits| bits[v / 64] &= !(1 << (v % 64)));
+            if let Some(t) = self.t(field) {
+                bit_set(&mut st.owns[t], v);
+            }
+            st.status[v] = HELD;
+            st.release_site[v] = (NO_SITE, NO_SITE);
+        }
+    }
+
     fn forget_old_instance(st: &mut State, v: ValueId) {
         if st.status[v] & HELD == 0 {
             st.owns
@@ -361,6 +380,7 @@ impl Analysis<'_> {
             }
             Event::Move { dest, src, span } | Event::Take { dest, src, span } => {
                 self.check_use(st, *src, *span, &mut facts);
+                self.rebind_view(st, *dest);
                 if self.t(*src).is_none()
                     && self.body.places[*dest as usize].kind == PlaceKind::Field
                     && self.carries_part(*src)
@@ -386,6 +406,7 @@ impl Analysis<'_> {
             }
             Event::Alias { dest, of, span } => {
                 self.check_use(st, *of, *span, &mut facts);
+                self.rebind_view(st, *dest);
                 let owner = self.t(*of).or_else(|| self.owner_of_part(*of));
                 let (Some(d), Some(o)) = (self.t(*dest), owner) else {
                     return;

@@ -13,6 +13,7 @@ pub mod infer;
 pub mod inline_resets;
 pub mod items;
 pub mod packs;
+mod pooled_content;
 pub mod pools;
 pub mod release_paths;
 pub mod resolve;
@@ -780,20 +781,6 @@ impl Index {
         self.pool_api_count() > 0 || self.structs.values().any(|s| s.guard || s.pooled)
     }
 
-    /// Types with a field whose type mentions a pooled type: their methods
-    /// start with pooled values in `self`.
-    pub fn types_with_pooled_fields(&self) -> Vec<String> {
-        self.structs
-            .values()
-            .filter(|s| {
-                s.fields
-                    .iter()
-                    .any(|f| f.mentions.iter().any(|m| self.is_pooled(m)))
-            })
-            .map(|s| s.name.clone())
-            .collect()
-    }
-
     /// The names of every release API.
     pub fn release_names(&self) -> Vec<String> {
         self.by_name
@@ -1088,17 +1075,6 @@ impl Index {
             }
         }
         name
-    }
-
-    /// Does the declared type of field `field` of `ty` hold a pooled value?
-    pub fn field_holds_pooled(&self, ty: &str, field: &str) -> bool {
-        let Some(decl) = self.structs.get(ty) else {
-            return false;
-        };
-        decl.fields
-            .iter()
-            .find(|f| f.name == field)
-            .is_some_and(|f| f.mentions.iter().any(|m| self.is_pooled(m)))
     }
 }
 

@@ -56,12 +56,19 @@ declare_rule! {
     /// `match &self.buf`) holds nothing on the edge where it is `None`; a
     /// borrow first bound to a local (`let r = &self.buf; if let Some(b) =
     /// r`) is not followed that far. Fields of other places are followed only for `self`, `&mut`
-    /// parameters, type-map lookups and locals bound to a mutable view of
+    /// parameters, type-map lookups, locals bound to a mutable view of
     /// a field (`let s = &mut self.slot`, `let mut inner =
-    /// cmd.inner.borrow_mut()`, a lock guard): an element of `iter_mut()`
-    /// is not known to hold anything on entry, and a file is
+    /// cmd.inner.borrow_mut()`, a lock guard) and the elements a `for` loop
+    /// takes from a parameter whose type names them (`bufs: &[CommandBuffer]`,
+    /// `I: IntoIterator<Item = &'a CommandBuffer>`), afresh in each turn;
+    /// an element of a collection held in a field or a local is not known
+    /// to hold anything on entry, nor is a field of a temporary view
+    /// (`cb.inner.borrow_mut().token = None`). A field holds a pooled value
+    /// when its type mentions a pooled type, or an enum or struct of the
+    /// crate that carries one (two levels deep) and has no `Drop` of its
+    /// own. A file is
     /// read for them only when it also calls a pool API, defines a method of
-    /// the type or looks the type up. A field's old value is only known to be released when the release or
+    /// the type, looks the type up or takes it as a parameter. A field's old value is only known to be released when the release or
     /// `take()` is in the same method; a helper method that empties the field
     /// first is not followed. Elements are followed one by one only through
     /// `pop`-like calls and `for .. in v.drain(..)`; an iterator adapter

@@ -182,6 +182,9 @@ pub struct Lowerer<'f> {
     /// (`self.free.lock()`, `self.list.borrow_mut()`): a method called on
     /// the view acts on the place (`self.free.lock().unwrap().pop()`).
     pub views: HashMap<PlaceId, PlaceId>,
+    /// The element type of a parameter a `for` loop may iterate
+    /// (`bufs: &[CommandBuffer]`, `I: IntoIterator<Item = &'a T>`).
+    pub elements: HashMap<PlaceId, TypeRef>,
 }
 
 /// Information about the fn being lowered.
@@ -216,6 +219,7 @@ pub fn lower_fn(
         closure_param: None,
         result_parts: Default::default(),
         views: Default::default(),
+        elements: Default::default(),
     };
     lw.b.body.fn_name = Some(sig.ident.to_string());
     lw.b.body.self_type = header.self_type.clone();
@@ -250,6 +254,8 @@ pub fn lower_fn(
                     shared: types::is_shared_pointer(&pt.ty),
                 };
                 let by_value = !matches!(*pt.ty, syn::Type::Reference(_));
+                let element =
+                    types::element_type(&pt.ty, &sig.generics).and_then(|t| lw.type_ref(t));
                 let place = match &*pt.pat {
                     Pat::Ident(id) => Some(lw.b.declare(&id.ident.to_string(), info)),
                     other => {
@@ -263,10 +269,14 @@ pub fn lower_fn(
                 {
                     lw.b.body.places[p as usize].borrowed = true;
                 }
+                if let (Some(p), Some(element)) = (place, element) {
+                    lw.elements.insert(p, element);
+                }
                 lw.b.body.params.push(place.filter(|_| by_value));
             }
         }
     }
+    lw.b.body.type_args = types::param_type_names(sig, &lw.cx.types, header.self_type.as_deref());
     let end = cx.close(&block.brace_token.span);
     lw.body_block(block, end);
     let Lowerer {
@@ -292,6 +302,30 @@ impl<'f> Lowerer<'f> {
             Some((_, bounds)) if bounds.is_empty() => None,
             Some((_, bounds)) => Some(TypeRef::Bounded(bounds.clone())),
             None => Some(TypeRef::Named(name)),
+        }
+    }
+
+    /// The parameter a `for` loop over `iter` walks and the element type it
+    /// binds, where the parameter's type says it (`for b in bufs`,
+    /// `bufs.iter()`, `&mut bufs`).
+    fn element_of(&mut self, iter: &Expr) -> Option<(PlaceId, TypeRef)> {
+        match iter {
+            Expr::Reference(r) => self.element_of(&r.expr),
+            Expr::Paren(p) => self.element_of(&p.expr),
+            Expr::MethodCall(m)
+                if m.args.is_empty()
+                    && matches!(
+                        m.method.to_string().as_str(),
+                        "iter" | "iter_mut" | "into_iter"
+                    ) =>
+            {
+                self.element_of(&m.receiver)
+            }
+            Expr::Path(p) => {
+                let place = self.b.lookup(&p.path.get_ident()?.to_string())?;
+                Some((place, self.elements.get(&place)?.clone()))
+            }
+            _ => None,
         }
     }
 
@@ -655,6 +689,23 @@ impl<'f> Lowerer<'f> {
                     let op = self.expr(iter);
                     let span = self.cx.expr(iter);
                     self.bind(op, pat, LocalInfo::default(), span);
+                } else if let (Pat::Ident(id), Some((collection, ty))) =
+                    (pat, self.element_of(iter))
+                {
+                    // An element of the caller's collection: its fields hold
+                    // what they held on entry, afresh in each turn.
+                    let info = LocalInfo {
+                        ty: Some(ty),
+                        shared: false,
+                    };
+                    let element = self.b.declare(&id.ident.to_string(), info);
+                    self.b.body.places[element as usize].borrowed = true;
+                    let span = self.cx.expr(iter);
+                    self.b.emit(Event::Alias {
+                        dest: element,
+                        of: collection,
+                        span,
+                    });
                 } else {
                     self.declare_pattern_names(pat);
                 }
@@ -724,6 +775,7 @@ impl<'f> Lowerer<'f> {
             closure_param: None,
             result_parts: Default::default(),
             views: Default::default(),
+            elements: Default::default(),
         };
         inner.b.body.self_type = self.self_type.clone();
         inner.b.depth = self.b.depth;

@@ -531,6 +531,10 @@ impl<'a> ItemWalker<'a> {
         syn::visit::Visit::visit_block(&mut scan, block);
         self.scan_failed |= scan.needs_lowering;
         keys.extend(scan.keys);
+        // As lowering records them in `Body::type_args`.
+        for ty in types::param_type_names(header.sig, &self.cx.types, header.self_type.as_deref()) {
+            keys.push(Key::type_arg_hash(&ty));
+        }
         let name = header.sig.ident.to_string();
         keys.push(Key::Defines(&name).hash());
         if header.self_type.is_none() && header.trait_name.is_none() {

@@ -274,6 +274,96 @@ pub fn closure_inputs<'t>(ty: &'t Type, generics: &'t syn::Generics) -> Option<V
     }
 }
 
+/// The element type a `for` loop over a value of this type binds:
+/// `&[CommandBuffer]`, `Vec<T>`, `[T; N]`, `impl IntoIterator<Item = &T>`,
+/// or a type parameter `I` bounded by `IntoIterator<Item = ..>` or
+/// `Iterator<Item = ..>` (inline or in the fn's `where` clause).
+pub fn element_type<'t>(ty: &'t Type, generics: &'t syn::Generics) -> Option<&'t Type> {
+    fn item_of<'t>(bounds: impl IntoIterator<Item = &'t TypeParamBound>) -> Option<&'t Type> {
+        bounds.into_iter().find_map(|b| match b {
+            TypeParamBound::Trait(t) => {
+                let seg = t.path.segments.last()?;
+                if seg.ident != "IntoIterator" && seg.ident != "Iterator" {
+                    return None;
+                }
+                let PathArguments::AngleBracketed(a) = &seg.arguments else {
+                    return None;
+                };
+                a.args.iter().find_map(|arg| match arg {
+                    GenericArgument::AssocType(at) if at.ident == "Item" => Some(&at.ty),
+                    _ => None,
+                })
+            }
+            _ => None,
+        })
+    }
+    match ty {
+        Type::Reference(r) => element_type(&r.elem, generics),
+        Type::Paren(p) => element_type(&p.elem, generics),
+        Type::Slice(s) => Some(&s.elem),
+        Type::Array(a) => Some(&a.elem),
+        Type::ImplTrait(t) => item_of(&t.bounds),
+        Type::Path(p) if p.qself.is_none() => {
+            let seg = p.path.segments.last()?;
+            if matches!(
+                seg.ident.to_string().as_str(),
+                "Vec"
+                    | "VecDeque"
+                    | "LinkedList"
+                    | "SmallVec"
+                    | "ArrayVec"
+                    | "HashSet"
+                    | "BTreeSet"
+            ) {
+                return first_type_arg(&seg.arguments);
+            }
+            if matches!(seg.ident.to_string().as_str(), "Box" | "Rc" | "Arc") {
+                return element_type(first_type_arg(&seg.arguments)?, generics);
+            }
+            let name = p.path.get_ident()?;
+            let param = generics.type_params().find(|g| g.ident == *name)?;
+            item_of(&param.bounds).or_else(|| {
+                generics.where_clause.as_ref()?.predicates.iter().find_map(|w| match w {
+                    syn::WherePredicate::Type(pt)
+                        if matches!(&pt.bounded_ty, Type::Path(b) if b.path.is_ident(name)) =>
+                    {
+                        item_of(&pt.bounds)
+                    }
+                    _ => None,
+                })
+            })
+        }
+        _ => None,
+    }
+}
+
+/// The types a fn's parameters name, and the element types of those a loop
+/// may iterate (`&mut Device`, `I: IntoIterator<Item = &CommandBuffer>`):
+/// a body handed one may overwrite its fields. Recorded by lowering and by
+/// the scan alike ([`crate::store::Key::TypeArg`]).
+pub fn param_type_names(
+    sig: &syn::Signature,
+    scope: &TypeScope,
+    self_type: Option<&str>,
+) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for input in &sig.inputs {
+        let syn::FnArg::Typed(pt) = input else {
+            continue;
+        };
+        let element = element_type(&pt.ty, &sig.generics);
+        for ty in std::iter::once(&*pt.ty).chain(element) {
+            if let Some(name) = core_name(ty, scope, self_type)
+                && ![RAW_POINTER, SLICE, FN_POINTER].contains(&name.as_str())
+                && !out.contains(&name)
+            {
+                out.push(name);
+            }
+        }
+    }
+    out
+}
+
 /// Is the outermost type an `Option` or a `Result`?
 pub fn is_option_or_result(ty: &Type) -> bool {
     matches!(ty, Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Option" || s.ident == "Result"))
