@@ -427,7 +427,7 @@ impl<'f> Lowerer<'f> {
         // `let data = user_data.get_mut::<Data>().unwrap()`: a view of a
         // value stored in a type map.
         if let syn::Pat::Ident(id) = &local.pat
-            && super::expr::is_typed_lookup_chain(&init.expr)
+            && super::type_of::is_typed_lookup_chain(&init.expr)
             && let Some(place) = self.b.lookup(&id.ident.to_string())
         {
             self.b.body.places[place as usize].borrowed = true;

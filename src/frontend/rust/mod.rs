@@ -7,6 +7,7 @@
 mod async_macros;
 pub mod attrs;
 pub(in crate::frontend) mod builder;
+mod call;
 mod claims;
 mod conversions;
 mod expr;
@@ -14,9 +15,11 @@ mod inline_closures;
 mod lean;
 mod lower;
 mod macros;
+mod method_call;
 mod pattern;
 mod scan;
 mod spans;
+mod type_of;
 mod types;
 
 use super::{Bodies, FileFacts, SyntaxError};

@@ -75,7 +75,7 @@ impl<'ast> Visit<'ast> for BodyScan<'ast> {
 
     fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
         self.call(&m.method, true);
-        if let Some(ty) = super::expr::typed_lookup(m) {
+        if let Some(ty) = super::type_of::typed_lookup(m) {
             self.keys.push(Key::type_arg_hash(&ty));
         }
         visit::visit_expr_method_call(self, m);
