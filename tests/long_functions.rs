@@ -52,6 +52,7 @@ fn a_20000_line_function_converges_in_a_bounded_number_of_passes() {
             guard_locals: Vec::new(),
             borrowing: Vec::new(),
             copy_parts: Vec::new(),
+            acquire_spans: Vec::new(),
         };
         let out = flow::analyze(body, &res).unwrap();
         assert_eq!(out.leaks.len(), 1, "the early return leaks the buffer");

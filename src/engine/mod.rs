@@ -6,6 +6,7 @@
 //! (`lowers_at_load`); elsewhere the load keeps their keys, and the first
 //! phase that needs a file's bodies lowers them from its text, once.
 
+mod closure_results;
 mod load;
 mod timings;
 
@@ -776,9 +777,12 @@ fn analyze_file(
 ) -> Vec<Diagnostic> {
     let result = catch_unwind(AssertUnwindSafe(|| {
         let mut out = Vec::new();
-        for body in &loaded.bodies()? {
+        let bodies = loaded.bodies()?;
+        let closure_acquires = closure_results::closure_acquires(&bodies, index, id);
+        for body in &bodies {
             hook(body);
-            let res = resolve(body, index, id);
+            let mut res = resolve(body, index, id);
+            closure_results::apply(body, index, &closure_acquires, &mut res);
             let facts = flow::analyze(body, &res).unwrap_or_default();
             let cx = RuleContext {
                 body,
@@ -828,6 +832,7 @@ pub fn resolve(body: &Body, index: &Index, file: usize) -> Resolution {
         track_params: false,
         guard_locals: guard_locals(body, index),
         copy_parts: Vec::new(),
+        acquire_spans: Vec::new(),
     };
     if !res.is_trivial() {
         res.copy_parts = copy_parts(body, index);

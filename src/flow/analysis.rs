@@ -91,9 +91,14 @@ impl<'a> Analysis<'a> {
                     effect @ (CallEffect::TakeElement | CallEffect::Acquire(_)) => {
                         // One value per call site (a loop makes new instances of it).
                         let origin = if let CallEffect::Acquire(kind) = effect {
+                            let span = res
+                                .acquire_spans
+                                .iter()
+                                .find(|(c, _)| c == call)
+                                .map_or(*span, |&(_, s)| s);
                             Origin::Acquire {
                                 call: *call,
-                                span: *span,
+                                span,
                                 kind,
                             }
                         } else {

@@ -132,6 +132,10 @@ pub struct Resolution {
     /// `let id = o.id`, `let Outer { id, .. } = o`) whose type is known to
     /// be `Copy`: passing one on hands nothing of the owner on. Sorted.
     pub copy_parts: Vec<PlaceId>,
+    /// Acquire calls reported elsewhere than at the call: (call, span). A
+    /// call that returns what its closure acquired is reported where the
+    /// closure acquired it.
+    pub acquire_spans: Vec<(u32, Span)>,
 }
 
 /// A local holding a guard, and the field places whose assignment disarms it.

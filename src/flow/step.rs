@@ -382,11 +382,15 @@ impl Analysis<'_> {
                 self.check_use(st, *src, *span, &mut facts);
                 self.rebind_view(st, *dest);
                 if self.t(*src).is_none()
-                    && self.body.places[*dest as usize].kind == PlaceKind::Field
+                    && matches!(
+                        self.body.places[*dest as usize].kind,
+                        PlaceKind::Field | PlaceKind::Temp
+                    )
                     && self.carries_part(*src)
                 {
-                    // A part stored elsewhere (`h.conn = Some(conn)`) takes the
-                    // owner's value with it.
+                    // A part stored elsewhere (`h.conn = Some(conn)`), or built
+                    // into a value that goes on (`break 'get (guard, manifest)`),
+                    // takes the owner's value with it.
                     self.discharge_part(st, *src);
                 }
                 let (Some(d), Some(s)) = (self.t(*dest), self.t(*src)) else {

@@ -91,6 +91,7 @@ fn infer_body(
         track_params: true,
         guard_locals: Vec::new(),
         copy_parts: crate::engine::copy_parts(body, index),
+        acquire_spans: Vec::new(),
     };
     let facts = flow::analyze(body, &res)?;
     let inferred = |role, wrapped: &Api, via: String| Api {

@@ -110,6 +110,10 @@ pub struct FnSig {
     /// [u8]` parameter): on failure the caller has them again.
     #[serde(default)]
     pub hands_back: Vec<usize>,
+    /// The closure parameter (by index) whose result it returns as it is
+    /// (`fn with<T>(&self, f: impl FnOnce(&mut C) -> T) -> T`).
+    #[serde(default)]
+    pub returns_closure: Option<u32>,
 }
 
 /// Everything one file contributes to the index.

@@ -213,6 +213,9 @@ pub struct Sig {
     pub has_receiver: bool,
     /// Bit `i`: parameter `i` comes back inside the `Err` ([`FnSig::hands_back`]).
     pub hands_back: u64,
+    /// It returns what its closure parameter `i` returns ([`FnSig::returns_closure`]).
+    #[serde(default)]
+    pub returns_closure: Option<u32>,
 }
 
 /// Methods whose contract forbids keeping what they are given (Go's
@@ -443,6 +446,7 @@ impl Index {
                     .iter()
                     .filter(|&&i| i < 64)
                     .fold(0, |m, &i| m | (1 << i)),
+                returns_closure: sig.returns_closure,
                 closure_params: sig
                     .closure_params
                     .into_iter()

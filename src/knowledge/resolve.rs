@@ -343,6 +343,16 @@ impl Index {
         }
     }
 
+    /// The argument (receiver excluded) whose closure's result the call
+    /// returns as it is (`cache.with(|c| c.locks.try_take(id))`): the callee
+    /// is a crate fn whose signature says so.
+    pub fn returns_closure_arg(&self, callee: &crate::ir::Callee) -> Option<usize> {
+        let ((owner, name), shift) = self.callee_fn(callee)?;
+        let owner = (!owner.is_empty()).then_some(owner.as_str());
+        let param = self.sig(owner, &name)?.returns_closure? as usize;
+        Some(param + shift)
+    }
+
     /// The crate fn a call invokes, as (owner, "" for a free fn; name), and
     /// how far its arguments are shifted from the fn's parameters (1 for a
     /// method called by path, `Type::f(&x, ..)`).

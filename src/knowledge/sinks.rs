@@ -138,6 +138,7 @@ fn sinks_in(
             guard_locals: Vec::new(),
             borrowing: Vec::new(),
             copy_parts: crate::engine::copy_parts(body, shared),
+            acquire_spans: Vec::new(),
         };
         let Some(facts) = flow::analyze(body, &res) else {
             continue;

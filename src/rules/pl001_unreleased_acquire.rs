@@ -51,6 +51,12 @@ declare_rule! {
     /// caller has it again, and discarding that `Err` (`let _ =`, an
     /// `Err(_)` arm, the `else` of `if let Ok(..)`) leaks it.
     ///
+    /// A value acquired inside a closure and handed out through the call
+    /// that runs it is the caller's to give back: `store.with_cache(|c|
+    /// c.locks.try_take(id))`, where the crate's `fn with_cache<T>(&self, f:
+    /// impl FnOnce(&mut Cache) -> T) -> T` returns what the closure returns,
+    /// is reported where the closure acquired it.
+    ///
     /// A give-back written inside `debug_assert!` (or `_eq!`, `_ne!`) never
     /// happens in a release build, which compiles the arguments out: an
     /// acquired value given back only there is reported, with the assertion

@@ -827,6 +827,7 @@ fn signature(
         receiver: None,
         borrowed: Vec::new(),
         hands_back: Vec::new(),
+        returns_closure: None,
         closure_params: Vec::new(),
     }
 }

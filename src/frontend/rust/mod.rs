@@ -486,6 +486,7 @@ impl<'a> ItemWalker<'a> {
             receiver,
             borrowed: Vec::new(),
             hands_back: types::handed_back_in_err(sig),
+            returns_closure: types::returns_closure_output(sig),
             closure_params,
         });
     }

@@ -228,9 +228,32 @@ pub fn carries_no_value(ty: &Type) -> bool {
 /// `&dyn Fn(A, B)`, `Box<dyn FnMut(A)>`, or a type parameter `F` bounded by
 /// one (inline or in the fn's `where` clause).
 pub fn closure_inputs<'t>(ty: &'t Type, generics: &'t syn::Generics) -> Option<Vec<&'t Type>> {
+    Some(
+        closure_bound(ty, generics)?
+            .inputs
+            .iter()
+            .map(|a| &a.ty)
+            .collect(),
+    )
+}
+
+/// The type a closure-typed parameter returns (`T` of `impl FnOnce(&mut A)
+/// -> T`), if its bound says.
+pub fn closure_output<'t>(ty: &'t Type, generics: &'t syn::Generics) -> Option<&'t Type> {
+    match &closure_bound(ty, generics)?.output {
+        syn::ReturnType::Type(_, t) => Some(t),
+        syn::ReturnType::Default => None,
+    }
+}
+
+/// The `Fn*(..) -> ..` bound of a closure-typed parameter.
+fn closure_bound<'t>(
+    ty: &'t Type,
+    generics: &'t syn::Generics,
+) -> Option<&'t syn::ParenthesizedGenericArguments> {
     fn from_bounds<'t>(
         bounds: impl IntoIterator<Item = &'t TypeParamBound>,
-    ) -> Option<Vec<&'t Type>> {
+    ) -> Option<&'t syn::ParenthesizedGenericArguments> {
         bounds.into_iter().find_map(|b| match b {
             TypeParamBound::Trait(t) => {
                 let seg = t.path.segments.last()?;
@@ -238,9 +261,7 @@ pub fn closure_inputs<'t>(ty: &'t Type, generics: &'t syn::Generics) -> Option<V
                     return None;
                 }
                 match &seg.arguments {
-                    PathArguments::Parenthesized(p) => {
-                        Some(p.inputs.iter().map(|a| &a.ty).collect())
-                    }
+                    PathArguments::Parenthesized(p) => Some(p),
                     _ => None,
                 }
             }
@@ -248,14 +269,14 @@ pub fn closure_inputs<'t>(ty: &'t Type, generics: &'t syn::Generics) -> Option<V
         })
     }
     match ty {
-        Type::Reference(r) => closure_inputs(&r.elem, generics),
-        Type::Paren(p) => closure_inputs(&p.elem, generics),
+        Type::Reference(r) => closure_bound(&r.elem, generics),
+        Type::Paren(p) => closure_bound(&p.elem, generics),
         Type::ImplTrait(t) => from_bounds(&t.bounds),
         Type::TraitObject(t) => from_bounds(&t.bounds),
         Type::Path(p) if p.qself.is_none() => {
             let seg = p.path.segments.last()?;
             if seg.ident == "Box" || seg.ident == "Arc" || seg.ident == "Rc" {
-                return closure_inputs(first_type_arg(&seg.arguments)?, generics);
+                return closure_bound(first_type_arg(&seg.arguments)?, generics);
             }
             let name = p.path.get_ident()?;
             let param = generics.type_params().find(|g| g.ident == *name)?;
@@ -272,6 +293,31 @@ pub fn closure_inputs<'t>(ty: &'t Type, generics: &'t syn::Generics) -> Option<V
         }
         _ => None,
     }
+}
+
+/// The closure parameter whose result the fn returns as it is: `fn
+/// with<T>(&self, f: impl FnOnce(&mut Cache) -> T) -> T` returns what `f`
+/// returns (the index among the non-receiver parameters).
+pub fn returns_closure_output(sig: &syn::Signature) -> Option<u32> {
+    let syn::ReturnType::Type(_, ret) = &sig.output else {
+        return None;
+    };
+    // A type parameter of the fn, so nothing else can make a value of it.
+    let Type::Path(rp) = &**ret else { return None };
+    let ident = rp.path.get_ident()?;
+    sig.generics.type_params().find(|g| g.ident == *ident)?;
+    sig.inputs
+        .iter()
+        .filter(|a| matches!(a, syn::FnArg::Typed(_)))
+        .position(|a| {
+            let syn::FnArg::Typed(pt) = a else {
+                return false;
+            };
+            closure_output(&pt.ty, &sig.generics).is_some_and(
+                |out| matches!(out, Type::Path(op) if op.path.get_ident() == Some(ident)),
+            )
+        })
+        .map(|i| i as u32)
 }
 
 /// The element type a `for` loop over a value of this type binds:
