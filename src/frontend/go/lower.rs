@@ -299,6 +299,64 @@ fn operator<'t>(node: Node<'t>, src: &Src<'t>) -> &'t str {
         .map_or("", |o| src.text(o))
 }
 
+/// `*p`, `(*p)`, or a slice of one (`(*p)[:0]`): what a pointer points to.
+fn is_deref<'t>(mut node: Node<'t>, src: &Src<'t>) -> bool {
+    loop {
+        let inner = match node.kind() {
+            "parenthesized_expression" => node.named_child(0),
+            "slice_expression" => node.child_by_field_name("operand"),
+            "unary_expression" => return operator(node, src) == "*",
+            _ => return false,
+        };
+        match inner {
+            Some(n) => node = n,
+            None => return false,
+        }
+    }
+}
+
+/// `n > 0` or `n == 0` (also `0 < n`, `0 == n`): the count `n` and whether
+/// the test is for "positive".
+fn count_test<'t>(cond: Node<'t>, src: &Src<'t>) -> Option<(&'t str, bool)> {
+    let mut cond = cond;
+    while cond.kind() == "parenthesized_expression" {
+        cond = cond.named_child(0)?;
+    }
+    if cond.kind() != "binary_expression" {
+        return None;
+    }
+    let (l, r) = (
+        cond.child_by_field_name("left")?,
+        cond.child_by_field_name("right")?,
+    );
+    let zero = |n: Node<'t>| n.kind() == "int_literal" && src.text(n) == "0";
+    let ident = |n: Node<'t>| (n.kind() == "identifier").then(|| src.text(n));
+    match operator(cond, src) {
+        ">" if zero(r) => Some((ident(l)?, true)),
+        "<" if zero(l) => Some((ident(r)?, true)),
+        "==" if zero(r) => Some((ident(l)?, false)),
+        "==" if zero(l) => Some((ident(r)?, false)),
+        _ => None,
+    }
+}
+
+/// The last `else if` of `if n > 0 {..} else if n == 0 {..}` (either
+/// order, no initializers): together the tests cover every count.
+fn covers_counts<'t>(node: Node<'t>, src: &Src<'t>) -> bool {
+    let Some(parent) = node.parent() else {
+        return false;
+    };
+    if parent.kind() != "if_statement"
+        || parent.child_by_field_name("alternative") != Some(node)
+        || parent.child_by_field_name("initializer").is_some()
+        || node.child_by_field_name("initializer").is_some()
+    {
+        return false;
+    }
+    let test = |n: Node<'t>| count_test(n.child_by_field_name("condition")?, src);
+    matches!((test(parent), test(node)), (Some((a, p)), Some((b, q))) if a == b && p != q)
+}
+
 impl<'s, 't> Lw<'s, 't> {
     fn new(
         src: &'s Src<'t>,
@@ -1199,7 +1257,11 @@ impl<'s, 't> Lw<'s, 't> {
         match name {
             "append" => {
                 let mut result = Op::new();
+                // `append(*bp, ..)`: a copy of the header `bp` points to; the
+                // result shares its array but is not `bp`.
+                let mut pointee = false;
                 if let Some(first) = arg(0) {
+                    pointee = is_deref(first, self.src);
                     result = self.expr(first);
                 }
                 for (i, a) in list.iter().enumerate().skip(1) {
@@ -1210,6 +1272,9 @@ impl<'s, 't> Lw<'s, 't> {
                     } else {
                         self.consume(op, self.span(node), false);
                     }
+                }
+                if pointee {
+                    return Some(result);
                 }
                 Some(
                     result
@@ -1758,10 +1823,17 @@ impl<'s, 't> Lw<'s, 't> {
         }
         self.b.goto(join);
         self.b.cur = else_b;
-        if let Some(alt) = node.child_by_field_name("alternative") {
+        let alt = node.child_by_field_name("alternative");
+        if let Some(alt) = alt {
             self.stmt(alt, None);
         }
-        self.b.goto(join);
+        // `if n > 0 {..} else if n == 0 {..}`: the chain covers every count
+        // (a length or a byte count is never negative); no way falls past it.
+        if alt.is_some() || !covers_counts(node, self.src) {
+            self.b.goto(join);
+        } else {
+            self.b.cur = join;
+        }
         if cond.is_some() {
             self.if_conds.pop();
         }
