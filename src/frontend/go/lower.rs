@@ -64,6 +64,9 @@ type Op = Vec<(PlaceId, Mode)>;
 #[derive(Clone, Default)]
 struct Local {
     shape: Shape,
+    /// A value of a named type of the package that this file does not
+    /// declare (`ts TimeSeries`): its shape is the index's to say.
+    named: Option<Box<str>>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -197,7 +200,7 @@ pub fn lower_func(src: &Src<'_>, h: &FuncHeader<'_>) -> Vec<Body> {
             .and_then(|r| r.named_child(0))
             .and_then(|p| p.child_by_field_name("type"))
             .map_or(Shape::Unknown, |t| types::shape_of(t, src, &lw.generics));
-        lw.locals.insert(p, Local { shape });
+        lw.locals.insert(p, Local { shape, named: None });
         lw.b.body.receiver = Some((p, true));
     }
     lw.params(h.params);
@@ -432,7 +435,7 @@ impl<'s, 't> Lw<'s, 't> {
 
     fn declare(&mut self, name: &str, ty: Option<TypeRef>, shape: Shape) -> PlaceId {
         let p = self.b.declare(name, LocalInfo { ty, shared: false });
-        self.locals.insert(p, Local { shape });
+        self.locals.insert(p, Local { shape, named: None });
         p
     }
 
@@ -453,9 +456,16 @@ impl<'s, 't> Lw<'s, 't> {
             if names.is_empty() {
                 self.b.body.params.push(None);
             }
+            let named = ty
+                .filter(|t| shape == Shape::Unknown && t.kind() == "type_identifier")
+                .map(|t| self.text(t))
+                .filter(|t| !self.generics.iter().any(|g| g == t));
             for n in names {
                 let name = self.text(n);
                 let p = self.declare(name, info.clone(), shape);
+                if let (Some(t), Some(l)) = (named, self.locals.get_mut(&p)) {
+                    l.named = Some(t.into());
+                }
                 self.b.body.params.push(Some(p));
             }
         }
@@ -1079,10 +1089,15 @@ impl<'s, 't> Lw<'s, 't> {
                     (p, mode)
                 })
                 .collect();
+            let value_of = (shape == Shape::Unknown && node.kind() == "identifier")
+                .then(|| self.b.lookup(self.text(node)))
+                .flatten()
+                .and_then(|p| self.locals.get(&p)?.named.as_deref().map(str::to_string));
             out.push(Arg {
                 places,
                 span: self.span(a),
                 non_pointer: shape.is_non_pointer(),
+                value_of,
             });
         }
         out
@@ -1209,6 +1224,7 @@ impl<'s, 't> Lw<'s, 't> {
                     places: recv_places,
                     span: self.span(operand),
                     non_pointer: false,
+                    value_of: None,
                 };
                 let r = self.b.call(callee, Some(recv_arg), args, span);
                 if DEAD_END_METHODS.contains(&method) {
@@ -1340,6 +1356,7 @@ impl<'s, 't> Lw<'s, 't> {
             places: op.into_iter().map(|(p, _)| (p, Mode::Borrow)).collect(),
             span: recv_span,
             non_pointer: false,
+            value_of: None,
         };
         self.b.call(callee, Some(recv), Vec::new(), span);
     }
@@ -1456,7 +1473,7 @@ impl<'s, 't> Lw<'s, 't> {
                         if let Some(l) = self.b.locals.get_mut(&p) {
                             l.ty = info.clone();
                         }
-                        self.locals.insert(p, Local { shape });
+                        self.locals.insert(p, Local { shape, named: None });
                     }
                 }
             }
