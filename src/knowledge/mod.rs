@@ -219,6 +219,28 @@ pub struct Sig {
 /// whatever the receiver: the caller still holds its buffer afterwards.
 pub const NON_RETAINING_METHODS: &[&str] = &["Read", "Write", "ReadAt", "WriteAt", "WriteString"];
 
+/// Functions of the standard library (package path, name) that read into or
+/// compare the buffers they are given and keep none of them (`io.ReadFull`
+/// reads into `buf` through the reader's `Read`).
+pub const NON_RETAINING_FUNCS: &[(&str, &str)] = &[
+    ("io", "ReadFull"),
+    ("io", "ReadAtLeast"),
+    ("bytes", "Equal"),
+    ("bytes", "Compare"),
+];
+
+/// Does the callee's contract forbid keeping any argument it is given?
+pub fn keeps_no_args(callee: &Callee) -> bool {
+    if callee.is_method {
+        return NON_RETAINING_METHODS.contains(&callee.name.as_str());
+    }
+    callee.qualified.as_deref().is_some_and(|path| {
+        NON_RETAINING_FUNCS
+            .iter()
+            .any(|(p, f)| *p == path && *f == callee.name)
+    })
+}
+
 /// Call keys split by where their APIs apply ([`Index::scoped_call_keys`]).
 #[derive(Debug, Default)]
 pub struct ScopedKeys {
@@ -477,7 +499,7 @@ impl Index {
     /// hands on nor releases them.
     pub fn borrowed_args(&self, callee: &Callee) -> u64 {
         use resolve::{Resolved, TypeOrigin};
-        if callee.is_method && NON_RETAINING_METHODS.contains(&callee.name.as_str()) {
+        if keeps_no_args(callee) {
             return u64::MAX;
         }
         if callee.is_method {

@@ -236,8 +236,7 @@ pub fn borrowed_params(body: &Body) -> Vec<usize> {
                 call, recv, args, ..
             } => {
                 let callee = &body.callees[*call as usize];
-                let keeps_none = callee.is_method
-                    && crate::knowledge::NON_RETAINING_METHODS.contains(&callee.name.as_str());
+                let keeps_none = crate::knowledge::keeps_no_args(callee);
                 for &(p, m) in recv.iter().chain(args).flat_map(|a| &a.places) {
                     if m != Mode::Borrow && m != Mode::Shared && !keeps_none {
                         mark(p);
