@@ -152,6 +152,11 @@ pub struct Arg {
     /// it copies it to the heap.
     #[serde(default)]
     pub non_pointer: bool,
+    /// The argument is a value (no pointer) of this named type, which the
+    /// lowering could not see the declaration of (another file of the Go
+    /// package): not a pointer when the index knows the type as a struct.
+    #[serde(default)]
+    pub value_of: Option<String>,
 }
 
 #[derive(

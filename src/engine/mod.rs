@@ -414,6 +414,7 @@ fn learn(
                 name: pack.name.clone(),
             },
         );
+        index.add_pack_borrows(&pack.crates, &pack.borrows);
     }
     let free_list_packs: Vec<String> = packs
         .packs

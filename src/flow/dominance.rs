@@ -134,25 +134,36 @@ impl Dominance {
         }
     }
 
-    fn position(&self, span: Span) -> Option<(usize, usize)> {
+    /// Every place a call of this span is emitted: one, or one per exit
+    /// for a deferred call (lowered at each way out).
+    fn positions(&self, span: Span) -> impl Iterator<Item = (usize, usize)> + '_ {
         self.calls
             .iter()
-            .find(|(s, _, _)| *s == span)
+            .filter(move |(s, _, _)| *s == span)
             .map(|&(_, b, i)| (b, i))
     }
 
     /// Is the release at `second` certain to follow one at `first` on some
-    /// path the program takes, by the CFG's structure alone?
+    /// path the program takes, by the CFG's structure alone? A call emitted
+    /// at several places (a deferred release, at each exit) is certain when
+    /// one of its places is.
     pub fn certainly_follows(&self, first: Span, second: Span) -> bool {
         if first == second {
             return true;
         }
-        let (Some((b1, i1)), Some((b2, i2))) = (self.position(first), self.position(second)) else {
+        let firsts: Vec<(usize, usize)> = self.positions(first).collect();
+        let seconds: Vec<(usize, usize)> = self.positions(second).collect();
+        if firsts.is_empty() || seconds.is_empty() {
             return true;
-        };
-        if b1 == b2 {
-            return i1 < i2;
         }
-        dominates(&self.dom, b1, b2) || dominates(&self.postdom, b2, b1)
+        firsts.iter().any(|&(b1, i1)| {
+            seconds.iter().any(|&(b2, i2)| {
+                if b1 == b2 {
+                    i1 < i2
+                } else {
+                    dominates(&self.dom, b1, b2) || dominates(&self.postdom, b2, b1)
+                }
+            })
+        })
     }
 }

@@ -78,6 +78,7 @@ fn early_return_leaks_and_release_path_does_not() {
                             places: vec![(1, Mode::Move)],
                             span: span(3),
                             non_pointer: false,
+                            value_of: None,
                         }],
                         result: 2,
                         span: span(3),

@@ -50,12 +50,17 @@ impl Index {
                     .map(|a| (a, MatchKind::Resolved));
             }
         }
-        // A free fn, by its name (and module).
+        // A free fn, by its name (and module). A common name matches in its
+        // own file, from a pack, or called through the module it is
+        // declared in (`chunkedbuffer.Get()` for `"chunkedbuffer.Get"`).
         let common = is_common_name(name);
         self.owned_all(None, name)
             .find(|a| {
                 a.has_receiver != Some(true)
-                    && (!common || a.file == Some(file) || a.pack().is_some())
+                    && (!common
+                        || a.file == Some(file)
+                        || a.pack().is_some()
+                        || (a.module.is_some() && callee.qualifier.is_some()))
                     && a.pack().is_none_or(|p| self.pack_active(p, file))
                     && module_matches(a, callee, common)
             })

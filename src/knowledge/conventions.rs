@@ -10,7 +10,7 @@
 //! that forgot `defer readMsgpReaderPool.Put(..)`).
 
 use super::{Api, Index, Role};
-use crate::ir::{BodyKind, Callee, Event};
+use crate::ir::{Body, BodyKind, Callee, Event};
 use crate::store::{BodySource, KeySet};
 use std::collections::{HashMap, HashSet};
 
@@ -49,53 +49,19 @@ pub fn compute(index: &Index, source: BodySource<'_>) -> HashSet<PoolSite> {
     // in bodies that put none back).
     let mut counts: HashMap<PoolSite, (usize, usize)> = HashMap::new();
     for file in source(std::slice::from_ref(&keys), None) {
-        for body in file.bodies.iter().filter(|b| b.kind == BodyKind::Fn) {
-            // Per call id, the API it calls.
-            let apis: Vec<Option<&Api>> = body
-                .callees
-                .iter()
-                .map(|c| index.lookup(c, file.file))
-                .collect();
-            let known: Vec<(&Callee, &Api)> = body
-                .callees
-                .iter()
-                .zip(&apis)
-                .filter_map(|(c, a)| Some((c, (*a)?)))
-                .collect();
-            // A body that is itself an acquire wrapper hands its value on.
-            if known.is_empty()
-                || body.fn_name.as_deref().is_some_and(|n| {
-                    index
-                        .api_for(body.self_type.as_deref(), n)
-                        .is_some_and(|a| matches!(a.role, Role::Acquire { .. }))
-                })
-            {
-                continue;
+        // A fn and the closures lowered from it (they follow it) are one
+        // group: a value taken in a closure goes back in the deferred func
+        // of the fn around it.
+        let mut groups: Vec<Vec<&Body>> = Vec::new();
+        for body in &file.bodies {
+            match groups.last_mut() {
+                Some(group) if body.kind != BodyKind::Fn => group.push(body),
+                _ if body.kind != BodyKind::Fn => {}
+                _ => groups.push(vec![body]),
             }
-            for ev in body.blocks.iter().flat_map(|b| &b.events) {
-                let Event::Call { call, .. } = ev else {
-                    continue;
-                };
-                let callee = &body.callees[*call as usize];
-                let Some(api) = apis[*call as usize] else {
-                    continue;
-                };
-                if !acquires.iter().any(|a| std::ptr::eq(*a, api)) {
-                    continue;
-                }
-                let key = site_key(api, callee);
-                let puts = known.iter().any(|(c, r)| {
-                    matches!(r.role, Role::Release(_))
-                        && r.pool == api.pool
-                        && (key.2.is_none() || site_key(r, c).2 == key.2)
-                });
-                let entry = counts.entry(key).or_default();
-                if puts {
-                    entry.0 += 1;
-                } else {
-                    entry.1 += 1;
-                }
-            }
+        }
+        for group in groups {
+            count_group(index, &group, file.file, &acquires, &mut counts);
         }
     }
     counts
@@ -103,4 +69,65 @@ pub fn compute(index: &Index, source: BodySource<'_>) -> HashSet<PoolSite> {
         .filter(|(_, (puts, forgets))| is_convention(*puts, *forgets))
         .map(|(key, _)| key)
         .collect()
+}
+
+/// Count the call sites of collected acquires in one fn and its closures:
+/// a site puts its value back when some body of the group calls a release
+/// of the same pool.
+fn count_group(
+    index: &Index,
+    group: &[&Body],
+    file: usize,
+    acquires: &[&Api],
+    counts: &mut HashMap<PoolSite, (usize, usize)>,
+) {
+    // A body that is itself an acquire wrapper hands its value on.
+    let wrapper = group[0].fn_name.as_deref().is_some_and(|n| {
+        index
+            .api_for(group[0].self_type.as_deref(), n)
+            .is_some_and(|a| matches!(a.role, Role::Acquire { .. }))
+    });
+    if wrapper {
+        return;
+    }
+    // Per body, per call id, the API it calls.
+    let apis: Vec<Vec<Option<&Api>>> = group
+        .iter()
+        .map(|b| b.callees.iter().map(|c| index.lookup(c, file)).collect())
+        .collect();
+    let known: Vec<(&Callee, &Api)> = group
+        .iter()
+        .zip(&apis)
+        .flat_map(|(b, a)| b.callees.iter().zip(a))
+        .filter_map(|(c, a)| Some((c, (*a)?)))
+        .collect();
+    if known.is_empty() {
+        return;
+    }
+    for (body, apis) in group.iter().zip(&apis) {
+        for ev in body.blocks.iter().flat_map(|b| &b.events) {
+            let Event::Call { call, .. } = ev else {
+                continue;
+            };
+            let callee = &body.callees[*call as usize];
+            let Some(api) = apis[*call as usize] else {
+                continue;
+            };
+            if !acquires.iter().any(|a| std::ptr::eq(*a, api)) {
+                continue;
+            }
+            let key = site_key(api, callee);
+            let puts = known.iter().any(|(c, r)| {
+                matches!(r.role, Role::Release(_))
+                    && r.pool == api.pool
+                    && (key.2.is_none() || site_key(r, c).2 == key.2)
+            });
+            let entry = counts.entry(key).or_default();
+            if puts {
+                entry.0 += 1;
+            } else {
+                entry.1 += 1;
+            }
+        }
+    }
 }

@@ -223,6 +223,28 @@ pub struct Sig {
 /// whatever the receiver: the caller still holds its buffer afterwards.
 pub const NON_RETAINING_METHODS: &[&str] = &["Read", "Write", "ReadAt", "WriteAt", "WriteString"];
 
+/// Functions of the standard library (package path, name) that read into or
+/// compare the buffers they are given and keep none of them (`io.ReadFull`
+/// reads into `buf` through the reader's `Read`).
+pub const NON_RETAINING_FUNCS: &[(&str, &str)] = &[
+    ("io", "ReadFull"),
+    ("io", "ReadAtLeast"),
+    ("bytes", "Equal"),
+    ("bytes", "Compare"),
+];
+
+/// Does the callee's contract forbid keeping any argument it is given?
+pub fn keeps_no_args(callee: &Callee) -> bool {
+    if callee.is_method {
+        return NON_RETAINING_METHODS.contains(&callee.name.as_str());
+    }
+    callee.qualified.as_deref().is_some_and(|path| {
+        NON_RETAINING_FUNCS
+            .iter()
+            .any(|(p, f)| *p == path && *f == callee.name)
+    })
+}
+
 /// Call keys split by where their APIs apply ([`Index::scoped_call_keys`]).
 #[derive(Debug, Default)]
 pub struct ScopedKeys {
@@ -301,6 +323,9 @@ pub struct Index {
     /// than once, differently). Only signatures that say something: a named
     /// or empty return type, or two parameters or more.
     sigs: HashMap<String, HashMap<String, Option<Sig>>>,
+    /// A pack's calls that keep none of their arguments: (the pack's crates,
+    /// normalized; the type of a method; the name).
+    pack_borrows: Vec<(Vec<String>, Option<String>, String)>,
     /// Crate names (normalized) of the scanned workspace: their types are local.
     workspace_crates: std::collections::HashSet<String>,
     /// Crate names (normalized) the scanned crates depend on, or a pack names.
@@ -482,7 +507,7 @@ impl Index {
     /// hands on nor releases them.
     pub fn borrowed_args(&self, callee: &Callee) -> u64 {
         use resolve::{Resolved, TypeOrigin};
-        if callee.is_method && NON_RETAINING_METHODS.contains(&callee.name.as_str()) {
+        if keeps_no_args(callee) {
             return u64::MAX;
         }
         if callee.is_method {
@@ -490,6 +515,9 @@ impl Index {
             else {
                 return 0;
             };
+            if let TypeOrigin::External(c) = &ty.origin {
+                return self.pack_borrows_call(c, Some(&ty.name), &callee.name);
+            }
             if ty.origin != TypeOrigin::Local {
                 return 0;
             }
@@ -506,9 +534,31 @@ impl Index {
             (Some(_), None) => false,
         };
         if !own {
-            return 0;
+            let path = callee.qualified.as_deref().unwrap_or_default();
+            return self.pack_borrows_call(&packs::normalize(path), None, &callee.name);
         }
         self.sig(None, &callee.name).map_or(0, |s| s.borrowed)
+    }
+
+    /// Record a pack's `borrows` (`Do`, `HostClient.Do`).
+    pub fn add_pack_borrows(&mut self, crates: &[String], borrows: &[String]) {
+        let crates: Vec<String> = crates.iter().map(|c| packs::normalize(c)).collect();
+        for b in borrows {
+            let (ty, name) = match b.rsplit_once('.') {
+                Some((ty, name)) => (Some(ty.to_string()), name.to_string()),
+                None => (None, b.clone()),
+            };
+            self.pack_borrows.push((crates.clone(), ty, name));
+        }
+    }
+
+    /// All arguments (`u64::MAX`) when a pack says this call of its crate
+    /// `krate` keeps none of them, else none.
+    fn pack_borrows_call(&self, krate: &str, ty: Option<&str>, name: &str) -> u64 {
+        let listed = self.pack_borrows.iter().any(|(crates, t, n)| {
+            n == name && t.as_deref() == ty && crates.iter().any(|c| c == krate)
+        });
+        if listed { u64::MAX } else { 0 }
     }
 
     /// Is `root` a scanned crate, or a package path under a scanned module's

@@ -16,6 +16,8 @@ struct RawPack {
     pools: Vec<PoolDecl>,
     #[serde(default)]
     free_lists: Vec<String>,
+    #[serde(default)]
+    borrows: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -26,6 +28,10 @@ pub struct Pack {
     pub pools: Vec<PoolDecl>,
     /// Container types that make a field a free list, for pool inference.
     pub free_lists: Vec<String>,
+    /// Functions (`Do`) and methods (`HostClient.Do`) of the pack's crates
+    /// that keep none of the arguments they are given: a pooled value
+    /// passed to one stays the caller's.
+    pub borrows: Vec<String>,
 }
 
 const BUILTIN: &[(&str, &str)] = &[
@@ -66,6 +72,7 @@ fn parse(name: &str, text: &str) -> Result<Pack, String> {
         crates: raw.crates,
         pools: raw.pools,
         free_lists: raw.free_lists,
+        borrows: raw.borrows,
     })
 }
 

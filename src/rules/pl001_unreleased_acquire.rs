@@ -122,7 +122,13 @@ declare_rule! {
     /// of the same acquire on the same pool put their value back (at least
     /// one does, and no more forget than put back), one that never does is
     /// reported. The convention counts call sites in bodies that call a
-    /// release of the pool at all, not the flow of each value.
+    /// release of the pool at all, not the flow of each value; a func and
+    /// its func literals count as one body (a value taken in a closure goes
+    /// back in the func's deferred `Put`).
+    ///
+    /// Branches are not correlated with data, with one exception: `if n >
+    /// 0 {..} else if n == 0 {..}` (either order) is taken to cover every
+    /// count, so no path falls past it (a negative `n` is not considered).
     ///
     /// A value of a collected pool let go on a way out that fails (Go: a
     /// `return` whose last result, an `error`, is a call, a sentinel or a

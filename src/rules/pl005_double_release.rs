@@ -29,7 +29,11 @@ declare_rule! {
     ///
     /// ## Known limits
     /// Paths are not correlated: releases under `if a` and `if !a` are
-    /// reported as one path. Aliases are followed through locals only.
+    /// reported as one path, unless the structure makes the second release
+    /// certain after the first (it dominates it, or every way on reaches
+    /// it); a deferred release runs at each exit and is certain when it is
+    /// at one of them (the success return after an explicit release).
+    /// Aliases are followed through locals only.
     pub struct DoubleRelease {
         code: "PL005",
         name: "double-release",

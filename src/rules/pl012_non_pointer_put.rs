@@ -32,8 +32,11 @@ declare_rule! {
     /// ## Known limits
     /// Only values the source shows are not pointers count: a slice
     /// expression, a composite literal, `make(..)`, a string, or a variable or
-    /// parameter declared with a slice, struct or basic type. A value of a
-    /// named type declared in another file is not known.
+    /// parameter declared with a slice, struct or basic type. A parameter of
+    /// a named type declared in another file of the package counts when the
+    /// index knows that name as a struct (`ts TimeSeries`); the name is not
+    /// told apart from a struct of the same name in another package, and a
+    /// local variable of such a type is not known.
     pub struct NonPointerPut {
         code: "PL012",
         name: "non-pointer-put",
@@ -50,7 +53,13 @@ pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         else {
             continue;
         };
-        if !args.iter().any(|a| a.non_pointer) {
+        let non_pointer = |a: &crate::ir::Arg| {
+            a.non_pointer
+                || a.value_of
+                    .as_deref()
+                    .is_some_and(|t| cx.index.struct_decl(t).is_some())
+        };
+        if !args.iter().any(non_pointer) {
             continue;
         }
         let callee = &cx.body.callees[*call as usize];
@@ -75,7 +84,7 @@ pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             ReleaseArg::Receiver => recv.as_ref(),
             ReleaseArg::Token => None,
         };
-        let Some(arg) = arg.filter(|a| a.non_pointer) else {
+        let Some(arg) = arg.filter(|a| non_pointer(a)) else {
             continue;
         };
         let value = cx.snippet(arg.span);

@@ -64,6 +64,9 @@ type Op = Vec<(PlaceId, Mode)>;
 #[derive(Clone, Default)]
 struct Local {
     shape: Shape,
+    /// A value of a named type of the package that this file does not
+    /// declare (`ts TimeSeries`): its shape is the index's to say.
+    named: Option<Box<str>>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -197,7 +200,7 @@ pub fn lower_func(src: &Src<'_>, h: &FuncHeader<'_>) -> Vec<Body> {
             .and_then(|r| r.named_child(0))
             .and_then(|p| p.child_by_field_name("type"))
             .map_or(Shape::Unknown, |t| types::shape_of(t, src, &lw.generics));
-        lw.locals.insert(p, Local { shape });
+        lw.locals.insert(p, Local { shape, named: None });
         lw.b.body.receiver = Some((p, true));
     }
     lw.params(h.params);
@@ -233,8 +236,7 @@ pub fn borrowed_params(body: &Body) -> Vec<usize> {
                 call, recv, args, ..
             } => {
                 let callee = &body.callees[*call as usize];
-                let keeps_none = callee.is_method
-                    && crate::knowledge::NON_RETAINING_METHODS.contains(&callee.name.as_str());
+                let keeps_none = crate::knowledge::keeps_no_args(callee);
                 for &(p, m) in recv.iter().chain(args).flat_map(|a| &a.places) {
                     if m != Mode::Borrow && m != Mode::Shared && !keeps_none {
                         mark(p);
@@ -297,6 +299,64 @@ fn statements<'t>(node: Node<'t>) -> Vec<Node<'t>> {
 fn operator<'t>(node: Node<'t>, src: &Src<'t>) -> &'t str {
     node.child_by_field_name("operator")
         .map_or("", |o| src.text(o))
+}
+
+/// `*p`, `(*p)`, or a slice of one (`(*p)[:0]`): what a pointer points to.
+fn is_deref<'t>(mut node: Node<'t>, src: &Src<'t>) -> bool {
+    loop {
+        let inner = match node.kind() {
+            "parenthesized_expression" => node.named_child(0),
+            "slice_expression" => node.child_by_field_name("operand"),
+            "unary_expression" => return operator(node, src) == "*",
+            _ => return false,
+        };
+        match inner {
+            Some(n) => node = n,
+            None => return false,
+        }
+    }
+}
+
+/// `n > 0` or `n == 0` (also `0 < n`, `0 == n`): the count `n` and whether
+/// the test is for "positive".
+fn count_test<'t>(cond: Node<'t>, src: &Src<'t>) -> Option<(&'t str, bool)> {
+    let mut cond = cond;
+    while cond.kind() == "parenthesized_expression" {
+        cond = cond.named_child(0)?;
+    }
+    if cond.kind() != "binary_expression" {
+        return None;
+    }
+    let (l, r) = (
+        cond.child_by_field_name("left")?,
+        cond.child_by_field_name("right")?,
+    );
+    let zero = |n: Node<'t>| n.kind() == "int_literal" && src.text(n) == "0";
+    let ident = |n: Node<'t>| (n.kind() == "identifier").then(|| src.text(n));
+    match operator(cond, src) {
+        ">" if zero(r) => Some((ident(l)?, true)),
+        "<" if zero(l) => Some((ident(r)?, true)),
+        "==" if zero(r) => Some((ident(l)?, false)),
+        "==" if zero(l) => Some((ident(r)?, false)),
+        _ => None,
+    }
+}
+
+/// The last `else if` of `if n > 0 {..} else if n == 0 {..}` (either
+/// order, no initializers): together the tests cover every count.
+fn covers_counts<'t>(node: Node<'t>, src: &Src<'t>) -> bool {
+    let Some(parent) = node.parent() else {
+        return false;
+    };
+    if parent.kind() != "if_statement"
+        || parent.child_by_field_name("alternative") != Some(node)
+        || parent.child_by_field_name("initializer").is_some()
+        || node.child_by_field_name("initializer").is_some()
+    {
+        return false;
+    }
+    let test = |n: Node<'t>| count_test(n.child_by_field_name("condition")?, src);
+    matches!((test(parent), test(node)), (Some((a, p)), Some((b, q))) if a == b && p != q)
 }
 
 impl<'s, 't> Lw<'s, 't> {
@@ -374,7 +434,7 @@ impl<'s, 't> Lw<'s, 't> {
 
     fn declare(&mut self, name: &str, ty: Option<TypeRef>, shape: Shape) -> PlaceId {
         let p = self.b.declare(name, LocalInfo { ty, shared: false });
-        self.locals.insert(p, Local { shape });
+        self.locals.insert(p, Local { shape, named: None });
         p
     }
 
@@ -395,9 +455,16 @@ impl<'s, 't> Lw<'s, 't> {
             if names.is_empty() {
                 self.b.body.params.push(None);
             }
+            let named = ty
+                .filter(|t| shape == Shape::Unknown && t.kind() == "type_identifier")
+                .map(|t| self.text(t))
+                .filter(|t| !self.generics.iter().any(|g| g == t));
             for n in names {
                 let name = self.text(n);
                 let p = self.declare(name, info.clone(), shape);
+                if let (Some(t), Some(l)) = (named, self.locals.get_mut(&p)) {
+                    l.named = Some(t.into());
+                }
                 self.b.body.params.push(Some(p));
             }
         }
@@ -1021,10 +1088,15 @@ impl<'s, 't> Lw<'s, 't> {
                     (p, mode)
                 })
                 .collect();
+            let value_of = (shape == Shape::Unknown && node.kind() == "identifier")
+                .then(|| self.b.lookup(self.text(node)))
+                .flatten()
+                .and_then(|p| self.locals.get(&p)?.named.as_deref().map(str::to_string));
             out.push(Arg {
                 places,
                 span: self.span(a),
                 non_pointer: shape.is_non_pointer(),
+                value_of,
             });
         }
         out
@@ -1151,6 +1223,7 @@ impl<'s, 't> Lw<'s, 't> {
                     places: recv_places,
                     span: self.span(operand),
                     non_pointer: false,
+                    value_of: None,
                 };
                 let r = self.b.call(callee, Some(recv_arg), args, span);
                 if DEAD_END_METHODS.contains(&method) {
@@ -1199,7 +1272,11 @@ impl<'s, 't> Lw<'s, 't> {
         match name {
             "append" => {
                 let mut result = Op::new();
+                // `append(*bp, ..)`: a copy of the header `bp` points to; the
+                // result shares its array but is not `bp`.
+                let mut pointee = false;
                 if let Some(first) = arg(0) {
+                    pointee = is_deref(first, self.src);
                     result = self.expr(first);
                 }
                 for (i, a) in list.iter().enumerate().skip(1) {
@@ -1210,6 +1287,9 @@ impl<'s, 't> Lw<'s, 't> {
                     } else {
                         self.consume(op, self.span(node), false);
                     }
+                }
+                if pointee {
+                    return Some(result);
                 }
                 Some(
                     result
@@ -1275,6 +1355,7 @@ impl<'s, 't> Lw<'s, 't> {
             places: op.into_iter().map(|(p, _)| (p, Mode::Borrow)).collect(),
             span: recv_span,
             non_pointer: false,
+            value_of: None,
         };
         self.b.call(callee, Some(recv), Vec::new(), span);
     }
@@ -1391,7 +1472,7 @@ impl<'s, 't> Lw<'s, 't> {
                         if let Some(l) = self.b.locals.get_mut(&p) {
                             l.ty = info.clone();
                         }
-                        self.locals.insert(p, Local { shape });
+                        self.locals.insert(p, Local { shape, named: None });
                     }
                 }
             }
@@ -1758,10 +1839,17 @@ impl<'s, 't> Lw<'s, 't> {
         }
         self.b.goto(join);
         self.b.cur = else_b;
-        if let Some(alt) = node.child_by_field_name("alternative") {
+        let alt = node.child_by_field_name("alternative");
+        if let Some(alt) = alt {
             self.stmt(alt, None);
         }
-        self.b.goto(join);
+        // `if n > 0 {..} else if n == 0 {..}`: the chain covers every count
+        // (a length or a byte count is never negative); no way falls past it.
+        if alt.is_some() || !covers_counts(node, self.src) {
+            self.b.goto(join);
+        } else {
+            self.b.cur = join;
+        }
         if cond.is_some() {
             self.if_conds.pop();
         }

@@ -159,6 +159,7 @@ impl<'f> Lowerer<'f> {
                 places: op.places,
                 span: self.cx.expr(a),
                 non_pointer: false,
+                value_of: None,
             });
         }
         out

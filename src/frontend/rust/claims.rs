@@ -48,6 +48,7 @@ impl Lowerer<'_> {
                 .collect(),
             span: self.cx.expr(&b.left),
             non_pointer: false,
+            value_of: None,
         };
         let result = self.b.temp();
         self.b

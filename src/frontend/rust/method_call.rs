@@ -286,6 +286,7 @@ impl<'f> Lowerer<'f> {
             places: recv_places,
             span: self.cx.expr(&m.receiver),
             non_pointer: false,
+            value_of: None,
         };
         // `opt.take()` / `opt.replace(v)` move the value out of the place.
         let takes = match (name.as_str(), args.len(), owner) {
@@ -421,6 +422,7 @@ impl<'f> Lowerer<'f> {
                 places: op.places,
                 span: self.cx.expr(a),
                 non_pointer: false,
+                value_of: None,
             });
         }
         out
