@@ -230,21 +230,26 @@ fn collect_local_types(root: Node<'_>, src: &mut Src<'_>) {
 /// append(.f, ..)`, `.f = .f[:0]`, `.f = make(..)`). Fields are matched by
 /// name within the file.
 fn view_fields(root: Node<'_>, src: &Src<'_>) -> HashSet<(String, String)> {
+    // Only a struct type has fields to find.
+    if !src.text.contains("struct") {
+        return HashSet::new();
+    }
     // Field name -> (views seen, owned seen).
     let mut seen: HashMap<String, (bool, bool)> = HashMap::new();
     // Struct name -> its fields in order, for positional literals.
     let mut order: HashMap<String, Vec<String>> = HashMap::new();
     let (mut type_specs, mut assignments, mut literals) = (Vec::new(), Vec::new(), Vec::new());
-    preorder(root, |node| match node.kind() {
-        "type_spec" => type_specs.push(node),
-        "assignment_statement" => assignments.push(node),
-        "composite_literal" => literals.push(node),
-        _ => {}
+    // Each assignment and literal with the func around it (for `is_param`).
+    walk_with_func(root, src.text, |node, kind, func| match kind {
+        Kind::TypeSpec => type_specs.push(node),
+        Kind::Assignment => assignments.push((node, func)),
+        Kind::Literal => literals.push((node, func)),
+        Kind::Func | Kind::Holder | Kind::Other => {}
     });
     if type_specs.is_empty() {
         return HashSet::new();
     }
-    for node in assignments {
+    for (node, func) in assignments {
         let (Some(left), Some(right)) = (
             node.child_by_field_name("left"),
             node.child_by_field_name("right"),
@@ -265,7 +270,7 @@ fn view_fields(root: Node<'_>, src: &Src<'_>) -> HashSet<(String, String)> {
             let Some(field) = l.child_by_field_name("field").map(|f| src.text(f)) else {
                 continue;
             };
-            if let Some(kind) = field_source(r, field, node, src) {
+            if let Some(kind) = field_source(r, field, func, src) {
                 let e = seen.entry(field.to_string()).or_default();
                 if kind {
                     e.1 = true;
@@ -288,7 +293,7 @@ fn view_fields(root: Node<'_>, src: &Src<'_>) -> HashSet<(String, String)> {
         }
     }
     // Composite literals: `T{subj, msg}`, `T{msg: msg}` with a parameter.
-    for node in literals {
+    for (node, func) in literals {
         let (Some(ty), Some(body)) = (
             node.child_by_field_name("type"),
             node.child_by_field_name("body"),
@@ -319,7 +324,7 @@ fn view_fields(root: Node<'_>, src: &Src<'_>) -> HashSet<(String, String)> {
             } else {
                 value
             };
-            if let Some(kind) = field_source(value, &field, node, src) {
+            if let Some(kind) = field_source(value, &field, func, src) {
                 let e = seen.entry(field).or_default();
                 if kind {
                     e.1 = true;
@@ -340,21 +345,97 @@ fn view_fields(root: Node<'_>, src: &Src<'_>) -> HashSet<(String, String)> {
     out
 }
 
-/// Every node below `root` (itself first), in source order, with one cursor.
-fn preorder<'t>(root: Node<'t>, mut visit: impl FnMut(Node<'t>)) {
+/// The node kinds [`view_fields`] looks for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    TypeSpec,
+    Assignment,
+    Literal,
+    /// `function_declaration`, `method_declaration`, `func_literal`.
+    Func,
+    /// A node that may hold statements or type declarations below it with
+    /// no `{` of its own in between (`statement_list`, a `case`, a
+    /// `for_clause`, `source_file`, ...).
+    Holder,
+    /// Any other node: an expression, a type, a literal, a list of them. A
+    /// composite literal, a func literal and a block all have a `{`, so one
+    /// without a `{` in its text has none of them below it.
+    Other,
+}
+
+/// [`Kind`] by node kind id, made once from the grammar's names.
+fn kind_of(node: Node<'_>) -> Kind {
+    static KINDS: std::sync::LazyLock<Vec<Kind>> = std::sync::LazyLock::new(|| {
+        let language: tree_sitter::Language = tree_sitter_go::LANGUAGE.into();
+        (0..language.node_kind_count())
+            .map(
+                |id| match language.node_kind_for_id(id as u16).unwrap_or("") {
+                    "type_spec" => Kind::TypeSpec,
+                    "assignment_statement" => Kind::Assignment,
+                    "composite_literal" => Kind::Literal,
+                    "function_declaration" | "method_declaration" | "func_literal" => Kind::Func,
+                    "source_file" | "statement_list" | "block" => Kind::Holder,
+                    name if name.ends_with("_statement")
+                        || name.ends_with("_case")
+                        || name.ends_with("_clause")
+                        || name.ends_with("_declaration") =>
+                    {
+                        Kind::Holder
+                    }
+                    _ => Kind::Other,
+                },
+            )
+            .collect()
+    });
+    KINDS
+        .get(usize::from(node.kind_id()))
+        .copied()
+        .unwrap_or(Kind::Holder)
+}
+
+/// Every node below `root` (itself first) that may be a type spec, an
+/// assignment, a composite literal or a func, in source order, with one
+/// cursor: its [`Kind`] and the innermost func around it (not itself). The
+/// walk does not go below an expression or type with no `{` in its text
+/// (most of a file's nodes; see [`Kind::Other`]).
+fn walk_with_func<'t>(
+    root: Node<'t>,
+    text: &str,
+    mut visit: impl FnMut(Node<'t>, Kind, Option<Node<'t>>),
+) {
+    let braces: Vec<usize> = text.match_indices('{').map(|(i, _)| i).collect();
+    let has_brace = |node: Node<'_>| {
+        let i = braces.partition_point(|&b| b < node.start_byte());
+        braces.get(i).is_some_and(|&b| b < node.end_byte())
+    };
     let mut c = root.walk();
+    // The funcs around the cursor, with their depths.
+    let mut funcs: Vec<(usize, Node<'t>)> = Vec::new();
+    let mut depth = 0;
     loop {
-        visit(c.node());
-        if c.goto_first_child() {
+        let node = c.node();
+        let kind = kind_of(node);
+        visit(node, kind, funcs.last().map(|&(_, f)| f));
+        if kind == Kind::Func {
+            funcs.push((depth, node));
+        }
+        let below = kind != Kind::Other || has_brace(node);
+        if below && c.goto_first_child() {
+            depth += 1;
             continue;
         }
         loop {
+            // Leaving the node at `depth`: a func there no longer surrounds.
+            while funcs.last().is_some_and(|&(d, _)| d >= depth) {
+                funcs.pop();
+            }
             if c.goto_next_sibling() {
                 break;
             }
             if !c.goto_parent() {
                 return;
             }
+            depth -= 1;
         }
     }
 }
@@ -363,7 +444,12 @@ fn preorder<'t>(root: Node<'t>, mut visit: impl FnMut(Node<'t>)) {
 /// capacity (`append(x.f, ..)`, `x.f[:0]`, `make(..)`), `Some(false)` a view
 /// (a slice of a sibling field, a parameter of the enclosing func), `None`
 /// nothing (`nil`, another call).
-fn field_source(value: Node<'_>, field: &str, at: Node<'_>, src: &Src<'_>) -> Option<bool> {
+fn field_source(
+    value: Node<'_>,
+    field: &str,
+    func: Option<Node<'_>>,
+    src: &Src<'_>,
+) -> Option<bool> {
     let selector_field = |n: Node<'_>| {
         (n.kind() == "selector_expression")
             .then(|| n.child_by_field_name("field").map(|f| src.text(f)))
@@ -394,37 +480,30 @@ fn field_source(value: Node<'_>, field: &str, at: Node<'_>, src: &Src<'_>) -> Op
                     to_zero.then_some(true)
                 }
                 Some(_) => Some(false),
-                None => is_param(operand, at, src).then_some(false),
+                None => is_param(operand, func, src).then_some(false),
             }
         }
         "selector_expression" => match selector_field(value) {
             Some(f) if f != field => Some(false),
             _ => None,
         },
-        "identifier" => is_param(value, at, src).then_some(false),
+        "identifier" => is_param(value, func, src).then_some(false),
         _ => None,
     }
 }
 
-/// An identifier naming a parameter of the func around `at`.
-fn is_param(ident: Node<'_>, at: Node<'_>, src: &Src<'_>) -> bool {
+/// An identifier naming a parameter of `func` (the func around the value).
+fn is_param(ident: Node<'_>, func: Option<Node<'_>>, src: &Src<'_>) -> bool {
     if ident.kind() != "identifier" {
         return false;
     }
+    let Some(func) = func else {
+        return false;
+    };
     let name = src.text(ident);
-    let mut node = at;
-    while let Some(parent) = node.parent() {
-        if matches!(
-            parent.kind(),
-            "function_declaration" | "method_declaration" | "func_literal"
-        ) {
-            return param_names(parent.child_by_field_name("parameters"), src)
-                .iter()
-                .any(|p| p == name);
-        }
-        node = parent;
-    }
-    false
+    param_names(func.child_by_field_name("parameters"), src)
+        .iter()
+        .any(|p| p == name)
 }
 
 /// `(name, type)` of each field of a struct type; an embedded field is named
