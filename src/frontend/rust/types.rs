@@ -278,21 +278,30 @@ fn closure_bound<'t>(
             if seg.ident == "Box" || seg.ident == "Arc" || seg.ident == "Rc" {
                 return closure_bound(first_type_arg(&seg.arguments)?, generics);
             }
-            let name = p.path.get_ident()?;
-            let param = generics.type_params().find(|g| g.ident == *name)?;
-            from_bounds(&param.bounds).or_else(|| {
-                generics.where_clause.as_ref()?.predicates.iter().find_map(|w| match w {
-                    syn::WherePredicate::Type(pt)
-                        if matches!(&pt.bounded_ty, Type::Path(b) if b.path.is_ident(name)) =>
-                    {
-                        from_bounds(&pt.bounds)
-                    }
-                    _ => None,
-                })
-            })
+            param_bounds(p.path.get_ident()?, generics, from_bounds)
         }
         _ => None,
     }
+}
+
+/// What `find` reads from the bounds of the fn's type parameter `name`:
+/// those written inline (`F: FnOnce(..)`), else those of its `where` clause.
+fn param_bounds<'t, R>(
+    name: &syn::Ident,
+    generics: &'t syn::Generics,
+    find: impl Fn(&'t syn::punctuated::Punctuated<TypeParamBound, syn::Token![+]>) -> Option<R>,
+) -> Option<R> {
+    let param = generics.type_params().find(|g| g.ident == *name)?;
+    find(&param.bounds).or_else(|| {
+        generics.where_clause.as_ref()?.predicates.iter().find_map(|w| match w {
+            syn::WherePredicate::Type(pt)
+                if matches!(&pt.bounded_ty, Type::Path(b) if b.path.is_ident(name)) =>
+            {
+                find(&pt.bounds)
+            }
+            _ => None,
+        })
+    })
 }
 
 /// The closure parameter whose result the fn returns as it is: `fn
@@ -366,18 +375,7 @@ pub fn element_type<'t>(ty: &'t Type, generics: &'t syn::Generics) -> Option<&'t
             if matches!(seg.ident.to_string().as_str(), "Box" | "Rc" | "Arc") {
                 return element_type(first_type_arg(&seg.arguments)?, generics);
             }
-            let name = p.path.get_ident()?;
-            let param = generics.type_params().find(|g| g.ident == *name)?;
-            item_of(&param.bounds).or_else(|| {
-                generics.where_clause.as_ref()?.predicates.iter().find_map(|w| match w {
-                    syn::WherePredicate::Type(pt)
-                        if matches!(&pt.bounded_ty, Type::Path(b) if b.path.is_ident(name)) =>
-                    {
-                        item_of(&pt.bounds)
-                    }
-                    _ => None,
-                })
-            })
+            param_bounds(p.path.get_ident()?, generics, item_of)
         }
         _ => None,
     }
