@@ -3,10 +3,13 @@
 //! resolution needs. Built once per crate from every file's items, config
 //! entries and inference, then shared read-only by the parallel analysis.
 
+mod api;
+mod borrowed_args;
 pub mod calls;
 pub mod claims;
 pub mod config_types;
 pub mod conventions;
+mod declared;
 pub mod guard_types;
 pub mod guards;
 pub mod infer;
@@ -20,11 +23,11 @@ pub mod resolve;
 pub mod sinks;
 pub mod summaries;
 
-use crate::ir::Callee;
+pub use api::{Api, ApiName, ApiOrigin};
+pub use borrowed_args::{NON_RETAINING_FUNCS, NON_RETAINING_METHODS, keeps_no_args};
 pub use calls::{is_growable, is_nil_growable};
 pub use items::{DeclaredApi, FieldDecl, FileItems, FnSig, ReleaseParam, Role, StructDecl};
 use std::collections::{HashMap, HashSet};
-use std::path::PathBuf;
 
 /// Names too common to match a call by name alone: they only match through a
 /// resolved receiver type (DESIGN.md, Configuration).
@@ -43,156 +46,6 @@ pub fn is_common_name(name: &str) -> bool {
 /// The last segment of a qualified type name (`Semaphore` of `tokio::Semaphore`).
 pub fn types_base(qualified: &str) -> &str {
     qualified.rsplit("::").next().unwrap_or(qualified)
-}
-
-/// A pool API's name as a config entry or lint pack writes it, in Rust's
-/// forms (`Type::method`, `module::fn`, `fn`) or Go's (`(*T).Method`,
-/// `T.Method`, `pkg.Func`, `Func`). A `Type::`/`T.` prefix names a type when
-/// it starts upper-case, otherwise a module or package; `(*t).m` always
-/// names a type.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ApiName {
-    pub owner: Option<String>,
-    pub module: Option<String>,
-    pub name: String,
-}
-
-impl ApiName {
-    pub fn parse(entry: &str) -> ApiName {
-        let entry = entry.trim();
-        // Go method expressions: `(*T).M`, `(T).M`, `(*pkg.T).M`.
-        if let Some(rest) = entry.strip_prefix('(')
-            && let Some((ty, name)) = rest.split_once(").")
-        {
-            let ty = ty.trim_start_matches('*');
-            let ty = ty.rsplit(['.', ':']).next().unwrap_or(ty);
-            return ApiName {
-                owner: Some(ty.to_string()),
-                module: None,
-                name: name.to_string(),
-            };
-        }
-        let (path, name) = match entry.rsplit_once("::") {
-            Some((path, name)) => (Some(path), name),
-            None => match entry.rsplit_once('.') {
-                Some((path, name)) => (Some(path), name),
-                None => (None, entry),
-            },
-        };
-        let last = path.map(|p| p.rsplit(['.', ':']).next().unwrap_or(p));
-        let is_type = last.is_some_and(|l| l.starts_with(char::is_uppercase));
-        ApiName {
-            owner: last.filter(|_| is_type).map(str::to_string),
-            module: last.filter(|_| !is_type).map(str::to_string),
-            name: name.to_string(),
-        }
-    }
-}
-
-/// Where the index learned about an API.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum ApiOrigin {
-    Attribute {
-        file: PathBuf,
-        line: usize,
-    },
-    Config {
-        file: PathBuf,
-    },
-    Pack {
-        name: String,
-    },
-    /// `via` says how: `returns Slab::insert`, `pops its free list `free``.
-    Inferred {
-        path: PathBuf,
-        line: usize,
-        via: String,
-    },
-}
-
-impl std::fmt::Display for ApiOrigin {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ApiOrigin::Attribute { file, line } => {
-                write!(f, "attribute at {}:{line}", file.display())
-            }
-            ApiOrigin::Config { file } => write!(f, "config {}", file.display()),
-            ApiOrigin::Pack { name } => write!(f, "lint pack `{name}`"),
-            ApiOrigin::Inferred { path, line, via } => {
-                write!(f, "inferred: {via} ({}:{line})", path.display())
-            }
-        }
-    }
-}
-
-/// One known pool API.
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
-pub struct Api {
-    pub role: Role,
-    pub owner: Option<String>,
-    pub name: String,
-    /// `None` when the declaration does not say (config and packs).
-    pub has_receiver: Option<bool>,
-    /// The type the API returns (after peeling references and smart pointers).
-    pub returns: Option<String>,
-    /// Key-like values (slab keys): use after release and double release
-    /// apply, leaks do not.
-    pub handle: bool,
-    /// A counter's API (`kind = "counter"`): acquires take a count, releases
-    /// give one back, and no value passes between them.
-    pub counter: bool,
-    pub pool: Option<String>,
-    pub origin: ApiOrigin,
-    /// The file that defines a free fn, for matching its common-named calls.
-    pub file: Option<usize>,
-    /// For a configured release: the argument the config names, if any.
-    #[serde(with = "arg_ref_serde")]
-    pub declared_arg: Option<crate::config::ArgRef>,
-    /// For a free fn declared with its module or package (`mem::forget`,
-    /// `bytebufferpool.Get`): a call qualified by another module is not it.
-    pub module: Option<String>,
-    /// A release that takes its value as an interface: a non-pointer
-    /// argument is copied to the heap on every call (Go's `sync.Pool.Put`).
-    pub boxes: bool,
-    /// The pool's values are reclaimed by the runtime when dropped (Go's
-    /// `sync.Pool`): a value a body never releases nor hands back on any
-    /// path is a missed reuse, not a leak (PL001/PL003 stay silent).
-    pub collected: bool,
-}
-
-impl Api {
-    /// `Type::name` or `name`.
-    pub fn display_name(&self) -> String {
-        match &self.owner {
-            Some(owner) => format!("{owner}::{}", self.name),
-            None => self.name.clone(),
-        }
-    }
-
-    /// Declared by the user (an attribute or the config).
-    pub fn user_declared(&self) -> bool {
-        matches!(
-            self.origin,
-            ApiOrigin::Attribute { .. } | ApiOrigin::Config { .. }
-        )
-    }
-
-    /// The lint pack it comes from.
-    pub fn pack(&self) -> Option<&str> {
-        match &self.origin {
-            ApiOrigin::Pack { name } => Some(name),
-            _ => None,
-        }
-    }
-
-    fn precedence(&self) -> u8 {
-        match self.origin {
-            ApiOrigin::Attribute { .. } => 0,
-            ApiOrigin::Config { .. } => 1,
-            ApiOrigin::Pack { .. } => 2,
-            ApiOrigin::Inferred { .. } => 3,
-        }
-    }
 }
 
 /// Qualified type names, `None` where a type cannot be named.
@@ -216,33 +69,6 @@ pub struct Sig {
     /// It returns what its closure parameter `i` returns ([`FnSig::returns_closure`]).
     #[serde(default)]
     pub returns_closure: Option<u32>,
-}
-
-/// Methods whose contract forbids keeping what they are given (Go's
-/// `io.Reader`/`io.Writer` family: "implementations must not retain p"),
-/// whatever the receiver: the caller still holds its buffer afterwards.
-pub const NON_RETAINING_METHODS: &[&str] = &["Read", "Write", "ReadAt", "WriteAt", "WriteString"];
-
-/// Functions of the standard library (package path, name) that read into or
-/// compare the buffers they are given and keep none of them (`io.ReadFull`
-/// reads into `buf` through the reader's `Read`).
-pub const NON_RETAINING_FUNCS: &[(&str, &str)] = &[
-    ("io", "ReadFull"),
-    ("io", "ReadAtLeast"),
-    ("bytes", "Equal"),
-    ("bytes", "Compare"),
-];
-
-/// Does the callee's contract forbid keeping any argument it is given?
-pub fn keeps_no_args(callee: &Callee) -> bool {
-    if callee.is_method {
-        return NON_RETAINING_METHODS.contains(&callee.name.as_str());
-    }
-    callee.qualified.as_deref().is_some_and(|path| {
-        NON_RETAINING_FUNCS
-            .iter()
-            .any(|(p, f)| *p == path && *f == callee.name)
-    })
 }
 
 /// Call keys split by where their APIs apply ([`Index::scoped_call_keys`]).
@@ -500,65 +326,6 @@ impl Index {
                 }
             }
         }
-    }
-
-    /// The arguments of a call that the callee only looks at (bit `i` for
-    /// argument `i`): a fn of the scanned sources whose body neither keeps,
-    /// hands on nor releases them.
-    pub fn borrowed_args(&self, callee: &Callee) -> u64 {
-        use resolve::{Resolved, TypeOrigin};
-        if keeps_no_args(callee) {
-            return u64::MAX;
-        }
-        if callee.is_method {
-            let Some(Resolved::Type(ty)) = callee.receiver_type.as_ref().map(|t| self.resolve(t))
-            else {
-                return 0;
-            };
-            if let TypeOrigin::External(c) = &ty.origin {
-                return self.pack_borrows_call(c, Some(&ty.name), &callee.name);
-            }
-            if ty.origin != TypeOrigin::Local {
-                return 0;
-            }
-            return self
-                .method_owners(&ty.name)
-                .iter()
-                .find_map(|o| self.sig(Some(o), &callee.name))
-                .map_or(0, |s| s.borrowed);
-        }
-        let own = match (&callee.qualifier, &callee.qualified) {
-            (None, _) => true,
-            // A package of a scanned module.
-            (Some(_), Some(path)) => self.is_workspace_path(path),
-            (Some(_), None) => false,
-        };
-        if !own {
-            let path = callee.qualified.as_deref().unwrap_or_default();
-            return self.pack_borrows_call(&packs::normalize(path), None, &callee.name);
-        }
-        self.sig(None, &callee.name).map_or(0, |s| s.borrowed)
-    }
-
-    /// Record a pack's `borrows` (`Do`, `HostClient.Do`).
-    pub fn add_pack_borrows(&mut self, crates: &[String], borrows: &[String]) {
-        let crates: Vec<String> = crates.iter().map(|c| packs::normalize(c)).collect();
-        for b in borrows {
-            let (ty, name) = match b.rsplit_once('.') {
-                Some((ty, name)) => (Some(ty.to_string()), name.to_string()),
-                None => (None, b.clone()),
-            };
-            self.pack_borrows.push((crates.clone(), ty, name));
-        }
-    }
-
-    /// All arguments (`u64::MAX`) when a pack says this call of its crate
-    /// `krate` keeps none of them, else none.
-    fn pack_borrows_call(&self, krate: &str, ty: Option<&str>, name: &str) -> u64 {
-        let listed = self.pack_borrows.iter().any(|(crates, t, n)| {
-            n == name && t.as_deref() == ty && crates.iter().any(|c| c == krate)
-        });
-        if listed { u64::MAX } else { 0 }
     }
 
     /// Is `root` a scanned crate, or a package path under a scanned module's
@@ -975,125 +742,6 @@ impl Index {
 
     pub fn is_reset_name(&self, name: &str) -> bool {
         self.reset_names.contains(name)
-    }
-
-    /// Add `[[pools]]` declarations (from config or a lint pack).
-    pub fn add_declared(&mut self, pools: &[crate::config::PoolDecl], origin: &ApiOrigin) {
-        for pool in pools {
-            let handle = pool.kind.as_deref() == Some("handle");
-            let counter = pool.kind.as_deref() == Some("counter");
-            let names = |list: &[String], role: Role| {
-                list.iter()
-                    .map(|n| (n.clone(), role, None))
-                    .collect::<Vec<_>>()
-            };
-            let mut entries = names(&pool.acquire, Role::Acquire { guard: false });
-            entries.extend(names(&pool.guard_acquire, Role::Acquire { guard: true }));
-            entries.extend(pool.release.iter().map(|r| {
-                let param = match r.arg() {
-                    Some(crate::config::ArgRef::Index(i)) => *i,
-                    _ => 0,
-                };
-                (
-                    r.name().to_string(),
-                    Role::Release(ReleaseParam::Param(param)),
-                    Some(r.arg().cloned()),
-                )
-            }));
-            for sink in &pool.fallible_sinks {
-                let (owner, name) = match sink.rsplit_once("::") {
-                    Some((path, name)) => (types_base(path).to_string(), name.to_string()),
-                    None => (String::new(), sink.clone()),
-                };
-                self.add_sinks([((owner, name), calls::CONFIGURED_SINK)]);
-            }
-            entries.extend(names(&pool.detach, Role::Detach));
-            entries.extend(names(&pool.reset, Role::Reset));
-            entries.extend(names(&pool.forget, Role::Forget));
-            for (entry, role, release_arg) in entries {
-                let ApiName {
-                    owner,
-                    module,
-                    name,
-                } = ApiName::parse(&entry);
-                if role == Role::Reset && owner.is_some() {
-                    self.reset_names.insert(name.clone());
-                }
-                let boxes = pool.boxes && matches!(role, Role::Release(_));
-                self.add(Api {
-                    role,
-                    owner,
-                    name,
-                    has_receiver: None,
-                    returns: None,
-                    handle,
-                    counter,
-                    pool: pool.name.clone(),
-                    origin: origin.clone(),
-                    file: None,
-                    declared_arg: release_arg.flatten(),
-                    module,
-                    boxes,
-                    collected: pool.collected,
-                });
-            }
-        }
-    }
-
-    /// A configured release that does not say which argument it gives back,
-    /// or says it by name, and is a fn of the scanned crate: the argument is
-    /// the named parameter, or the one whose type is what the pool's acquires
-    /// return (`remove(&self, synced: &mut Synced, io: &Arc<Io>)` paired with
-    /// `allocate() -> Arc<Io>` gives back `io`).
-    pub fn settle_release_args(&mut self) {
-        let mut settled = Vec::new();
-        for (id, api) in self.apis.iter().enumerate() {
-            let Role::Release(ReleaseParam::Param(_)) = api.role else {
-                continue;
-            };
-            if !matches!(api.origin, ApiOrigin::Config { .. }) {
-                continue;
-            }
-            let Some(sig) = self.sig(api.owner.as_deref(), &api.name) else {
-                continue;
-            };
-            let param = match &api.declared_arg {
-                Some(crate::config::ArgRef::Index(_)) => continue,
-                Some(crate::config::ArgRef::Name(n)) => {
-                    sig.param_names.iter().position(|p| **p == **n)
-                }
-                None if sig.params.len() < 2 => continue,
-                None => {
-                    let acquired: Vec<&str> = self
-                        .apis
-                        .iter()
-                        .filter(|a| {
-                            matches!(a.role, Role::Acquire { .. })
-                                && a.pool == api.pool
-                                && a.origin == api.origin
-                        })
-                        .filter_map(|a| {
-                            let sig = self.sig(a.owner.as_deref(), &a.name)?;
-                            sig.returns.as_deref().map(types_base)
-                        })
-                        .collect();
-                    let mut matching = sig.params.iter().enumerate().filter(|(_, p)| {
-                        p.as_deref()
-                            .is_some_and(|p| acquired.contains(&types_base(p)))
-                    });
-                    match (matching.next(), matching.next()) {
-                        (Some((i, _)), None) => Some(i),
-                        _ => None,
-                    }
-                }
-            };
-            if let Some(i) = param {
-                settled.push((id, i));
-            }
-        }
-        for (id, i) in settled {
-            self.apis[id].role = Role::Release(ReleaseParam::Param(i));
-        }
     }
 
     pub fn summaries(&self) -> &summaries::Summaries {
