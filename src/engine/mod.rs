@@ -7,20 +7,24 @@
 //! phase that needs a file's bodies lowers them from its text, once.
 
 mod closure_results;
+mod findable;
 mod load;
+mod resolve;
 mod timings;
 
 pub use load::Lowering;
+pub use resolve::{borrowing, copy_parts, guard_locals, resolve};
 pub use timings::{cpu_secs, proc_status_kb};
 
+use findable::findable_keys;
 use load::{Loaded, load, panic_message};
 use timings::Timings;
 
 use crate::cache::FactsCache;
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Level};
-use crate::flow::{self, CallEffect, Resolution};
-use crate::ir::{Body, Event, PlaceId, PlaceKind};
+use crate::flow;
+use crate::ir::Body;
 use crate::knowledge::infer;
 use crate::knowledge::packs::{self, Pack};
 use crate::knowledge::{ApiOrigin, Index};
@@ -481,97 +485,6 @@ fn index_keys(loaded: &[Loaded], config: &Config, options: &RunOptions<'_>) -> (
     (files, key.finish())
 }
 
-/// What a file's bodies must hold for a rule to have anything to say about
-/// them: a call of a name some API has (every pool value comes from one, and
-/// every release, reset and forget is one), a method of a type that holds
-/// pooled values in its fields or declares a reset (PL003's entry fields,
-/// PL006, PL007), or a release's own body (PL006). Other files are not
-/// unpacked at all.
-fn findable_keys(index: &Index) -> Findable {
-    let types: Vec<String> = index
-        .types_with_pooled_fields()
-        .into_iter()
-        .chain(index.types_with_reset())
-        .collect();
-    // A release's body, or an acquire's, is known by its name and owner
-    // (`api_for(owner, name)`): `remove` alone is defined in most files.
-    let mut owned: Vec<(Option<String>, String)> = index
-        .apis()
-        .iter()
-        .filter(|a| matches!(a.role, crate::knowledge::Role::Release(_)))
-        .map(|a| (a.owner.clone(), a.name.clone()))
-        .collect();
-    // Acquires whose pool leaves fields un-reset (PL007 on the acquire fn),
-    // and the guard types whose detach fields may be taken out.
-    for f in index.summaries().inline_resets() {
-        if let crate::knowledge::inline_resets::InlineFinding::Acquire { owner, name, .. } = f {
-            owned.push((Some(owner.clone()), name.clone()));
-        }
-    }
-    // Acquires that claim a field of their pool: their own ways out.
-    owned.extend(crate::knowledge::claims::claiming_acquires(index));
-    owned.sort();
-    owned.dedup();
-    // A body that looks a type with pooled fields up (`get_mut::<T>()`), or
-    // is handed one as a parameter, may overwrite them.
-    let looked_up: Vec<String> = index.types_with_pooled_fields();
-    let types: Vec<String> = types
-        .into_iter()
-        .chain(index.detach_fields().map(|(t, _)| t.to_string()))
-        .collect();
-    // A forget matters only to a value some acquire gave, or one of a guard
-    // type: without guard types, a file that only forgets needs no look.
-    let (forgets, others): (Vec<&str>, Vec<&str>) =
-        index.api_names().partition(|n| index.only_forgets(n));
-    let forgets = if index.forgets_matter() && index.has_guard_types() {
-        forgets
-    } else {
-        Vec::new()
-    };
-    Findable {
-        calls: index.scoped_call_keys(others),
-        forgets: index.scoped_call_keys(forgets),
-        items: KeySet::new(
-            types
-                .iter()
-                .map(|t| Key::MethodOf(t))
-                .chain(looked_up.iter().map(|t| Key::TypeArg(t))),
-        ),
-        defined: owned
-            .iter()
-            .map(|(owner, name)| match owner {
-                None => (KeySet::new([Key::DefinesFree(name)]), None),
-                Some(o) => (
-                    KeySet::new([Key::Defines(name)]),
-                    Some(KeySet::new([Key::MethodOf(o), Key::Implements(o)])),
-                ),
-            })
-            .collect(),
-    }
-}
-
-/// What a file's bodies must hold to be worth analysing ([`findable_keys`]).
-struct Findable {
-    calls: crate::knowledge::ScopedKeys,
-    forgets: crate::knowledge::ScopedKeys,
-    items: KeySet,
-    /// Fns by name, and their owner (a method of the type, or of an impl of
-    /// the trait) if they have one.
-    defined: Vec<(KeySet, Option<KeySet>)>,
-}
-
-impl Findable {
-    fn matches(&self, index: &Index, file: usize, probe: &dyn Fn(&KeySet) -> bool) -> bool {
-        probe(&self.items)
-            || self
-                .defined
-                .iter()
-                .any(|(name, owner)| probe(name) && owner.as_ref().is_none_or(probe))
-            || self.calls.matches(index, file, probe)
-            || self.forgets.matches(index, file, probe)
-    }
-}
-
 /// Containers a hand-rolled pool keeps its free values in (packs add more).
 const FREE_LISTS: &[&str] = &[
     "Vec",
@@ -807,179 +720,6 @@ fn analyze_file(
         &loaded.name,
         Unreadable::Internal(failure),
     )]
-}
-
-/// Resolve a body's calls and the pooled fields of `self` against the index.
-pub fn resolve(body: &Body, index: &Index, file: usize) -> Resolution {
-    let mut calls: Vec<CallEffect> = body.callees.iter().map(|c| index.effect(c, file)).collect();
-    reset_from_landing_type(body, index, &mut calls);
-    crate::knowledge::claims::resolve(body, index, &mut calls);
-    let mut entry_fields = Vec::new();
-    if let (Some((receiver, _)), Some(self_type)) = (body.receiver, &body.self_type) {
-        for (p, place) in body.places.iter().enumerate() {
-            if place.kind == PlaceKind::Field
-                && place.parent == Some(receiver)
-                && index.field_holds_pooled(self_type, body.field_path(p as u32)[0])
-            {
-                entry_fields.push(p as u32);
-            }
-        }
-    }
-    entry_fields.extend(borrowed_entry_fields(body, index));
-    let mut res = Resolution {
-        borrowing: borrowing(body, index),
-        calls,
-        entry_fields,
-        track_params: false,
-        guard_locals: guard_locals(body, index),
-        copy_parts: Vec::new(),
-        acquire_spans: Vec::new(),
-    };
-    if !res.is_trivial() {
-        res.copy_parts = copy_parts(body, index);
-    }
-    res
-}
-
-/// Fields of a local bound to a view of stored data (`let data =
-/// user_data.get_mut::<SurfaceData>().unwrap()`) whose declared type holds
-/// a pooled value: like `self`'s, they hold one on entry.
-fn borrowed_entry_fields(body: &Body, index: &Index) -> Vec<PlaceId> {
-    let mut out = Vec::new();
-    for (p, place) in body.places.iter().enumerate() {
-        let Some(parent) = place.parent.map(|q| &body.places[q as usize]) else {
-            continue;
-        };
-        if place.kind != PlaceKind::Field || parent.kind != PlaceKind::Local || !parent.borrowed {
-            continue;
-        }
-        let Some(ty) = parent.ty.as_ref().and_then(|t| index.resolve_type(t)) else {
-            continue;
-        };
-        let field = place.name.rsplit('.').next().unwrap_or(&place.name);
-        if index.field_holds_pooled(&ty, field) {
-            out.push(p as PlaceId);
-        }
-    }
-    out
-}
-
-/// An acquire whose API does not name what it hands out (Go's
-/// `sync.Pool.Get` returns `any`) takes the type of the local its result
-/// lands in (`buf := pool.Get().(*bytes.Buffer)`): a value of a type with a
-/// reset must be reset before it goes back (PL008).
-fn reset_from_landing_type(body: &Body, index: &Index, calls: &mut [CallEffect]) {
-    let untyped = |c: &CallEffect| matches!(c, CallEffect::Acquire(k) if !k.guard && !k.needs_reset && !k.counter);
-    if !calls.iter().any(untyped) {
-        return;
-    }
-    let events = || body.blocks.iter().flat_map(|b| &b.events);
-    // Where each place is first moved to.
-    let mut landing: std::collections::HashMap<PlaceId, PlaceId> = Default::default();
-    for ev in events() {
-        if let Event::Move { dest, src, .. } = ev {
-            landing.entry(*src).or_insert(*dest);
-        }
-    }
-    for ev in events() {
-        let Event::Call { call, result, .. } = ev else {
-            continue;
-        };
-        if !untyped(&calls[*call as usize]) {
-            continue;
-        }
-        let CallEffect::Acquire(kind) = &mut calls[*call as usize] else {
-            continue;
-        };
-        kind.needs_reset = landing
-            .get(result)
-            .and_then(|d| body.places[*d as usize].ty.as_ref())
-            .and_then(|t| index.resolve_type(t))
-            .is_some_and(|t| index.type_has_reset(&t));
-    }
-}
-
-/// The parts of values (field places, and locals bound from a field) whose
-/// type is known to be `Copy`: a primitive, or a `Copy` type of the crate.
-pub fn copy_parts(body: &Body, index: &Index) -> Vec<PlaceId> {
-    fn type_of(body: &Body, p: PlaceId, depth: usize) -> Option<crate::ir::TypeRef> {
-        let place = &body.places[p as usize];
-        match (place.kind, place.parent) {
-            (PlaceKind::Field, Some(parent)) if depth < 8 => {
-                let member = place.name.rsplit('.').next().unwrap_or(&place.name);
-                Some(crate::ir::TypeRef::FieldOf(
-                    Box::new(type_of(body, parent, depth + 1)?),
-                    member.to_string(),
-                ))
-            }
-            _ => place.ty.clone(),
-        }
-    }
-    let is_copy = |name: &str| {
-        (crate::knowledge::resolve::is_primitive(name) && !matches!(name, "error" | "any"))
-            || index.is_copy(name)
-    };
-    let parts = flow::part_sources(body);
-    (0..body.places.len() as PlaceId)
-        .filter(|&p| body.places[p as usize].kind == PlaceKind::Field || parts.contains_key(&p))
-        .filter(|&p| {
-            type_of(body, p, 0)
-                .and_then(|t| index.resolve_type(&t))
-                .is_some_and(|name| is_copy(&name))
-        })
-        .collect()
-}
-
-/// Per callee, the arguments the callee only looks at (for shared pointers,
-/// [`crate::ir::Mode::Share`]); empty when the body shares none.
-pub fn borrowing(body: &Body, index: &Index) -> Vec<u64> {
-    let shares = body.blocks.iter().flat_map(|b| &b.events).any(|ev| {
-        matches!(ev, crate::ir::Event::Call { args, .. }
-            if args.iter().flat_map(|a| &a.places).any(|(_, m)| *m == crate::ir::Mode::Share))
-    });
-    if !shares {
-        return Vec::new();
-    }
-    body.callees
-        .iter()
-        .map(|c| index.borrowed_args(c))
-        .collect()
-}
-
-/// The locals of a guard type the code defines, and their arm fields' places.
-pub fn guard_locals(body: &Body, index: &Index) -> Vec<flow::GuardLocal> {
-    let mut out = Vec::new();
-    for (p, place) in body.places.iter().enumerate() {
-        if place.kind != PlaceKind::Local {
-            continue;
-        }
-        let Some(info) = place
-            .ty
-            .as_ref()
-            .and_then(|t| index.resolve_type(t))
-            .and_then(|t| index.guard_info(&t))
-        else {
-            continue;
-        };
-        let arm_fields = body
-            .places
-            .iter()
-            .enumerate()
-            .filter(|(_, f)| {
-                f.kind == PlaceKind::Field
-                    && f.parent == Some(p as u32)
-                    && info
-                        .arm_fields
-                        .contains(f.name.rsplit('.').next().unwrap_or(&f.name))
-            })
-            .map(|(f, _)| f as u32)
-            .collect();
-        out.push(flow::GuardLocal {
-            place: p as u32,
-            arm_fields,
-        });
-    }
-    out
 }
 
 /// `[[pools]]` entries of the config become index entries.

@@ -1,0 +1,180 @@
+//! Resolving one body against the knowledge index: what each call does, the
+//! fields that hold pooled values on entry, the guards in scope, the parts
+//! whose type is `Copy`. The flow analysis takes the result as its input.
+
+use crate::flow::{self, CallEffect, Resolution};
+use crate::ir::{Body, Event, PlaceId, PlaceKind};
+use crate::knowledge::Index;
+
+/// Resolve a body's calls and the pooled fields of `self` against the index.
+pub fn resolve(body: &Body, index: &Index, file: usize) -> Resolution {
+    let mut calls: Vec<CallEffect> = body.callees.iter().map(|c| index.effect(c, file)).collect();
+    reset_from_landing_type(body, index, &mut calls);
+    crate::knowledge::claims::resolve(body, index, &mut calls);
+    let mut entry_fields = Vec::new();
+    if let (Some((receiver, _)), Some(self_type)) = (body.receiver, &body.self_type) {
+        for (p, place) in body.places.iter().enumerate() {
+            if place.kind == PlaceKind::Field
+                && place.parent == Some(receiver)
+                && index.field_holds_pooled(self_type, body.field_path(p as u32)[0])
+            {
+                entry_fields.push(p as u32);
+            }
+        }
+    }
+    entry_fields.extend(borrowed_entry_fields(body, index));
+    let mut res = Resolution {
+        borrowing: borrowing(body, index),
+        calls,
+        entry_fields,
+        track_params: false,
+        guard_locals: guard_locals(body, index),
+        copy_parts: Vec::new(),
+        acquire_spans: Vec::new(),
+    };
+    if !res.is_trivial() {
+        res.copy_parts = copy_parts(body, index);
+    }
+    res
+}
+
+/// Fields of a local bound to a view of stored data (`let data =
+/// user_data.get_mut::<SurfaceData>().unwrap()`) whose declared type holds
+/// a pooled value: like `self`'s, they hold one on entry.
+fn borrowed_entry_fields(body: &Body, index: &Index) -> Vec<PlaceId> {
+    let mut out = Vec::new();
+    for (p, place) in body.places.iter().enumerate() {
+        let Some(parent) = place.parent.map(|q| &body.places[q as usize]) else {
+            continue;
+        };
+        if place.kind != PlaceKind::Field || parent.kind != PlaceKind::Local || !parent.borrowed {
+            continue;
+        }
+        let Some(ty) = parent.ty.as_ref().and_then(|t| index.resolve_type(t)) else {
+            continue;
+        };
+        let field = place.name.rsplit('.').next().unwrap_or(&place.name);
+        if index.field_holds_pooled(&ty, field) {
+            out.push(p as PlaceId);
+        }
+    }
+    out
+}
+
+/// An acquire whose API does not name what it hands out (Go's
+/// `sync.Pool.Get` returns `any`) takes the type of the local its result
+/// lands in (`buf := pool.Get().(*bytes.Buffer)`): a value of a type with a
+/// reset must be reset before it goes back (PL008).
+fn reset_from_landing_type(body: &Body, index: &Index, calls: &mut [CallEffect]) {
+    let untyped = |c: &CallEffect| matches!(c, CallEffect::Acquire(k) if !k.guard && !k.needs_reset && !k.counter);
+    if !calls.iter().any(untyped) {
+        return;
+    }
+    let events = || body.blocks.iter().flat_map(|b| &b.events);
+    // Where each place is first moved to.
+    let mut landing: std::collections::HashMap<PlaceId, PlaceId> = Default::default();
+    for ev in events() {
+        if let Event::Move { dest, src, .. } = ev {
+            landing.entry(*src).or_insert(*dest);
+        }
+    }
+    for ev in events() {
+        let Event::Call { call, result, .. } = ev else {
+            continue;
+        };
+        if !untyped(&calls[*call as usize]) {
+            continue;
+        }
+        let CallEffect::Acquire(kind) = &mut calls[*call as usize] else {
+            continue;
+        };
+        kind.needs_reset = landing
+            .get(result)
+            .and_then(|d| body.places[*d as usize].ty.as_ref())
+            .and_then(|t| index.resolve_type(t))
+            .is_some_and(|t| index.type_has_reset(&t));
+    }
+}
+
+/// The parts of values (field places, and locals bound from a field) whose
+/// type is known to be `Copy`: a primitive, or a `Copy` type of the crate.
+pub fn copy_parts(body: &Body, index: &Index) -> Vec<PlaceId> {
+    fn type_of(body: &Body, p: PlaceId, depth: usize) -> Option<crate::ir::TypeRef> {
+        let place = &body.places[p as usize];
+        match (place.kind, place.parent) {
+            (PlaceKind::Field, Some(parent)) if depth < 8 => {
+                let member = place.name.rsplit('.').next().unwrap_or(&place.name);
+                Some(crate::ir::TypeRef::FieldOf(
+                    Box::new(type_of(body, parent, depth + 1)?),
+                    member.to_string(),
+                ))
+            }
+            _ => place.ty.clone(),
+        }
+    }
+    let is_copy = |name: &str| {
+        (crate::knowledge::resolve::is_primitive(name) && !matches!(name, "error" | "any"))
+            || index.is_copy(name)
+    };
+    let parts = flow::part_sources(body);
+    (0..body.places.len() as PlaceId)
+        .filter(|&p| body.places[p as usize].kind == PlaceKind::Field || parts.contains_key(&p))
+        .filter(|&p| {
+            type_of(body, p, 0)
+                .and_then(|t| index.resolve_type(&t))
+                .is_some_and(|name| is_copy(&name))
+        })
+        .collect()
+}
+
+/// Per callee, the arguments the callee only looks at (for shared pointers,
+/// [`crate::ir::Mode::Share`]); empty when the body shares none.
+pub fn borrowing(body: &Body, index: &Index) -> Vec<u64> {
+    let shares = body.blocks.iter().flat_map(|b| &b.events).any(|ev| {
+        matches!(ev, crate::ir::Event::Call { args, .. }
+            if args.iter().flat_map(|a| &a.places).any(|(_, m)| *m == crate::ir::Mode::Share))
+    });
+    if !shares {
+        return Vec::new();
+    }
+    body.callees
+        .iter()
+        .map(|c| index.borrowed_args(c))
+        .collect()
+}
+
+/// The locals of a guard type the code defines, and their arm fields' places.
+pub fn guard_locals(body: &Body, index: &Index) -> Vec<flow::GuardLocal> {
+    let mut out = Vec::new();
+    for (p, place) in body.places.iter().enumerate() {
+        if place.kind != PlaceKind::Local {
+            continue;
+        }
+        let Some(info) = place
+            .ty
+            .as_ref()
+            .and_then(|t| index.resolve_type(t))
+            .and_then(|t| index.guard_info(&t))
+        else {
+            continue;
+        };
+        let arm_fields = body
+            .places
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| {
+                f.kind == PlaceKind::Field
+                    && f.parent == Some(p as u32)
+                    && info
+                        .arm_fields
+                        .contains(f.name.rsplit('.').next().unwrap_or(&f.name))
+            })
+            .map(|(f, _)| f as u32)
+            .collect();
+        out.push(flow::GuardLocal {
+            place: p as u32,
+            arm_fields,
+        });
+    }
+    out
+}
