@@ -31,6 +31,10 @@ declare_rule! {
     /// ```
     ///
     /// ## Known limits
+    /// Out of reach: state carried across calls (a value one method releases
+    /// and another, or the type's `Drop`, uses), enum state machines (a state
+    /// enum whose variant says whether the value is still held) and tasks
+    /// that never run (a future dropped before it is polled).
     /// Aliases are followed through locals, not through struct fields or
     /// collections. A value released on one branch and used on another that
     /// cannot follow it is still reported when the branches are not correlated.

@@ -52,6 +52,10 @@ declare_rule! {
     /// the value back to is a guess.
     ///
     /// ## Known limits
+    /// Out of reach: state carried across calls (a field emptied by a helper
+    /// method before the overwrite), enum state machines (a state enum whose
+    /// variant says the field was already given back) and tasks that never
+    /// run.
     /// A field tested through a borrow (`if let Some(b) = &self.buf`,
     /// `match &self.buf`) holds nothing on the edge where it is `None`; a
     /// borrow first bound to a local (`let r = &self.buf; if let Some(b) =

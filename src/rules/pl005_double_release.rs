@@ -28,6 +28,10 @@ declare_rule! {
     /// ```
     ///
     /// ## Known limits
+    /// Out of reach: state carried across calls (a release in one method and
+    /// another in the type's `Drop` that a flag should have disarmed: the
+    /// embassy ring reader's `reset_buf`), enum state machines and tasks that
+    /// never run.
     /// Paths are not correlated: releases under `if a` and `if !a` are
     /// reported as one path, unless the structure makes the second release
     /// certain after the first (it dominates it, or every way on reaches

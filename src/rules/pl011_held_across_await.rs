@@ -27,6 +27,9 @@ declare_rule! {
     /// ```
     ///
     /// ## Known limits
+    /// Out of reach: state carried across calls and enum state machines (a
+    /// value parked in a state enum across an `.await`), and a value sent
+    /// into a channel whose receiver lives in a future that may be dropped.
     /// Only awaits in the same body are seen; a value passed to an async
     /// function that awaits is not followed.
     pub struct HeldAcrossAwait {
