@@ -20,6 +20,7 @@
 //! - `x = x[:0]` truncates, `x = append(x, ..)` keeps the value in `x`, and
 //!   `clear(x)`/`cap(x)` are the IR's `clear`/`cap` calls on `x`.
 
+use super::fields::{self, Fields as _};
 use super::state_tests;
 use super::types::{self, Shape};
 use super::{FuncHeader, Src};
@@ -171,7 +172,7 @@ pub fn lower_func(src: &Src<'_>, h: &FuncHeader<'_>) -> Vec<Body> {
         Some((ty, _)) => format!("{ty}.{}", h.name),
         None => h.name.clone(),
     };
-    let name_node = h.node.child_by_field_name("name").unwrap_or(h.node);
+    let name_node = h.node.field(fields::NAME).unwrap_or(h.node);
     let mut lw = Lw::new(
         src,
         Builder::new(BodyKind::Fn, display, src.span(name_node), None),
@@ -198,7 +199,7 @@ pub fn lower_func(src: &Src<'_>, h: &FuncHeader<'_>) -> Vec<Body> {
         let shape = h
             .receiver_node
             .and_then(|r| r.named_child(0))
-            .and_then(|p| p.child_by_field_name("type"))
+            .and_then(|p| p.field(fields::TYPE))
             .map_or(Shape::Unknown, |t| types::shape_of(t, src, &lw.generics));
         lw.locals.insert(p, Local { shape, named: None });
         lw.b.body.receiver = Some((p, true));
@@ -263,13 +264,13 @@ pub fn borrowed_params(body: &Body) -> Vec<usize> {
 /// literal, `&T{..}`, `new(T)`).
 pub fn evident_type(value: Node<'_>, src: &Src<'_>) -> Option<String> {
     match value.kind() {
-        "composite_literal" => types::core_name(value.child_by_field_name("type")?, src, &[]),
-        "unary_expression" => evident_type(value.child_by_field_name("operand")?, src),
+        "composite_literal" => types::core_name(value.field(fields::TYPE)?, src, &[]),
+        "unary_expression" => evident_type(value.field(fields::OPERAND)?, src),
         "parenthesized_expression" => evident_type(value.named_child(0)?, src),
         "call_expression" => {
-            let f = value.child_by_field_name("function")?;
+            let f = value.field(fields::FUNCTION)?;
             if f.kind() == "identifier" && src.text(f) == "new" {
-                let arg = value.child_by_field_name("arguments")?.named_child(0)?;
+                let arg = value.field(fields::ARGUMENTS)?.named_child(0)?;
                 return types::core_name(arg, src, &[]);
             }
             None
@@ -297,8 +298,7 @@ fn statements<'t>(node: Node<'t>) -> Vec<Node<'t>> {
 }
 
 fn operator<'t>(node: Node<'t>, src: &Src<'t>) -> &'t str {
-    node.child_by_field_name("operator")
-        .map_or("", |o| src.text(o))
+    node.field(fields::OPERATOR).map_or("", |o| src.text(o))
 }
 
 /// `*p`, `(*p)`, or a slice of one (`(*p)[:0]`): what a pointer points to.
@@ -306,7 +306,7 @@ fn is_deref<'t>(mut node: Node<'t>, src: &Src<'t>) -> bool {
     loop {
         let inner = match node.kind() {
             "parenthesized_expression" => node.named_child(0),
-            "slice_expression" => node.child_by_field_name("operand"),
+            "slice_expression" => node.field(fields::OPERAND),
             "unary_expression" => return operator(node, src) == "*",
             _ => return false,
         };
@@ -327,10 +327,7 @@ fn count_test<'t>(cond: Node<'t>, src: &Src<'t>) -> Option<(&'t str, bool)> {
     if cond.kind() != "binary_expression" {
         return None;
     }
-    let (l, r) = (
-        cond.child_by_field_name("left")?,
-        cond.child_by_field_name("right")?,
-    );
+    let (l, r) = (cond.field(fields::LEFT)?, cond.field(fields::RIGHT)?);
     let zero = |n: Node<'t>| n.kind() == "int_literal" && src.text(n) == "0";
     let ident = |n: Node<'t>| (n.kind() == "identifier").then(|| src.text(n));
     match operator(cond, src) {
@@ -349,13 +346,13 @@ fn covers_counts<'t>(node: Node<'t>, src: &Src<'t>) -> bool {
         return false;
     };
     if parent.kind() != "if_statement"
-        || parent.child_by_field_name("alternative") != Some(node)
-        || parent.child_by_field_name("initializer").is_some()
-        || node.child_by_field_name("initializer").is_some()
+        || parent.field(fields::ALTERNATIVE) != Some(node)
+        || parent.field(fields::INITIALIZER).is_some()
+        || node.field(fields::INITIALIZER).is_some()
     {
         return false;
     }
-    let test = |n: Node<'t>| count_test(n.child_by_field_name("condition")?, src);
+    let test = |n: Node<'t>| count_test(n.field(fields::CONDITION)?, src);
     matches!((test(parent), test(node)), (Some((a, p)), Some((b, q))) if a == b && p != q)
 }
 
@@ -441,7 +438,7 @@ impl<'s, 't> Lw<'s, 't> {
     fn params(&mut self, params: Option<Node<'t>>) {
         let Some(params) = params else { return };
         for decl in named_children(params) {
-            let ty = decl.child_by_field_name("type");
+            let ty = decl.field(fields::TYPE);
             let info = ty.and_then(|t| self.type_ref(t));
             let shape = ty.map_or(Shape::Unknown, |t| {
                 if decl.kind() == "variadic_parameter_declaration" {
@@ -486,11 +483,11 @@ impl<'s, 't> Lw<'s, 't> {
             .sum();
         self.error_result = named_children(result)
             .last()
-            .and_then(|decl| decl.child_by_field_name("type"))
+            .and_then(|decl| decl.field(fields::TYPE))
             .is_some_and(|t| self.text(t) == "error");
         let mut named = Vec::new();
         for decl in named_children(result) {
-            let ty = decl.child_by_field_name("type");
+            let ty = decl.field(fields::TYPE);
             let mut c = decl.walk();
             let names: Vec<Node<'t>> = decl.children_by_field_name("name", &mut c).collect();
             for n in names {
@@ -566,11 +563,11 @@ impl<'s, 't> Lw<'s, 't> {
                 }
             }
             "send_statement" => {
-                if let Some(ch) = node.child_by_field_name("channel") {
+                if let Some(ch) = node.field(fields::CHANNEL) {
                     let op = self.expr(ch);
                     self.read(op, span, true);
                 }
-                if let Some(v) = node.child_by_field_name("value") {
+                if let Some(v) = node.field(fields::VALUE) {
                     let op = self.expr(v);
                     self.consume(op, self.span(v), false);
                 }
@@ -584,7 +581,7 @@ impl<'s, 't> Lw<'s, 't> {
             "select_statement" => self.select_stmt(node, label),
             "block" => self.block(node),
             "labeled_statement" => {
-                if let Some(l) = node.child_by_field_name("label") {
+                if let Some(l) = node.field(fields::LABEL) {
                     let name = self.text(l).to_string();
                     let target = self.label_block(&name);
                     self.b.goto(target);
@@ -746,8 +743,8 @@ impl<'s, 't> Lw<'s, 't> {
                 self.b.lookup(name)
             }
             "selector_expression" => {
-                let operand = node.child_by_field_name("operand")?;
-                let field = node.child_by_field_name("field")?;
+                let operand = node.field(fields::OPERAND)?;
+                let field = node.field(fields::FIELD)?;
                 if operand.kind() == "identifier" && self.is_import(self.text(operand)) {
                     return None;
                 }
@@ -757,7 +754,7 @@ impl<'s, 't> Lw<'s, 't> {
             }
             "parenthesized_expression" => self.place_of(node.named_child(0)?),
             "unary_expression" if operator(node, self.src) == "*" => {
-                self.place_of(node.child_by_field_name("operand")?)
+                self.place_of(node.field(fields::OPERAND)?)
             }
             _ => None,
         }
@@ -784,10 +781,7 @@ impl<'s, 't> Lw<'s, 't> {
                 Some(n) => self.shape_of(n),
                 None => Shape::Unknown,
             },
-            "slice_expression" => match node
-                .child_by_field_name("operand")
-                .map(|o| self.shape_of(o))
-            {
+            "slice_expression" => match node.field(fields::OPERAND).map(|o| self.shape_of(o)) {
                 // Slicing an array gives a slice; a string a string.
                 Some(Shape::Scalar) => Shape::Scalar,
                 _ => Shape::Slice,
@@ -797,7 +791,7 @@ impl<'s, 't> Lw<'s, 't> {
                 "*" => Shape::Unknown,
                 _ => Shape::Scalar,
             },
-            "composite_literal" => match node.child_by_field_name("type") {
+            "composite_literal" => match node.field(fields::TYPE) {
                 Some(t) => match t.kind() {
                     "slice_type" => Shape::Slice,
                     "map_type" => Shape::Map,
@@ -816,13 +810,11 @@ impl<'s, 't> Lw<'s, 't> {
             | "true"
             | "false"
             | "binary_expression" => Shape::Scalar,
-            "type_conversion_expression" => node
-                .child_by_field_name("type")
-                .map_or(Shape::Unknown, |t| {
-                    types::shape_of(t, self.src, &self.generics)
-                }),
+            "type_conversion_expression" => node.field(fields::TYPE).map_or(Shape::Unknown, |t| {
+                types::shape_of(t, self.src, &self.generics)
+            }),
             "call_expression" => {
-                let Some(f) = node.child_by_field_name("function") else {
+                let Some(f) = node.field(fields::FUNCTION) else {
                     return Shape::Unknown;
                 };
                 let builtin = f.kind() == "identifier" && self.b.lookup(self.text(f)).is_none();
@@ -830,7 +822,7 @@ impl<'s, 't> Lw<'s, 't> {
                     (true, "new") => Shape::Pointer,
                     (true, "append") => Shape::Slice,
                     (true, "make") => node
-                        .child_by_field_name("arguments")
+                        .field(fields::ARGUMENTS)
                         .and_then(|a| a.named_child(0))
                         .map_or(Shape::Unknown, |t| {
                             types::shape_of(t, self.src, &self.generics)
@@ -855,8 +847,8 @@ impl<'s, 't> Lw<'s, 't> {
                 }
             }
             "selector_expression" => {
-                let operand = node.child_by_field_name("operand")?;
-                let field = self.text(node.child_by_field_name("field")?).to_string();
+                let operand = node.field(fields::OPERAND)?;
+                let field = self.text(node.field(fields::FIELD)?).to_string();
                 if operand.kind() == "identifier" && self.is_import(self.text(operand)) {
                     return None;
                 }
@@ -865,32 +857,32 @@ impl<'s, 't> Lw<'s, 't> {
             }
             "parenthesized_expression" => self.type_of(node.named_child(0)?),
             "unary_expression" => match operator(node, self.src) {
-                "&" | "*" => self.type_of(node.child_by_field_name("operand")?),
+                "&" | "*" => self.type_of(node.field(fields::OPERAND)?),
                 _ => None,
             },
-            "slice_expression" => self.type_of(node.child_by_field_name("operand")?),
+            "slice_expression" => self.type_of(node.field(fields::OPERAND)?),
             "index_expression" => {
-                let base = self.type_of(node.child_by_field_name("operand")?)?;
+                let base = self.type_of(node.field(fields::OPERAND)?)?;
                 Some(TypeRef::MethodResult(Box::new(base), "get".into()))
             }
             "type_assertion_expression" | "type_conversion_expression" => {
-                self.type_ref(node.child_by_field_name("type")?)
+                self.type_ref(node.field(fields::TYPE)?)
             }
-            "composite_literal" => self.type_ref(node.child_by_field_name("type")?),
+            "composite_literal" => self.type_ref(node.field(fields::TYPE)?),
             "call_expression" => {
-                let f = node.child_by_field_name("function")?;
+                let f = node.field(fields::FUNCTION)?;
                 match f.kind() {
                     "identifier" => {
                         let name = self.text(f);
                         if self.b.lookup(name).is_none() && matches!(name, "new" | "make") {
-                            let t = node.child_by_field_name("arguments")?.named_child(0)?;
+                            let t = node.field(fields::ARGUMENTS)?.named_child(0)?;
                             return self.type_ref(t);
                         }
                         Some(TypeRef::CallResult(None, name.to_string()))
                     }
                     "selector_expression" => {
-                        let operand = f.child_by_field_name("operand")?;
-                        let method = self.text(f.child_by_field_name("field")?).to_string();
+                        let operand = f.field(fields::OPERAND)?;
+                        let method = self.text(f.field(fields::FIELD)?).to_string();
                         if operand.kind() == "identifier" {
                             let pkg = self.text(operand);
                             if self.is_import(pkg) {
@@ -925,7 +917,7 @@ impl<'s, 't> Lw<'s, 't> {
                 Some(p) => vec![(p, Mode::Move)],
                 None => {
                     if node.kind() == "selector_expression"
-                        && let Some(operand) = node.child_by_field_name("operand")
+                        && let Some(operand) = node.field(fields::OPERAND)
                     {
                         let op = self.expr(operand);
                         self.read(op, span, true);
@@ -938,7 +930,7 @@ impl<'s, 't> Lw<'s, 't> {
                 None => Op::new(),
             },
             "unary_expression" => {
-                let Some(operand) = node.child_by_field_name("operand") else {
+                let Some(operand) = node.field(fields::OPERAND) else {
                     return Op::new();
                 };
                 match operator(node, self.src) {
@@ -959,8 +951,8 @@ impl<'s, 't> Lw<'s, 't> {
                 }
             }
             "binary_expression" => {
-                for side in ["left", "right"] {
-                    if let Some(n) = node.child_by_field_name(side) {
+                for side in [fields::LEFT, fields::RIGHT] {
+                    if let Some(n) = node.field(side) {
                         let op = self.expr(n);
                         self.read(op, span, true);
                     }
@@ -969,24 +961,24 @@ impl<'s, 't> Lw<'s, 't> {
             }
             "call_expression" => self.call(node, CallCtx::Plain),
             "index_expression" => {
-                if let Some(o) = node.child_by_field_name("operand") {
+                if let Some(o) = node.field(fields::OPERAND) {
                     let op = self.expr(o);
                     self.read(op, span, false);
                 }
-                if let Some(i) = node.child_by_field_name("index") {
+                if let Some(i) = node.field(fields::INDEX) {
                     let op = self.expr(i);
                     self.read(op, span, false);
                 }
                 Op::new()
             }
             "slice_expression" => {
-                for f in ["start", "end", "capacity"] {
-                    if let Some(n) = node.child_by_field_name(f) {
+                for f in [fields::START, fields::END, fields::CAPACITY] {
+                    if let Some(n) = node.field(f) {
                         let op = self.expr(n);
                         self.read(op, span, true);
                     }
                 }
-                match node.child_by_field_name("operand") {
+                match node.field(fields::OPERAND) {
                     Some(o) => {
                         let op = self.expr(o);
                         op.into_iter().map(|(p, _)| (p, Mode::Borrow)).collect()
@@ -994,20 +986,18 @@ impl<'s, 't> Lw<'s, 't> {
                     None => Op::new(),
                 }
             }
-            "type_assertion_expression" => match node.child_by_field_name("operand") {
+            "type_assertion_expression" => match node.field(fields::OPERAND) {
                 Some(o) => self.expr(o),
                 None => Op::new(),
             },
             "type_conversion_expression" => {
-                let Some(o) = node.child_by_field_name("operand") else {
+                let Some(o) = node.field(fields::OPERAND) else {
                     return Op::new();
                 };
                 let op = self.expr(o);
-                let to = node
-                    .child_by_field_name("type")
-                    .map_or(Shape::Unknown, |t| {
-                        types::shape_of(t, self.src, &self.generics)
-                    });
+                let to = node.field(fields::TYPE).map_or(Shape::Unknown, |t| {
+                    types::shape_of(t, self.src, &self.generics)
+                });
                 if to == Shape::Scalar {
                     // `string(b)` copies.
                     self.read(op, span, true);
@@ -1017,7 +1007,7 @@ impl<'s, 't> Lw<'s, 't> {
                 }
             }
             "composite_literal" => {
-                if let Some(body) = node.child_by_field_name("body") {
+                if let Some(body) = node.field(fields::BODY) {
                     self.literal_value(body);
                 }
                 Op::new()
@@ -1034,7 +1024,7 @@ impl<'s, 't> Lw<'s, 't> {
     fn literal_value(&mut self, body: Node<'t>) {
         for el in named_children(body) {
             let value = match el.kind() {
-                "keyed_element" => el.child_by_field_name("value"),
+                "keyed_element" => el.field(fields::VALUE),
                 _ => Some(el),
             };
             let Some(value) = value else { continue };
@@ -1126,10 +1116,10 @@ impl<'s, 't> Lw<'s, 't> {
 
     fn call(&mut self, node: Node<'t>, ctx: CallCtx) -> Op {
         let span = self.span(node);
-        let Some(func) = node.child_by_field_name("function") else {
+        let Some(func) = node.field(fields::FUNCTION) else {
             return Op::new();
         };
-        let args_node = node.child_by_field_name("arguments");
+        let args_node = node.field(fields::ARGUMENTS);
         match func.kind() {
             "identifier" => {
                 let name = self.text(func);
@@ -1153,10 +1143,9 @@ impl<'s, 't> Lw<'s, 't> {
                 vec![(r, Mode::Move)]
             }
             "selector_expression" => {
-                let (Some(operand), Some(field)) = (
-                    func.child_by_field_name("operand"),
-                    func.child_by_field_name("field"),
-                ) else {
+                let (Some(operand), Some(field)) =
+                    (func.field(fields::OPERAND), func.field(fields::FIELD))
+                else {
                     return Op::new();
                 };
                 let method = self.text(field);
@@ -1364,11 +1353,9 @@ impl<'s, 't> Lw<'s, 't> {
     /// it runs elsewhere (`go`) or hands it on itself, otherwise read.
     fn closure(&mut self, lit: Node<'t>, moves: bool, args: &[Op]) {
         let outer = self.b.visible_names();
-        let head = lit
-            .child_by_field_name("parameters")
-            .map_or(self.span(lit), |p| {
-                Span::new(lit.start_byte(), p.end_byte())
-            });
+        let head = lit.field(fields::PARAMETERS).map_or(self.span(lit), |p| {
+            Span::new(lit.start_byte(), p.end_byte())
+        });
         let name = format!("func literal in {}", self.name);
         let mut inner = Lw::new(
             self.src,
@@ -1378,9 +1365,9 @@ impl<'s, 't> Lw<'s, 't> {
         );
         inner.b.body.self_type = self.self_type.clone();
         inner.b.depth = self.b.depth;
-        inner.params(lit.child_by_field_name("parameters"));
-        inner.results(lit.child_by_field_name("result"));
-        if let Some(body) = lit.child_by_field_name("body") {
+        inner.params(lit.field(fields::PARAMETERS));
+        inner.results(lit.field(fields::RESULT));
+        if let Some(body) = lit.field(fields::BODY) {
             inner.func_body(body);
         }
         let captures = std::mem::take(&mut inner.b.captures);
@@ -1423,15 +1410,13 @@ impl<'s, 't> Lw<'s, 't> {
 
     // ----- statements -----
 
-    fn lhs_list(&self, node: Node<'t>, field: &str) -> Vec<Node<'t>> {
-        node.child_by_field_name(field)
-            .map(named_children)
-            .unwrap_or_default()
+    fn lhs_list(&self, node: Node<'t>, field: fields::Field) -> Vec<Node<'t>> {
+        node.field(field).map(named_children).unwrap_or_default()
     }
 
     fn short_var(&mut self, node: Node<'t>) {
-        let left = self.lhs_list(node, "left");
-        let right = self.lhs_list(node, "right");
+        let left = self.lhs_list(node, fields::LEFT);
+        let right = self.lhs_list(node, fields::RIGHT);
         self.bind(&left, &right, true, self.span(node));
     }
 
@@ -1447,8 +1432,8 @@ impl<'s, 't> Lw<'s, 't> {
         for spec in specs {
             let mut c = spec.walk();
             let names: Vec<Node<'t>> = spec.children_by_field_name("name", &mut c).collect();
-            let values = self.lhs_list(spec, "value");
-            let ty = spec.child_by_field_name("type");
+            let values = self.lhs_list(spec, fields::VALUE);
+            let ty = spec.field(fields::TYPE);
             if values.is_empty() {
                 for n in names {
                     let info = ty.and_then(|t| self.type_ref(t));
@@ -1523,7 +1508,7 @@ impl<'s, 't> Lw<'s, 't> {
             // is not the pooled type either (a pool's `New` that gave an
             // error): nothing of the pool's is there.
             if right[0].kind() == "type_assertion_expression"
-                && let Some(operand) = right[0].child_by_field_name("operand")
+                && let Some(operand) = right[0].field(fields::OPERAND)
                 && operand.kind() == "identifier"
                 && let Some(q) = self.place_of(operand)
             {
@@ -1571,9 +1556,7 @@ impl<'s, 't> Lw<'s, 't> {
         }
         if target.kind() == "unary_expression"
             && operator(target, self.src) == "*"
-            && let Some(place) = target
-                .child_by_field_name("operand")
-                .and_then(|o| self.place_of(o))
+            && let Some(place) = target.field(fields::OPERAND).and_then(|o| self.place_of(o))
             && self.b.body.receiver.is_none_or(|(r, _)| r != place)
         {
             self.b.emit(Event::Use {
@@ -1588,8 +1571,8 @@ impl<'s, 't> Lw<'s, 't> {
         let Some(place) = self.place_of(left) else {
             // `m[k] = v`, `s[i] = v`, a package variable: stored away.
             if left.kind() == "index_expression" {
-                for f in ["operand", "index"] {
-                    if let Some(n) = left.child_by_field_name(f) {
+                for f in [fields::OPERAND, fields::INDEX] {
+                    if let Some(n) = left.field(f) {
                         let o = self.expr(n);
                         self.read(o, span, false);
                     }
@@ -1602,9 +1585,9 @@ impl<'s, 't> Lw<'s, 't> {
         // receiver; the value stays.
         if let Some(r) = right
             && r.kind() == "call_expression"
-            && let Some(f) = r.child_by_field_name("function")
+            && let Some(f) = r.field(fields::FUNCTION)
             && f.kind() == "selector_expression"
-            && f.child_by_field_name("operand")
+            && f.field(fields::OPERAND)
                 .is_some_and(|o| self.text(o) == self.text(left))
         {
             self.b.emit(Event::Use {
@@ -1621,10 +1604,8 @@ impl<'s, 't> Lw<'s, 't> {
         if op.iter().any(|&(p, _)| p == place) {
             if let Some(r) = right
                 && r.kind() == "slice_expression"
-                && r.child_by_field_name("start")
-                    .is_none_or(|s| self.text(s) == "0")
-                && r.child_by_field_name("end")
-                    .is_some_and(|e| self.text(e) == "0")
+                && r.field(fields::START).is_none_or(|s| self.text(s) == "0")
+                && r.field(fields::END).is_some_and(|e| self.text(e) == "0")
             {
                 self.method_shaped(
                     "truncate",
@@ -1717,12 +1698,12 @@ impl<'s, 't> Lw<'s, 't> {
                 continue;
             }
             let guarded = node
-                .child_by_field_name("condition")
+                .field(fields::CONDITION)
                 .is_some_and(|c| self.text(c).trim() == test);
             if !guarded {
                 continue;
             }
-            let Some(then) = node.child_by_field_name("consequence") else {
+            let Some(then) = node.field(fields::CONSEQUENCE) else {
                 continue;
             };
             // A call in the branch given `x` as an argument or receiver.
@@ -1734,11 +1715,11 @@ impl<'s, 't> Lw<'s, 't> {
                     continue;
                 }
                 let arg = n
-                    .child_by_field_name("arguments")
+                    .field(fields::ARGUMENTS)
                     .is_some_and(|a| named_children(a).iter().any(|x| self.text(*x) == name));
                 let recv = n
-                    .child_by_field_name("function")
-                    .and_then(|f| f.child_by_field_name("operand"))
+                    .field(fields::FUNCTION)
+                    .and_then(|f| f.field(fields::OPERAND))
                     .is_some_and(|o| self.text(o) == name);
                 if arg || recv {
                     return true;
@@ -1753,10 +1734,10 @@ impl<'s, 't> Lw<'s, 't> {
             "nil" => AssignKind::Null,
             "composite_literal" => {
                 let empty = r
-                    .child_by_field_name("body")
+                    .field(fields::BODY)
                     .is_none_or(|b| named_children(b).is_empty());
                 let growable = r
-                    .child_by_field_name("type")
+                    .field(fields::TYPE)
                     .is_some_and(|t| matches!(t.kind(), "slice_type" | "map_type"));
                 if empty && growable {
                     AssignKind::Empty
@@ -1772,10 +1753,10 @@ impl<'s, 't> Lw<'s, 't> {
             | "false"
             | "rune_literal" => AssignKind::Fresh,
             "call_expression" => {
-                let f = r.child_by_field_name("function");
+                let f = r.field(fields::FUNCTION);
                 let name = f.filter(|f| f.kind() == "identifier").map(|f| self.text(f));
                 let args = r
-                    .child_by_field_name("arguments")
+                    .field(fields::ARGUMENTS)
                     .map(named_children)
                     .unwrap_or_default();
                 match name {
@@ -1802,8 +1783,8 @@ impl<'s, 't> Lw<'s, 't> {
 
     fn assignment(&mut self, node: Node<'t>) {
         let span = self.span(node);
-        let left = self.lhs_list(node, "left");
-        let right = self.lhs_list(node, "right");
+        let left = self.lhs_list(node, fields::LEFT);
+        let right = self.lhs_list(node, fields::RIGHT);
         if operator(node, self.src) != "=" {
             // `x += y`: both read.
             for n in left.iter().chain(&right) {
@@ -1818,28 +1799,28 @@ impl<'s, 't> Lw<'s, 't> {
     fn if_stmt(&mut self, node: Node<'t>) {
         self.b.push_scope();
         self.block_depth += 1;
-        if let Some(init) = node.child_by_field_name("initializer") {
+        if let Some(init) = node.field(fields::INITIALIZER) {
             self.stmt(init, None);
         }
         let then_b = self.b.new_block();
         let else_b = self.b.new_block();
         let join = self.b.new_block();
-        match node.child_by_field_name("condition") {
+        match node.field(fields::CONDITION) {
             Some(c) => self.condition(c, then_b, else_b),
             None => {
                 self.b.edge(self.b.cur, then_b);
                 self.b.edge(self.b.cur, else_b);
             }
         }
-        let cond = node.child_by_field_name("condition");
+        let cond = node.field(fields::CONDITION);
         self.if_conds.extend(cond);
         self.b.cur = then_b;
-        if let Some(c) = node.child_by_field_name("consequence") {
+        if let Some(c) = node.field(fields::CONSEQUENCE) {
             self.block(c);
         }
         self.b.goto(join);
         self.b.cur = else_b;
-        let alt = node.child_by_field_name("alternative");
+        let alt = node.field(fields::ALTERNATIVE);
         if let Some(alt) = alt {
             self.stmt(alt, None);
         }
@@ -1867,15 +1848,13 @@ impl<'s, 't> Lw<'s, 't> {
                 }
             }
             "unary_expression" if operator(node, self.src) == "!" => {
-                if let Some(inner) = node.child_by_field_name("operand") {
+                if let Some(inner) = node.field(fields::OPERAND) {
                     return self.condition(inner, no, yes);
                 }
             }
             "binary_expression" => {
-                let (Some(l), Some(r)) = (
-                    node.child_by_field_name("left"),
-                    node.child_by_field_name("right"),
-                ) else {
+                let (Some(l), Some(r)) = (node.field(fields::LEFT), node.field(fields::RIGHT))
+                else {
                     return;
                 };
                 match operator(node, self.src) {
@@ -1969,7 +1948,7 @@ impl<'s, 't> Lw<'s, 't> {
         if node.kind() != "call_expression" {
             return None;
         }
-        let f = node.child_by_field_name("function")?;
+        let f = node.field(fields::FUNCTION)?;
         let name = self.text(f);
         if f.kind() != "identifier"
             || !matches!(name, "len" | "cap")
@@ -1977,7 +1956,7 @@ impl<'s, 't> Lw<'s, 't> {
         {
             return None;
         }
-        let args = named_children(node.child_by_field_name("arguments")?);
+        let args = named_children(node.field(fields::ARGUMENTS)?);
         let [first] = args.as_slice() else {
             return None;
         };
@@ -1986,7 +1965,7 @@ impl<'s, 't> Lw<'s, 't> {
             match arg.kind() {
                 "parenthesized_expression" => arg = arg.named_child(0)?,
                 "unary_expression" if operator(arg, self.src) == "*" => {
-                    arg = arg.child_by_field_name("operand")?
+                    arg = arg.field(fields::OPERAND)?
                 }
                 _ => break,
             }
@@ -2021,21 +2000,21 @@ impl<'s, 't> Lw<'s, 't> {
     fn for_stmt(&mut self, node: Node<'t>, label: Option<String>) {
         self.b.push_scope();
         self.block_depth += 1;
-        let body = node.child_by_field_name("body");
+        let body = node.field(fields::BODY);
         let clause = named_children(node).into_iter().find(|c| Some(*c) != body);
         let mut cond = None;
         let mut update = None;
         let mut range = None;
         match clause.map(|c| (c, c.kind())) {
             Some((c, "for_clause")) => {
-                if let Some(init) = c.child_by_field_name("initializer") {
+                if let Some(init) = c.field(fields::INITIALIZER) {
                     self.stmt(init, None);
                 }
-                cond = c.child_by_field_name("condition");
-                update = c.child_by_field_name("update");
+                cond = c.field(fields::CONDITION);
+                update = c.field(fields::UPDATE);
             }
             Some((c, "range_clause")) => {
-                if let Some(r) = c.child_by_field_name("right") {
+                if let Some(r) = c.field(fields::RIGHT) {
                     let op = self.expr(r);
                     self.read(op, self.span(r), false);
                 }
@@ -2063,9 +2042,9 @@ impl<'s, 't> Lw<'s, 't> {
         self.b.push_scope();
         if let Some(r) = range {
             let declares = r
-                .child_by_field_name("left")
+                .field(fields::LEFT)
                 .is_some_and(|_| self.text(r).contains(":="));
-            for l in self.lhs_list(r, "left") {
+            for l in self.lhs_list(r, fields::LEFT) {
                 if declares && l.kind() == "identifier" {
                     let name = self.text(l);
                     if name != "_" {
@@ -2101,11 +2080,11 @@ impl<'s, 't> Lw<'s, 't> {
     fn switch_stmt(&mut self, node: Node<'t>, label: Option<String>) {
         self.b.push_scope();
         self.block_depth += 1;
-        if let Some(init) = node.child_by_field_name("initializer") {
+        if let Some(init) = node.field(fields::INITIALIZER) {
             self.stmt(init, None);
         }
         let type_switch = node.kind() == "type_switch_statement";
-        let value = node.child_by_field_name("value");
+        let value = node.field(fields::VALUE);
         let mut subject = Op::new();
         let mut tagless = value.is_none();
         if let Some(v) = value {
@@ -2120,7 +2099,7 @@ impl<'s, 't> Lw<'s, 't> {
             tagless = false;
         }
         let alias = node
-            .child_by_field_name("alias")
+            .field(fields::ALIAS)
             .and_then(|a| a.named_child(0))
             .map(|a| self.text(a).to_string());
         let cases: Vec<Node<'t>> = named_children(node)
@@ -2138,7 +2117,7 @@ impl<'s, 't> Lw<'s, 't> {
                 if case.kind() == "default_case" {
                     continue;
                 }
-                let exprs = self.lhs_list(*case, "value");
+                let exprs = self.lhs_list(*case, fields::VALUE);
                 for e in exprs {
                     let next = self.b.new_block();
                     self.condition(e, blocks[i], next);
@@ -2147,7 +2126,7 @@ impl<'s, 't> Lw<'s, 't> {
             }
         } else {
             for case in &cases {
-                for e in self.lhs_list(*case, "value") {
+                for e in self.lhs_list(*case, fields::VALUE) {
                     let op = self.expr(e);
                     self.read(op, self.span(e), true);
                 }
@@ -2234,17 +2213,15 @@ impl<'s, 't> Lw<'s, 't> {
             self.b.cur = start;
             self.b.push_scope();
             self.block_depth += 1;
-            if let Some(comm) = case.child_by_field_name("communication") {
+            if let Some(comm) = case.field(fields::COMMUNICATION) {
                 match comm.kind() {
                     "send_statement" => self.stmt(comm, None),
                     // `case m = <-ch:` overwrites `m` as an assignment does.
-                    _ if comm.child_by_field_name("left").is_some()
-                        && !self.text(comm).contains(":=") =>
-                    {
-                        let left = self.lhs_list(comm, "left");
+                    _ if comm.field(fields::LEFT).is_some() && !self.text(comm).contains(":=") => {
+                        let left = self.lhs_list(comm, fields::LEFT);
                         // A receive's `right` is the `<-ch` expression itself,
                         // not a list: `m` gets what comes out of `ch`, never `ch`.
-                        let right: Vec<Node<'t>> = match comm.child_by_field_name("right") {
+                        let right: Vec<Node<'t>> = match comm.field(fields::RIGHT) {
                             Some(r) if r.kind() == "expression_list" => named_children(r),
                             Some(r) => vec![r],
                             None => Vec::new(),
@@ -2253,8 +2230,8 @@ impl<'s, 't> Lw<'s, 't> {
                         self.bind(&left, &right, false, span);
                     }
                     _ => {
-                        let left = self.lhs_list(comm, "left");
-                        if let Some(r) = comm.child_by_field_name("right") {
+                        let left = self.lhs_list(comm, fields::LEFT);
+                        if let Some(r) = comm.field(fields::RIGHT) {
                             let op = self.expr(r);
                             self.read(op, self.span(r), true);
                         }
@@ -2299,8 +2276,8 @@ impl<'s, 't> Lw<'s, 't> {
         self.slots_own_block = true;
         let what = match call.kind() {
             "call_expression" => {
-                let func = call.child_by_field_name("function");
-                let args_node = call.child_by_field_name("arguments");
+                let func = call.field(fields::FUNCTION);
+                let args_node = call.field(fields::ARGUMENTS);
                 if let Some(lit) = func.filter(|f| f.kind() == "func_literal") {
                     // Its arguments are evaluated now, into slots.
                     let args = self.args(args_node, CallCtx::Plain);
@@ -2388,7 +2365,7 @@ impl<'s, 't> Lw<'s, 't> {
         if self.block_depth == 0 {
             return Vec::new();
         }
-        let Some(body) = lit.child_by_field_name("body") else {
+        let Some(body) = lit.field(fields::BODY) else {
             return Vec::new();
         };
         let mut names: Vec<&'s str> = Vec::new();
@@ -2488,10 +2465,10 @@ impl<'s, 't> Lw<'s, 't> {
                         "func_literal" | "function_declaration" | "method_declaration" => break,
                         "if_statement"
                             if parent
-                                .child_by_field_name("consequence")
+                                .field(fields::CONSEQUENCE)
                                 .is_some_and(|c| c.id() == child.id())
                                 && parent
-                                    .child_by_field_name("condition")
+                                    .field(fields::CONDITION)
                                     .is_some_and(|c| self.text(c).contains(&test)) =>
                         {
                             return true;
@@ -2513,10 +2490,8 @@ impl<'s, 't> Lw<'s, 't> {
         if v.kind() != "selector_expression" {
             return false;
         }
-        let (Some(operand), Some(field)) = (
-            v.child_by_field_name("operand"),
-            v.child_by_field_name("field"),
-        ) else {
+        let (Some(operand), Some(field)) = (v.field(fields::OPERAND), v.field(fields::FIELD))
+        else {
             return false;
         };
         let field = self.text(field);
@@ -2707,7 +2682,7 @@ impl<'s, 't> Lw<'s, 't> {
         self.b.push_scope();
         self.block_depth += 1;
         let mut i = 0;
-        if let Some(params) = lit.child_by_field_name("parameters") {
+        if let Some(params) = lit.field(fields::PARAMETERS) {
             for decl in named_children(params) {
                 let mut c = decl.walk();
                 let names: Vec<Node<'t>> = decl.children_by_field_name("name", &mut c).collect();
@@ -2733,7 +2708,7 @@ impl<'s, 't> Lw<'s, 't> {
                 span,
             });
         }
-        if let Some(body) = lit.child_by_field_name("body") {
+        if let Some(body) = lit.field(fields::BODY) {
             for stmt in statements(body) {
                 self.stmt(stmt, None);
             }

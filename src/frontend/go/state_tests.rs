@@ -7,6 +7,7 @@
 //! closed, it is the wrong size). That is a decision about the value, not a
 //! value forgotten: lowering lets the old value go there.
 
+use super::fields::{self, Fields as _};
 use tree_sitter::Node;
 
 fn strip_parens(mut node: Node<'_>) -> Node<'_> {
@@ -50,14 +51,14 @@ fn field_read_root<'t>(node: Node<'_>, text: &'t str) -> Option<&'t str> {
     if let Some(parent) = node.parent()
         && parent.kind() == "call_expression"
         && parent
-            .child_by_field_name("function")
+            .field(fields::FUNCTION)
             .is_some_and(|f| f.id() == node.id())
     {
         return None;
     }
     let mut operand = node;
     while operand.kind() == "selector_expression" {
-        operand = strip_parens(operand.child_by_field_name("operand")?);
+        operand = strip_parens(operand.field(fields::OPERAND)?);
     }
     (operand.kind() == "identifier").then(|| &text[operand.byte_range()])
 }

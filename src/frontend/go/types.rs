@@ -10,6 +10,7 @@
 //! owner of a pool API.
 
 use super::Src;
+use super::fields::{self, Fields as _};
 use std::collections::HashMap;
 use tree_sitter::Node;
 
@@ -139,14 +140,14 @@ impl Imports {
                 }
             }
             for spec in specs {
-                let Some(path) = spec.child_by_field_name("path") else {
+                let Some(path) = spec.field(fields::PATH) else {
                     continue;
                 };
                 let path = src
                     .text(path)
                     .trim_matches(|c| c == '"' || c == '`')
                     .to_string();
-                let name = match spec.child_by_field_name("name") {
+                let name = match spec.field(fields::NAME) {
                     Some(n) if n.kind() == "package_identifier" => src.text(n).to_string(),
                     // `_` and `.` imports bring no name.
                     Some(_) => {
@@ -213,8 +214,8 @@ fn core_of(
     if depth > 32 {
         return (None, Shape::Unknown, None);
     }
-    let element = |field: &str| {
-        node.child_by_field_name(field)
+    let element = |field: fields::Field| {
+        node.field(field)
             .and_then(|e| core_of(e, src, generics, depth + 1).0)
     };
     match node.kind() {
@@ -234,10 +235,8 @@ fn core_of(
             (Some(name.to_string()), shape, None)
         }
         "qualified_type" => {
-            let (Some(pkg), Some(name)) = (
-                node.child_by_field_name("package"),
-                node.child_by_field_name("name"),
-            ) else {
+            let (Some(pkg), Some(name)) = (node.field(fields::PACKAGE), node.field(fields::NAME))
+            else {
                 return (None, Shape::Unknown, None);
             };
             let pkg = src.text(pkg);
@@ -257,16 +256,16 @@ fn core_of(
             Some(inner) => core_of(inner, src, generics, depth + 1),
             None => (None, Shape::Unknown, None),
         },
-        "generic_type" => match node.child_by_field_name("type") {
+        "generic_type" => match node.field(fields::TYPE) {
             Some(inner) => core_of(inner, src, generics, depth + 1),
             None => (None, Shape::Unknown, None),
         },
-        "slice_type" => (Some(SLICE.into()), Shape::Slice, element("element")),
+        "slice_type" => (Some(SLICE.into()), Shape::Slice, element(fields::ELEMENT)),
         "array_type" | "implicit_length_array_type" => {
-            (Some(ARRAY.into()), Shape::Value, element("element"))
+            (Some(ARRAY.into()), Shape::Value, element(fields::ELEMENT))
         }
-        "map_type" => (Some(MAP.into()), Shape::Map, element("value")),
-        "channel_type" => (Some(CHAN.into()), Shape::Chan, element("value")),
+        "map_type" => (Some(MAP.into()), Shape::Map, element(fields::VALUE)),
+        "channel_type" => (Some(CHAN.into()), Shape::Chan, element(fields::VALUE)),
         "function_type" => (Some(FUNC.into()), Shape::Func, None),
         "interface_type" => (None, Shape::Interface, None),
         "struct_type" => (None, Shape::Value, None),
@@ -278,7 +277,7 @@ fn collect_mentions(node: Node<'_>, src: &Src<'_>, out: &mut Vec<String>) {
     match node.kind() {
         "type_identifier" => out.push(src.text(node).to_string()),
         "qualified_type" => {
-            if let Some(name) = node.child_by_field_name("name") {
+            if let Some(name) = node.field(fields::NAME) {
                 out.push(src.text(name).to_string());
             }
             return;
@@ -304,7 +303,7 @@ pub fn result_types<'t>(node: Option<Node<'t>>) -> Vec<Node<'t>> {
     let mut out = Vec::new();
     let mut cursor = node.walk();
     for decl in node.named_children(&mut cursor) {
-        let Some(ty) = decl.child_by_field_name("type") else {
+        let Some(ty) = decl.field(fields::TYPE) else {
             continue;
         };
         let mut c = decl.walk();

@@ -1,0 +1,84 @@
+//! The Go grammar's field ids, looked up by name once per process.
+//!
+//! `Node::child_by_field_name` resolves the name against the language's
+//! field table on every call; the lowering asks for fields millions of times
+//! on a large tree, so [`Fields::field`] asks by id instead (same result).
+
+use std::sync::OnceLock;
+use tree_sitter::Node;
+
+macro_rules! fields {
+    ($($konst:ident = $name:literal),* $(,)?) => {
+        const NAMES: &[&str] = &[$($name),*];
+        fields!(@consts 0usize; $($konst)*);
+    };
+    (@consts $i:expr; $konst:ident $($rest:ident)*) => {
+        pub const $konst: Field = Field($i);
+        fields!(@consts $i + 1usize; $($rest)*);
+    };
+    (@consts $i:expr;) => {};
+}
+
+/// A field of the Go grammar, by its index in [`NAMES`].
+#[derive(Clone, Copy)]
+pub struct Field(usize);
+
+fields! {
+    ALIAS = "alias",
+    ALTERNATIVE = "alternative",
+    ARGUMENTS = "arguments",
+    BODY = "body",
+    CAPACITY = "capacity",
+    CHANNEL = "channel",
+    COMMUNICATION = "communication",
+    CONDITION = "condition",
+    CONSEQUENCE = "consequence",
+    ELEMENT = "element",
+    END = "end",
+    FIELD = "field",
+    FUNCTION = "function",
+    INDEX = "index",
+    INITIALIZER = "initializer",
+    LABEL = "label",
+    LEFT = "left",
+    NAME = "name",
+    OPERAND = "operand",
+    OPERATOR = "operator",
+    PACKAGE = "package",
+    PARAMETERS = "parameters",
+    PATH = "path",
+    RECEIVER = "receiver",
+    RESULT = "result",
+    RIGHT = "right",
+    START = "start",
+    TYPE = "type",
+    TYPE_ARGUMENTS = "type_arguments",
+    TYPE_PARAMETERS = "type_parameters",
+    UPDATE = "update",
+    VALUE = "value",
+}
+
+/// The id of each of [`NAMES`] in the Go grammar (0, which names no
+/// field, for a name the grammar lacks: no child has it).
+fn ids() -> &'static [u16] {
+    static IDS: OnceLock<Vec<u16>> = OnceLock::new();
+    IDS.get_or_init(|| {
+        let language: tree_sitter::Language = tree_sitter_go::LANGUAGE.into();
+        NAMES
+            .iter()
+            .map(|name| language.field_id_for_name(name).map_or(0, u16::from))
+            .collect()
+    })
+}
+
+/// `child_by_field_name` by a field id looked up once.
+pub trait Fields<'t>: Sized {
+    /// The child in field `f`, as `child_by_field_name` gives it.
+    fn field(&self, f: Field) -> Option<Self>;
+}
+
+impl<'t> Fields<'t> for Node<'t> {
+    fn field(&self, f: Field) -> Option<Self> {
+        self.child_by_field_id(ids()[f.0])
+    }
+}
