@@ -1,8 +1,10 @@
-//! The Go grammar's field ids, looked up by name once per process.
+//! The Go grammar's field ids (and the comment kind's id), looked up by
+//! name once per process.
 //!
 //! `Node::child_by_field_name` resolves the name against the language's
 //! field table on every call; the lowering asks for fields millions of times
 //! on a large tree, so [`Fields::field`] asks by id instead (same result).
+//! Likewise [`is_comment`] compares kind ids, not `Node::kind()` strings.
 
 use std::sync::OnceLock;
 use tree_sitter::Node;
@@ -81,4 +83,15 @@ impl<'t> Fields<'t> for Node<'t> {
     fn field(&self, f: Field) -> Option<Self> {
         self.child_by_field_id(ids()[f.0])
     }
+}
+
+/// Whether `node` is a comment (by kind id: `Node::kind()` measures and
+/// checks its string on every call).
+pub fn is_comment(node: Node<'_>) -> bool {
+    static COMMENT: OnceLock<u16> = OnceLock::new();
+    let id = *COMMENT.get_or_init(|| {
+        let language: tree_sitter::Language = tree_sitter_go::LANGUAGE.into();
+        language.id_for_node_kind("comment", true)
+    });
+    node.kind_id() == id
 }

@@ -280,10 +280,13 @@ pub fn evident_type(value: Node<'_>, src: &Src<'_>) -> Option<String> {
 }
 
 fn named_children<'t>(node: Node<'t>) -> Vec<Node<'t>> {
+    let mut out = Vec::with_capacity(node.named_child_count());
     let mut c = node.walk();
-    node.named_children(&mut c)
-        .filter(|n| n.kind() != "comment")
-        .collect()
+    out.extend(
+        node.named_children(&mut c)
+            .filter(|n| !fields::is_comment(*n)),
+    );
+    out
 }
 
 /// The statements of a block or a case clause.
