@@ -4,7 +4,9 @@
 //! `Node::child_by_field_name` resolves the name against the language's
 //! field table on every call; the lowering asks for fields millions of times
 //! on a large tree, so [`Fields::field`] asks by id instead (same result).
-//! Likewise [`is_comment`] compares kind ids, not `Node::kind()` strings.
+//! Likewise [`is_comment`] compares kind ids, and [`Fields::kind_name`]
+//! reads a node's kind from a table by id, not `Node::kind()` (which measures
+//! and checks the C string on every call).
 
 use std::sync::OnceLock;
 use tree_sitter::Node;
@@ -77,11 +79,34 @@ fn ids() -> &'static [u16] {
 pub trait Fields<'t>: Sized {
     /// The child in field `f`, as `child_by_field_name` gives it.
     fn field(&self, f: Field) -> Option<Self>;
+    /// The node's kind, as `Node::kind` gives it.
+    fn kind_name(&self) -> &'t str;
 }
 
 impl<'t> Fields<'t> for Node<'t> {
     fn field(&self, f: Field) -> Option<Self> {
         self.child_by_field_id(ids()[f.0])
+    }
+
+    fn kind_name(&self) -> &'t str {
+        static LANGUAGE: OnceLock<tree_sitter::Language> = OnceLock::new();
+        static NAMES: OnceLock<Vec<&'static str>> = OnceLock::new();
+        let names = NAMES.get_or_init(|| {
+            let language = LANGUAGE.get_or_init(|| tree_sitter_go::LANGUAGE.into());
+            (0..language.node_kind_count())
+                .map(|id| {
+                    u16::try_from(id)
+                        .ok()
+                        .and_then(|id| language.node_kind_for_id(id))
+                        .unwrap_or("")
+                })
+                .collect()
+        });
+        match names.get(usize::from(self.kind_id())) {
+            Some(name) if !name.is_empty() => name,
+            // ERROR (id u16::MAX) and anything the table lacks.
+            _ => self.kind(),
+        }
     }
 }
 

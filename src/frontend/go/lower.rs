@@ -263,13 +263,13 @@ pub fn borrowed_params(body: &Body) -> Vec<usize> {
 /// The type a package-level `var x = ..` evidently has (a composite
 /// literal, `&T{..}`, `new(T)`).
 pub fn evident_type(value: Node<'_>, src: &Src<'_>) -> Option<String> {
-    match value.kind() {
+    match value.kind_name() {
         "composite_literal" => types::core_name(value.field(fields::TYPE)?, src, &[]),
         "unary_expression" => evident_type(value.field(fields::OPERAND)?, src),
         "parenthesized_expression" => evident_type(value.named_child(0)?, src),
         "call_expression" => {
             let f = value.field(fields::FUNCTION)?;
-            if f.kind() == "identifier" && src.text(f) == "new" {
+            if f.kind_name() == "identifier" && src.text(f) == "new" {
                 let arg = value.field(fields::ARGUMENTS)?.named_child(0)?;
                 return types::core_name(arg, src, &[]);
             }
@@ -293,7 +293,7 @@ fn named_children<'t>(node: Node<'t>) -> Vec<Node<'t>> {
 fn statements<'t>(node: Node<'t>) -> Vec<Node<'t>> {
     let mut out = Vec::new();
     for child in named_children(node) {
-        if child.kind() == "statement_list" {
+        if child.kind_name() == "statement_list" {
             out.extend(named_children(child));
         }
     }
@@ -307,7 +307,7 @@ fn operator<'t>(node: Node<'t>, src: &Src<'t>) -> &'t str {
 /// `*p`, `(*p)`, or a slice of one (`(*p)[:0]`): what a pointer points to.
 fn is_deref<'t>(mut node: Node<'t>, src: &Src<'t>) -> bool {
     loop {
-        let inner = match node.kind() {
+        let inner = match node.kind_name() {
             "parenthesized_expression" => node.named_child(0),
             "slice_expression" => node.field(fields::OPERAND),
             "unary_expression" => return operator(node, src) == "*",
@@ -324,15 +324,15 @@ fn is_deref<'t>(mut node: Node<'t>, src: &Src<'t>) -> bool {
 /// the test is for "positive".
 fn count_test<'t>(cond: Node<'t>, src: &Src<'t>) -> Option<(&'t str, bool)> {
     let mut cond = cond;
-    while cond.kind() == "parenthesized_expression" {
+    while cond.kind_name() == "parenthesized_expression" {
         cond = cond.named_child(0)?;
     }
-    if cond.kind() != "binary_expression" {
+    if cond.kind_name() != "binary_expression" {
         return None;
     }
     let (l, r) = (cond.field(fields::LEFT)?, cond.field(fields::RIGHT)?);
-    let zero = |n: Node<'t>| n.kind() == "int_literal" && src.text(n) == "0";
-    let ident = |n: Node<'t>| (n.kind() == "identifier").then(|| src.text(n));
+    let zero = |n: Node<'t>| n.kind_name() == "int_literal" && src.text(n) == "0";
+    let ident = |n: Node<'t>| (n.kind_name() == "identifier").then(|| src.text(n));
     match operator(cond, src) {
         ">" if zero(r) => Some((ident(l)?, true)),
         "<" if zero(l) => Some((ident(r)?, true)),
@@ -348,7 +348,7 @@ fn covers_counts<'t>(node: Node<'t>, src: &Src<'t>) -> bool {
     let Some(parent) = node.parent() else {
         return false;
     };
-    if parent.kind() != "if_statement"
+    if parent.kind_name() != "if_statement"
         || parent.field(fields::ALTERNATIVE) != Some(node)
         || parent.field(fields::INITIALIZER).is_some()
         || node.field(fields::INITIALIZER).is_some()
@@ -444,7 +444,7 @@ impl<'s, 't> Lw<'s, 't> {
             let ty = decl.field(fields::TYPE);
             let info = ty.and_then(|t| self.type_ref(t));
             let shape = ty.map_or(Shape::Unknown, |t| {
-                if decl.kind() == "variadic_parameter_declaration" {
+                if decl.kind_name() == "variadic_parameter_declaration" {
                     Shape::Slice
                 } else {
                     types::shape_of(t, self.src, &self.generics)
@@ -456,7 +456,7 @@ impl<'s, 't> Lw<'s, 't> {
                 self.b.body.params.push(None);
             }
             let named = ty
-                .filter(|t| shape == Shape::Unknown && t.kind() == "type_identifier")
+                .filter(|t| shape == Shape::Unknown && t.kind_name() == "type_identifier")
                 .map(|t| self.text(t))
                 .filter(|t| !self.generics.iter().any(|g| g == t));
             for n in names {
@@ -472,7 +472,7 @@ impl<'s, 't> Lw<'s, 't> {
 
     fn results(&mut self, result: Option<Node<'t>>) {
         let Some(result) = result else { return };
-        if result.kind() != "parameter_list" {
+        if result.kind_name() != "parameter_list" {
             self.error_result = self.text(result) == "error";
             self.result_count = 1;
             return;
@@ -549,7 +549,7 @@ impl<'s, 't> Lw<'s, 't> {
         }
         let mark = self.b.temp_mark();
         let span = self.span(node);
-        match node.kind() {
+        match node.kind_name() {
             "expression_statement" => {
                 if let Some(e) = node.named_child(0) {
                     let op = self.expr(e);
@@ -590,7 +590,7 @@ impl<'s, 't> Lw<'s, 't> {
                     self.b.goto(target);
                     let inner = named_children(node)
                         .into_iter()
-                        .find(|c| c.kind() != "label_name");
+                        .find(|c| c.kind_name() != "label_name");
                     if let Some(inner) = inner {
                         self.stmt(inner, Some(name));
                     }
@@ -605,7 +605,7 @@ impl<'s, 't> Lw<'s, 't> {
                 }
             }
             "break_statement" | "continue_statement" => {
-                let kind = if node.kind() == "break_statement" {
+                let kind = if node.kind_name() == "break_statement" {
                     ExitKind::Break
                 } else {
                     ExitKind::Continue
@@ -615,7 +615,7 @@ impl<'s, 't> Lw<'s, 't> {
             }
             "go_statement" => {
                 if let Some(e) = node.named_child(0) {
-                    let op = if e.kind() == "call_expression" {
+                    let op = if e.kind_name() == "call_expression" {
                         self.call(e, CallCtx::Go)
                     } else {
                         self.expr(e)
@@ -737,7 +737,7 @@ impl<'s, 't> Lw<'s, 't> {
 
     /// The place an expression denotes (`x`, `x.f.g`, `*x`, `(x)`).
     fn place_of(&mut self, node: Node<'t>) -> Option<PlaceId> {
-        match node.kind() {
+        match node.kind_name() {
             "identifier" => {
                 let name = self.text(node);
                 if name == "_" {
@@ -748,7 +748,7 @@ impl<'s, 't> Lw<'s, 't> {
             "selector_expression" => {
                 let operand = node.field(fields::OPERAND)?;
                 let field = node.field(fields::FIELD)?;
-                if operand.kind() == "identifier" && self.is_import(self.text(operand)) {
+                if operand.kind_name() == "identifier" && self.is_import(self.text(operand)) {
                     return None;
                 }
                 let base = self.place_of(operand)?;
@@ -772,7 +772,7 @@ impl<'s, 't> Lw<'s, 't> {
 
     /// What a value is (pointer, slice, struct ...), as far as the code says.
     fn shape_of(&mut self, node: Node<'t>) -> Shape {
-        match node.kind() {
+        match node.kind_name() {
             "identifier" => {
                 let name = self.text(node);
                 match self.b.lookup(name) {
@@ -795,7 +795,7 @@ impl<'s, 't> Lw<'s, 't> {
                 _ => Shape::Scalar,
             },
             "composite_literal" => match node.field(fields::TYPE) {
-                Some(t) => match t.kind() {
+                Some(t) => match t.kind_name() {
                     "slice_type" => Shape::Slice,
                     "map_type" => Shape::Map,
                     _ => match types::shape_of(t, self.src, &self.generics) {
@@ -820,7 +820,8 @@ impl<'s, 't> Lw<'s, 't> {
                 let Some(f) = node.field(fields::FUNCTION) else {
                     return Shape::Unknown;
                 };
-                let builtin = f.kind() == "identifier" && self.b.lookup(self.text(f)).is_none();
+                let builtin =
+                    f.kind_name() == "identifier" && self.b.lookup(self.text(f)).is_none();
                 match (builtin, self.text(f)) {
                     (true, "new") => Shape::Pointer,
                     (true, "append") => Shape::Slice,
@@ -840,7 +841,7 @@ impl<'s, 't> Lw<'s, 't> {
 
     /// What the source says of an expression's type, for receiver resolution.
     fn type_of(&mut self, node: Node<'t>) -> Option<TypeRef> {
-        match node.kind() {
+        match node.kind_name() {
             "identifier" => {
                 let name = self.text(node);
                 match self.b.lookup(name) {
@@ -852,7 +853,7 @@ impl<'s, 't> Lw<'s, 't> {
             "selector_expression" => {
                 let operand = node.field(fields::OPERAND)?;
                 let field = self.text(node.field(fields::FIELD)?).to_string();
-                if operand.kind() == "identifier" && self.is_import(self.text(operand)) {
+                if operand.kind_name() == "identifier" && self.is_import(self.text(operand)) {
                     return None;
                 }
                 let base = self.type_of(operand)?;
@@ -874,7 +875,7 @@ impl<'s, 't> Lw<'s, 't> {
             "composite_literal" => self.type_ref(node.field(fields::TYPE)?),
             "call_expression" => {
                 let f = node.field(fields::FUNCTION)?;
-                match f.kind() {
+                match f.kind_name() {
                     "identifier" => {
                         let name = self.text(f);
                         if self.b.lookup(name).is_none() && matches!(name, "new" | "make") {
@@ -886,7 +887,7 @@ impl<'s, 't> Lw<'s, 't> {
                     "selector_expression" => {
                         let operand = f.field(fields::OPERAND)?;
                         let method = self.text(f.field(fields::FIELD)?).to_string();
-                        if operand.kind() == "identifier" {
+                        if operand.kind_name() == "identifier" {
                             let pkg = self.text(operand);
                             if self.is_import(pkg) {
                                 let path = self.src.imports.path_of(pkg)?.to_string();
@@ -915,11 +916,11 @@ impl<'s, 't> Lw<'s, 't> {
 
     fn expr_inner(&mut self, node: Node<'t>) -> Op {
         let span = self.span(node);
-        match node.kind() {
+        match node.kind_name() {
             "identifier" | "selector_expression" => match self.place_of(node) {
                 Some(p) => vec![(p, Mode::Move)],
                 None => {
-                    if node.kind() == "selector_expression"
+                    if node.kind_name() == "selector_expression"
                         && let Some(operand) = node.field(fields::OPERAND)
                     {
                         let op = self.expr(operand);
@@ -1026,18 +1027,18 @@ impl<'s, 't> Lw<'s, 't> {
     /// The elements of a composite literal are stored in it.
     fn literal_value(&mut self, body: Node<'t>) {
         for el in named_children(body) {
-            let value = match el.kind() {
+            let value = match el.kind_name() {
                 "keyed_element" => el.field(fields::VALUE),
                 _ => Some(el),
             };
             let Some(value) = value else { continue };
-            let inner = if value.kind() == "literal_element" {
+            let inner = if value.kind_name() == "literal_element" {
                 value.named_child(0)
             } else {
                 Some(value)
             };
             let Some(inner) = inner else { continue };
-            if inner.kind() == "literal_value" {
+            if inner.kind_name() == "literal_value" {
                 self.literal_value(inner);
                 continue;
             }
@@ -1052,7 +1053,7 @@ impl<'s, 't> Lw<'s, 't> {
         };
         let mut out = Vec::new();
         for a in named_children(list) {
-            let (node, variadic) = if a.kind() == "variadic_argument" {
+            let (node, variadic) = if a.kind_name() == "variadic_argument" {
                 match a.named_child(0) {
                     Some(n) => (n, true),
                     None => continue,
@@ -1081,7 +1082,7 @@ impl<'s, 't> Lw<'s, 't> {
                     (p, mode)
                 })
                 .collect();
-            let value_of = (shape == Shape::Unknown && node.kind() == "identifier")
+            let value_of = (shape == Shape::Unknown && node.kind_name() == "identifier")
                 .then(|| self.b.lookup(self.text(node)))
                 .flatten()
                 .and_then(|p| self.locals.get(&p)?.named.as_deref().map(str::to_string));
@@ -1123,7 +1124,7 @@ impl<'s, 't> Lw<'s, 't> {
             return Op::new();
         };
         let args_node = node.field(fields::ARGUMENTS);
-        match func.kind() {
+        match func.kind_name() {
             "identifier" => {
                 let name = self.text(func);
                 if self.b.lookup(name).is_none()
@@ -1152,7 +1153,7 @@ impl<'s, 't> Lw<'s, 't> {
                     return Op::new();
                 };
                 let method = self.text(field);
-                if operand.kind() == "identifier" && self.is_import(self.text(operand)) {
+                if operand.kind_name() == "identifier" && self.is_import(self.text(operand)) {
                     let pkg = self.text(operand);
                     let path = self.src.imports.path_of(pkg).unwrap_or(pkg).to_string();
                     let args = self.args(args_node, ctx);
@@ -1254,7 +1255,7 @@ impl<'s, 't> Lw<'s, 't> {
         let list: Vec<Node<'t>> = args.map(named_children).unwrap_or_default();
         let arg = |i: usize| {
             list.get(i).map(|a| {
-                if a.kind() == "variadic_argument" {
+                if a.kind_name() == "variadic_argument" {
                     a.named_child(0).unwrap_or(*a)
                 } else {
                     *a
@@ -1274,7 +1275,7 @@ impl<'s, 't> Lw<'s, 't> {
                 for (i, a) in list.iter().enumerate().skip(1) {
                     let node = arg(i).unwrap_or(*a);
                     let op = self.expr(node);
-                    if a.kind() == "variadic_argument" {
+                    if a.kind_name() == "variadic_argument" {
                         self.read(op, span, true);
                     } else {
                         self.consume(op, self.span(node), false);
@@ -1426,7 +1427,7 @@ impl<'s, 't> Lw<'s, 't> {
     fn var_decl(&mut self, node: Node<'t>) {
         let mut specs = Vec::new();
         for child in named_children(node) {
-            match child.kind() {
+            match child.kind_name() {
                 "var_spec" => specs.push(child),
                 "var_spec_list" => specs.extend(named_children(child)),
                 _ => {}
@@ -1510,9 +1511,9 @@ impl<'s, 't> Lw<'s, 't> {
             // `w, ok := i.(*gzip.Writer)`: with a false `ok`, what `i` holds
             // is not the pooled type either (a pool's `New` that gave an
             // error): nothing of the pool's is there.
-            if right[0].kind() == "type_assertion_expression"
+            if right[0].kind_name() == "type_assertion_expression"
                 && let Some(operand) = right[0].field(fields::OPERAND)
-                && operand.kind() == "identifier"
+                && operand.kind_name() == "identifier"
                 && let Some(q) = self.place_of(operand)
             {
                 values.push(q);
@@ -1536,11 +1537,11 @@ impl<'s, 't> Lw<'s, 't> {
         declare: bool,
         span: Span,
     ) -> Option<PlaceId> {
-        if left.kind() == "identifier" && self.text(left) == "_" {
+        if left.kind_name() == "identifier" && self.text(left) == "_" {
             self.discard(op, span);
             return None;
         }
-        if declare && left.kind() == "identifier" {
+        if declare && left.kind_name() == "identifier" {
             let name = self.text(left);
             if self.b.in_current_scope(name).is_none() {
                 let p = self.declare(name, ty, shape);
@@ -1552,12 +1553,12 @@ impl<'s, 't> Lw<'s, 't> {
         // value. (A method's `*r = T{}` stays an assignment: it resets every
         // field.)
         let mut target = left;
-        while target.kind() == "parenthesized_expression"
+        while target.kind_name() == "parenthesized_expression"
             && let Some(inner) = target.named_child(0)
         {
             target = inner;
         }
-        if target.kind() == "unary_expression"
+        if target.kind_name() == "unary_expression"
             && operator(target, self.src) == "*"
             && let Some(place) = target.field(fields::OPERAND).and_then(|o| self.place_of(o))
             && self.b.body.receiver.is_none_or(|(r, _)| r != place)
@@ -1573,7 +1574,7 @@ impl<'s, 't> Lw<'s, 't> {
         }
         let Some(place) = self.place_of(left) else {
             // `m[k] = v`, `s[i] = v`, a package variable: stored away.
-            if left.kind() == "index_expression" {
+            if left.kind_name() == "index_expression" {
                 for f in [fields::OPERAND, fields::INDEX] {
                     if let Some(n) = left.field(f) {
                         let o = self.expr(n);
@@ -1587,9 +1588,9 @@ impl<'s, 't> Lw<'s, 't> {
         // `x = x.Str(k, v)`: a chained builder method hands back its
         // receiver; the value stays.
         if let Some(r) = right
-            && r.kind() == "call_expression"
+            && r.kind_name() == "call_expression"
             && let Some(f) = r.field(fields::FUNCTION)
-            && f.kind() == "selector_expression"
+            && f.kind_name() == "selector_expression"
             && f.field(fields::OPERAND)
                 .is_some_and(|o| self.text(o) == self.text(left))
         {
@@ -1606,7 +1607,7 @@ impl<'s, 't> Lw<'s, 't> {
         // `x = append(x, ..)` and `x = x[i:j]` keep it too.
         if op.iter().any(|&(p, _)| p == place) {
             if let Some(r) = right
-                && r.kind() == "slice_expression"
+                && r.kind_name() == "slice_expression"
                 && r.field(fields::START).is_none_or(|s| self.text(s) == "0")
                 && r.field(fields::END).is_some_and(|e| self.text(e) == "0")
             {
@@ -1654,7 +1655,7 @@ impl<'s, 't> Lw<'s, 't> {
     /// `left` (a local) is assigned in a branch of an `if` whose condition
     /// reads the state of the value it holds.
     fn replaced_after_test(&mut self, left: Node<'t>) -> bool {
-        if left.kind() != "identifier" || self.if_conds.is_empty() {
+        if left.kind_name() != "identifier" || self.if_conds.is_empty() {
             return false;
         }
         let name = self.text(left);
@@ -1675,7 +1676,7 @@ impl<'s, 't> Lw<'s, 't> {
     /// `x` (a local set to `nil` here) is later passed to a call only under
     /// an `if x != nil`: the `nil` turns that call off.
     fn nil_guarded_later(&self, left: Node<'t>) -> bool {
-        if left.kind() != "identifier" {
+        if left.kind_name() != "identifier" {
             return false;
         }
         let name = self.text(left);
@@ -1684,7 +1685,7 @@ impl<'s, 't> Lw<'s, 't> {
         while let Some(parent) = func.parent() {
             func = parent;
             if matches!(
-                func.kind(),
+                func.kind_name(),
                 "function_declaration" | "method_declaration" | "func_literal"
             ) {
                 break;
@@ -1697,7 +1698,7 @@ impl<'s, 't> Lw<'s, 't> {
             }
             let mut c = node.walk();
             stack.extend(node.named_children(&mut c));
-            if node.kind() != "if_statement" || node.start_byte() < left.end_byte() {
+            if node.kind_name() != "if_statement" || node.start_byte() < left.end_byte() {
                 continue;
             }
             let guarded = node
@@ -1714,7 +1715,7 @@ impl<'s, 't> Lw<'s, 't> {
             while let Some(n) = inner.pop() {
                 let mut c = n.walk();
                 inner.extend(n.named_children(&mut c));
-                if n.kind() != "call_expression" {
+                if n.kind_name() != "call_expression" {
                     continue;
                 }
                 let arg = n
@@ -1733,7 +1734,7 @@ impl<'s, 't> Lw<'s, 't> {
     }
 
     fn assign_kind(&self, r: Node<'t>) -> AssignKind {
-        match r.kind() {
+        match r.kind_name() {
             "nil" => AssignKind::Null,
             "composite_literal" => {
                 let empty = r
@@ -1741,7 +1742,7 @@ impl<'s, 't> Lw<'s, 't> {
                     .is_none_or(|b| named_children(b).is_empty());
                 let growable = r
                     .field(fields::TYPE)
-                    .is_some_and(|t| matches!(t.kind(), "slice_type" | "map_type"));
+                    .is_some_and(|t| matches!(t.kind_name(), "slice_type" | "map_type"));
                 if empty && growable {
                     AssignKind::Empty
                 } else {
@@ -1757,7 +1758,9 @@ impl<'s, 't> Lw<'s, 't> {
             | "rune_literal" => AssignKind::Fresh,
             "call_expression" => {
                 let f = r.field(fields::FUNCTION);
-                let name = f.filter(|f| f.kind() == "identifier").map(|f| self.text(f));
+                let name = f
+                    .filter(|f| f.kind_name() == "identifier")
+                    .map(|f| self.text(f));
                 let args = r
                     .field(fields::ARGUMENTS)
                     .map(named_children)
@@ -1844,7 +1847,7 @@ impl<'s, 't> Lw<'s, 't> {
 
     /// Branch to `yes`/`no` on a condition; nil tests empty what they test.
     fn condition(&mut self, node: Node<'t>, yes: BlockId, no: BlockId) {
-        match node.kind() {
+        match node.kind_name() {
             "parenthesized_expression" => {
                 if let Some(inner) = node.named_child(0) {
                     return self.condition(inner, yes, no);
@@ -1873,8 +1876,8 @@ impl<'s, 't> Lw<'s, 't> {
                         self.b.cur = mid;
                         return self.condition(r, yes, no);
                     }
-                    op @ ("==" | "!=") if l.kind() == "nil" || r.kind() == "nil" => {
-                        let tested = if l.kind() == "nil" { r } else { l };
+                    op @ ("==" | "!=") if l.kind_name() == "nil" || r.kind_name() == "nil" => {
+                        let tested = if l.kind_name() == "nil" { r } else { l };
                         let (is_nil, not_nil) = if op == "==" { (yes, no) } else { (no, yes) };
                         let value = self.expr(tested);
                         self.read(value, self.span(node), true);
@@ -1948,12 +1951,12 @@ impl<'s, 't> Lw<'s, 't> {
     /// `x` in `len(x)`, `cap(x)`, `len(*x)`, `cap(*x)` (the builtins, not
     /// shadowed), when `x` is a local.
     fn sized_place(&mut self, node: Node<'t>) -> Option<PlaceId> {
-        if node.kind() != "call_expression" {
+        if node.kind_name() != "call_expression" {
             return None;
         }
         let f = node.field(fields::FUNCTION)?;
         let name = self.text(f);
-        if f.kind() != "identifier"
+        if f.kind_name() != "identifier"
             || !matches!(name, "len" | "cap")
             || self.b.lookup(name).is_some()
         {
@@ -1965,7 +1968,7 @@ impl<'s, 't> Lw<'s, 't> {
         };
         let mut arg = *first;
         loop {
-            match arg.kind() {
+            match arg.kind_name() {
                 "parenthesized_expression" => arg = arg.named_child(0)?,
                 "unary_expression" if operator(arg, self.src) == "*" => {
                     arg = arg.field(fields::OPERAND)?
@@ -1973,7 +1976,7 @@ impl<'s, 't> Lw<'s, 't> {
                 _ => break,
             }
         }
-        if arg.kind() != "identifier" {
+        if arg.kind_name() != "identifier" {
             return None;
         }
         self.place_of(arg)
@@ -2008,7 +2011,7 @@ impl<'s, 't> Lw<'s, 't> {
         let mut cond = None;
         let mut update = None;
         let mut range = None;
-        match clause.map(|c| (c, c.kind())) {
+        match clause.map(|c| (c, c.kind_name())) {
             Some((c, "for_clause")) => {
                 if let Some(init) = c.field(fields::INITIALIZER) {
                     self.stmt(init, None);
@@ -2048,7 +2051,7 @@ impl<'s, 't> Lw<'s, 't> {
                 .field(fields::LEFT)
                 .is_some_and(|_| self.text(r).contains(":="));
             for l in self.lhs_list(r, fields::LEFT) {
-                if declares && l.kind() == "identifier" {
+                if declares && l.kind_name() == "identifier" {
                     let name = self.text(l);
                     if name != "_" {
                         self.declare(name, None, Shape::Unknown);
@@ -2086,7 +2089,7 @@ impl<'s, 't> Lw<'s, 't> {
         if let Some(init) = node.field(fields::INITIALIZER) {
             self.stmt(init, None);
         }
-        let type_switch = node.kind() == "type_switch_statement";
+        let type_switch = node.kind_name() == "type_switch_statement";
         let value = node.field(fields::VALUE);
         let mut subject = Op::new();
         let mut tagless = value.is_none();
@@ -2107,17 +2110,22 @@ impl<'s, 't> Lw<'s, 't> {
             .map(|a| self.text(a).to_string());
         let cases: Vec<Node<'t>> = named_children(node)
             .into_iter()
-            .filter(|c| matches!(c.kind(), "expression_case" | "type_case" | "default_case"))
+            .filter(|c| {
+                matches!(
+                    c.kind_name(),
+                    "expression_case" | "type_case" | "default_case"
+                )
+            })
             .collect();
         let after = self.b.new_block();
         self.b.push_target(label, false, self.b.cur, after);
         self.kinds.push(TargetKind::Switch);
         let blocks: Vec<BlockId> = cases.iter().map(|_| self.b.new_block()).collect();
-        let default = cases.iter().position(|c| c.kind() == "default_case");
+        let default = cases.iter().position(|c| c.kind_name() == "default_case");
         if tagless {
             // Each case's conditions in turn.
             for (i, case) in cases.iter().enumerate() {
-                if case.kind() == "default_case" {
+                if case.kind_name() == "default_case" {
                     continue;
                 }
                 let exprs = self.lhs_list(*case, fields::VALUE);
@@ -2136,7 +2144,7 @@ impl<'s, 't> Lw<'s, 't> {
             }
             let dispatch = self.b.cur;
             for (i, case) in cases.iter().enumerate() {
-                if case.kind() != "default_case" {
+                if case.kind_name() != "default_case" {
                     self.b.edge(dispatch, blocks[i]);
                 }
             }
@@ -2150,7 +2158,7 @@ impl<'s, 't> Lw<'s, 't> {
             self.b.push_scope();
             self.block_depth += 1;
             if let Some(name) = &alias {
-                let ty = if case.kind() == "type_case" {
+                let ty = if case.kind_name() == "type_case" {
                     let mut c = case.walk();
                     let tys: Vec<Node<'t>> = case.children_by_field_name("type", &mut c).collect();
                     match tys.as_slice() {
@@ -2164,7 +2172,7 @@ impl<'s, 't> Lw<'s, 't> {
                 let span = self.span(*case);
                 self.assign_to(p, subject.clone(), span);
                 // `case nil:` alone: the value is nil in this clause.
-                if case.kind() == "type_case" {
+                if case.kind_name() == "type_case" {
                     let mut c = case.walk();
                     let tys: Vec<Node<'t>> = case.children_by_field_name("type", &mut c).collect();
                     if let [one] = tys.as_slice()
@@ -2177,7 +2185,7 @@ impl<'s, 't> Lw<'s, 't> {
             let stmts = statements(*case);
             let falls = stmts
                 .last()
-                .is_some_and(|s| s.kind() == "fallthrough_statement");
+                .is_some_and(|s| s.kind_name() == "fallthrough_statement");
             for s in stmts {
                 self.stmt(s, None);
             }
@@ -2200,7 +2208,7 @@ impl<'s, 't> Lw<'s, 't> {
     fn select_stmt(&mut self, node: Node<'t>, label: Option<String>) {
         let cases: Vec<Node<'t>> = named_children(node)
             .into_iter()
-            .filter(|c| matches!(c.kind(), "communication_case" | "default_case"))
+            .filter(|c| matches!(c.kind_name(), "communication_case" | "default_case"))
             .collect();
         let after = self.b.new_block();
         self.b.push_target(label, false, self.b.cur, after);
@@ -2217,7 +2225,7 @@ impl<'s, 't> Lw<'s, 't> {
             self.b.push_scope();
             self.block_depth += 1;
             if let Some(comm) = case.field(fields::COMMUNICATION) {
-                match comm.kind() {
+                match comm.kind_name() {
                     "send_statement" => self.stmt(comm, None),
                     // `case m = <-ch:` overwrites `m` as an assignment does.
                     _ if comm.field(fields::LEFT).is_some() && !self.text(comm).contains(":=") => {
@@ -2225,7 +2233,7 @@ impl<'s, 't> Lw<'s, 't> {
                         // A receive's `right` is the `<-ch` expression itself,
                         // not a list: `m` gets what comes out of `ch`, never `ch`.
                         let right: Vec<Node<'t>> = match comm.field(fields::RIGHT) {
-                            Some(r) if r.kind() == "expression_list" => named_children(r),
+                            Some(r) if r.kind_name() == "expression_list" => named_children(r),
                             Some(r) => vec![r],
                             None => Vec::new(),
                         };
@@ -2240,7 +2248,7 @@ impl<'s, 't> Lw<'s, 't> {
                         }
                         let declares = self.text(comm).contains(":=");
                         for l in left {
-                            if declares && l.kind() == "identifier" {
+                            if declares && l.kind_name() == "identifier" {
                                 let name = self.text(l);
                                 if name != "_" {
                                     self.declare(name, None, Shape::Unknown);
@@ -2277,11 +2285,11 @@ impl<'s, 't> Lw<'s, 't> {
         }
         let span = self.span(call);
         self.slots_own_block = true;
-        let what = match call.kind() {
+        let what = match call.kind_name() {
             "call_expression" => {
                 let func = call.field(fields::FUNCTION);
                 let args_node = call.field(fields::ARGUMENTS);
-                if let Some(lit) = func.filter(|f| f.kind() == "func_literal") {
+                if let Some(lit) = func.filter(|f| f.kind_name() == "func_literal") {
                     // Its arguments are evaluated now, into slots.
                     let args = self.args(args_node, CallCtx::Plain);
                     let slots = args
@@ -2374,7 +2382,7 @@ impl<'s, 't> Lw<'s, 't> {
         let mut names: Vec<&'s str> = Vec::new();
         let mut stack = vec![body];
         while let Some(n) = stack.pop() {
-            if n.kind() == "identifier" {
+            if n.kind_name() == "identifier" {
                 let name = self.text(n);
                 if !names.contains(&name) {
                     names.push(name);
@@ -2450,7 +2458,7 @@ impl<'s, 't> Lw<'s, 't> {
     /// The last result of a `return` (an `error`) is a failure: not `nil`,
     /// and a local (`err`) only in the branch of an `if err != nil`.
     fn failing_result(&mut self, ret: Node<'t>, v: Node<'t>) -> bool {
-        match v.kind() {
+        match v.kind_name() {
             "nil" => false,
             "identifier" => {
                 let name = self.text(v);
@@ -2464,7 +2472,7 @@ impl<'s, 't> Lw<'s, 't> {
                 let test = format!("{name} != nil");
                 let mut child = ret;
                 while let Some(parent) = child.parent() {
-                    match parent.kind() {
+                    match parent.kind_name() {
                         "func_literal" | "function_declaration" | "method_declaration" => break,
                         "if_statement"
                             if parent
@@ -2490,7 +2498,7 @@ impl<'s, 't> Lw<'s, 't> {
     /// A returned field of a local whose value points into it (a slice,
     /// pointer or map field): it stays an alias of the local after return.
     fn returned_field(&mut self, v: Node<'t>) -> bool {
-        if v.kind() != "selector_expression" {
+        if v.kind_name() != "selector_expression" {
             return false;
         }
         let (Some(operand), Some(field)) = (v.field(fields::OPERAND), v.field(fields::FIELD))

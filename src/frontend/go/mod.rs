@@ -153,7 +153,7 @@ fn first_error(root: Node<'_>, src: &Src<'_>) -> (String, u32, u32) {
                     .map_or(src.text.len(), |i| start + i);
                 let end = child.end_byte().min(line_end).max(start);
                 let message = if child.is_missing() {
-                    format!("syntax error: missing `{}`", child.kind())
+                    format!("syntax error: missing `{}`", child.kind_name())
                 } else {
                     let found = src.text[start..end].split_whitespace().next().unwrap_or("");
                     if found.is_empty() {
@@ -180,7 +180,7 @@ fn collect_local_types(root: Node<'_>, src: &mut Src<'_>) {
     let mut specs = Vec::new();
     let mut cursor = root.walk();
     for decl in root.named_children(&mut cursor) {
-        if decl.kind() == "type_declaration" {
+        if decl.kind_name() == "type_declaration" {
             let mut c = decl.walk();
             specs.extend(decl.named_children(&mut c));
         }
@@ -189,7 +189,7 @@ fn collect_local_types(root: Node<'_>, src: &mut Src<'_>) {
         let (Some(name), Some(ty)) = (spec.field(fields::NAME), spec.field(fields::TYPE)) else {
             continue;
         };
-        let shape = match ty.kind() {
+        let shape = match ty.kind_name() {
             "struct_type" => Shape::Value,
             "interface_type" => Shape::Interface,
             _ => Shape::Unknown,
@@ -203,12 +203,12 @@ fn collect_local_types(root: Node<'_>, src: &mut Src<'_>) {
             continue;
         };
         let name = src.text(name).to_string();
-        if ty.kind() != "struct_type" && ty.kind() != "interface_type" {
+        if ty.kind_name() != "struct_type" && ty.kind_name() != "interface_type" {
             let shape = types::shape_of(ty, src, &[]);
             src.local_types.insert(name.clone(), shape);
             continue;
         }
-        if ty.kind() != "struct_type" {
+        if ty.kind_name() != "struct_type" {
             continue;
         }
         let mut shapes = HashMap::new();
@@ -258,7 +258,7 @@ fn view_fields(root: Node<'_>, src: &Src<'_>) -> HashSet<(String, String)> {
             continue;
         }
         for (l, r) in lefts.into_iter().zip(rights) {
-            if l.kind() != "selector_expression" {
+            if l.kind_name() != "selector_expression" {
                 continue;
             }
             let Some(field) = l.field(fields::FIELD).map(|f| src.text(f)) else {
@@ -278,7 +278,7 @@ fn view_fields(root: Node<'_>, src: &Src<'_>) -> HashSet<(String, String)> {
         let (Some(name), Some(ty)) = (spec.field(fields::NAME), spec.field(fields::TYPE)) else {
             continue;
         };
-        if ty.kind() == "struct_type" {
+        if ty.kind_name() == "struct_type" {
             let fields = struct_fields(ty, src).into_iter().map(|(f, _)| f).collect();
             order.insert(src.text(name).to_string(), fields);
         }
@@ -293,7 +293,7 @@ fn view_fields(root: Node<'_>, src: &Src<'_>) -> HashSet<(String, String)> {
         };
         let mut c = body.walk();
         for (i, elem) in body.named_children(&mut c).enumerate() {
-            let (field, value) = if elem.kind() == "keyed_element" {
+            let (field, value) = if elem.kind_name() == "keyed_element" {
                 let (Some(k), Some(v)) = (elem.named_child(0), elem.named_child(1)) else {
                     continue;
                 };
@@ -304,7 +304,7 @@ fn view_fields(root: Node<'_>, src: &Src<'_>) -> HashSet<(String, String)> {
                     None => continue,
                 }
             };
-            let value = if value.kind() == "literal_element" {
+            let value = if value.kind_name() == "literal_element" {
                 match value.named_child(0) {
                     Some(v) => v,
                     None => continue,
@@ -439,11 +439,11 @@ fn field_source(
     src: &Src<'_>,
 ) -> Option<bool> {
     let selector_field = |n: Node<'_>| {
-        (n.kind() == "selector_expression")
+        (n.kind_name() == "selector_expression")
             .then(|| n.field(fields::FIELD).map(|f| src.text(f)))
             .flatten()
     };
-    match value.kind() {
+    match value.kind_name() {
         "call_expression" => {
             let func = src.text(value.field(fields::FUNCTION)?);
             match func {
@@ -480,7 +480,7 @@ fn field_source(
 
 /// An identifier naming a parameter of `func` (the func around the value).
 fn is_param(ident: Node<'_>, func: Option<Node<'_>>, src: &Src<'_>) -> bool {
-    if ident.kind() != "identifier" {
+    if ident.kind_name() != "identifier" {
         return false;
     }
     let Some(func) = func else {
@@ -501,7 +501,7 @@ fn struct_fields<'t>(ty: Node<'t>, src: &Src<'_>) -> Vec<(String, Node<'t>)> {
     };
     let mut cursor = list.walk();
     for decl in list.named_children(&mut cursor) {
-        if decl.kind() != "field_declaration" {
+        if decl.kind_name() != "field_declaration" {
             continue;
         }
         let Some(fty) = decl.field(fields::TYPE) else {
@@ -547,7 +547,7 @@ struct Walker<'s, 't> {
 
 impl<'t> Walker<'_, 't> {
     fn declaration(&mut self, decl: Node<'t>) {
-        match decl.kind() {
+        match decl.kind_name() {
             "function_declaration" | "method_declaration" => self.func(decl),
             "type_declaration" => {
                 let mut c = decl.walk();
@@ -644,13 +644,13 @@ impl<'t> Walker<'_, 't> {
         };
         let name = src.text(name).to_string();
         let generics = type_params(spec.field(fields::TYPE_PARAMETERS), src);
-        if spec.kind() == "type_alias" {
+        if spec.kind_name() == "type_alias" {
             if let Some(target) = types::core_name(ty, src, &generics) {
                 self.facts.items.aliases.push((name, target));
             }
             return;
         }
-        match ty.kind() {
+        match ty.kind_name() {
             "struct_type" => {}
             "interface_type" => {
                 self.facts.items.traits.push(name);
@@ -735,7 +735,7 @@ impl<'t> Walker<'_, 't> {
         let mut specs = Vec::new();
         let mut c = decl.walk();
         for child in decl.named_children(&mut c) {
-            match child.kind() {
+            match child.kind_name() {
                 "var_spec" | "const_spec" => specs.push(child),
                 "var_spec_list" => {
                     let mut c2 = child.walk();
@@ -748,7 +748,7 @@ impl<'t> Walker<'_, 't> {
             let mut c = spec.walk();
             let names: Vec<String> = spec
                 .children_by_field_name("name", &mut c)
-                .filter(|n| n.kind() == "identifier")
+                .filter(|n| n.kind_name() == "identifier")
                 .map(|n| src.text(n).to_string())
                 .collect();
             let declared = spec
@@ -775,7 +775,7 @@ impl<'t> Walker<'_, 't> {
 
 /// The type of a receiver, pointer and type arguments peeled: `T` of `(t *T[K])`.
 fn receiver_base(ty: Node<'_>, src: &Src<'_>) -> Option<String> {
-    match ty.kind() {
+    match ty.kind_name() {
         "pointer_type" | "parenthesized_type" => receiver_base(ty.named_child(0)?, src),
         "generic_type" => receiver_base(ty.field(fields::TYPE)?, src),
         "type_identifier" => Some(src.text(ty).to_string()),
@@ -788,13 +788,13 @@ fn receiver_type_params(param: Node<'_>, src: &Src<'_>) -> Vec<String> {
     let mut out = Vec::new();
     let mut ty = param.field(fields::TYPE);
     while let Some(t) = ty {
-        match t.kind() {
+        match t.kind_name() {
             "pointer_type" | "parenthesized_type" => ty = t.named_child(0),
             "generic_type" => {
                 if let Some(args) = t.field(fields::TYPE_ARGUMENTS) {
                     let mut stack = vec![args];
                     while let Some(n) = stack.pop() {
-                        if n.kind() == "type_identifier" {
+                        if n.kind_name() == "type_identifier" {
                             out.push(src.text(n).to_string());
                         }
                         let mut c = n.walk();

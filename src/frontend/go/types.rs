@@ -120,20 +120,20 @@ impl Imports {
         let mut imports = Imports::default();
         let mut cursor = root.walk();
         for decl in root.named_children(&mut cursor) {
-            if decl.kind() != "import_declaration" {
+            if decl.kind_name() != "import_declaration" {
                 continue;
             }
             let mut specs = Vec::new();
             let mut c = decl.walk();
             for child in decl.named_children(&mut c) {
-                match child.kind() {
+                match child.kind_name() {
                     "import_spec" => specs.push(child),
                     "import_spec_list" => {
                         let mut c2 = child.walk();
                         specs.extend(
                             child
                                 .named_children(&mut c2)
-                                .filter(|s| s.kind() == "import_spec"),
+                                .filter(|s| s.kind_name() == "import_spec"),
                         );
                     }
                     _ => {}
@@ -148,7 +148,7 @@ impl Imports {
                     .trim_matches(|c| c == '"' || c == '`')
                     .to_string();
                 let name = match spec.field(fields::NAME) {
-                    Some(n) if n.kind() == "package_identifier" => src.text(n).to_string(),
+                    Some(n) if n.kind_name() == "package_identifier" => src.text(n).to_string(),
                     // `_` and `.` imports bring no name.
                     Some(_) => {
                         imports.paths.push(path);
@@ -218,7 +218,7 @@ fn core_of(
         node.field(field)
             .and_then(|e| core_of(e, src, generics, depth + 1).0)
     };
-    match node.kind() {
+    match node.kind_name() {
         "type_identifier" | "identifier" => {
             let name = src.text(node);
             if generics.iter().any(|g| g == name) {
@@ -274,7 +274,7 @@ fn core_of(
 }
 
 fn collect_mentions(node: Node<'_>, src: &Src<'_>, out: &mut Vec<String>) {
-    match node.kind() {
+    match node.kind_name() {
         "type_identifier" => out.push(src.text(node).to_string()),
         "qualified_type" => {
             if let Some(name) = node.field(fields::NAME) {
@@ -297,7 +297,7 @@ pub fn result_types<'t>(node: Option<Node<'t>>) -> Vec<Node<'t>> {
     let Some(node) = node else {
         return Vec::new();
     };
-    if node.kind() != "parameter_list" {
+    if node.kind_name() != "parameter_list" {
         return vec![node];
     }
     let mut out = Vec::new();
@@ -317,7 +317,7 @@ pub fn result_types<'t>(node: Option<Node<'t>>) -> Vec<Node<'t>> {
 
 /// Does a result type carry no value worth handing on (`error`, `bool`, a number)?
 pub fn carries_no_value(node: Node<'_>, src: &Src<'_>) -> bool {
-    match node.kind() {
+    match node.kind_name() {
         "type_identifier" => {
             let name = src.text(node);
             name == "error" || SCALARS.contains(&name)
