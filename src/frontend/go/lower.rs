@@ -279,13 +279,22 @@ pub fn evident_type(value: Node<'_>, src: &Src<'_>) -> Option<String> {
     }
 }
 
+/// The named children of `node` but its comments. A node with few
+/// children is read by index (`named_child(i)` steps over the ones before
+/// `i`), sparing the cursor, whose stack tree-sitter allocates.
 fn named_children<'t>(node: Node<'t>) -> Vec<Node<'t>> {
-    let mut out = Vec::with_capacity(node.named_child_count());
-    let mut c = node.walk();
-    out.extend(
-        node.named_children(&mut c)
-            .filter(|n| !fields::is_comment(*n)),
-    );
+    let count = node.named_child_count();
+    let mut out = Vec::with_capacity(count);
+    if count <= 4 {
+        let kids = (0..count as u32).filter_map(|i| node.named_child(i));
+        out.extend(kids.filter(|n| !fields::is_comment(*n)));
+    } else {
+        let mut c = node.walk();
+        out.extend(
+            node.named_children(&mut c)
+                .filter(|n| !fields::is_comment(*n)),
+        );
+    }
     out
 }
 
