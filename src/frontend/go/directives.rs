@@ -11,6 +11,7 @@
 //! | `//poollint:guard` | type | a guard type |
 
 use super::Src;
+use super::fields::Fields as _;
 use crate::knowledge::{ReleaseParam, Role};
 use tree_sitter::Node;
 
@@ -68,7 +69,7 @@ pub fn above(node: Node<'_>, src: &Src<'_>) -> Above {
     let mut next_line = src.line_of(node.start_byte());
     let mut prev = node.prev_sibling();
     while let Some(c) = prev {
-        if c.kind() != "comment" {
+        if c.kind_name() != "comment" {
             break;
         }
         let end_line = src.line_of(c.end_byte().saturating_sub(1));

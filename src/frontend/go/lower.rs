@@ -20,6 +20,7 @@
 //! - `x = x[:0]` truncates, `x = append(x, ..)` keeps the value in `x`, and
 //!   `clear(x)`/`cap(x)` are the IR's `clear`/`cap` calls on `x`.
 
+use super::fields::{self, Fields as _};
 use super::state_tests;
 use super::types::{self, Shape};
 use super::{FuncHeader, Src};
@@ -171,7 +172,7 @@ pub fn lower_func(src: &Src<'_>, h: &FuncHeader<'_>) -> Vec<Body> {
         Some((ty, _)) => format!("{ty}.{}", h.name),
         None => h.name.clone(),
     };
-    let name_node = h.node.child_by_field_name("name").unwrap_or(h.node);
+    let name_node = h.node.field(fields::NAME).unwrap_or(h.node);
     let mut lw = Lw::new(
         src,
         Builder::new(BodyKind::Fn, display, src.span(name_node), None),
@@ -198,7 +199,7 @@ pub fn lower_func(src: &Src<'_>, h: &FuncHeader<'_>) -> Vec<Body> {
         let shape = h
             .receiver_node
             .and_then(|r| r.named_child(0))
-            .and_then(|p| p.child_by_field_name("type"))
+            .and_then(|p| p.field(fields::TYPE))
             .map_or(Shape::Unknown, |t| types::shape_of(t, src, &lw.generics));
         lw.locals.insert(p, Local { shape, named: None });
         lw.b.body.receiver = Some((p, true));
@@ -262,14 +263,14 @@ pub fn borrowed_params(body: &Body) -> Vec<usize> {
 /// The type a package-level `var x = ..` evidently has (a composite
 /// literal, `&T{..}`, `new(T)`).
 pub fn evident_type(value: Node<'_>, src: &Src<'_>) -> Option<String> {
-    match value.kind() {
-        "composite_literal" => types::core_name(value.child_by_field_name("type")?, src, &[]),
-        "unary_expression" => evident_type(value.child_by_field_name("operand")?, src),
+    match value.kind_name() {
+        "composite_literal" => types::core_name(value.field(fields::TYPE)?, src, &[]),
+        "unary_expression" => evident_type(value.field(fields::OPERAND)?, src),
         "parenthesized_expression" => evident_type(value.named_child(0)?, src),
         "call_expression" => {
-            let f = value.child_by_field_name("function")?;
-            if f.kind() == "identifier" && src.text(f) == "new" {
-                let arg = value.child_by_field_name("arguments")?.named_child(0)?;
+            let f = value.field(fields::FUNCTION)?;
+            if f.kind_name() == "identifier" && src.text(f) == "new" {
+                let arg = value.field(fields::ARGUMENTS)?.named_child(0)?;
                 return types::core_name(arg, src, &[]);
             }
             None
@@ -278,18 +279,30 @@ pub fn evident_type(value: Node<'_>, src: &Src<'_>) -> Option<String> {
     }
 }
 
+/// The named children of `node` but its comments. A node with few
+/// children is read by index (`named_child(i)` steps over the ones before
+/// `i`), sparing the cursor, whose stack tree-sitter allocates.
 fn named_children<'t>(node: Node<'t>) -> Vec<Node<'t>> {
-    let mut c = node.walk();
-    node.named_children(&mut c)
-        .filter(|n| n.kind() != "comment")
-        .collect()
+    let count = node.named_child_count();
+    let mut out = Vec::with_capacity(count);
+    if count <= 4 {
+        let kids = (0..count as u32).filter_map(|i| node.named_child(i));
+        out.extend(kids.filter(|n| !fields::is_comment(*n)));
+    } else {
+        let mut c = node.walk();
+        out.extend(
+            node.named_children(&mut c)
+                .filter(|n| !fields::is_comment(*n)),
+        );
+    }
+    out
 }
 
 /// The statements of a block or a case clause.
 fn statements<'t>(node: Node<'t>) -> Vec<Node<'t>> {
     let mut out = Vec::new();
     for child in named_children(node) {
-        if child.kind() == "statement_list" {
+        if child.kind_name() == "statement_list" {
             out.extend(named_children(child));
         }
     }
@@ -297,16 +310,15 @@ fn statements<'t>(node: Node<'t>) -> Vec<Node<'t>> {
 }
 
 fn operator<'t>(node: Node<'t>, src: &Src<'t>) -> &'t str {
-    node.child_by_field_name("operator")
-        .map_or("", |o| src.text(o))
+    node.field(fields::OPERATOR).map_or("", |o| src.text(o))
 }
 
 /// `*p`, `(*p)`, or a slice of one (`(*p)[:0]`): what a pointer points to.
 fn is_deref<'t>(mut node: Node<'t>, src: &Src<'t>) -> bool {
     loop {
-        let inner = match node.kind() {
+        let inner = match node.kind_name() {
             "parenthesized_expression" => node.named_child(0),
-            "slice_expression" => node.child_by_field_name("operand"),
+            "slice_expression" => node.field(fields::OPERAND),
             "unary_expression" => return operator(node, src) == "*",
             _ => return false,
         };
@@ -321,18 +333,15 @@ fn is_deref<'t>(mut node: Node<'t>, src: &Src<'t>) -> bool {
 /// the test is for "positive".
 fn count_test<'t>(cond: Node<'t>, src: &Src<'t>) -> Option<(&'t str, bool)> {
     let mut cond = cond;
-    while cond.kind() == "parenthesized_expression" {
+    while cond.kind_name() == "parenthesized_expression" {
         cond = cond.named_child(0)?;
     }
-    if cond.kind() != "binary_expression" {
+    if cond.kind_name() != "binary_expression" {
         return None;
     }
-    let (l, r) = (
-        cond.child_by_field_name("left")?,
-        cond.child_by_field_name("right")?,
-    );
-    let zero = |n: Node<'t>| n.kind() == "int_literal" && src.text(n) == "0";
-    let ident = |n: Node<'t>| (n.kind() == "identifier").then(|| src.text(n));
+    let (l, r) = (cond.field(fields::LEFT)?, cond.field(fields::RIGHT)?);
+    let zero = |n: Node<'t>| n.kind_name() == "int_literal" && src.text(n) == "0";
+    let ident = |n: Node<'t>| (n.kind_name() == "identifier").then(|| src.text(n));
     match operator(cond, src) {
         ">" if zero(r) => Some((ident(l)?, true)),
         "<" if zero(l) => Some((ident(r)?, true)),
@@ -348,14 +357,14 @@ fn covers_counts<'t>(node: Node<'t>, src: &Src<'t>) -> bool {
     let Some(parent) = node.parent() else {
         return false;
     };
-    if parent.kind() != "if_statement"
-        || parent.child_by_field_name("alternative") != Some(node)
-        || parent.child_by_field_name("initializer").is_some()
-        || node.child_by_field_name("initializer").is_some()
+    if parent.kind_name() != "if_statement"
+        || parent.field(fields::ALTERNATIVE) != Some(node)
+        || parent.field(fields::INITIALIZER).is_some()
+        || node.field(fields::INITIALIZER).is_some()
     {
         return false;
     }
-    let test = |n: Node<'t>| count_test(n.child_by_field_name("condition")?, src);
+    let test = |n: Node<'t>| count_test(n.field(fields::CONDITION)?, src);
     matches!((test(parent), test(node)), (Some((a, p)), Some((b, q))) if a == b && p != q)
 }
 
@@ -441,10 +450,10 @@ impl<'s, 't> Lw<'s, 't> {
     fn params(&mut self, params: Option<Node<'t>>) {
         let Some(params) = params else { return };
         for decl in named_children(params) {
-            let ty = decl.child_by_field_name("type");
+            let ty = decl.field(fields::TYPE);
             let info = ty.and_then(|t| self.type_ref(t));
             let shape = ty.map_or(Shape::Unknown, |t| {
-                if decl.kind() == "variadic_parameter_declaration" {
+                if decl.kind_name() == "variadic_parameter_declaration" {
                     Shape::Slice
                 } else {
                     types::shape_of(t, self.src, &self.generics)
@@ -456,7 +465,7 @@ impl<'s, 't> Lw<'s, 't> {
                 self.b.body.params.push(None);
             }
             let named = ty
-                .filter(|t| shape == Shape::Unknown && t.kind() == "type_identifier")
+                .filter(|t| shape == Shape::Unknown && t.kind_name() == "type_identifier")
                 .map(|t| self.text(t))
                 .filter(|t| !self.generics.iter().any(|g| g == t));
             for n in names {
@@ -472,7 +481,7 @@ impl<'s, 't> Lw<'s, 't> {
 
     fn results(&mut self, result: Option<Node<'t>>) {
         let Some(result) = result else { return };
-        if result.kind() != "parameter_list" {
+        if result.kind_name() != "parameter_list" {
             self.error_result = self.text(result) == "error";
             self.result_count = 1;
             return;
@@ -486,11 +495,11 @@ impl<'s, 't> Lw<'s, 't> {
             .sum();
         self.error_result = named_children(result)
             .last()
-            .and_then(|decl| decl.child_by_field_name("type"))
+            .and_then(|decl| decl.field(fields::TYPE))
             .is_some_and(|t| self.text(t) == "error");
         let mut named = Vec::new();
         for decl in named_children(result) {
-            let ty = decl.child_by_field_name("type");
+            let ty = decl.field(fields::TYPE);
             let mut c = decl.walk();
             let names: Vec<Node<'t>> = decl.children_by_field_name("name", &mut c).collect();
             for n in names {
@@ -549,7 +558,7 @@ impl<'s, 't> Lw<'s, 't> {
         }
         let mark = self.b.temp_mark();
         let span = self.span(node);
-        match node.kind() {
+        match node.kind_name() {
             "expression_statement" => {
                 if let Some(e) = node.named_child(0) {
                     let op = self.expr(e);
@@ -566,11 +575,11 @@ impl<'s, 't> Lw<'s, 't> {
                 }
             }
             "send_statement" => {
-                if let Some(ch) = node.child_by_field_name("channel") {
+                if let Some(ch) = node.field(fields::CHANNEL) {
                     let op = self.expr(ch);
                     self.read(op, span, true);
                 }
-                if let Some(v) = node.child_by_field_name("value") {
+                if let Some(v) = node.field(fields::VALUE) {
                     let op = self.expr(v);
                     self.consume(op, self.span(v), false);
                 }
@@ -584,13 +593,13 @@ impl<'s, 't> Lw<'s, 't> {
             "select_statement" => self.select_stmt(node, label),
             "block" => self.block(node),
             "labeled_statement" => {
-                if let Some(l) = node.child_by_field_name("label") {
+                if let Some(l) = node.field(fields::LABEL) {
                     let name = self.text(l).to_string();
                     let target = self.label_block(&name);
                     self.b.goto(target);
                     let inner = named_children(node)
                         .into_iter()
-                        .find(|c| c.kind() != "label_name");
+                        .find(|c| c.kind_name() != "label_name");
                     if let Some(inner) = inner {
                         self.stmt(inner, Some(name));
                     }
@@ -605,7 +614,7 @@ impl<'s, 't> Lw<'s, 't> {
                 }
             }
             "break_statement" | "continue_statement" => {
-                let kind = if node.kind() == "break_statement" {
+                let kind = if node.kind_name() == "break_statement" {
                     ExitKind::Break
                 } else {
                     ExitKind::Continue
@@ -615,7 +624,7 @@ impl<'s, 't> Lw<'s, 't> {
             }
             "go_statement" => {
                 if let Some(e) = node.named_child(0) {
-                    let op = if e.kind() == "call_expression" {
+                    let op = if e.kind_name() == "call_expression" {
                         self.call(e, CallCtx::Go)
                     } else {
                         self.expr(e)
@@ -737,7 +746,7 @@ impl<'s, 't> Lw<'s, 't> {
 
     /// The place an expression denotes (`x`, `x.f.g`, `*x`, `(x)`).
     fn place_of(&mut self, node: Node<'t>) -> Option<PlaceId> {
-        match node.kind() {
+        match node.kind_name() {
             "identifier" => {
                 let name = self.text(node);
                 if name == "_" {
@@ -746,9 +755,9 @@ impl<'s, 't> Lw<'s, 't> {
                 self.b.lookup(name)
             }
             "selector_expression" => {
-                let operand = node.child_by_field_name("operand")?;
-                let field = node.child_by_field_name("field")?;
-                if operand.kind() == "identifier" && self.is_import(self.text(operand)) {
+                let operand = node.field(fields::OPERAND)?;
+                let field = node.field(fields::FIELD)?;
+                if operand.kind_name() == "identifier" && self.is_import(self.text(operand)) {
                     return None;
                 }
                 let base = self.place_of(operand)?;
@@ -757,7 +766,7 @@ impl<'s, 't> Lw<'s, 't> {
             }
             "parenthesized_expression" => self.place_of(node.named_child(0)?),
             "unary_expression" if operator(node, self.src) == "*" => {
-                self.place_of(node.child_by_field_name("operand")?)
+                self.place_of(node.field(fields::OPERAND)?)
             }
             _ => None,
         }
@@ -772,7 +781,7 @@ impl<'s, 't> Lw<'s, 't> {
 
     /// What a value is (pointer, slice, struct ...), as far as the code says.
     fn shape_of(&mut self, node: Node<'t>) -> Shape {
-        match node.kind() {
+        match node.kind_name() {
             "identifier" => {
                 let name = self.text(node);
                 match self.b.lookup(name) {
@@ -784,10 +793,7 @@ impl<'s, 't> Lw<'s, 't> {
                 Some(n) => self.shape_of(n),
                 None => Shape::Unknown,
             },
-            "slice_expression" => match node
-                .child_by_field_name("operand")
-                .map(|o| self.shape_of(o))
-            {
+            "slice_expression" => match node.field(fields::OPERAND).map(|o| self.shape_of(o)) {
                 // Slicing an array gives a slice; a string a string.
                 Some(Shape::Scalar) => Shape::Scalar,
                 _ => Shape::Slice,
@@ -797,8 +803,8 @@ impl<'s, 't> Lw<'s, 't> {
                 "*" => Shape::Unknown,
                 _ => Shape::Scalar,
             },
-            "composite_literal" => match node.child_by_field_name("type") {
-                Some(t) => match t.kind() {
+            "composite_literal" => match node.field(fields::TYPE) {
+                Some(t) => match t.kind_name() {
                     "slice_type" => Shape::Slice,
                     "map_type" => Shape::Map,
                     _ => match types::shape_of(t, self.src, &self.generics) {
@@ -816,21 +822,20 @@ impl<'s, 't> Lw<'s, 't> {
             | "true"
             | "false"
             | "binary_expression" => Shape::Scalar,
-            "type_conversion_expression" => node
-                .child_by_field_name("type")
-                .map_or(Shape::Unknown, |t| {
-                    types::shape_of(t, self.src, &self.generics)
-                }),
+            "type_conversion_expression" => node.field(fields::TYPE).map_or(Shape::Unknown, |t| {
+                types::shape_of(t, self.src, &self.generics)
+            }),
             "call_expression" => {
-                let Some(f) = node.child_by_field_name("function") else {
+                let Some(f) = node.field(fields::FUNCTION) else {
                     return Shape::Unknown;
                 };
-                let builtin = f.kind() == "identifier" && self.b.lookup(self.text(f)).is_none();
+                let builtin =
+                    f.kind_name() == "identifier" && self.b.lookup(self.text(f)).is_none();
                 match (builtin, self.text(f)) {
                     (true, "new") => Shape::Pointer,
                     (true, "append") => Shape::Slice,
                     (true, "make") => node
-                        .child_by_field_name("arguments")
+                        .field(fields::ARGUMENTS)
                         .and_then(|a| a.named_child(0))
                         .map_or(Shape::Unknown, |t| {
                             types::shape_of(t, self.src, &self.generics)
@@ -845,7 +850,7 @@ impl<'s, 't> Lw<'s, 't> {
 
     /// What the source says of an expression's type, for receiver resolution.
     fn type_of(&mut self, node: Node<'t>) -> Option<TypeRef> {
-        match node.kind() {
+        match node.kind_name() {
             "identifier" => {
                 let name = self.text(node);
                 match self.b.lookup(name) {
@@ -855,9 +860,9 @@ impl<'s, 't> Lw<'s, 't> {
                 }
             }
             "selector_expression" => {
-                let operand = node.child_by_field_name("operand")?;
-                let field = self.text(node.child_by_field_name("field")?).to_string();
-                if operand.kind() == "identifier" && self.is_import(self.text(operand)) {
+                let operand = node.field(fields::OPERAND)?;
+                let field = self.text(node.field(fields::FIELD)?).to_string();
+                if operand.kind_name() == "identifier" && self.is_import(self.text(operand)) {
                     return None;
                 }
                 let base = self.type_of(operand)?;
@@ -865,33 +870,33 @@ impl<'s, 't> Lw<'s, 't> {
             }
             "parenthesized_expression" => self.type_of(node.named_child(0)?),
             "unary_expression" => match operator(node, self.src) {
-                "&" | "*" => self.type_of(node.child_by_field_name("operand")?),
+                "&" | "*" => self.type_of(node.field(fields::OPERAND)?),
                 _ => None,
             },
-            "slice_expression" => self.type_of(node.child_by_field_name("operand")?),
+            "slice_expression" => self.type_of(node.field(fields::OPERAND)?),
             "index_expression" => {
-                let base = self.type_of(node.child_by_field_name("operand")?)?;
+                let base = self.type_of(node.field(fields::OPERAND)?)?;
                 Some(TypeRef::MethodResult(Box::new(base), "get".into()))
             }
             "type_assertion_expression" | "type_conversion_expression" => {
-                self.type_ref(node.child_by_field_name("type")?)
+                self.type_ref(node.field(fields::TYPE)?)
             }
-            "composite_literal" => self.type_ref(node.child_by_field_name("type")?),
+            "composite_literal" => self.type_ref(node.field(fields::TYPE)?),
             "call_expression" => {
-                let f = node.child_by_field_name("function")?;
-                match f.kind() {
+                let f = node.field(fields::FUNCTION)?;
+                match f.kind_name() {
                     "identifier" => {
                         let name = self.text(f);
                         if self.b.lookup(name).is_none() && matches!(name, "new" | "make") {
-                            let t = node.child_by_field_name("arguments")?.named_child(0)?;
+                            let t = node.field(fields::ARGUMENTS)?.named_child(0)?;
                             return self.type_ref(t);
                         }
                         Some(TypeRef::CallResult(None, name.to_string()))
                     }
                     "selector_expression" => {
-                        let operand = f.child_by_field_name("operand")?;
-                        let method = self.text(f.child_by_field_name("field")?).to_string();
-                        if operand.kind() == "identifier" {
+                        let operand = f.field(fields::OPERAND)?;
+                        let method = self.text(f.field(fields::FIELD)?).to_string();
+                        if operand.kind_name() == "identifier" {
                             let pkg = self.text(operand);
                             if self.is_import(pkg) {
                                 let path = self.src.imports.path_of(pkg)?.to_string();
@@ -920,12 +925,12 @@ impl<'s, 't> Lw<'s, 't> {
 
     fn expr_inner(&mut self, node: Node<'t>) -> Op {
         let span = self.span(node);
-        match node.kind() {
+        match node.kind_name() {
             "identifier" | "selector_expression" => match self.place_of(node) {
                 Some(p) => vec![(p, Mode::Move)],
                 None => {
-                    if node.kind() == "selector_expression"
-                        && let Some(operand) = node.child_by_field_name("operand")
+                    if node.kind_name() == "selector_expression"
+                        && let Some(operand) = node.field(fields::OPERAND)
                     {
                         let op = self.expr(operand);
                         self.read(op, span, true);
@@ -938,7 +943,7 @@ impl<'s, 't> Lw<'s, 't> {
                 None => Op::new(),
             },
             "unary_expression" => {
-                let Some(operand) = node.child_by_field_name("operand") else {
+                let Some(operand) = node.field(fields::OPERAND) else {
                     return Op::new();
                 };
                 match operator(node, self.src) {
@@ -959,8 +964,8 @@ impl<'s, 't> Lw<'s, 't> {
                 }
             }
             "binary_expression" => {
-                for side in ["left", "right"] {
-                    if let Some(n) = node.child_by_field_name(side) {
+                for side in [fields::LEFT, fields::RIGHT] {
+                    if let Some(n) = node.field(side) {
                         let op = self.expr(n);
                         self.read(op, span, true);
                     }
@@ -969,24 +974,24 @@ impl<'s, 't> Lw<'s, 't> {
             }
             "call_expression" => self.call(node, CallCtx::Plain),
             "index_expression" => {
-                if let Some(o) = node.child_by_field_name("operand") {
+                if let Some(o) = node.field(fields::OPERAND) {
                     let op = self.expr(o);
                     self.read(op, span, false);
                 }
-                if let Some(i) = node.child_by_field_name("index") {
+                if let Some(i) = node.field(fields::INDEX) {
                     let op = self.expr(i);
                     self.read(op, span, false);
                 }
                 Op::new()
             }
             "slice_expression" => {
-                for f in ["start", "end", "capacity"] {
-                    if let Some(n) = node.child_by_field_name(f) {
+                for f in [fields::START, fields::END, fields::CAPACITY] {
+                    if let Some(n) = node.field(f) {
                         let op = self.expr(n);
                         self.read(op, span, true);
                     }
                 }
-                match node.child_by_field_name("operand") {
+                match node.field(fields::OPERAND) {
                     Some(o) => {
                         let op = self.expr(o);
                         op.into_iter().map(|(p, _)| (p, Mode::Borrow)).collect()
@@ -994,20 +999,18 @@ impl<'s, 't> Lw<'s, 't> {
                     None => Op::new(),
                 }
             }
-            "type_assertion_expression" => match node.child_by_field_name("operand") {
+            "type_assertion_expression" => match node.field(fields::OPERAND) {
                 Some(o) => self.expr(o),
                 None => Op::new(),
             },
             "type_conversion_expression" => {
-                let Some(o) = node.child_by_field_name("operand") else {
+                let Some(o) = node.field(fields::OPERAND) else {
                     return Op::new();
                 };
                 let op = self.expr(o);
-                let to = node
-                    .child_by_field_name("type")
-                    .map_or(Shape::Unknown, |t| {
-                        types::shape_of(t, self.src, &self.generics)
-                    });
+                let to = node.field(fields::TYPE).map_or(Shape::Unknown, |t| {
+                    types::shape_of(t, self.src, &self.generics)
+                });
                 if to == Shape::Scalar {
                     // `string(b)` copies.
                     self.read(op, span, true);
@@ -1017,7 +1020,7 @@ impl<'s, 't> Lw<'s, 't> {
                 }
             }
             "composite_literal" => {
-                if let Some(body) = node.child_by_field_name("body") {
+                if let Some(body) = node.field(fields::BODY) {
                     self.literal_value(body);
                 }
                 Op::new()
@@ -1033,18 +1036,18 @@ impl<'s, 't> Lw<'s, 't> {
     /// The elements of a composite literal are stored in it.
     fn literal_value(&mut self, body: Node<'t>) {
         for el in named_children(body) {
-            let value = match el.kind() {
-                "keyed_element" => el.child_by_field_name("value"),
+            let value = match el.kind_name() {
+                "keyed_element" => el.field(fields::VALUE),
                 _ => Some(el),
             };
             let Some(value) = value else { continue };
-            let inner = if value.kind() == "literal_element" {
+            let inner = if value.kind_name() == "literal_element" {
                 value.named_child(0)
             } else {
                 Some(value)
             };
             let Some(inner) = inner else { continue };
-            if inner.kind() == "literal_value" {
+            if inner.kind_name() == "literal_value" {
                 self.literal_value(inner);
                 continue;
             }
@@ -1059,7 +1062,7 @@ impl<'s, 't> Lw<'s, 't> {
         };
         let mut out = Vec::new();
         for a in named_children(list) {
-            let (node, variadic) = if a.kind() == "variadic_argument" {
+            let (node, variadic) = if a.kind_name() == "variadic_argument" {
                 match a.named_child(0) {
                     Some(n) => (n, true),
                     None => continue,
@@ -1088,7 +1091,7 @@ impl<'s, 't> Lw<'s, 't> {
                     (p, mode)
                 })
                 .collect();
-            let value_of = (shape == Shape::Unknown && node.kind() == "identifier")
+            let value_of = (shape == Shape::Unknown && node.kind_name() == "identifier")
                 .then(|| self.b.lookup(self.text(node)))
                 .flatten()
                 .and_then(|p| self.locals.get(&p)?.named.as_deref().map(str::to_string));
@@ -1126,11 +1129,11 @@ impl<'s, 't> Lw<'s, 't> {
 
     fn call(&mut self, node: Node<'t>, ctx: CallCtx) -> Op {
         let span = self.span(node);
-        let Some(func) = node.child_by_field_name("function") else {
+        let Some(func) = node.field(fields::FUNCTION) else {
             return Op::new();
         };
-        let args_node = node.child_by_field_name("arguments");
-        match func.kind() {
+        let args_node = node.field(fields::ARGUMENTS);
+        match func.kind_name() {
             "identifier" => {
                 let name = self.text(func);
                 if self.b.lookup(name).is_none()
@@ -1153,14 +1156,13 @@ impl<'s, 't> Lw<'s, 't> {
                 vec![(r, Mode::Move)]
             }
             "selector_expression" => {
-                let (Some(operand), Some(field)) = (
-                    func.child_by_field_name("operand"),
-                    func.child_by_field_name("field"),
-                ) else {
+                let (Some(operand), Some(field)) =
+                    (func.field(fields::OPERAND), func.field(fields::FIELD))
+                else {
                     return Op::new();
                 };
                 let method = self.text(field);
-                if operand.kind() == "identifier" && self.is_import(self.text(operand)) {
+                if operand.kind_name() == "identifier" && self.is_import(self.text(operand)) {
                     let pkg = self.text(operand);
                     let path = self.src.imports.path_of(pkg).unwrap_or(pkg).to_string();
                     let args = self.args(args_node, ctx);
@@ -1262,7 +1264,7 @@ impl<'s, 't> Lw<'s, 't> {
         let list: Vec<Node<'t>> = args.map(named_children).unwrap_or_default();
         let arg = |i: usize| {
             list.get(i).map(|a| {
-                if a.kind() == "variadic_argument" {
+                if a.kind_name() == "variadic_argument" {
                     a.named_child(0).unwrap_or(*a)
                 } else {
                     *a
@@ -1282,7 +1284,7 @@ impl<'s, 't> Lw<'s, 't> {
                 for (i, a) in list.iter().enumerate().skip(1) {
                     let node = arg(i).unwrap_or(*a);
                     let op = self.expr(node);
-                    if a.kind() == "variadic_argument" {
+                    if a.kind_name() == "variadic_argument" {
                         self.read(op, span, true);
                     } else {
                         self.consume(op, self.span(node), false);
@@ -1364,11 +1366,9 @@ impl<'s, 't> Lw<'s, 't> {
     /// it runs elsewhere (`go`) or hands it on itself, otherwise read.
     fn closure(&mut self, lit: Node<'t>, moves: bool, args: &[Op]) {
         let outer = self.b.visible_names();
-        let head = lit
-            .child_by_field_name("parameters")
-            .map_or(self.span(lit), |p| {
-                Span::new(lit.start_byte(), p.end_byte())
-            });
+        let head = lit.field(fields::PARAMETERS).map_or(self.span(lit), |p| {
+            Span::new(lit.start_byte(), p.end_byte())
+        });
         let name = format!("func literal in {}", self.name);
         let mut inner = Lw::new(
             self.src,
@@ -1378,9 +1378,9 @@ impl<'s, 't> Lw<'s, 't> {
         );
         inner.b.body.self_type = self.self_type.clone();
         inner.b.depth = self.b.depth;
-        inner.params(lit.child_by_field_name("parameters"));
-        inner.results(lit.child_by_field_name("result"));
-        if let Some(body) = lit.child_by_field_name("body") {
+        inner.params(lit.field(fields::PARAMETERS));
+        inner.results(lit.field(fields::RESULT));
+        if let Some(body) = lit.field(fields::BODY) {
             inner.func_body(body);
         }
         let captures = std::mem::take(&mut inner.b.captures);
@@ -1423,22 +1423,20 @@ impl<'s, 't> Lw<'s, 't> {
 
     // ----- statements -----
 
-    fn lhs_list(&self, node: Node<'t>, field: &str) -> Vec<Node<'t>> {
-        node.child_by_field_name(field)
-            .map(named_children)
-            .unwrap_or_default()
+    fn lhs_list(&self, node: Node<'t>, field: fields::Field) -> Vec<Node<'t>> {
+        node.field(field).map(named_children).unwrap_or_default()
     }
 
     fn short_var(&mut self, node: Node<'t>) {
-        let left = self.lhs_list(node, "left");
-        let right = self.lhs_list(node, "right");
+        let left = self.lhs_list(node, fields::LEFT);
+        let right = self.lhs_list(node, fields::RIGHT);
         self.bind(&left, &right, true, self.span(node));
     }
 
     fn var_decl(&mut self, node: Node<'t>) {
         let mut specs = Vec::new();
         for child in named_children(node) {
-            match child.kind() {
+            match child.kind_name() {
                 "var_spec" => specs.push(child),
                 "var_spec_list" => specs.extend(named_children(child)),
                 _ => {}
@@ -1447,8 +1445,8 @@ impl<'s, 't> Lw<'s, 't> {
         for spec in specs {
             let mut c = spec.walk();
             let names: Vec<Node<'t>> = spec.children_by_field_name("name", &mut c).collect();
-            let values = self.lhs_list(spec, "value");
-            let ty = spec.child_by_field_name("type");
+            let values = self.lhs_list(spec, fields::VALUE);
+            let ty = spec.field(fields::TYPE);
             if values.is_empty() {
                 for n in names {
                     let info = ty.and_then(|t| self.type_ref(t));
@@ -1522,9 +1520,9 @@ impl<'s, 't> Lw<'s, 't> {
             // `w, ok := i.(*gzip.Writer)`: with a false `ok`, what `i` holds
             // is not the pooled type either (a pool's `New` that gave an
             // error): nothing of the pool's is there.
-            if right[0].kind() == "type_assertion_expression"
-                && let Some(operand) = right[0].child_by_field_name("operand")
-                && operand.kind() == "identifier"
+            if right[0].kind_name() == "type_assertion_expression"
+                && let Some(operand) = right[0].field(fields::OPERAND)
+                && operand.kind_name() == "identifier"
                 && let Some(q) = self.place_of(operand)
             {
                 values.push(q);
@@ -1548,11 +1546,11 @@ impl<'s, 't> Lw<'s, 't> {
         declare: bool,
         span: Span,
     ) -> Option<PlaceId> {
-        if left.kind() == "identifier" && self.text(left) == "_" {
+        if left.kind_name() == "identifier" && self.text(left) == "_" {
             self.discard(op, span);
             return None;
         }
-        if declare && left.kind() == "identifier" {
+        if declare && left.kind_name() == "identifier" {
             let name = self.text(left);
             if self.b.in_current_scope(name).is_none() {
                 let p = self.declare(name, ty, shape);
@@ -1564,16 +1562,14 @@ impl<'s, 't> Lw<'s, 't> {
         // value. (A method's `*r = T{}` stays an assignment: it resets every
         // field.)
         let mut target = left;
-        while target.kind() == "parenthesized_expression"
+        while target.kind_name() == "parenthesized_expression"
             && let Some(inner) = target.named_child(0)
         {
             target = inner;
         }
-        if target.kind() == "unary_expression"
+        if target.kind_name() == "unary_expression"
             && operator(target, self.src) == "*"
-            && let Some(place) = target
-                .child_by_field_name("operand")
-                .and_then(|o| self.place_of(o))
+            && let Some(place) = target.field(fields::OPERAND).and_then(|o| self.place_of(o))
             && self.b.body.receiver.is_none_or(|(r, _)| r != place)
         {
             self.b.emit(Event::Use {
@@ -1587,9 +1583,9 @@ impl<'s, 't> Lw<'s, 't> {
         }
         let Some(place) = self.place_of(left) else {
             // `m[k] = v`, `s[i] = v`, a package variable: stored away.
-            if left.kind() == "index_expression" {
-                for f in ["operand", "index"] {
-                    if let Some(n) = left.child_by_field_name(f) {
+            if left.kind_name() == "index_expression" {
+                for f in [fields::OPERAND, fields::INDEX] {
+                    if let Some(n) = left.field(f) {
                         let o = self.expr(n);
                         self.read(o, span, false);
                     }
@@ -1601,10 +1597,10 @@ impl<'s, 't> Lw<'s, 't> {
         // `x = x.Str(k, v)`: a chained builder method hands back its
         // receiver; the value stays.
         if let Some(r) = right
-            && r.kind() == "call_expression"
-            && let Some(f) = r.child_by_field_name("function")
-            && f.kind() == "selector_expression"
-            && f.child_by_field_name("operand")
+            && r.kind_name() == "call_expression"
+            && let Some(f) = r.field(fields::FUNCTION)
+            && f.kind_name() == "selector_expression"
+            && f.field(fields::OPERAND)
                 .is_some_and(|o| self.text(o) == self.text(left))
         {
             self.b.emit(Event::Use {
@@ -1620,11 +1616,9 @@ impl<'s, 't> Lw<'s, 't> {
         // `x = append(x, ..)` and `x = x[i:j]` keep it too.
         if op.iter().any(|&(p, _)| p == place) {
             if let Some(r) = right
-                && r.kind() == "slice_expression"
-                && r.child_by_field_name("start")
-                    .is_none_or(|s| self.text(s) == "0")
-                && r.child_by_field_name("end")
-                    .is_some_and(|e| self.text(e) == "0")
+                && r.kind_name() == "slice_expression"
+                && r.field(fields::START).is_none_or(|s| self.text(s) == "0")
+                && r.field(fields::END).is_some_and(|e| self.text(e) == "0")
             {
                 self.method_shaped(
                     "truncate",
@@ -1670,7 +1664,7 @@ impl<'s, 't> Lw<'s, 't> {
     /// `left` (a local) is assigned in a branch of an `if` whose condition
     /// reads the state of the value it holds.
     fn replaced_after_test(&mut self, left: Node<'t>) -> bool {
-        if left.kind() != "identifier" || self.if_conds.is_empty() {
+        if left.kind_name() != "identifier" || self.if_conds.is_empty() {
             return false;
         }
         let name = self.text(left);
@@ -1691,7 +1685,7 @@ impl<'s, 't> Lw<'s, 't> {
     /// `x` (a local set to `nil` here) is later passed to a call only under
     /// an `if x != nil`: the `nil` turns that call off.
     fn nil_guarded_later(&self, left: Node<'t>) -> bool {
-        if left.kind() != "identifier" {
+        if left.kind_name() != "identifier" {
             return false;
         }
         let name = self.text(left);
@@ -1700,7 +1694,7 @@ impl<'s, 't> Lw<'s, 't> {
         while let Some(parent) = func.parent() {
             func = parent;
             if matches!(
-                func.kind(),
+                func.kind_name(),
                 "function_declaration" | "method_declaration" | "func_literal"
             ) {
                 break;
@@ -1713,16 +1707,16 @@ impl<'s, 't> Lw<'s, 't> {
             }
             let mut c = node.walk();
             stack.extend(node.named_children(&mut c));
-            if node.kind() != "if_statement" || node.start_byte() < left.end_byte() {
+            if node.kind_name() != "if_statement" || node.start_byte() < left.end_byte() {
                 continue;
             }
             let guarded = node
-                .child_by_field_name("condition")
+                .field(fields::CONDITION)
                 .is_some_and(|c| self.text(c).trim() == test);
             if !guarded {
                 continue;
             }
-            let Some(then) = node.child_by_field_name("consequence") else {
+            let Some(then) = node.field(fields::CONSEQUENCE) else {
                 continue;
             };
             // A call in the branch given `x` as an argument or receiver.
@@ -1730,15 +1724,15 @@ impl<'s, 't> Lw<'s, 't> {
             while let Some(n) = inner.pop() {
                 let mut c = n.walk();
                 inner.extend(n.named_children(&mut c));
-                if n.kind() != "call_expression" {
+                if n.kind_name() != "call_expression" {
                     continue;
                 }
                 let arg = n
-                    .child_by_field_name("arguments")
+                    .field(fields::ARGUMENTS)
                     .is_some_and(|a| named_children(a).iter().any(|x| self.text(*x) == name));
                 let recv = n
-                    .child_by_field_name("function")
-                    .and_then(|f| f.child_by_field_name("operand"))
+                    .field(fields::FUNCTION)
+                    .and_then(|f| f.field(fields::OPERAND))
                     .is_some_and(|o| self.text(o) == name);
                 if arg || recv {
                     return true;
@@ -1749,15 +1743,15 @@ impl<'s, 't> Lw<'s, 't> {
     }
 
     fn assign_kind(&self, r: Node<'t>) -> AssignKind {
-        match r.kind() {
+        match r.kind_name() {
             "nil" => AssignKind::Null,
             "composite_literal" => {
                 let empty = r
-                    .child_by_field_name("body")
+                    .field(fields::BODY)
                     .is_none_or(|b| named_children(b).is_empty());
                 let growable = r
-                    .child_by_field_name("type")
-                    .is_some_and(|t| matches!(t.kind(), "slice_type" | "map_type"));
+                    .field(fields::TYPE)
+                    .is_some_and(|t| matches!(t.kind_name(), "slice_type" | "map_type"));
                 if empty && growable {
                     AssignKind::Empty
                 } else {
@@ -1772,10 +1766,12 @@ impl<'s, 't> Lw<'s, 't> {
             | "false"
             | "rune_literal" => AssignKind::Fresh,
             "call_expression" => {
-                let f = r.child_by_field_name("function");
-                let name = f.filter(|f| f.kind() == "identifier").map(|f| self.text(f));
+                let f = r.field(fields::FUNCTION);
+                let name = f
+                    .filter(|f| f.kind_name() == "identifier")
+                    .map(|f| self.text(f));
                 let args = r
-                    .child_by_field_name("arguments")
+                    .field(fields::ARGUMENTS)
                     .map(named_children)
                     .unwrap_or_default();
                 match name {
@@ -1802,8 +1798,8 @@ impl<'s, 't> Lw<'s, 't> {
 
     fn assignment(&mut self, node: Node<'t>) {
         let span = self.span(node);
-        let left = self.lhs_list(node, "left");
-        let right = self.lhs_list(node, "right");
+        let left = self.lhs_list(node, fields::LEFT);
+        let right = self.lhs_list(node, fields::RIGHT);
         if operator(node, self.src) != "=" {
             // `x += y`: both read.
             for n in left.iter().chain(&right) {
@@ -1818,28 +1814,28 @@ impl<'s, 't> Lw<'s, 't> {
     fn if_stmt(&mut self, node: Node<'t>) {
         self.b.push_scope();
         self.block_depth += 1;
-        if let Some(init) = node.child_by_field_name("initializer") {
+        if let Some(init) = node.field(fields::INITIALIZER) {
             self.stmt(init, None);
         }
         let then_b = self.b.new_block();
         let else_b = self.b.new_block();
         let join = self.b.new_block();
-        match node.child_by_field_name("condition") {
+        match node.field(fields::CONDITION) {
             Some(c) => self.condition(c, then_b, else_b),
             None => {
                 self.b.edge(self.b.cur, then_b);
                 self.b.edge(self.b.cur, else_b);
             }
         }
-        let cond = node.child_by_field_name("condition");
+        let cond = node.field(fields::CONDITION);
         self.if_conds.extend(cond);
         self.b.cur = then_b;
-        if let Some(c) = node.child_by_field_name("consequence") {
+        if let Some(c) = node.field(fields::CONSEQUENCE) {
             self.block(c);
         }
         self.b.goto(join);
         self.b.cur = else_b;
-        let alt = node.child_by_field_name("alternative");
+        let alt = node.field(fields::ALTERNATIVE);
         if let Some(alt) = alt {
             self.stmt(alt, None);
         }
@@ -1860,22 +1856,20 @@ impl<'s, 't> Lw<'s, 't> {
 
     /// Branch to `yes`/`no` on a condition; nil tests empty what they test.
     fn condition(&mut self, node: Node<'t>, yes: BlockId, no: BlockId) {
-        match node.kind() {
+        match node.kind_name() {
             "parenthesized_expression" => {
                 if let Some(inner) = node.named_child(0) {
                     return self.condition(inner, yes, no);
                 }
             }
             "unary_expression" if operator(node, self.src) == "!" => {
-                if let Some(inner) = node.child_by_field_name("operand") {
+                if let Some(inner) = node.field(fields::OPERAND) {
                     return self.condition(inner, no, yes);
                 }
             }
             "binary_expression" => {
-                let (Some(l), Some(r)) = (
-                    node.child_by_field_name("left"),
-                    node.child_by_field_name("right"),
-                ) else {
+                let (Some(l), Some(r)) = (node.field(fields::LEFT), node.field(fields::RIGHT))
+                else {
                     return;
                 };
                 match operator(node, self.src) {
@@ -1891,8 +1885,8 @@ impl<'s, 't> Lw<'s, 't> {
                         self.b.cur = mid;
                         return self.condition(r, yes, no);
                     }
-                    op @ ("==" | "!=") if l.kind() == "nil" || r.kind() == "nil" => {
-                        let tested = if l.kind() == "nil" { r } else { l };
+                    op @ ("==" | "!=") if l.kind_name() == "nil" || r.kind_name() == "nil" => {
+                        let tested = if l.kind_name() == "nil" { r } else { l };
                         let (is_nil, not_nil) = if op == "==" { (yes, no) } else { (no, yes) };
                         let value = self.expr(tested);
                         self.read(value, self.span(node), true);
@@ -1966,32 +1960,32 @@ impl<'s, 't> Lw<'s, 't> {
     /// `x` in `len(x)`, `cap(x)`, `len(*x)`, `cap(*x)` (the builtins, not
     /// shadowed), when `x` is a local.
     fn sized_place(&mut self, node: Node<'t>) -> Option<PlaceId> {
-        if node.kind() != "call_expression" {
+        if node.kind_name() != "call_expression" {
             return None;
         }
-        let f = node.child_by_field_name("function")?;
+        let f = node.field(fields::FUNCTION)?;
         let name = self.text(f);
-        if f.kind() != "identifier"
+        if f.kind_name() != "identifier"
             || !matches!(name, "len" | "cap")
             || self.b.lookup(name).is_some()
         {
             return None;
         }
-        let args = named_children(node.child_by_field_name("arguments")?);
+        let args = named_children(node.field(fields::ARGUMENTS)?);
         let [first] = args.as_slice() else {
             return None;
         };
         let mut arg = *first;
         loop {
-            match arg.kind() {
+            match arg.kind_name() {
                 "parenthesized_expression" => arg = arg.named_child(0)?,
                 "unary_expression" if operator(arg, self.src) == "*" => {
-                    arg = arg.child_by_field_name("operand")?
+                    arg = arg.field(fields::OPERAND)?
                 }
                 _ => break,
             }
         }
-        if arg.kind() != "identifier" {
+        if arg.kind_name() != "identifier" {
             return None;
         }
         self.place_of(arg)
@@ -2021,21 +2015,21 @@ impl<'s, 't> Lw<'s, 't> {
     fn for_stmt(&mut self, node: Node<'t>, label: Option<String>) {
         self.b.push_scope();
         self.block_depth += 1;
-        let body = node.child_by_field_name("body");
+        let body = node.field(fields::BODY);
         let clause = named_children(node).into_iter().find(|c| Some(*c) != body);
         let mut cond = None;
         let mut update = None;
         let mut range = None;
-        match clause.map(|c| (c, c.kind())) {
+        match clause.map(|c| (c, c.kind_name())) {
             Some((c, "for_clause")) => {
-                if let Some(init) = c.child_by_field_name("initializer") {
+                if let Some(init) = c.field(fields::INITIALIZER) {
                     self.stmt(init, None);
                 }
-                cond = c.child_by_field_name("condition");
-                update = c.child_by_field_name("update");
+                cond = c.field(fields::CONDITION);
+                update = c.field(fields::UPDATE);
             }
             Some((c, "range_clause")) => {
-                if let Some(r) = c.child_by_field_name("right") {
+                if let Some(r) = c.field(fields::RIGHT) {
                     let op = self.expr(r);
                     self.read(op, self.span(r), false);
                 }
@@ -2063,10 +2057,10 @@ impl<'s, 't> Lw<'s, 't> {
         self.b.push_scope();
         if let Some(r) = range {
             let declares = r
-                .child_by_field_name("left")
+                .field(fields::LEFT)
                 .is_some_and(|_| self.text(r).contains(":="));
-            for l in self.lhs_list(r, "left") {
-                if declares && l.kind() == "identifier" {
+            for l in self.lhs_list(r, fields::LEFT) {
+                if declares && l.kind_name() == "identifier" {
                     let name = self.text(l);
                     if name != "_" {
                         self.declare(name, None, Shape::Unknown);
@@ -2101,11 +2095,11 @@ impl<'s, 't> Lw<'s, 't> {
     fn switch_stmt(&mut self, node: Node<'t>, label: Option<String>) {
         self.b.push_scope();
         self.block_depth += 1;
-        if let Some(init) = node.child_by_field_name("initializer") {
+        if let Some(init) = node.field(fields::INITIALIZER) {
             self.stmt(init, None);
         }
-        let type_switch = node.kind() == "type_switch_statement";
-        let value = node.child_by_field_name("value");
+        let type_switch = node.kind_name() == "type_switch_statement";
+        let value = node.field(fields::VALUE);
         let mut subject = Op::new();
         let mut tagless = value.is_none();
         if let Some(v) = value {
@@ -2120,25 +2114,30 @@ impl<'s, 't> Lw<'s, 't> {
             tagless = false;
         }
         let alias = node
-            .child_by_field_name("alias")
+            .field(fields::ALIAS)
             .and_then(|a| a.named_child(0))
             .map(|a| self.text(a).to_string());
         let cases: Vec<Node<'t>> = named_children(node)
             .into_iter()
-            .filter(|c| matches!(c.kind(), "expression_case" | "type_case" | "default_case"))
+            .filter(|c| {
+                matches!(
+                    c.kind_name(),
+                    "expression_case" | "type_case" | "default_case"
+                )
+            })
             .collect();
         let after = self.b.new_block();
         self.b.push_target(label, false, self.b.cur, after);
         self.kinds.push(TargetKind::Switch);
         let blocks: Vec<BlockId> = cases.iter().map(|_| self.b.new_block()).collect();
-        let default = cases.iter().position(|c| c.kind() == "default_case");
+        let default = cases.iter().position(|c| c.kind_name() == "default_case");
         if tagless {
             // Each case's conditions in turn.
             for (i, case) in cases.iter().enumerate() {
-                if case.kind() == "default_case" {
+                if case.kind_name() == "default_case" {
                     continue;
                 }
-                let exprs = self.lhs_list(*case, "value");
+                let exprs = self.lhs_list(*case, fields::VALUE);
                 for e in exprs {
                     let next = self.b.new_block();
                     self.condition(e, blocks[i], next);
@@ -2147,14 +2146,14 @@ impl<'s, 't> Lw<'s, 't> {
             }
         } else {
             for case in &cases {
-                for e in self.lhs_list(*case, "value") {
+                for e in self.lhs_list(*case, fields::VALUE) {
                     let op = self.expr(e);
                     self.read(op, self.span(e), true);
                 }
             }
             let dispatch = self.b.cur;
             for (i, case) in cases.iter().enumerate() {
-                if case.kind() != "default_case" {
+                if case.kind_name() != "default_case" {
                     self.b.edge(dispatch, blocks[i]);
                 }
             }
@@ -2168,7 +2167,7 @@ impl<'s, 't> Lw<'s, 't> {
             self.b.push_scope();
             self.block_depth += 1;
             if let Some(name) = &alias {
-                let ty = if case.kind() == "type_case" {
+                let ty = if case.kind_name() == "type_case" {
                     let mut c = case.walk();
                     let tys: Vec<Node<'t>> = case.children_by_field_name("type", &mut c).collect();
                     match tys.as_slice() {
@@ -2182,7 +2181,7 @@ impl<'s, 't> Lw<'s, 't> {
                 let span = self.span(*case);
                 self.assign_to(p, subject.clone(), span);
                 // `case nil:` alone: the value is nil in this clause.
-                if case.kind() == "type_case" {
+                if case.kind_name() == "type_case" {
                     let mut c = case.walk();
                     let tys: Vec<Node<'t>> = case.children_by_field_name("type", &mut c).collect();
                     if let [one] = tys.as_slice()
@@ -2195,7 +2194,7 @@ impl<'s, 't> Lw<'s, 't> {
             let stmts = statements(*case);
             let falls = stmts
                 .last()
-                .is_some_and(|s| s.kind() == "fallthrough_statement");
+                .is_some_and(|s| s.kind_name() == "fallthrough_statement");
             for s in stmts {
                 self.stmt(s, None);
             }
@@ -2218,7 +2217,7 @@ impl<'s, 't> Lw<'s, 't> {
     fn select_stmt(&mut self, node: Node<'t>, label: Option<String>) {
         let cases: Vec<Node<'t>> = named_children(node)
             .into_iter()
-            .filter(|c| matches!(c.kind(), "communication_case" | "default_case"))
+            .filter(|c| matches!(c.kind_name(), "communication_case" | "default_case"))
             .collect();
         let after = self.b.new_block();
         self.b.push_target(label, false, self.b.cur, after);
@@ -2234,18 +2233,16 @@ impl<'s, 't> Lw<'s, 't> {
             self.b.cur = start;
             self.b.push_scope();
             self.block_depth += 1;
-            if let Some(comm) = case.child_by_field_name("communication") {
-                match comm.kind() {
+            if let Some(comm) = case.field(fields::COMMUNICATION) {
+                match comm.kind_name() {
                     "send_statement" => self.stmt(comm, None),
                     // `case m = <-ch:` overwrites `m` as an assignment does.
-                    _ if comm.child_by_field_name("left").is_some()
-                        && !self.text(comm).contains(":=") =>
-                    {
-                        let left = self.lhs_list(comm, "left");
+                    _ if comm.field(fields::LEFT).is_some() && !self.text(comm).contains(":=") => {
+                        let left = self.lhs_list(comm, fields::LEFT);
                         // A receive's `right` is the `<-ch` expression itself,
                         // not a list: `m` gets what comes out of `ch`, never `ch`.
-                        let right: Vec<Node<'t>> = match comm.child_by_field_name("right") {
-                            Some(r) if r.kind() == "expression_list" => named_children(r),
+                        let right: Vec<Node<'t>> = match comm.field(fields::RIGHT) {
+                            Some(r) if r.kind_name() == "expression_list" => named_children(r),
                             Some(r) => vec![r],
                             None => Vec::new(),
                         };
@@ -2253,14 +2250,14 @@ impl<'s, 't> Lw<'s, 't> {
                         self.bind(&left, &right, false, span);
                     }
                     _ => {
-                        let left = self.lhs_list(comm, "left");
-                        if let Some(r) = comm.child_by_field_name("right") {
+                        let left = self.lhs_list(comm, fields::LEFT);
+                        if let Some(r) = comm.field(fields::RIGHT) {
                             let op = self.expr(r);
                             self.read(op, self.span(r), true);
                         }
                         let declares = self.text(comm).contains(":=");
                         for l in left {
-                            if declares && l.kind() == "identifier" {
+                            if declares && l.kind_name() == "identifier" {
                                 let name = self.text(l);
                                 if name != "_" {
                                     self.declare(name, None, Shape::Unknown);
@@ -2297,11 +2294,11 @@ impl<'s, 't> Lw<'s, 't> {
         }
         let span = self.span(call);
         self.slots_own_block = true;
-        let what = match call.kind() {
+        let what = match call.kind_name() {
             "call_expression" => {
-                let func = call.child_by_field_name("function");
-                let args_node = call.child_by_field_name("arguments");
-                if let Some(lit) = func.filter(|f| f.kind() == "func_literal") {
+                let func = call.field(fields::FUNCTION);
+                let args_node = call.field(fields::ARGUMENTS);
+                if let Some(lit) = func.filter(|f| f.kind_name() == "func_literal") {
                     // Its arguments are evaluated now, into slots.
                     let args = self.args(args_node, CallCtx::Plain);
                     let slots = args
@@ -2388,13 +2385,13 @@ impl<'s, 't> Lw<'s, 't> {
         if self.block_depth == 0 {
             return Vec::new();
         }
-        let Some(body) = lit.child_by_field_name("body") else {
+        let Some(body) = lit.field(fields::BODY) else {
             return Vec::new();
         };
         let mut names: Vec<&'s str> = Vec::new();
         let mut stack = vec![body];
         while let Some(n) = stack.pop() {
-            if n.kind() == "identifier" {
+            if n.kind_name() == "identifier" {
                 let name = self.text(n);
                 if !names.contains(&name) {
                     names.push(name);
@@ -2470,7 +2467,7 @@ impl<'s, 't> Lw<'s, 't> {
     /// The last result of a `return` (an `error`) is a failure: not `nil`,
     /// and a local (`err`) only in the branch of an `if err != nil`.
     fn failing_result(&mut self, ret: Node<'t>, v: Node<'t>) -> bool {
-        match v.kind() {
+        match v.kind_name() {
             "nil" => false,
             "identifier" => {
                 let name = self.text(v);
@@ -2484,14 +2481,14 @@ impl<'s, 't> Lw<'s, 't> {
                 let test = format!("{name} != nil");
                 let mut child = ret;
                 while let Some(parent) = child.parent() {
-                    match parent.kind() {
+                    match parent.kind_name() {
                         "func_literal" | "function_declaration" | "method_declaration" => break,
                         "if_statement"
                             if parent
-                                .child_by_field_name("consequence")
+                                .field(fields::CONSEQUENCE)
                                 .is_some_and(|c| c.id() == child.id())
                                 && parent
-                                    .child_by_field_name("condition")
+                                    .field(fields::CONDITION)
                                     .is_some_and(|c| self.text(c).contains(&test)) =>
                         {
                             return true;
@@ -2510,13 +2507,11 @@ impl<'s, 't> Lw<'s, 't> {
     /// A returned field of a local whose value points into it (a slice,
     /// pointer or map field): it stays an alias of the local after return.
     fn returned_field(&mut self, v: Node<'t>) -> bool {
-        if v.kind() != "selector_expression" {
+        if v.kind_name() != "selector_expression" {
             return false;
         }
-        let (Some(operand), Some(field)) = (
-            v.child_by_field_name("operand"),
-            v.child_by_field_name("field"),
-        ) else {
+        let (Some(operand), Some(field)) = (v.field(fields::OPERAND), v.field(fields::FIELD))
+        else {
             return false;
         };
         let field = self.text(field);
@@ -2707,7 +2702,7 @@ impl<'s, 't> Lw<'s, 't> {
         self.b.push_scope();
         self.block_depth += 1;
         let mut i = 0;
-        if let Some(params) = lit.child_by_field_name("parameters") {
+        if let Some(params) = lit.field(fields::PARAMETERS) {
             for decl in named_children(params) {
                 let mut c = decl.walk();
                 let names: Vec<Node<'t>> = decl.children_by_field_name("name", &mut c).collect();
@@ -2733,7 +2728,7 @@ impl<'s, 't> Lw<'s, 't> {
                 span,
             });
         }
-        if let Some(body) = lit.child_by_field_name("body") {
+        if let Some(body) = lit.field(fields::BODY) {
             for stmt in statements(body) {
                 self.stmt(stmt, None);
             }

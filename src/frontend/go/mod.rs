@@ -11,12 +11,14 @@
 //! lowered (never guessed at), and the first error is reported.
 
 mod directives;
+mod fields;
 mod lower;
 mod state_tests;
 pub mod types;
 
 use super::{Bodies, FileFacts, SyntaxError};
 use crate::knowledge::{DeclaredApi, FieldDecl, FnSig, StructDecl};
+use fields::Fields as _;
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use tree_sitter::{Node, Parser, Tree};
@@ -151,7 +153,7 @@ fn first_error(root: Node<'_>, src: &Src<'_>) -> (String, u32, u32) {
                     .map_or(src.text.len(), |i| start + i);
                 let end = child.end_byte().min(line_end).max(start);
                 let message = if child.is_missing() {
-                    format!("syntax error: missing `{}`", child.kind())
+                    format!("syntax error: missing `{}`", child.kind_name())
                 } else {
                     let found = src.text[start..end].split_whitespace().next().unwrap_or("");
                     if found.is_empty() {
@@ -178,19 +180,16 @@ fn collect_local_types(root: Node<'_>, src: &mut Src<'_>) {
     let mut specs = Vec::new();
     let mut cursor = root.walk();
     for decl in root.named_children(&mut cursor) {
-        if decl.kind() == "type_declaration" {
+        if decl.kind_name() == "type_declaration" {
             let mut c = decl.walk();
             specs.extend(decl.named_children(&mut c));
         }
     }
     for spec in &specs {
-        let (Some(name), Some(ty)) = (
-            spec.child_by_field_name("name"),
-            spec.child_by_field_name("type"),
-        ) else {
+        let (Some(name), Some(ty)) = (spec.field(fields::NAME), spec.field(fields::TYPE)) else {
             continue;
         };
-        let shape = match ty.kind() {
+        let shape = match ty.kind_name() {
             "struct_type" => Shape::Value,
             "interface_type" => Shape::Interface,
             _ => Shape::Unknown,
@@ -200,19 +199,16 @@ fn collect_local_types(root: Node<'_>, src: &mut Src<'_>) {
     }
     // Then what each names: `type Buf []byte` is a slice.
     for spec in &specs {
-        let (Some(name), Some(ty)) = (
-            spec.child_by_field_name("name"),
-            spec.child_by_field_name("type"),
-        ) else {
+        let (Some(name), Some(ty)) = (spec.field(fields::NAME), spec.field(fields::TYPE)) else {
             continue;
         };
         let name = src.text(name).to_string();
-        if ty.kind() != "struct_type" && ty.kind() != "interface_type" {
+        if ty.kind_name() != "struct_type" && ty.kind_name() != "interface_type" {
             let shape = types::shape_of(ty, src, &[]);
             src.local_types.insert(name.clone(), shape);
             continue;
         }
-        if ty.kind() != "struct_type" {
+        if ty.kind_name() != "struct_type" {
             continue;
         }
         let mut shapes = HashMap::new();
@@ -250,10 +246,8 @@ fn view_fields(root: Node<'_>, src: &Src<'_>) -> HashSet<(String, String)> {
         return HashSet::new();
     }
     for (node, func) in assignments {
-        let (Some(left), Some(right)) = (
-            node.child_by_field_name("left"),
-            node.child_by_field_name("right"),
-        ) else {
+        let (Some(left), Some(right)) = (node.field(fields::LEFT), node.field(fields::RIGHT))
+        else {
             continue;
         };
         let mut c1 = left.walk();
@@ -264,10 +258,10 @@ fn view_fields(root: Node<'_>, src: &Src<'_>) -> HashSet<(String, String)> {
             continue;
         }
         for (l, r) in lefts.into_iter().zip(rights) {
-            if l.kind() != "selector_expression" {
+            if l.kind_name() != "selector_expression" {
                 continue;
             }
-            let Some(field) = l.child_by_field_name("field").map(|f| src.text(f)) else {
+            let Some(field) = l.field(fields::FIELD).map(|f| src.text(f)) else {
                 continue;
             };
             if let Some(kind) = field_source(r, field, func, src) {
@@ -281,23 +275,17 @@ fn view_fields(root: Node<'_>, src: &Src<'_>) -> HashSet<(String, String)> {
         }
     }
     for spec in &type_specs {
-        let (Some(name), Some(ty)) = (
-            spec.child_by_field_name("name"),
-            spec.child_by_field_name("type"),
-        ) else {
+        let (Some(name), Some(ty)) = (spec.field(fields::NAME), spec.field(fields::TYPE)) else {
             continue;
         };
-        if ty.kind() == "struct_type" {
+        if ty.kind_name() == "struct_type" {
             let fields = struct_fields(ty, src).into_iter().map(|(f, _)| f).collect();
             order.insert(src.text(name).to_string(), fields);
         }
     }
     // Composite literals: `T{subj, msg}`, `T{msg: msg}` with a parameter.
     for (node, func) in literals {
-        let (Some(ty), Some(body)) = (
-            node.child_by_field_name("type"),
-            node.child_by_field_name("body"),
-        ) else {
+        let (Some(ty), Some(body)) = (node.field(fields::TYPE), node.field(fields::BODY)) else {
             continue;
         };
         let Some(fields) = order.get(src.text(ty)) else {
@@ -305,7 +293,7 @@ fn view_fields(root: Node<'_>, src: &Src<'_>) -> HashSet<(String, String)> {
         };
         let mut c = body.walk();
         for (i, elem) in body.named_children(&mut c).enumerate() {
-            let (field, value) = if elem.kind() == "keyed_element" {
+            let (field, value) = if elem.kind_name() == "keyed_element" {
                 let (Some(k), Some(v)) = (elem.named_child(0), elem.named_child(1)) else {
                     continue;
                 };
@@ -316,7 +304,7 @@ fn view_fields(root: Node<'_>, src: &Src<'_>) -> HashSet<(String, String)> {
                     None => continue,
                 }
             };
-            let value = if value.kind() == "literal_element" {
+            let value = if value.kind_name() == "literal_element" {
                 match value.named_child(0) {
                     Some(v) => v,
                     None => continue,
@@ -451,32 +439,30 @@ fn field_source(
     src: &Src<'_>,
 ) -> Option<bool> {
     let selector_field = |n: Node<'_>| {
-        (n.kind() == "selector_expression")
-            .then(|| n.child_by_field_name("field").map(|f| src.text(f)))
+        (n.kind_name() == "selector_expression")
+            .then(|| n.field(fields::FIELD).map(|f| src.text(f)))
             .flatten()
     };
-    match value.kind() {
+    match value.kind_name() {
         "call_expression" => {
-            let func = src.text(value.child_by_field_name("function")?);
+            let func = src.text(value.field(fields::FUNCTION)?);
             match func {
                 "make" => Some(true),
                 "append" => {
-                    let first = value.child_by_field_name("arguments")?.named_child(0)?;
+                    let first = value.field(fields::ARGUMENTS)?.named_child(0)?;
                     (selector_field(first) == Some(field)).then_some(true)
                 }
                 _ => None,
             }
         }
         "slice_expression" => {
-            let operand = value.child_by_field_name("operand")?;
+            let operand = value.field(fields::OPERAND)?;
             match selector_field(operand) {
                 // Emptied in place to keep its capacity (`x.f = x.f[:0]`);
                 // re-sliced to a length (`x.f = x.f[:n]`) says nothing.
                 Some(f) if f == field => {
-                    let to_zero = value.child_by_field_name("start").is_none()
-                        && value
-                            .child_by_field_name("end")
-                            .is_some_and(|e| src.text(e) == "0");
+                    let to_zero = value.field(fields::START).is_none()
+                        && value.field(fields::END).is_some_and(|e| src.text(e) == "0");
                     to_zero.then_some(true)
                 }
                 Some(_) => Some(false),
@@ -494,14 +480,14 @@ fn field_source(
 
 /// An identifier naming a parameter of `func` (the func around the value).
 fn is_param(ident: Node<'_>, func: Option<Node<'_>>, src: &Src<'_>) -> bool {
-    if ident.kind() != "identifier" {
+    if ident.kind_name() != "identifier" {
         return false;
     }
     let Some(func) = func else {
         return false;
     };
     let name = src.text(ident);
-    param_names(func.child_by_field_name("parameters"), src)
+    param_names(func.field(fields::PARAMETERS), src)
         .iter()
         .any(|p| p == name)
 }
@@ -515,10 +501,10 @@ fn struct_fields<'t>(ty: Node<'t>, src: &Src<'_>) -> Vec<(String, Node<'t>)> {
     };
     let mut cursor = list.walk();
     for decl in list.named_children(&mut cursor) {
-        if decl.kind() != "field_declaration" {
+        if decl.kind_name() != "field_declaration" {
             continue;
         }
-        let Some(fty) = decl.child_by_field_name("type") else {
+        let Some(fty) = decl.field(fields::TYPE) else {
             continue;
         };
         let mut c = decl.walk();
@@ -561,7 +547,7 @@ struct Walker<'s, 't> {
 
 impl<'t> Walker<'_, 't> {
     fn declaration(&mut self, decl: Node<'t>) {
-        match decl.kind() {
+        match decl.kind_name() {
             "function_declaration" | "method_declaration" => self.func(decl),
             "type_declaration" => {
                 let mut c = decl.walk();
@@ -576,24 +562,24 @@ impl<'t> Walker<'_, 't> {
 
     fn func(&mut self, decl: Node<'t>) {
         let src = self.src;
-        let Some(name_node) = decl.child_by_field_name("name") else {
+        let Some(name_node) = decl.field(fields::NAME) else {
             return;
         };
         let name = src.text(name_node).to_string();
-        let receiver_node = decl.child_by_field_name("receiver");
+        let receiver_node = decl.field(fields::RECEIVER);
         let receiver = receiver_node.and_then(|r| {
             let param = r.named_child(0)?;
-            let ty = param.child_by_field_name("type")?;
+            let ty = param.field(fields::TYPE)?;
             let base = receiver_base(ty, src)?;
-            Some((base, param.child_by_field_name("name")))
+            Some((base, param.field(fields::NAME)))
         });
-        let mut generics = type_params(decl.child_by_field_name("type_parameters"), src);
+        let mut generics = type_params(decl.field(fields::TYPE_PARAMETERS), src);
         if let Some(r) = receiver_node.and_then(|r| r.named_child(0)) {
             generics.extend(receiver_type_params(r, src));
         }
         let owner = receiver.as_ref().map(|(t, _)| t.clone());
-        let params = decl.child_by_field_name("parameters");
-        let result = decl.child_by_field_name("result");
+        let params = decl.field(fields::PARAMETERS);
+        let result = decl.field(fields::RESULT);
         let directives = directives::above(decl, src);
         // From the `func` keyword: a suppression in the comment group
         // above covers it (`suppress::fn_below`).
@@ -628,7 +614,7 @@ impl<'t> Walker<'_, 't> {
             src,
             &generics,
         ));
-        let Some(body) = decl.child_by_field_name("body") else {
+        let Some(body) = decl.field(fields::BODY) else {
             return;
         };
         if decl.has_error() {
@@ -653,21 +639,18 @@ impl<'t> Walker<'_, 't> {
 
     fn type_spec(&mut self, spec: Node<'t>, decl: Node<'t>) {
         let src = self.src;
-        let (Some(name), Some(ty)) = (
-            spec.child_by_field_name("name"),
-            spec.child_by_field_name("type"),
-        ) else {
+        let (Some(name), Some(ty)) = (spec.field(fields::NAME), spec.field(fields::TYPE)) else {
             return;
         };
         let name = src.text(name).to_string();
-        let generics = type_params(spec.child_by_field_name("type_parameters"), src);
-        if spec.kind() == "type_alias" {
+        let generics = type_params(spec.field(fields::TYPE_PARAMETERS), src);
+        if spec.kind_name() == "type_alias" {
             if let Some(target) = types::core_name(ty, src, &generics) {
                 self.facts.items.aliases.push((name, target));
             }
             return;
         }
-        match ty.kind() {
+        match ty.kind_name() {
             "struct_type" => {}
             "interface_type" => {
                 self.facts.items.traits.push(name);
@@ -700,7 +683,7 @@ impl<'t> Walker<'_, 't> {
         for (field, fty) in struct_fields(ty, src) {
             let info = types::type_info(fty, src, &generics);
             let decl_node = fty.parent().unwrap_or(fty);
-            let is_embedded = decl_node.child_by_field_name("name").is_none();
+            let is_embedded = decl_node.field(fields::NAME).is_none();
             if is_embedded && let Some(core) = &info.core {
                 self.facts.items.derefs.push((name.clone(), core.clone()));
             }
@@ -752,7 +735,7 @@ impl<'t> Walker<'_, 't> {
         let mut specs = Vec::new();
         let mut c = decl.walk();
         for child in decl.named_children(&mut c) {
-            match child.kind() {
+            match child.kind_name() {
                 "var_spec" | "const_spec" => specs.push(child),
                 "var_spec_list" => {
                     let mut c2 = child.walk();
@@ -765,14 +748,14 @@ impl<'t> Walker<'_, 't> {
             let mut c = spec.walk();
             let names: Vec<String> = spec
                 .children_by_field_name("name", &mut c)
-                .filter(|n| n.kind() == "identifier")
+                .filter(|n| n.kind_name() == "identifier")
                 .map(|n| src.text(n).to_string())
                 .collect();
             let declared = spec
-                .child_by_field_name("type")
+                .field(fields::TYPE)
                 .and_then(|t| types::core_name(t, src, &[]));
             let values: Vec<Node<'t>> = spec
-                .child_by_field_name("value")
+                .field(fields::VALUE)
                 .map(|list| {
                     let mut c = list.walk();
                     list.named_children(&mut c).collect()
@@ -792,9 +775,9 @@ impl<'t> Walker<'_, 't> {
 
 /// The type of a receiver, pointer and type arguments peeled: `T` of `(t *T[K])`.
 fn receiver_base(ty: Node<'_>, src: &Src<'_>) -> Option<String> {
-    match ty.kind() {
+    match ty.kind_name() {
         "pointer_type" | "parenthesized_type" => receiver_base(ty.named_child(0)?, src),
-        "generic_type" => receiver_base(ty.child_by_field_name("type")?, src),
+        "generic_type" => receiver_base(ty.field(fields::TYPE)?, src),
         "type_identifier" => Some(src.text(ty).to_string()),
         _ => None,
     }
@@ -803,15 +786,15 @@ fn receiver_base(ty: Node<'_>, src: &Src<'_>) -> Option<String> {
 /// The type parameter names of a receiver (`K` of `(t *T[K])`).
 fn receiver_type_params(param: Node<'_>, src: &Src<'_>) -> Vec<String> {
     let mut out = Vec::new();
-    let mut ty = param.child_by_field_name("type");
+    let mut ty = param.field(fields::TYPE);
     while let Some(t) = ty {
-        match t.kind() {
+        match t.kind_name() {
             "pointer_type" | "parenthesized_type" => ty = t.named_child(0),
             "generic_type" => {
-                if let Some(args) = t.child_by_field_name("type_arguments") {
+                if let Some(args) = t.field(fields::TYPE_ARGUMENTS) {
                     let mut stack = vec![args];
                     while let Some(n) = stack.pop() {
-                        if n.kind() == "type_identifier" {
+                        if n.kind_name() == "type_identifier" {
                             out.push(src.text(n).to_string());
                         }
                         let mut c = n.walk();
@@ -871,7 +854,7 @@ pub fn param_types<'t>(params: Option<Node<'t>>) -> Vec<Node<'t>> {
     };
     let mut c = params.walk();
     for decl in params.named_children(&mut c) {
-        let Some(ty) = decl.child_by_field_name("type") else {
+        let Some(ty) = decl.field(fields::TYPE) else {
             continue;
         };
         let mut c2 = decl.walk();

@@ -7,10 +7,11 @@
 //! closed, it is the wrong size). That is a decision about the value, not a
 //! value forgotten: lowering lets the old value go there.
 
+use super::fields::{self, Fields as _};
 use tree_sitter::Node;
 
 fn strip_parens(mut node: Node<'_>) -> Node<'_> {
-    while node.kind() == "parenthesized_expression"
+    while node.kind_name() == "parenthesized_expression"
         && let Some(inner) = node.named_child(0)
     {
         node = inner;
@@ -24,7 +25,7 @@ fn descendants(node: Node<'_>) -> Vec<Node<'_>> {
     let mut stack = vec![node];
     while let Some(n) = stack.pop() {
         out.push(n);
-        if n.kind() == "func_literal" {
+        if n.kind_name() == "func_literal" {
             continue;
         }
         let mut c = n.walk();
@@ -44,29 +45,29 @@ pub struct FieldCopy {
 /// The root local of a field read (`x` in `x.f.g`), not a method called.
 fn field_read_root<'t>(node: Node<'_>, text: &'t str) -> Option<&'t str> {
     let node = strip_parens(node);
-    if node.kind() != "selector_expression" {
+    if node.kind_name() != "selector_expression" {
         return None;
     }
     if let Some(parent) = node.parent()
-        && parent.kind() == "call_expression"
+        && parent.kind_name() == "call_expression"
         && parent
-            .child_by_field_name("function")
+            .field(fields::FUNCTION)
             .is_some_and(|f| f.id() == node.id())
     {
         return None;
     }
     let mut operand = node;
-    while operand.kind() == "selector_expression" {
-        operand = strip_parens(operand.child_by_field_name("operand")?);
+    while operand.kind_name() == "selector_expression" {
+        operand = strip_parens(operand.field(fields::OPERAND)?);
     }
-    (operand.kind() == "identifier").then(|| &text[operand.byte_range()])
+    (operand.kind_name() == "identifier").then(|| &text[operand.byte_range()])
 }
 
 /// Every local of `body` set from a field of another local.
 pub fn field_copies(body: Node<'_>, text: &str) -> Vec<FieldCopy> {
     let mut out = Vec::new();
     for n in descendants(body) {
-        let (lefts, rights) = match n.kind() {
+        let (lefts, rights) = match n.kind_name() {
             "var_spec" => ("name", "value"),
             "assignment_statement" | "short_var_declaration" => ("left", "right"),
             _ => continue,
@@ -75,7 +76,7 @@ pub fn field_copies(body: Node<'_>, text: &str) -> Vec<FieldCopy> {
             let mut c = n.walk();
             n.children_by_field_name(field, &mut c)
                 .flat_map(|l| {
-                    if l.kind() == "expression_list" {
+                    if l.kind_name() == "expression_list" {
                         let mut c = l.walk();
                         l.named_children(&mut c).collect()
                     } else {
@@ -89,7 +90,7 @@ pub fn field_copies(body: Node<'_>, text: &str) -> Vec<FieldCopy> {
             continue;
         }
         for (l, r) in left.iter().zip(&right) {
-            if l.kind() == "identifier"
+            if l.kind_name() == "identifier"
                 && let Some(root) = field_read_root(*r, text)
             {
                 out.push(FieldCopy {
@@ -108,7 +109,7 @@ pub fn field_copies(body: Node<'_>, text: &str) -> Vec<FieldCopy> {
 pub fn reads_state(cond: Node<'_>, name: &str, copies: &[FieldCopy], text: &str) -> bool {
     descendants(cond).into_iter().any(|n| {
         field_read_root(n, text) == Some(name)
-            || (n.kind() == "identifier"
+            || (n.kind_name() == "identifier"
                 && copies.iter().any(|c| {
                     c.root == name && c.end <= cond.start_byte() && c.local == text[n.byte_range()]
                 }))

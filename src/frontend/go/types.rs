@@ -10,6 +10,7 @@
 //! owner of a pool API.
 
 use super::Src;
+use super::fields::{self, Fields as _};
 use std::collections::HashMap;
 use tree_sitter::Node;
 
@@ -119,35 +120,35 @@ impl Imports {
         let mut imports = Imports::default();
         let mut cursor = root.walk();
         for decl in root.named_children(&mut cursor) {
-            if decl.kind() != "import_declaration" {
+            if decl.kind_name() != "import_declaration" {
                 continue;
             }
             let mut specs = Vec::new();
             let mut c = decl.walk();
             for child in decl.named_children(&mut c) {
-                match child.kind() {
+                match child.kind_name() {
                     "import_spec" => specs.push(child),
                     "import_spec_list" => {
                         let mut c2 = child.walk();
                         specs.extend(
                             child
                                 .named_children(&mut c2)
-                                .filter(|s| s.kind() == "import_spec"),
+                                .filter(|s| s.kind_name() == "import_spec"),
                         );
                     }
                     _ => {}
                 }
             }
             for spec in specs {
-                let Some(path) = spec.child_by_field_name("path") else {
+                let Some(path) = spec.field(fields::PATH) else {
                     continue;
                 };
                 let path = src
                     .text(path)
                     .trim_matches(|c| c == '"' || c == '`')
                     .to_string();
-                let name = match spec.child_by_field_name("name") {
-                    Some(n) if n.kind() == "package_identifier" => src.text(n).to_string(),
+                let name = match spec.field(fields::NAME) {
+                    Some(n) if n.kind_name() == "package_identifier" => src.text(n).to_string(),
                     // `_` and `.` imports bring no name.
                     Some(_) => {
                         imports.paths.push(path);
@@ -213,11 +214,11 @@ fn core_of(
     if depth > 32 {
         return (None, Shape::Unknown, None);
     }
-    let element = |field: &str| {
-        node.child_by_field_name(field)
+    let element = |field: fields::Field| {
+        node.field(field)
             .and_then(|e| core_of(e, src, generics, depth + 1).0)
     };
-    match node.kind() {
+    match node.kind_name() {
         "type_identifier" | "identifier" => {
             let name = src.text(node);
             if generics.iter().any(|g| g == name) {
@@ -234,10 +235,8 @@ fn core_of(
             (Some(name.to_string()), shape, None)
         }
         "qualified_type" => {
-            let (Some(pkg), Some(name)) = (
-                node.child_by_field_name("package"),
-                node.child_by_field_name("name"),
-            ) else {
+            let (Some(pkg), Some(name)) = (node.field(fields::PACKAGE), node.field(fields::NAME))
+            else {
                 return (None, Shape::Unknown, None);
             };
             let pkg = src.text(pkg);
@@ -257,16 +256,16 @@ fn core_of(
             Some(inner) => core_of(inner, src, generics, depth + 1),
             None => (None, Shape::Unknown, None),
         },
-        "generic_type" => match node.child_by_field_name("type") {
+        "generic_type" => match node.field(fields::TYPE) {
             Some(inner) => core_of(inner, src, generics, depth + 1),
             None => (None, Shape::Unknown, None),
         },
-        "slice_type" => (Some(SLICE.into()), Shape::Slice, element("element")),
+        "slice_type" => (Some(SLICE.into()), Shape::Slice, element(fields::ELEMENT)),
         "array_type" | "implicit_length_array_type" => {
-            (Some(ARRAY.into()), Shape::Value, element("element"))
+            (Some(ARRAY.into()), Shape::Value, element(fields::ELEMENT))
         }
-        "map_type" => (Some(MAP.into()), Shape::Map, element("value")),
-        "channel_type" => (Some(CHAN.into()), Shape::Chan, element("value")),
+        "map_type" => (Some(MAP.into()), Shape::Map, element(fields::VALUE)),
+        "channel_type" => (Some(CHAN.into()), Shape::Chan, element(fields::VALUE)),
         "function_type" => (Some(FUNC.into()), Shape::Func, None),
         "interface_type" => (None, Shape::Interface, None),
         "struct_type" => (None, Shape::Value, None),
@@ -275,10 +274,10 @@ fn core_of(
 }
 
 fn collect_mentions(node: Node<'_>, src: &Src<'_>, out: &mut Vec<String>) {
-    match node.kind() {
+    match node.kind_name() {
         "type_identifier" => out.push(src.text(node).to_string()),
         "qualified_type" => {
-            if let Some(name) = node.child_by_field_name("name") {
+            if let Some(name) = node.field(fields::NAME) {
                 out.push(src.text(name).to_string());
             }
             return;
@@ -298,13 +297,13 @@ pub fn result_types<'t>(node: Option<Node<'t>>) -> Vec<Node<'t>> {
     let Some(node) = node else {
         return Vec::new();
     };
-    if node.kind() != "parameter_list" {
+    if node.kind_name() != "parameter_list" {
         return vec![node];
     }
     let mut out = Vec::new();
     let mut cursor = node.walk();
     for decl in node.named_children(&mut cursor) {
-        let Some(ty) = decl.child_by_field_name("type") else {
+        let Some(ty) = decl.field(fields::TYPE) else {
             continue;
         };
         let mut c = decl.walk();
@@ -318,7 +317,7 @@ pub fn result_types<'t>(node: Option<Node<'t>>) -> Vec<Node<'t>> {
 
 /// Does a result type carry no value worth handing on (`error`, `bool`, a number)?
 pub fn carries_no_value(node: Node<'_>, src: &Src<'_>) -> bool {
-    match node.kind() {
+    match node.kind_name() {
         "type_identifier" => {
             let name = src.text(node);
             name == "error" || SCALARS.contains(&name)
