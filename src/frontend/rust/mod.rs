@@ -18,6 +18,7 @@ mod macros;
 mod method_call;
 mod pattern;
 mod scan;
+mod skeleton;
 mod spans;
 mod type_of;
 mod types;
@@ -48,6 +49,69 @@ pub fn parse_source(text: &str, bodies: Bodies) -> Result<FileFacts, SyntaxError
     } else {
         content
     };
+    // A file whose bodies are deferred is parsed as its skeleton: its items
+    // with the bodies nobody may lower blanked out (see `skeleton`). What the
+    // skeleton cannot vouch for is parsed in full.
+    if bodies == Bodies::Defer
+        && let Some(skeleton) = skeleton::blank_bodies(content)
+        && let Ok(Some(facts)) = parse_content(
+            &skeleton.text,
+            base,
+            bodies,
+            Some(Blanked {
+                skeleton: &skeleton,
+                text: content,
+                reasons: &[],
+            }),
+        )
+    {
+        return Ok(facts);
+    }
+    let facts = parse_content(content, base, bodies, None)?
+        .expect("only a skeleton asks to be parsed in full");
+    if facts.skipped.is_empty() {
+        return Ok(facts);
+    }
+    // An item did not parse. If a fn's body is why, index the fn by its
+    // signature, as the skeleton does (the index must not depend on whether
+    // the load deferred the file's bodies), and step over the body alone.
+    if let Some((unparsed, reasons)) =
+        skeleton::blank_bodies(content).and_then(|s| s.unparsed_bodies(content))
+        && let Ok(Some(facts)) = parse_content(
+            &unparsed.text,
+            base,
+            bodies,
+            Some(Blanked {
+                skeleton: &unparsed,
+                text: content,
+                reasons: &reasons,
+            }),
+        )
+    {
+        return Ok(facts);
+    }
+    Ok(facts)
+}
+
+/// The skeleton a walk parses, and the text whose bodies it blanked.
+#[derive(Clone, Copy)]
+struct Blanked<'a> {
+    skeleton: &'a skeleton::Skeleton,
+    text: &'a str,
+    /// Set when the blanked bodies are those that do not parse: why each
+    /// does not.
+    reasons: &'a [(usize, String)],
+}
+
+/// Parse `content` (the text after a byte-order mark of `base` bytes) and
+/// walk its items. With a skeleton (and the text it blanks), `None` if a
+/// body the walk must see was blanked.
+fn parse_content(
+    content: &str,
+    base: usize,
+    bodies: Bodies,
+    skeleton: Option<Blanked<'_>>,
+) -> Result<Option<FileFacts>, SyntaxError> {
     let _ = lean::take_skipped();
     let file = syn::parse::Parser::parse_str(lean::file, content).map_err(|e| {
         let r = e.span().byte_range();
@@ -72,8 +136,13 @@ pub fn parse_source(text: &str, bodies: Bodies) -> Result<FileFacts, SyntaxError
         facts: FileFacts::default(),
         scan: (bodies == Bodies::Defer).then(Vec::new),
         scan_failed: false,
+        blanked: skeleton,
+        unparsed: Vec::new(),
     };
     walker.items(&file.items, None);
+    if walker.scan_failed && walker.blanked.is_some() {
+        return Ok(None);
+    }
     if walker.scan_failed {
         // A body the scan cannot vouch for: lower the file after all.
         walker.facts = FileFacts::default();
@@ -92,10 +161,12 @@ pub fn parse_source(text: &str, bodies: Bodies) -> Result<FileFacts, SyntaxError
         body.line = line;
     }
     facts.skipped = lean::take_skipped();
+    facts.skipped.append(&mut walker.unparsed);
+    facts.skipped.sort();
     drop(file);
     // Spans are no longer needed: free this thread's copy of the source.
     proc_macro2::extra::invalidate_current_thread_spans();
-    Ok(facts)
+    Ok(Some(facts))
 }
 
 struct ItemWalker<'a> {
@@ -106,6 +177,10 @@ struct ItemWalker<'a> {
     scan: Option<Vec<u32>>,
     /// Deferring failed: a scan could not see every nested item.
     scan_failed: bool,
+    /// Parsing a skeleton: it, and the text whose bodies it blanked.
+    blanked: Option<Blanked<'a>>,
+    /// Bodies stepped over because they do not parse: (line, reason).
+    unparsed: Vec<(usize, String)>,
 }
 
 impl<'a> ItemWalker<'a> {
@@ -515,14 +590,37 @@ impl<'a> ItemWalker<'a> {
             return;
         }
         // The fn item's extent, attributes included, for fn-wide suppressions.
+        // (Its first outer attribute: syn lists the body's inner ones too.)
         let start = attrs
-            .first()
+            .iter()
+            .find(|a| matches!(a.style, syn::AttrStyle::Outer))
             .map(|a| a.pound_token.span)
             .unwrap_or(header.sig.fn_token.span);
-        let start = self.cx.span(start).start;
+        let mut start = self.cx.span(start).start;
         let end = self.cx.close(&block.brace_token.span).end;
+        let open = self.cx.span(block.brace_token.span.open()).start as usize - self.cx.base;
+        // The body's `{` and `}` in the text, if the skeleton blanked it.
+        let mut blanked = None;
+        if let Some(b) = self.blanked {
+            // Its doc comments were blanked with its body.
+            let base = self.cx.base as u32;
+            start = b.skeleton.fn_start(open as u32, start - base) + base;
+            let i = b
+                .skeleton
+                .blanked
+                .binary_search_by_key(&open, |&(o, _)| o as usize);
+            blanked = i.ok().map(|i| (i, b.skeleton.blanked[i], b));
+        }
         self.facts.fn_ranges.push((start, end));
         let Some(keys) = &mut self.scan else {
+            if let Some((i, _, b)) = blanked {
+                // A body that does not parse: its fn is indexed, not lowered.
+                let (lines_in, reason) = b.reasons.get(i).cloned().unwrap_or_default();
+                let line = self.cx.line_of(open + self.cx.base) + lines_in;
+                self.unparsed
+                    .push((line, format!("the body of `{}`: {reason}", header.display)));
+                return;
+            }
             let (bodies, nested_items) = lower::lower_fn(self.cx, header, block);
             self.facts.bodies.extend(bodies);
             self.items(&nested_items, module);
@@ -532,9 +630,14 @@ impl<'a> ItemWalker<'a> {
             self_type: header.self_type.clone(),
             ..Default::default()
         };
-        syn::visit::Visit::visit_block(&mut scan, block);
-        self.scan_failed |= scan.needs_lowering;
-        keys.extend(scan.keys);
+        if let Some((_, (open, close), b)) = blanked {
+            let inside = &b.text[open as usize + 1..close as usize];
+            skeleton::body_keys(inside, header.self_type.as_deref(), keys);
+        } else {
+            syn::visit::Visit::visit_block(&mut scan, block);
+            self.scan_failed |= scan.needs_lowering;
+            keys.extend(scan.keys);
+        }
         // As lowering records them in `Body::type_args`.
         for ty in types::param_type_names(header.sig, &self.cx.types, header.self_type.as_deref()) {
             keys.push(Key::type_arg_hash(&ty));

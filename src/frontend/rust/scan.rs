@@ -20,7 +20,7 @@ use syn::visit::{self, Visit};
 use syn::{Expr, Item, Token};
 
 /// Keywords that begin an item the item walker records.
-const ITEM_KEYWORDS: &[&str] = &[
+pub(super) const ITEM_KEYWORDS: &[&str] = &[
     "fn", "impl", "struct", "enum", "trait", "mod", "use", "static", "const", "type",
 ];
 
