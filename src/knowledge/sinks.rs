@@ -84,12 +84,26 @@ pub fn compute(
 /// Files a chunk of bodies is asked for at a time.
 const CHUNK: usize = 1024;
 
-/// The crate fns a file's bodies call with a moved argument.
+/// The crate fns a file's bodies call with a moved argument, if the file
+/// takes a value anywhere: only a value the analysis tracks (taken by an
+/// acquire or a detach in this file, maybe inside a closure that hands it
+/// to its fn) can be lost in a callee, and a summary asked for anything else
+/// would lower the defining files for nothing.
 fn wanted_by(
     shared: &Index,
     file: &crate::store::FileBodies,
     wanted: &mut BTreeSet<(String, String)>,
 ) {
+    let takes_values = file.bodies.iter().any(|body| {
+        body.callees.iter().any(|c| {
+            shared.lookup(c, file.file).is_some_and(|api| {
+                matches!(api.role, super::Role::Acquire { .. } | super::Role::Detach)
+            })
+        })
+    });
+    if !takes_values {
+        return;
+    }
     for body in &file.bodies {
         for ev in body.blocks.iter().flat_map(|b| &b.events) {
             let Event::Call { call, args, .. } = ev else {
