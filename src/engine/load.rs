@@ -108,6 +108,9 @@ pub(super) struct Hints {
     /// Per first byte, the lengths of the names above that begin with it
     /// (a bit each, [`length_bit`]).
     shapes: Box<[u64; 256]>,
+    /// The API names of the config and of the packs it adds: what a Rust
+    /// file must name to be lowered at the load.
+    declared: HashSet<String>,
 }
 
 impl Hints {
@@ -139,11 +142,13 @@ impl Hints {
                 by_import.push((crates, api));
             }
         }
+        let mut declared: HashSet<String> = config_names.iter().cloned().collect();
         for pack in &options.extra_packs {
             let api: Vec<String> = pack.pools.iter().flat_map(decl_names).collect();
             for set in &mut names {
                 set.extend(api.iter().cloned());
             }
+            declared.extend(api);
         }
         let mut shapes = Box::new([0u64; 256]);
         let every = names.iter().flatten().chain(
@@ -160,15 +165,39 @@ impl Hints {
             names,
             by_import,
             shapes,
+            declared,
         }
     }
 
+    /// Most identifiers are no API's name: the first byte and the length say
+    /// so before any lookup.
+    fn may_name_api(&self, ident: &str) -> bool {
+        let first = ident.as_bytes()[0];
+        self.shapes[usize::from(first)] & length_bit(ident.len()) != 0
+    }
+
     /// Does the text look like pool code, whose bodies some phase will surely
-    /// need? It says `pool`, or one of its identifiers names an API of a pack
-    /// that may apply to it or of the config. A pack no crate depends on
-    /// applies to a Rust file only if it imports the pack's crate, which it
-    /// names right after `use` (`use std::sync::Arc` imports no `sync`).
+    /// need?
+    ///
+    /// A Rust file whose bodies are deferred is parsed as its skeleton (see
+    /// `frontend::rust::skeleton`), at under half the cost of a full parse,
+    /// and lowering it later costs a full parse more: lowering at the load
+    /// pays only if most such files are needed. Saying `pool` or naming a
+    /// pack's API (`get`, `acquire`, `put`) is too weak a sign for that (on
+    /// the three-workspace folder two thirds of the files it picked were
+    /// never needed), so a Rust file is lowered at the load only if it names
+    /// an API the config declares.
+    ///
+    /// A Go file costs a full parse either way: it is lowered at the load if
+    /// it says `pool`, or one of its identifiers names an API of a pack that
+    /// may apply to it or of the config. A pack no crate depends on applies
+    /// to a file only if it imports the pack's package.
     fn lowers_at_load(&self, text: &str, krate: Option<usize>, language: Language) -> bool {
+        if language == Language::Rust {
+            return !self.declared.is_empty()
+                && identifiers(text)
+                    .any(|ident| self.may_name_api(ident) && self.declared.contains(ident));
+        }
         if ["pool", "Pool", "POOL"].iter().any(|w| text.contains(w)) {
             return true;
         }
@@ -177,22 +206,15 @@ impl Hints {
             .or(self.names.len().checked_sub(1))
             .and_then(|k| self.names.get(k));
         let mut crates_named: Vec<&str> = Vec::new();
-        let mut previous = "";
         identifiers(text).any(|ident| {
-            let after = std::mem::replace(&mut previous, ident);
-            // Most identifiers are no API's name: the first byte and the
-            // length say so before any lookup.
-            let first = ident.as_bytes()[0];
-            if self.shapes[usize::from(first)] & length_bit(ident.len()) == 0 {
+            if !self.may_name_api(ident) {
                 return false;
             }
             if names.is_some_and(|n| n.contains(ident)) {
                 return true;
             }
             for (crates, api) in &self.by_import {
-                if crates.iter().any(|c| c == ident)
-                    && (language != Language::Rust || after == "use")
-                {
+                if crates.iter().any(|c| c == ident) {
                     crates_named.push(ident);
                 }
                 if api.iter().any(|a| a == ident)
