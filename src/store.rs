@@ -493,10 +493,18 @@ mod tests {
     /// `false` if the text does not parse.
     fn deferred_covers_lowered(text: &str) -> bool {
         use crate::frontend::{Bodies, parse_source};
-        let (Ok(eager), Ok(lazy)) = (
+        let (eager, lazy) = (
             parse_source(text, Bodies::Lower),
             parse_source(text, Bodies::Defer),
-        ) else {
+        );
+        // A text that does not parse gives the same error either way.
+        let error = |r: &Result<_, crate::frontend::SyntaxError>| {
+            r.as_ref()
+                .err()
+                .map(|e| (e.start, e.end, e.message.clone()))
+        };
+        assert_eq!(error(&eager), error(&lazy), "{text}");
+        let (Ok(eager), Ok(lazy)) = (eager, lazy) else {
             return false;
         };
         assert_eq!(format!("{:?}", eager.items), format!("{:?}", lazy.items));

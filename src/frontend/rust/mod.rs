@@ -343,7 +343,12 @@ impl<'a> ItemWalker<'a> {
             word == Some("pooled") && attrs::parse_args(a).keep
         });
         let (start, end) = spans::field_bounds(f);
-        let span = self.cx.join_pub(start, end);
+        let mut span = self.cx.join_pub(start, end);
+        if let Some(b) = self.blanked {
+            // Its doc comments were blanked.
+            let base = self.cx.base as u32;
+            span.start = b.skeleton.field_start(span.start - base) + base;
+        }
         FieldDecl {
             name: f
                 .ident

@@ -31,6 +31,9 @@ pub struct Skeleton {
     /// a documented crate's text, each one an attribute syn would build):
     /// the `{` of the body, and where its fn's first doc comment starts.
     pub docs: Vec<(u32, u32)>,
+    /// Per field or variant whose doc comments were blanked: where its first
+    /// token after them is, and where its first doc comment starts.
+    pub field_docs: Vec<(u32, u32)>,
 }
 
 impl Skeleton {
@@ -72,6 +75,7 @@ impl Skeleton {
             text,
             blanked,
             docs: Vec::new(),
+            field_docs: Vec::new(),
         };
         Some((skeleton, reasons))
     }
@@ -85,6 +89,15 @@ impl Skeleton {
             Err(_) => start,
         }
     }
+
+    /// Where a field starts, if doc comments started it: `start` is where
+    /// its first token left in the skeleton is.
+    pub fn field_start(&self, start: u32) -> u32 {
+        match self.field_docs.binary_search_by_key(&start, |&(s, _)| s) {
+            Ok(i) => self.field_docs[i].1,
+            Err(_) => start,
+        }
+    }
 }
 
 /// The skeleton of a text, if the text lexes and some body can be blanked.
@@ -92,7 +105,14 @@ pub fn blank_bodies(text: &str) -> Option<Skeleton> {
     let mut tokens = Tokens::new(text);
     let mut found = Found::default();
     items(&mut tokens, text, None, &mut found)?;
-    if found.bodies.is_empty() {
+    if has_bare_cr(text) {
+        // A doc comment with a lone CR does not lex: leave every doc in place
+        // (the parse of the skeleton must fail where the text's does).
+        found.doc_comments.clear();
+        found.docs.clear();
+        found.field_docs.clear();
+    }
+    if found.bodies.is_empty() && found.doc_comments.is_empty() {
         return None;
     }
     let mut bytes = text.as_bytes().to_vec();
@@ -109,7 +129,14 @@ pub fn blank_bodies(text: &str) -> Option<Skeleton> {
         text,
         blanked: found.bodies,
         docs: found.docs,
+        field_docs: found.field_docs,
     })
+}
+
+/// A CR not followed by LF anywhere in the text.
+fn has_bare_cr(text: &str) -> bool {
+    let b = text.as_bytes();
+    text.contains('\r') && (0..b.len()).any(|i| b[i] == b'\r' && b.get(i + 1) != Some(&b'\n'))
 }
 
 /// What the walk over the items finds to blank.
@@ -117,10 +144,15 @@ pub fn blank_bodies(text: &str) -> Option<Skeleton> {
 struct Found {
     /// A body's `{` and `}`.
     bodies: Vec<(u32, u32)>,
-    /// A fn's doc comments: their byte ranges.
+    /// Doc comments to blank: their byte ranges. Those of an item that is
+    /// not a fn, of a fn whose body is blanked, of a field or variant, and
+    /// the inner ones that open the file or a block of items. (No span of
+    /// the index starts at the others' items.)
     doc_comments: Vec<(u32, u32)>,
     /// A body's `{`, and where its fn's first doc comment starts.
     docs: Vec<(u32, u32)>,
+    /// As [`Skeleton::field_docs`].
+    field_docs: Vec<(u32, u32)>,
 }
 
 /// What an item's header (its tokens before its first `{` or `;`) says the
@@ -131,6 +163,8 @@ enum Block {
     Body,
     /// Items: `mod`, `impl`, `trait`, `extern` blocks.
     Items,
+    /// Fields or variants: `struct`, `enum`, `union`.
+    Fields,
     /// Anything else (a struct's fields, a macro's tokens, an initializer):
     /// stepped over, nothing blanked inside.
     Opaque,
@@ -145,7 +179,13 @@ struct Header {
     /// A `!` outside an attribute: a macro invocation.
     bang: bool,
     after_hash: bool,
-    /// The outer doc comments among the header's tokens.
+    /// A token other than an attribute's or a doc comment seen: a doc
+    /// comment now is misplaced (syn rejects it) and stays.
+    past_attrs: bool,
+    /// An item keyword seen: the header is an item's, and its doc comments
+    /// may go unless a span starts at them (a fn's whose body is kept).
+    item: bool,
+    /// The outer doc comments before the header's other tokens.
     docs: Vec<(u32, u32)>,
 }
 
@@ -161,14 +201,21 @@ impl Header {
         if raw || self.bang {
             return;
         }
+        self.item |= ITEM_KEYWORDS.contains(&name) || matches!(name, "union" | "extern");
         match name {
             "fn" => self.after_fn = true,
             "mod" | "impl" | "trait" => self.decided = Some(Block::Items),
-            "struct" | "enum" | "union" | "static" | "type" | "use" | "macro_rules" | "let" => {
-                self.decided = Some(Block::Opaque)
-            }
+            "struct" | "enum" | "union" => self.decided = Some(Block::Fields),
+            "static" | "type" | "use" | "macro_rules" | "let" => self.decided = Some(Block::Opaque),
             "extern" => self.extern_seen = true,
             _ => {}
+        }
+    }
+
+    /// The header's doc comments go: an item's that no span starts at.
+    fn blank_docs(&mut self, found: &mut Found) {
+        if self.item && !self.bang {
+            found.doc_comments.append(&mut self.docs);
         }
     }
 
@@ -190,19 +237,41 @@ fn items(
     found: &mut Found,
 ) -> Option<()> {
     let mut header = Header::default();
+    // Before the first item: inner attributes and doc comments may come.
+    let mut opening = true;
+    let mut after_bang = false;
     loop {
         let Some(token) = tokens.next() else {
             return closing.is_none().then_some(());
         };
         let (at, token) = token.ok()?;
         let after_hash = std::mem::take(&mut header.after_hash);
+        // The tokens of inner attributes (`#![..]`, `//!`), and of outer ones.
+        let inner = match token {
+            Tok::Punct(b'#') | Tok::InnerDoc(_) => true,
+            Tok::Punct(b'!') => after_hash,
+            Tok::Open(b'[') => after_bang,
+            _ => false,
+        };
+        let outer = matches!(token, Tok::Doc(_)) || (token == Tok::Open(b'[') && after_hash);
+        after_bang = after_hash && token == Tok::Punct(b'!');
+        opening &= inner;
+        header.past_attrs |= !(inner || outer);
         match token {
             Tok::Close(c) => return (Some(c) == closing).then_some(()),
-            Tok::Punct(b';') => header = Header::default(),
+            Tok::Punct(b';') => {
+                header.blank_docs(found);
+                header = Header::default();
+            }
             Tok::Punct(b'#') => header.after_hash = true,
             // `#!` begins an inner attribute, not a macro invocation; a `!`
             // after the keyword is a type (`-> !`, `impl !Send`).
-            Tok::Punct(b'!') if !after_hash && header.decided.is_none() => header.bang = true,
+            // (`union!` is a macro, not a union.)
+            Tok::Punct(b'!')
+                if !after_hash && matches!(header.decided, None | Some(Block::Fields)) =>
+            {
+                header.bang = true
+            }
             Tok::Open(b'{') => {
                 match header.block() {
                     Block::Body => {
@@ -215,8 +284,16 @@ fn items(
                             }
                         }
                     }
-                    Block::Items => items(tokens, text, Some(b'}'), found)?,
+                    Block::Items => {
+                        header.blank_docs(found);
+                        items(tokens, text, Some(b'}'), found)?
+                    }
+                    Block::Fields => {
+                        header.blank_docs(found);
+                        fields(tokens, found)?
+                    }
                     Block::Opaque => {
+                        header.blank_docs(found);
                         group(tokens, text, b'}')?;
                     }
                 }
@@ -227,10 +304,70 @@ fn items(
                 header.after_fn = false;
             }
             Tok::Ident(start, end, raw) => header.ident(&text[start..end], raw),
-            Tok::Doc(end) => header.docs.push((at as u32, end as u32)),
+            Tok::Doc(end) if !header.past_attrs => header.docs.push((at as u32, end as u32)),
+            Tok::InnerDoc(end) if opening => found.doc_comments.push((at as u32, end as u32)),
+            Tok::Doc(_) | Tok::InnerDoc(_) => {}
             _ => header.after_fn = false,
         }
     }
+}
+
+/// Step over the braced body of a struct, enum or union, recording the doc
+/// comments of its fields and variants to blank and where the field or
+/// variant each run of them documents starts. A doc comment anywhere else
+/// (syn would reject it) stays.
+fn fields(tokens: &mut Tokens<'_>, found: &mut Found) -> Option<()> {
+    // Per open group: its closing delimiter, whether it is an attribute's
+    // `[..]`, and how many `<` are open in it.
+    let mut groups = vec![(b'}', false, 0usize)];
+    let mut before = Tok::Open(b'{');
+    let mut after_attr = false;
+    // The first blanked doc comment of the run being read.
+    let mut run: Option<u32> = None;
+    for token in tokens.by_ref() {
+        let (at, token) = token.ok()?;
+        let &(closing, in_attr, angles) = groups.last()?;
+        if let Tok::Doc(end) = token {
+            let starts_field =
+                matches!(before, Tok::Open(b'{') | Tok::Punct(b',') | Tok::Doc(_)) || after_attr;
+            if closing == b'}' && !in_attr && angles == 0 && starts_field {
+                found.doc_comments.push((at as u32, end as u32));
+                run.get_or_insert(at as u32);
+            }
+            before = token;
+            after_attr = false;
+            continue;
+        }
+        if let Some(first) = run.take() {
+            found.field_docs.push((at as u32, first));
+        }
+        after_attr = false;
+        match token {
+            Tok::Open(open) => {
+                let attr = open == b'[' && before == Tok::Punct(b'#');
+                groups.push((closer(open), attr, 0));
+            }
+            Tok::Close(c) => {
+                let (expected, was_attr, _) = groups.pop()?;
+                if expected != c {
+                    return None;
+                }
+                if groups.is_empty() {
+                    return Some(());
+                }
+                after_attr = was_attr;
+            }
+            Tok::Punct(b'<') => groups.last_mut()?.2 += 1,
+            // Not `->` nor `=>`.
+            Tok::Punct(b'>') if !matches!(before, Tok::Punct(b'-' | b'=')) => {
+                let angles = &mut groups.last_mut()?.2;
+                *angles = angles.saturating_sub(1);
+            }
+            _ => {}
+        }
+        before = token;
+    }
+    None
 }
 
 /// Step over a group up to its `closing` delimiter: its offset, and whether
@@ -241,6 +378,9 @@ fn group(tokens: &mut Tokens<'_>, text: &str, closing: u8) -> Option<(usize, boo
     let mut after_hash = false;
     for token in tokens.by_ref() {
         let token = token.ok()?;
+        if let (_, Tok::InnerDoc(_)) = token {
+            continue;
+        }
         // An inner attribute (`#![allow(..)]`) is the fn's: keep it.
         holds_item |= after_hash && token.1 == Tok::Punct(b'!');
         after_hash = token.1 == Tok::Punct(b'#');
@@ -345,12 +485,20 @@ enum Tok {
     /// An outer doc comment (`///`, `/** */`), which syn makes an attribute
     /// of the item after it: where it ends.
     Doc(usize),
+    /// An inner line doc comment (`//!`): where it ends. (`/*! */` is lexed
+    /// as a comment.)
+    InnerDoc(usize),
 }
 
 /// Rust's tokens, by bytes: comments and whitespace skipped, literals
 /// stepped over. An error (`Err`) for what does not lex: an unterminated
-/// string, char or block comment.
+/// string, char or block comment, a character that is neither punctuation
+/// nor in an identifier (`` ` ``, `\\`, `×`). A blanked body must lex
+/// wherever the text's does not (or the parse of the skeleton would vouch
+/// for a file whose own parse fails); a character the lexer is unsure of
+/// gives no skeleton, which costs only speed.
 struct Tokens<'t> {
+    text: &'t str,
     b: &'t [u8],
     i: usize,
 }
@@ -358,9 +506,16 @@ struct Tokens<'t> {
 impl<'t> Tokens<'t> {
     fn new(text: &'t str) -> Self {
         Tokens {
+            text,
             b: text.as_bytes(),
             i: 0,
         }
+    }
+
+    /// The char at byte `i` (a char boundary: identifiers and punctuation
+    /// end on one).
+    fn char_at(&self, i: usize) -> Option<char> {
+        self.text.get(i..)?.chars().next()
     }
 
     fn at(&self, i: usize) -> u8 {
@@ -372,8 +527,15 @@ impl<'t> Tokens<'t> {
     }
 
     fn ident_end(&self, mut i: usize) -> usize {
-        while i < self.b.len() && Self::is_ident_byte(self.b[i]) {
-            i += 1;
+        while i < self.b.len() {
+            match self.b[i] {
+                b if b.is_ascii_alphanumeric() || b == b'_' => i += 1,
+                b if b < 0x80 => break,
+                _ => match self.char_at(i) {
+                    Some(c) if unicode_ident::is_xid_continue(c) => i += c.len_utf8(),
+                    _ => break,
+                },
+            }
         }
         i
     }
@@ -467,6 +629,9 @@ impl Iterator for Tokens<'_> {
                     if self.at(start + 2) == b'/' && self.at(start + 3) != b'/' {
                         return Some(Ok((start, Tok::Doc(self.i))));
                     }
+                    if self.at(start + 2) == b'!' {
+                        return Some(Ok((start, Tok::InnerDoc(self.i))));
+                    }
                     continue;
                 }
                 b'/' if self.at(start + 1) == b'*' => {
@@ -549,11 +714,19 @@ impl Iterator for Tokens<'_> {
                 }
                 b'(' | b'[' | b'{' => (start + 1, Tok::Open(b)),
                 b')' | b']' | b'}' => (start + 1, Tok::Close(b)),
-                _ if Self::is_ident_byte(b) => {
+                b'_' | b'a'..=b'z' | b'A'..=b'Z' => {
                     let end = self.ident_end(start);
                     (end, Tok::Ident(start, end, false))
                 }
-                _ => (start + 1, Tok::Punct(b)),
+                b'=' | b'<' | b'>' | b'!' | b'~' | b'+' | b'-' | b'*' | b'/' | b'%' | b'^'
+                | b'&' | b'|' | b'@' | b'.' | b',' | b';' | b':' | b'#' | b'$' | b'?' => {
+                    (start + 1, Tok::Punct(b))
+                }
+                0x80.. if self.char_at(start).is_some_and(unicode_ident::is_xid_start) => {
+                    let end = self.ident_end(start);
+                    (end, Tok::Ident(start, end, false))
+                }
+                _ => return Some(Err(())),
             };
             self.i = end;
             return Some(Ok((start, token)));
@@ -597,21 +770,63 @@ mod tests {
 
     #[test]
     fn blanks_a_fns_doc_comments_and_says_where_the_fn_starts() {
-        let text = "/// Doc.\n/** More. */\n#[inline]\nfn a() { 1 }\n/// S.\nstruct S;\n//// Not a doc.\nfn b() {\n    #![allow(x)]\n}\n";
+        let text = "/// Doc.\n/** More. */\n#[inline]\nfn a() { 1 }\n/// S.\nstruct S;\n//// Not a doc.\n/// B.\nfn b() {\n    #![allow(x)]\n}\n";
         let s = blank_bodies(text).unwrap();
         assert!(
             s.text
                 .starts_with("        \n            \n#[inline]\nfn a() {   }")
         );
-        // A struct's doc stays; a body with an inner attribute is kept.
+        // A struct's doc goes; a body with an inner attribute is kept, and so
+        // is its fn's doc (the fn's range starts at it).
         assert!(
             s.text
-                .contains("/// S.\nstruct S;\n//// Not a doc.\nfn b() {\n    #![allow(x)]")
+                .contains("      \nstruct S;\n//// Not a doc.\n/// B.\nfn b() {\n    #![allow(x)]")
         );
         assert_eq!(s.blanked.len(), 1);
         let open = text.find("{ 1").unwrap() as u32;
         let after_attrs = text.find("#[inline]").unwrap() as u32;
         assert_eq!(s.fn_start(open, after_attrs), 0);
+    }
+
+    #[test]
+    fn blanks_the_docs_of_fields_and_says_where_each_field_starts() {
+        let text = "//! Crate.\n#![allow(x)]\n//! More.\nstruct S {\n    /// A.\n    #[serde(x)]\n    /// A again.\n    pub a: HashMap<u8, u8>,\n    /// B.\n    b: Box<dyn Fn() -> u8>,\n}\nenum E {\n    /// V.\n    V {\n        /// F.\n        f: u8,\n    },\n}\n";
+        let s = blank_bodies(text).unwrap();
+        assert!(!s.text.contains("//"), "{}", s.text);
+        assert_eq!(s.text.len(), text.len());
+        for (field, doc) in [
+            ("#[serde", "/// A."),
+            ("b: Box", "/// B."),
+            ("f: u8", "/// F."),
+        ] {
+            let at = text.find(field).unwrap() as u32;
+            assert_eq!(s.field_start(at), text.find(doc).unwrap() as u32, "{field}");
+        }
+        let ty = text.find("HashMap").unwrap() as u32;
+        assert_eq!(s.field_start(ty), ty);
+    }
+
+    #[test]
+    fn keeps_doc_comments_syn_would_reject() {
+        // After a visibility, inside generic arguments or a tuple, after an
+        // outer attribute (an inner doc), or in a macro's tokens.
+        for text in [
+            "pub /// A.\nstruct S;\nfn a() {}\n",
+            "struct S { a: HashMap<u8, /// A.\n u8> }\nfn a() {}\n",
+            "struct S { a: (u8, /// A.\n u8) }\nfn a() {}\n",
+            "#[inline]\n//! A.\nfn a() {}\n",
+            "union! { /// A.\n a: u8 }\nfn a() {}\n",
+            "m! { /// A.\n struct S; }\nfn a() {}\n",
+        ] {
+            let s = blank_bodies(text).unwrap();
+            assert!(
+                s.text.contains("/// A.") || s.text.contains("//! A."),
+                "{text}"
+            );
+        }
+        // A lone CR makes a doc comment unlexable: no doc goes.
+        let s = blank_bodies("/// A.\r\n/// B.\rC\nstruct S;\nfn a() { 1 }\n").unwrap();
+        assert!(s.text.starts_with("/// A."));
     }
 
     #[test]
@@ -637,6 +852,10 @@ mod tests {
             "fn a() { /* open }",
             "fn a() { ( }",
             "fn a() {",
+            // Characters no Rust token has, which proc-macro2 rejects.
+            "fn a() { Clears `pending`; }",
+            "fn a() { a \\ b }",
+            "fn a() { 2 × 3 }",
         ] {
             assert!(blank_bodies(text).is_none(), "{text}");
         }
