@@ -185,8 +185,9 @@ impl Hints {
     /// pays only if most such files are needed. Saying `pool` or naming a
     /// pack's API (`get`, `acquire`, `put`) is too weak a sign for that (on
     /// the three-workspace folder two thirds of the files it picked were
-    /// never needed), so a Rust file is lowered at the load only if it names
-    /// an API the config declares.
+    /// never needed), so a Rust file is lowered at the load only if it
+    /// declares APIs with poollint's attributes or names one the config
+    /// declares.
     ///
     /// A Go file costs a full parse either way: it is lowered at the load if
     /// it says `pool`, or one of its identifiers names an API of a pack that
@@ -194,9 +195,10 @@ impl Hints {
     /// to a file only if it imports the pack's package.
     fn lowers_at_load(&self, text: &str, krate: Option<usize>, language: Language) -> bool {
         if language == Language::Rust {
-            return !self.declared.is_empty()
-                && identifiers(text)
-                    .any(|ident| self.may_name_api(ident) && self.declared.contains(ident));
+            return text.contains("poollint")
+                || !self.declared.is_empty()
+                    && identifiers(text)
+                        .any(|ident| self.may_name_api(ident) && self.declared.contains(ident));
         }
         if ["pool", "Pool", "POOL"].iter().any(|w| text.contains(w)) {
             return true;
