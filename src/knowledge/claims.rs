@@ -33,7 +33,11 @@ fn pool_of(api: &Api) -> Option<String> {
 pub fn learn(index: &mut Index, source: BodySource<'_>) {
     // Guard type -> the pools of the guard-acquires that return it.
     let mut guard_pools: HashMap<String, Vec<String>> = HashMap::new();
-    let mut release_names = Vec::new();
+    // Where the bodies that may undo a claim are: a file holds one if it
+    // defines a release under its owner (a method of the owner, or a free
+    // fn), or has methods of a guard type (its `Drop` is one). Neither
+    // `Implements("Drop")` nor a release's name alone (`remove`) says much.
+    let mut holders: Vec<(KeySet, KeySet)> = Vec::new();
     for api in index.apis() {
         match api.role {
             Role::Acquire { guard: true } => {
@@ -41,21 +45,30 @@ pub fn learn(index: &mut Index, source: BodySource<'_>) {
                     guard_pools.entry(ty.clone()).or_default().push(pool);
                 }
             }
-            Role::Release(_) => release_names.push(api.name.clone()),
+            Role::Release(_) => holders.push((
+                KeySet::new([Key::Defines(&api.name)]),
+                match api.owner.as_deref() {
+                    Some(owner) => KeySet::new([Key::MethodOf(owner), Key::Implements(owner)]),
+                    None => KeySet::new([Key::DefinesFree(&api.name)]),
+                },
+            )),
             _ => {}
         }
     }
-    if guard_pools.is_empty() && release_names.is_empty() {
+    if guard_pools.is_empty() && holders.is_empty() {
         return;
     }
-    let defines = KeySet::new(
-        [Key::Implements("Drop")]
-            .into_iter()
-            .chain(release_names.iter().map(|n| Key::Defines(n))),
-    );
+    for ty in guard_pools.keys() {
+        holders.push((
+            KeySet::new([Key::Implements("Drop")]),
+            KeySet::new([Key::MethodOf(ty)]),
+        ));
+    }
     let undoes = KeySet::new(UNDOS.iter().map(|n| Key::Calls(n)));
+    let holds_one: crate::store::FileFilter<'_> =
+        &|_, probe| holders.iter().any(|(a, b)| probe(a) && probe(b));
     let mut found: Vec<(String, String)> = Vec::new();
-    for input in &source(&[defines, undoes], None) {
+    for input in &source(&[undoes], Some(holds_one)) {
         for body in &input.bodies {
             for pool in pools_undone_in(index, body, &guard_pools) {
                 for c in &body.callees {
