@@ -44,12 +44,16 @@ pub enum Key<'a> {
     /// A typed lookup (`get_mut::<T>()`) or a parameter's type names this
     /// type ([`crate::ir::Body::type_args`]).
     TypeArg(&'a str),
+    /// A claim or its undo on a field of this name ([`crate::ir::ClaimOp`]).
+    /// Hashed as a call of the name: a blanked body's keys hold every
+    /// identifier as a call already.
+    ClaimsOn(&'a str),
 }
 
 impl Key<'_> {
     pub fn hash(self) -> u32 {
         let (tag, name) = match self {
-            Key::Calls(n) => (b'c', n),
+            Key::Calls(n) | Key::ClaimsOn(n) => (b'c', n),
             Key::CallsUnqualified(n) => (b'u', n),
             Key::CallsQualified(q, n) => return Key::qualified_hash(&q, &n),
             Key::CallsQualifiedAny(n) => (b'a', n),
@@ -222,8 +226,10 @@ fn keys_of(body: &Body) -> impl Iterator<Item = Key<'_>> {
                 (Some(q), false) => Key::CallsQualified(q, &c.name),
                 _ => Key::CallsUnqualified(&c.name),
             };
-            [Key::Calls(&c.name), form]
+            let claim = c.claim.as_ref().map(|op| Key::ClaimsOn(&op.field));
+            [Some(Key::Calls(&c.name)), Some(form), claim]
         })
+        .flatten()
         .chain(body.type_args.iter().map(|t| Key::TypeArg(t)))
         .chain(body.fn_name.as_deref().map(Key::Defines))
         .chain(
@@ -534,6 +540,9 @@ mod tests {
                     _ => holds(Key::CallsUnqualified(&c.name)),
                 };
                 assert!(holds(Key::Calls(&c.name)) && form, "{c:?} in\n{text}");
+                if let Some(op) = &c.claim {
+                    assert!(holds(Key::ClaimsOn(&op.field)), "{op:?} in\n{text}");
+                }
             }
             let free = body.self_type.is_none() && body.trait_name.is_none();
             let header = body

@@ -32,9 +32,18 @@ pub fn infer(index: &mut Index, source: BodySource<'_>) {
     let shared: &Index = index;
     let query = [KeySet::new([Key::Implements("Drop")])];
     let undoes = KeySet::new(super::claims::UNDOS.iter().map(|n| Key::Calls(n)));
+    // ... on a claim field (`store` and `swap` are in most `Drop`s).
+    let claim_fields = KeySet::new(
+        index
+            .claim_field_list()
+            .into_iter()
+            .map(|(_, field)| Key::ClaimsOn(field)),
+    );
     let files = source(
         &query,
-        Some(&|file, probe| calls.matches(shared, file, probe) || claims && probe(&undoes)),
+        Some(&|file, probe| {
+            calls.matches(shared, file, probe) || claims && probe(&undoes) && probe(&claim_fields)
+        }),
     );
     let mut guards: HashMap<String, GuardInfo> = HashMap::new();
     for file in &files {

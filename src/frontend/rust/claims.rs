@@ -74,7 +74,7 @@ impl Lowerer<'_> {
 }
 
 /// The field an expression names (`self.inner.lock().unwrap().n` -> `n`).
-fn field_name(e: &Expr) -> Option<String> {
+pub(super) fn field_name(e: &Expr) -> Option<String> {
     match e {
         Expr::Field(f) => Some(match &f.member {
             syn::Member::Named(i) => i.to_string(),
@@ -84,6 +84,16 @@ fn field_name(e: &Expr) -> Option<String> {
         _ => None,
     }
 }
+
+/// The atomic operations [`atomic_claim`] may read as a claim or its undo.
+pub(super) const ATOMIC_CLAIMS: &[&str] = &[
+    "fetch_add",
+    "fetch_sub",
+    "swap",
+    "store",
+    "compare_exchange",
+    "compare_exchange_weak",
+];
 
 /// Does this atomic operation claim (`true`) or give back (`false`)?
 fn atomic_claim(name: &str, m: &syn::ExprMethodCall) -> Option<bool> {

@@ -70,11 +70,17 @@ impl<'ast> Visit<'ast> for BodyScan<'ast> {
             syn::BinOp::SubAssign(_) => self.compound("-="),
             _ => {}
         }
+        if matches!(b.op, syn::BinOp::AddAssign(_) | syn::BinOp::SubAssign(_)) {
+            self.claims_on(&b.left);
+        }
         visit::visit_expr_binary(self, b);
     }
 
     fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
         self.call(&m.method, true);
+        if super::claims::ATOMIC_CLAIMS.iter().any(|a| m.method == a) {
+            self.claims_on(&m.receiver);
+        }
         if let Some(ty) = super::type_of::typed_lookup(m) {
             self.keys.push(Key::type_arg_hash(&ty));
         }
@@ -109,6 +115,15 @@ impl BodyScan<'_> {
     fn compound(&mut self, op: &str) {
         self.keys
             .extend([Key::Calls(op).hash(), Key::CallsUnqualified(op).hash()]);
+    }
+
+    /// An operation that lowering may read as a claim on the field `place`
+    /// names (`x.count.fetch_sub(1, ..)`, `x.n -= 1`). (In a macro's tokens
+    /// every identifier is a call's name, which keys the same.)
+    fn claims_on(&mut self, place: &Expr) {
+        if let Some(field) = super::claims::field_name(place) {
+            self.keys.push(Key::ClaimsOn(&field).hash());
+        }
     }
 
     /// As lowering qualifies a call: by the path's second-to-last segment,

@@ -23,6 +23,12 @@ pub fn body_keys(text: &str, self_type: Option<&str>, keys: &mut Vec<u32>) {
                     qualifiers(text, &seen[..seen.len() - 2], self_type, name, keys);
                 }
             }
+            // A tuple field (`t.0 += 1`, `t.0.1`): a claim may be on it.
+            Tok::Number(start, end) if seen.last() == Some(&Tok::Punct(b'.')) => {
+                for field in text[start..end].split('.') {
+                    keys.push(Key::ClaimsOn(field).hash());
+                }
+            }
             Tok::Punct(b'=') => match seen.last() {
                 Some(Tok::Punct(b'+')) => {
                     keys.extend([Key::Calls("+=").hash(), Key::CallsUnqualified("+=").hash()])

@@ -9,8 +9,11 @@ pub(super) enum Tok {
     Punct(u8),
     Open(u8),
     Close(u8),
-    /// A literal, lifetime or label.
+    /// A literal other than a number, a lifetime or a label.
     Other,
+    /// A number: its byte range (`0`, `1.5`, `0x1f_u8`, and `0.1` in
+    /// `t.0.1`).
+    Number(usize, usize),
     /// An outer doc comment (`///`, `/** */`), which syn makes an attribute
     /// of the item after it: where it ends.
     Doc(usize),
@@ -239,7 +242,7 @@ impl Iterator for Tokens<'_> {
                             break;
                         }
                     }
-                    (k, Tok::Other)
+                    (k, Tok::Number(start, k))
                 }
                 b'(' | b'[' | b'{' => (start + 1, Tok::Open(b)),
                 b')' | b']' | b'}' => (start + 1, Tok::Close(b)),

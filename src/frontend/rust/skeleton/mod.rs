@@ -296,4 +296,18 @@ mod tests {
         assert!(keys.contains(&Key::Calls("put").hash()));
         assert!(keys.contains(&Key::Calls("+=").hash()));
     }
+
+    #[test]
+    fn body_keys_hold_the_fields_claimed_on() {
+        let mut keys = Vec::new();
+        body_keys(
+            "self.count.fetch_sub(1, SeqCst); t.0 += 1; u.1.2 -= 1; let x = 7;",
+            None,
+            &mut keys,
+        );
+        for field in ["count", "0", "1", "2"] {
+            assert!(keys.contains(&Key::ClaimsOn(field).hash()), "{field}");
+        }
+        assert!(!keys.contains(&Key::ClaimsOn("7").hash()));
+    }
 }
