@@ -231,19 +231,19 @@ fn keys_of(body: &Body) -> impl Iterator<Item = Key<'_>> {
         })
         .flatten()
         .chain(body.type_args.iter().map(|t| Key::TypeArg(t)))
-        .chain(body.fn_name.as_deref().map(Key::Defines))
-        .chain(
-            body.fn_name
-                .as_deref()
-                .filter(|_| body.self_type.is_none() && body.trait_name.is_none())
-                .map(Key::DefinesFree),
-        )
-        .chain(
-            body.fn_name
-                .as_deref()
-                .filter(|_| body.kind == crate::ir::BodyKind::Fn && body.returns_wrapped)
-                .map(Key::DefinesFallible),
-        )
+        .chain(header_keys(body))
+}
+
+/// The keys of what a body's fn header says: its name, whether it is a free
+/// fn, whether it may fail, its impl's type and trait.
+fn header_keys(body: &Body) -> impl Iterator<Item = Key<'_>> {
+    let free = body.self_type.is_none() && body.trait_name.is_none();
+    let fallible = body.kind == crate::ir::BodyKind::Fn && body.returns_wrapped;
+    let name = body.fn_name.as_deref();
+    name.map(Key::Defines)
+        .into_iter()
+        .chain(name.filter(|_| free).map(Key::DefinesFree))
+        .chain(name.filter(|_| fallible).map(Key::DefinesFallible))
         .chain(body.self_type.as_deref().map(Key::MethodOf))
         .chain(body.trait_name.as_deref().map(Key::Implements))
 }
@@ -544,27 +544,7 @@ mod tests {
                     assert!(holds(Key::ClaimsOn(&op.field)), "{op:?} in\n{text}");
                 }
             }
-            let free = body.self_type.is_none() && body.trait_name.is_none();
-            let header = body
-                .fn_name
-                .as_deref()
-                .map(Key::Defines)
-                .into_iter()
-                .chain(
-                    body.fn_name
-                        .as_deref()
-                        .filter(|_| free)
-                        .map(Key::DefinesFree),
-                )
-                .chain(
-                    body.fn_name
-                        .as_deref()
-                        .filter(|_| body.kind == crate::ir::BodyKind::Fn && body.returns_wrapped)
-                        .map(Key::DefinesFallible),
-                )
-                .chain(body.self_type.as_deref().map(Key::MethodOf))
-                .chain(body.trait_name.as_deref().map(Key::Implements));
-            for key in header {
+            for key in header_keys(body) {
                 assert!(holds(key), "{key:?} in\n{text}");
             }
         }
