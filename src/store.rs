@@ -147,6 +147,17 @@ impl KeySet {
         self.0.is_empty()
     }
 
+    /// Where a fn `name` of `owner` can be defined: a file with methods of
+    /// the owner (inherent, or of the trait it is), or, without an owner,
+    /// one that defines a free fn of that name. Paired with a key of the
+    /// name, as a file filter: `new` or `remove` alone is in most files.
+    pub fn owner_of(owner: Option<&str>, name: &str) -> KeySet {
+        match owner {
+            Some(owner) => KeySet::new([Key::MethodOf(owner), Key::Implements(owner)]),
+            None => KeySet::new([Key::DefinesFree(name)]),
+        }
+    }
+
     /// Does this set share a hash with `sorted` (sorted, deduplicated)?
     /// The smaller side is looked up in the larger by binary search.
     fn meets(&self, sorted: &[u32]) -> bool {

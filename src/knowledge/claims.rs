@@ -47,10 +47,7 @@ pub fn learn(index: &mut Index, source: BodySource<'_>) {
             }
             Role::Release(_) => holders.push((
                 KeySet::new([Key::Defines(&api.name)]),
-                match api.owner.as_deref() {
-                    Some(owner) => KeySet::new([Key::MethodOf(owner), Key::Implements(owner)]),
-                    None => KeySet::new([Key::DefinesFree(&api.name)]),
-                },
+                KeySet::owner_of(api.owner.as_deref(), &api.name),
             )),
             _ => {}
         }

@@ -55,14 +55,11 @@ pub fn compute(
     let owned: Vec<(KeySet, KeySet)> = wanted
         .iter()
         .map(|(owner, name)| {
-            let fallible = KeySet::new([Key::DefinesFallible(name)]);
-            match owner.as_str() {
-                "" => (fallible, KeySet::new([Key::DefinesFree(name)])),
-                owner => (
-                    fallible,
-                    KeySet::new([Key::MethodOf(owner), Key::Implements(owner)]),
-                ),
-            }
+            let owner = Some(owner.as_str()).filter(|o| !o.is_empty());
+            (
+                KeySet::new([Key::DefinesFallible(name)]),
+                KeySet::owner_of(owner, name),
+            )
         })
         .collect();
     let defines = [KeySet::new(names.iter().map(|n| Key::DefinesFallible(n)))];

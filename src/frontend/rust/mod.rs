@@ -52,14 +52,16 @@ pub fn parse_source(text: &str, bodies: Bodies) -> Result<FileFacts, SyntaxError
     // A file whose bodies are deferred is parsed as its skeleton: its items
     // with the bodies nobody may lower blanked out (see `skeleton`). What the
     // skeleton cannot vouch for is parsed in full.
-    if bodies == Bodies::Defer
-        && let Some(skeleton) = skeleton::blank_bodies(content)
+    let skeleton = (bodies == Bodies::Defer)
+        .then(|| skeleton::blank_bodies(content))
+        .flatten();
+    if let Some(skeleton) = &skeleton
         && let Ok(Some(facts)) = parse_content(
             &skeleton.text,
             base,
             bodies,
             Some(Blanked {
-                skeleton: &skeleton,
+                skeleton,
                 text: content,
                 reasons: &[],
             }),
@@ -75,8 +77,9 @@ pub fn parse_source(text: &str, bodies: Bodies) -> Result<FileFacts, SyntaxError
     // An item did not parse. If a fn's body is why, index the fn by its
     // signature, as the skeleton does (the index must not depend on whether
     // the load deferred the file's bodies), and step over the body alone.
-    if let Some((unparsed, reasons)) =
-        skeleton::blank_bodies(content).and_then(|s| s.unparsed_bodies(content))
+    if let Some((unparsed, reasons)) = skeleton
+        .or_else(|| skeleton::blank_bodies(content))
+        .and_then(|s| s.unparsed_bodies(content))
         && let Ok(Some(facts)) = parse_content(
             &unparsed.text,
             base,
