@@ -333,6 +333,14 @@ pub struct Body {
 }
 
 impl Body {
+    /// Is this a `Drop::drop` (a fn of `impl Drop for T`)?
+    pub fn is_drop(&self) -> bool {
+        self.kind == BodyKind::Fn
+            && self.self_type.is_some()
+            && self.trait_name.as_deref() == Some("Drop")
+            && self.fn_name.as_deref() == Some("drop")
+    }
+
     /// Does `block` run only in debug builds?
     pub fn is_debug_only(&self, block: BlockId) -> bool {
         self.debug_only

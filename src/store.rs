@@ -48,6 +48,9 @@ pub enum Key<'a> {
     /// Hashed as a call of the name: a blanked body's keys hold every
     /// identifier as a call already.
     ClaimsOn(&'a str),
+    /// A call, or a claim on a field, of this name in a `Drop::drop` body:
+    /// where a guard type's release can be.
+    InDrop(&'a str),
 }
 
 impl Key<'_> {
@@ -62,6 +65,7 @@ impl Key<'_> {
             Key::DefinesFree(n) => (b'F', n),
             Key::DefinesFallible(n) => (b'w', n),
             Key::Implements(n) => (b'i', n),
+            Key::InDrop(n) => return Key::in_drop_hash(&n),
             Key::TypeArg(n) => return Key::type_arg_hash(&n),
         };
         Key::display_hash(tag, &name)
@@ -75,6 +79,11 @@ impl Key<'_> {
             Some(Key::display_hash(b'c', name)),
             unqualified.then(|| Key::display_hash(b'u', name)),
         ]
+    }
+
+    /// The hash of `InDrop(name)`, for any displayable name.
+    pub fn in_drop_hash(name: &impl std::fmt::Display) -> u32 {
+        Key::display_hash(b'd', name)
     }
 
     /// The hash of `TypeArg(name)`, for any displayable name.
@@ -243,6 +252,22 @@ fn keys_of(body: &Body) -> impl Iterator<Item = Key<'_>> {
         .flatten()
         .chain(body.type_args.iter().map(|t| Key::TypeArg(t)))
         .chain(header_keys(body))
+        .chain(in_drop_keys(body))
+}
+
+/// A `Drop::drop` body's calls and claimed-on fields, as `Key::InDrop`.
+fn in_drop_keys(body: &Body) -> impl Iterator<Item = Key<'_>> {
+    body.is_drop()
+        .then_some(&body.callees)
+        .into_iter()
+        .flatten()
+        .flat_map(|c| {
+            // A call of no name (`(self.f)()`) releases nothing a phase knows.
+            let name = (!c.name.is_empty()).then_some(Key::InDrop(&c.name));
+            let claim = c.claim.as_ref().map(|op| Key::InDrop(&op.field));
+            [name, claim]
+        })
+        .flatten()
 }
 
 /// The keys of what a body's fn header says: its name, whether it is a free
@@ -555,7 +580,7 @@ mod tests {
                     assert!(holds(Key::ClaimsOn(&op.field)), "{op:?} in\n{text}");
                 }
             }
-            for key in header_keys(body) {
+            for key in header_keys(body).chain(in_drop_keys(body)) {
                 assert!(holds(key), "{key:?} in\n{text}");
             }
         }

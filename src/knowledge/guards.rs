@@ -31,18 +31,22 @@ pub fn infer(index: &mut Index, source: BodySource<'_>) {
     }
     let shared: &Index = index;
     let query = [KeySet::new([Key::Implements("Drop")])];
-    let undoes = KeySet::new(super::claims::UNDOS.iter().map(|n| Key::Calls(n)));
+    // The `Drop` itself must name them: a file's other bodies call `take`,
+    // `remove` or `clear` far more often than a guard does.
+    let released_in_drop = KeySet::new(releases.iter().map(|n| Key::InDrop(n)));
+    let undoes = KeySet::new(super::claims::UNDOS.iter().map(|n| Key::InDrop(n)));
     // ... on a claim field (`store` and `swap` are in most `Drop`s).
     let claim_fields = KeySet::new(
         index
             .claim_field_list()
             .into_iter()
-            .map(|(_, field)| Key::ClaimsOn(field)),
+            .map(|(_, field)| Key::InDrop(field)),
     );
     let files = source(
         &query,
         Some(&|file, probe| {
-            calls.matches(shared, file, probe) || claims && probe(&undoes) && probe(&claim_fields)
+            calls.matches(shared, file, probe) && probe(&released_in_drop)
+                || claims && probe(&undoes) && probe(&claim_fields)
         }),
     );
     let mut guards: HashMap<String, GuardInfo> = HashMap::new();

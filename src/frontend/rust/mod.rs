@@ -634,13 +634,17 @@ impl<'a> ItemWalker<'a> {
             self.items(&nested_items, module);
             return;
         };
+        let in_drop = header.self_type.is_some()
+            && header.trait_name.as_deref() == Some("Drop")
+            && header.sig.ident == "drop";
         let mut scan = scan::BodyScan {
             self_type: header.self_type.clone(),
+            in_drop,
             ..Default::default()
         };
         if let Some((_, (open, close), b)) = blanked {
             let inside = &b.text[open as usize + 1..close as usize];
-            skeleton::body_keys(inside, header.self_type.as_deref(), keys);
+            skeleton::body_keys(inside, header.self_type.as_deref(), in_drop, keys);
         } else {
             syn::visit::Visit::visit_block(&mut scan, block);
             self.scan_failed |= scan.needs_lowering;

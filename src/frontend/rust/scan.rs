@@ -35,6 +35,9 @@ pub struct BodyScan<'ast> {
     /// A macro's arguments parse as expressions and hold an item keyword:
     /// lowering could find an item in them that the scan cannot see.
     pub needs_lowering: bool,
+    /// The body is a `Drop::drop`: its calls and claimed-on fields are keyed
+    /// as `Key::InDrop` too.
+    pub in_drop: bool,
 }
 
 impl<'ast> Visit<'ast> for BodyScan<'ast> {
@@ -108,6 +111,9 @@ impl BodyScan<'_> {
     fn call(&mut self, name: &Ident, unqualified: bool) {
         self.keys
             .extend(Key::call_hashes(name, unqualified).into_iter().flatten());
+        if self.in_drop {
+            self.keys.push(Key::in_drop_hash(name));
+        }
     }
 
     /// `x.f += n` / `x.f -= n`: lowering records a call of the operator
@@ -115,6 +121,9 @@ impl BodyScan<'_> {
     fn compound(&mut self, op: &str) {
         self.keys
             .extend([Key::Calls(op).hash(), Key::CallsUnqualified(op).hash()]);
+        if self.in_drop {
+            self.keys.push(Key::InDrop(op).hash());
+        }
     }
 
     /// An operation that lowering may read as a claim on the field `place`
@@ -123,6 +132,9 @@ impl BodyScan<'_> {
     fn claims_on(&mut self, place: &Expr) {
         if let Some(field) = super::claims::field_name(place) {
             self.keys.push(Key::ClaimsOn(&field).hash());
+            if self.in_drop {
+                self.keys.push(Key::InDrop(&field).hash());
+            }
         }
     }
 

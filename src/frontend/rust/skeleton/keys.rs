@@ -7,8 +7,9 @@ use crate::store::Key;
 /// `scan::BodyScan` would take them from its syntax tree, and more: every
 /// identifier may be a call's name and a type argument, and one after `::`
 /// is qualified by every identifier of the path before it (`Self` read as
-/// `self_type`).
-pub fn body_keys(text: &str, self_type: Option<&str>, keys: &mut Vec<u32>) {
+/// `self_type`). In a `Drop::drop` (`in_drop`) every identifier, tuple field
+/// and compound operator is keyed as `Key::InDrop` too.
+pub fn body_keys(text: &str, self_type: Option<&str>, in_drop: bool, keys: &mut Vec<u32>) {
     let mut seen: Vec<Tok> = Vec::new();
     for token in Tokens::new(text) {
         // The body lexed when the skeleton was made.
@@ -17,6 +18,9 @@ pub fn body_keys(text: &str, self_type: Option<&str>, keys: &mut Vec<u32>) {
             Tok::Ident(start, end, _) => {
                 let name = &text[start..end];
                 keys.extend(Key::call_hashes(&name, true).into_iter().flatten());
+                if in_drop {
+                    keys.push(Key::InDrop(name).hash());
+                }
                 keys.push(Key::type_arg_hash(&name));
                 if let [.., Tok::Punct(b':'), Tok::Punct(b':')] = seen[..] {
                     keys.push(Key::qualified_any_hash(&name));
@@ -27,17 +31,24 @@ pub fn body_keys(text: &str, self_type: Option<&str>, keys: &mut Vec<u32>) {
             Tok::Number(start, end) if seen.last() == Some(&Tok::Punct(b'.')) => {
                 for field in text[start..end].split('.') {
                     keys.push(Key::ClaimsOn(field).hash());
+                    if in_drop {
+                        keys.push(Key::InDrop(field).hash());
+                    }
                 }
             }
-            Tok::Punct(b'=') => match seen.last() {
-                Some(Tok::Punct(b'+')) => {
-                    keys.extend([Key::Calls("+=").hash(), Key::CallsUnqualified("+=").hash()])
+            Tok::Punct(b'=') => {
+                let op = match seen.last() {
+                    Some(Tok::Punct(b'+')) => "+=",
+                    Some(Tok::Punct(b'-')) => "-=",
+                    _ => "",
+                };
+                if !op.is_empty() {
+                    keys.extend([Key::Calls(op).hash(), Key::CallsUnqualified(op).hash()]);
+                    if in_drop {
+                        keys.push(Key::InDrop(op).hash());
+                    }
                 }
-                Some(Tok::Punct(b'-')) => {
-                    keys.extend([Key::Calls("-=").hash(), Key::CallsUnqualified("-=").hash()])
-                }
-                _ => {}
-            },
+            }
             _ => {}
         }
         seen.push(token);

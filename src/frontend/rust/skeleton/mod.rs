@@ -285,6 +285,7 @@ mod tests {
         body_keys(
             "let v = Vec::<u8>::new(); Self::make(); x.put(v); n += 1;",
             Some("Pool"),
+            false,
             &mut keys,
         );
         for (q, name) in [("Vec", "new"), ("Pool", "make")] {
@@ -303,11 +304,28 @@ mod tests {
         body_keys(
             "self.count.fetch_sub(1, SeqCst); t.0 += 1; u.1.2 -= 1; let x = 7;",
             None,
+            false,
             &mut keys,
         );
         for field in ["count", "0", "1", "2"] {
             assert!(keys.contains(&Key::ClaimsOn(field).hash()), "{field}");
         }
         assert!(!keys.contains(&Key::ClaimsOn("7").hash()));
+        assert!(!keys.contains(&Key::InDrop("fetch_sub").hash()));
+    }
+
+    #[test]
+    fn a_drop_body_keys_its_calls_and_fields_as_in_drop() {
+        let mut keys = Vec::new();
+        body_keys(
+            "if self.armed { self.pool.put(self.buf.take()); } t.0 -= 1;",
+            Some("Guard"),
+            true,
+            &mut keys,
+        );
+        for name in ["put", "take", "armed", "0", "-="] {
+            assert!(keys.contains(&Key::InDrop(name).hash()), "{name}");
+        }
+        assert!(!keys.contains(&Key::InDrop("+=").hash()));
     }
 }
