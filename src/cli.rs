@@ -488,11 +488,16 @@ fn run(args: Args) -> Result<i32, String> {
     {
         return Err(format!("cannot write output: {e}"));
     }
-    Ok(if outcome.diagnostics.is_empty() || args.exit_zero {
+    let status = if outcome.diagnostics.is_empty() || args.exit_zero {
         0
     } else {
         1
-    })
+    };
+    // The process ends now (only the binaries call this): freeing the index
+    // and the files' facts one allocation at a time would cost ~1% of a
+    // large tree's CPU time for nothing.
+    std::mem::forget(outcome);
+    Ok(status)
 }
 
 /// What `--fix` changed and what it left, on stderr (stdout stays the

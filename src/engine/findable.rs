@@ -11,9 +11,12 @@ use crate::store::{Key, KeySet};
 /// PL006, PL007), or a release's own body (PL006). Other files are not
 /// unpacked at all.
 pub(super) fn findable_keys(index: &Index) -> Findable {
-    let types: Vec<String> = index
-        .types_with_pooled_fields()
-        .into_iter()
+    // A body that looks a type with pooled fields up (`get_mut::<T>()`), or
+    // is handed one as a parameter, may overwrite them.
+    let looked_up: Vec<String> = index.types_with_pooled_fields();
+    let types: Vec<String> = looked_up
+        .iter()
+        .cloned()
         .chain(index.types_with_reset())
         .collect();
     // A release's body, or an acquire's, is known by its name and owner
@@ -35,9 +38,6 @@ pub(super) fn findable_keys(index: &Index) -> Findable {
     owned.extend(crate::knowledge::claims::claiming_acquires(index));
     owned.sort();
     owned.dedup();
-    // A body that looks a type with pooled fields up (`get_mut::<T>()`), or
-    // is handed one as a parameter, may overwrite them.
-    let looked_up: Vec<String> = index.types_with_pooled_fields();
     let types: Vec<String> = types
         .into_iter()
         .chain(index.detach_fields().map(|(t, _)| t.to_string()))

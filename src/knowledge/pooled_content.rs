@@ -14,6 +14,10 @@ impl Index {
     /// Types with a field that holds a pooled value: their methods start
     /// with pooled values in `self`.
     pub fn types_with_pooled_fields(&self) -> Vec<String> {
+        // Most trees have no pooled type at all: no walk of every struct.
+        if !self.structs.values().any(|s| s.pooled) {
+            return Vec::new();
+        }
         self.structs
             .values()
             .filter(|s| {

@@ -248,9 +248,11 @@ fn infer_guards(
     let calls = index.scoped_call_keys(releases.iter().map(String::as_str));
     let shared: &Index = index;
     let query = [KeySet::new([Key::Implements("Drop")])];
+    // The `Drop` itself must name one (see `guards::infer`).
+    let released_in_drop = KeySet::new(releases.iter().map(|n| Key::InDrop(n)));
     for input in &source(
         &query,
-        Some(&|file, probe| calls.matches(shared, file, probe)),
+        Some(&|file, probe| calls.matches(shared, file, probe) && probe(&released_in_drop)),
     ) {
         for body in &input.bodies {
             let (Some(ty), Some("Drop"), Some("drop")) = (

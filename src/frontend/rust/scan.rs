@@ -131,10 +131,14 @@ impl BodyScan<'_> {
     /// every identifier is a call's name, which keys the same.)
     fn claims_on(&mut self, place: &Expr) {
         if let Some(field) = super::claims::field_name(place) {
-            self.keys.push(Key::ClaimsOn(&field).hash());
-            if self.in_drop {
-                self.keys.push(Key::InDrop(&field).hash());
-            }
+            self.claim_field(&field);
+        }
+    }
+
+    fn claim_field(&mut self, field: &str) {
+        self.keys.push(Key::ClaimsOn(field).hash());
+        if self.in_drop {
+            self.keys.push(Key::InDrop(field).hash());
         }
     }
 
@@ -178,6 +182,17 @@ impl BodyScan<'_> {
                     self.keys.push(Key::type_arg_hash(i));
                 }
                 TokenTree::Group(g) => self.tokens(&g.stream(), item_keyword),
+                // A tuple field (`self.0.swap(..)`, `t.0.1`): lowering may
+                // read a claim on it.
+                TokenTree::Literal(l) if matches!(&before[2], Some(TokenTree::Punct(p)) if p.as_char() == '.') =>
+                {
+                    let text = l.to_string();
+                    if text.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+                        for field in text.split('.').filter(|f| !f.is_empty()) {
+                            self.claim_field(field);
+                        }
+                    }
+                }
                 TokenTree::Punct(p) if p.as_char() == '=' => match &before[2] {
                     Some(TokenTree::Punct(op)) if op.as_char() == '+' => self.compound("+="),
                     Some(TokenTree::Punct(op)) if op.as_char() == '-' => self.compound("-="),
@@ -213,6 +228,23 @@ mod tests {
         assert!(!keys.contains(&Key::Calls("x").hash()));
         assert_eq!(items, 1);
         assert!(!lower);
+    }
+
+    #[test]
+    fn a_macro_keys_the_tuple_fields_it_may_claim_on_and_a_drop_keys_them_in_drop() {
+        let block: syn::Block =
+            syn::parse_str("{ assert!(self.0.swap(false, Release)); log!(t.1.2, 3); }").unwrap();
+        let mut s = BodyScan {
+            in_drop: true,
+            ..Default::default()
+        };
+        s.visit_block(&block);
+        for field in ["0", "1", "2"] {
+            assert!(s.keys.contains(&Key::ClaimsOn(field).hash()), "{field}");
+            assert!(s.keys.contains(&Key::InDrop(field).hash()), "{field}");
+        }
+        assert!(s.keys.contains(&Key::InDrop("swap").hash()));
+        assert!(!s.keys.contains(&Key::ClaimsOn("3").hash()));
     }
 
     #[test]
