@@ -304,6 +304,7 @@ fn check(plan: &Plan, config: &Config) -> Result<engine::Outcome, String> {
             }
             _ => None,
         },
+        process_ends: true,
         ..engine::RunOptions::default()
     };
     let mut outcome = engine::run_with(inputs, config, options);

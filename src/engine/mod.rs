@@ -32,7 +32,7 @@ use crate::rules::{self, RuleContext, Unreadable, UnreadableSource};
 use crate::source::SourceFile;
 use crate::store::{FileBodies, Key, KeySet};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
@@ -104,6 +104,10 @@ pub struct RunOptions<'a> {
     pub cache: Option<FactsCache>,
     /// When the load lowers a file's bodies.
     pub lowering: Lowering,
+    /// The process ends after this run (the binaries): what only the run
+    /// needed is left to the exit, not freed one allocation at a time (the
+    /// unpacked bodies of a pre-commit run were 2.5% of its CPU time).
+    pub process_ends: bool,
 }
 
 impl Default for RunOptions<'_> {
@@ -116,6 +120,7 @@ impl Default for RunOptions<'_> {
             hook: &|_| {},
             cache: None,
             lowering: Lowering::Guess,
+            process_ends: false,
         }
     }
 }
@@ -322,11 +327,16 @@ fn run_in_pool(inputs: Vec<InputFile>, config: &Config, options: &RunOptions<'_>
         .flat_map(|(found, _)| found)
         .flat_map(|d| d.secondary.iter().filter_map(|l| l.file))
         .collect();
-    for (id, (l, (found, text))) in loaded.into_iter().zip(analysed).enumerate() {
+    for (id, (mut l, (found, text))) in loaded.into_iter().zip(analysed).enumerate() {
         diagnostics.extend(found);
         let text = text.or_else(|| labelled.contains(&id).then(|| l.text.get().ok()).flatten());
-        files.push(SourceFile::new(l.path, l.name, text.unwrap_or_default()));
-        fn_ranges.push(l.facts.map(|f| f.fn_ranges).unwrap_or_default());
+        let (path, name) = (std::mem::take(&mut l.path), std::mem::take(&mut l.name));
+        files.push(SourceFile::new(path, name, text.unwrap_or_default()));
+        let ranges = l.facts.as_mut().map(|f| std::mem::take(&mut f.fn_ranges));
+        fn_ranges.push(ranges.unwrap_or_default());
+        if options.process_ends {
+            std::mem::forget(l);
+        }
     }
     for d in &mut diagnostics {
         d.level = config.level(d.code);
@@ -738,9 +748,12 @@ pub fn discovered_inputs(
 ) -> (Vec<InputFile>, Vec<CrateInfo>) {
     let mut inputs = inputs(&found.report, &found.index_only, base);
     let mut roots: Vec<&PathBuf> = Vec::new();
+    // By the root's bytes: comparing paths component by component, file by
+    // root, was 1% of a registry run (16,000 files, 570 crates).
+    let mut ids: HashMap<&std::ffi::OsStr, usize> = HashMap::new();
     for (input, root) in inputs.iter_mut().zip(&found.file_roots) {
         input.krate = root.as_ref().map(|r| {
-            roots.iter().position(|c| *c == r).unwrap_or_else(|| {
+            *ids.entry(r.as_os_str()).or_insert_with(|| {
                 roots.push(r);
                 roots.len() - 1
             })
