@@ -195,7 +195,7 @@ impl Hints {
     /// to a file only if it imports the pack's package.
     fn lowers_at_load(&self, text: &str, krate: Option<usize>, language: Language) -> bool {
         if language == Language::Rust {
-            return text.contains("poollint")
+            return memchr::memmem::find(text.as_bytes(), b"poollint").is_some()
                 || !self.declared.is_empty()
                     && identifiers(text)
                         .any(|ident| self.may_name_api(ident) && self.declared.contains(ident));
@@ -408,9 +408,17 @@ fn parse_guarded(language: Language, text: &str, bodies: Bodies) -> Result<FileF
 /// Could the text hold a suppression comment (`poollint: allow(..)`)? The
 /// attribute path `poollint::` does not count.
 fn mentions_suppression(text: &str) -> bool {
-    text.match_indices("poollint:")
-        .any(|(i, m)| !text[i + m.len()..].starts_with(':'))
-        || (text.contains("nolint:") && text.contains("poollint"))
+    // One vectorised search per word: every file of a tree is searched.
+    let bytes = text.as_bytes();
+    let mut named = false;
+    for at in memchr::memmem::find_iter(bytes, b"poollint") {
+        let rest = &bytes[at + "poollint".len()..];
+        if rest.starts_with(b":") && !rest.starts_with(b"::") {
+            return true;
+        }
+        named = true;
+    }
+    named && memchr::memmem::find(bytes, b"nolint:").is_some()
 }
 
 /// Read a file, refusing what is not a regular file (a FIFO would block
@@ -431,4 +439,24 @@ pub(super) fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
         .map(|s| s.to_string())
         .or_else(|| panic.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "panic".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mentions_suppression;
+
+    #[test]
+    fn a_suppression_is_a_poollint_colon_or_a_nolint_naming_poollint() {
+        for (text, says) in [
+            ("// poollint: allow(PL001) -- why", true),
+            ("#[poollint::acquire]\nfn get() {}", false),
+            ("#[poollint::release] // poollint:allow(PL002)", true),
+            ("//nolint:poollint", true),
+            ("// nolint:gosec", false),
+            ("poollint", false),
+            ("x poollint", false),
+        ] {
+            assert_eq!(mentions_suppression(text), says, "{text}");
+        }
+    }
 }
