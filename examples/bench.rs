@@ -117,6 +117,8 @@ fn run_phase(phase: &str, dir: &Path) {
                 } else {
                     poollint_core::engine::Lowering::Guess
                 },
+                // As the binary: this process ends after the run.
+                process_ends: true,
                 ..Default::default()
             };
             let outcome = poollint_core::engine::run_with(inputs, &config, options);
@@ -126,7 +128,10 @@ fn run_phase(phase: &str, dir: &Path) {
             std::hash::Hash::hash(&format!("{:?}", outcome.diagnostics), &mut h);
             std::hash::Hash::hash(&outcome.skipped_items, &mut h);
             *OUTPUT_HASH.lock().unwrap() = std::hash::Hasher::finish(&h);
-            outcome.bytes_scanned
+            let bytes = outcome.bytes_scanned;
+            // As the binary, which leaves the outcome to the exit.
+            std::mem::forget(outcome);
+            bytes
         }
         other => panic!("unknown phase {other}"),
     };
