@@ -332,13 +332,24 @@ pub struct Body {
     pub debug_only: Vec<(BlockId, BlockId)>,
 }
 
+/// Is a fn of this impl type, trait and name a `Drop::drop`? (Frontends
+/// ask before a body is lowered: its keys say where a guard may release.)
+pub fn is_drop_fn<N>(self_type: Option<&str>, trait_name: Option<&str>, name: &N) -> bool
+where
+    N: PartialEq<&'static str> + ?Sized,
+{
+    self_type.is_some() && trait_name == Some("Drop") && *name == "drop"
+}
+
 impl Body {
     /// Is this a `Drop::drop` (a fn of `impl Drop for T`)?
     pub fn is_drop(&self) -> bool {
         self.kind == BodyKind::Fn
-            && self.self_type.is_some()
-            && self.trait_name.as_deref() == Some("Drop")
-            && self.fn_name.as_deref() == Some("drop")
+            && is_drop_fn(
+                self.self_type.as_deref(),
+                self.trait_name.as_deref(),
+                &self.fn_name.as_deref().unwrap_or_default(),
+            )
     }
 
     /// Does `block` run only in debug builds?

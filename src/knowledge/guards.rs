@@ -7,7 +7,7 @@
 
 use super::Index;
 use crate::flow::CallEffect;
-use crate::ir::{Body, BodyKind, Event, PlaceKind};
+use crate::ir::{Body, Event, PlaceKind};
 use crate::store::{BodySource, Key, KeySet};
 use std::collections::{BTreeSet, HashMap};
 
@@ -52,12 +52,7 @@ pub fn infer(index: &mut Index, source: BodySource<'_>) {
     let mut guards: HashMap<String, GuardInfo> = HashMap::new();
     for file in &files {
         for body in &file.bodies {
-            let (BodyKind::Fn, Some(ty), Some("Drop"), Some("drop")) = (
-                body.kind,
-                &body.self_type,
-                body.trait_name.as_deref(),
-                body.fn_name.as_deref(),
-            ) else {
+            let Some(ty) = body.self_type.as_ref().filter(|_| body.is_drop()) else {
                 continue;
             };
             let releases = body.blocks.iter().flat_map(|b| &b.events).any(|ev| {

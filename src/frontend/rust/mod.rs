@@ -634,9 +634,11 @@ impl<'a> ItemWalker<'a> {
             self.items(&nested_items, module);
             return;
         };
-        let in_drop = header.self_type.is_some()
-            && header.trait_name.as_deref() == Some("Drop")
-            && header.sig.ident == "drop";
+        let in_drop = crate::ir::is_drop_fn(
+            header.self_type.as_deref(),
+            header.trait_name.as_deref(),
+            &header.sig.ident,
+        );
         let mut scan = scan::BodyScan {
             self_type: header.self_type.clone(),
             in_drop,
