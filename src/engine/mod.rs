@@ -397,6 +397,7 @@ fn learn(
     timer: &Timings,
 ) -> Learnt {
     let mut index = build_index(loaded);
+    timer.mark("index");
     add_config_pools(&mut index, config);
     index.settle_release_args();
     index.apply_config_types(&config.pools);
@@ -444,7 +445,7 @@ fn learn(
         packs.file_masks,
         packs.masked,
     );
-    timer.mark("index+packs");
+    timer.mark("packs");
 
     let free_list_types: BTreeSet<String> = FREE_LISTS
         .iter()
