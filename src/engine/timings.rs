@@ -22,10 +22,11 @@ impl Timings {
             let now = std::time::Instant::now();
             let cpu = cpu_secs();
             eprintln!(
-                "poollint: {phase}: {:.3} s, CPU {:.3} s, resident {} MB",
+                "poollint: {phase}: {:.3} s, CPU {:.3} s, resident {} MB, peak {} MB",
                 (now - self.last.get()).as_secs_f64(),
                 cpu - self.last_cpu.get(),
-                proc_status_kb("VmRSS:") / 1000
+                proc_status_kb("VmRSS:") / 1000,
+                proc_status_kb("VmHWM:") / 1000
             );
             self.last.set(now);
             self.last_cpu.set(cpu);
