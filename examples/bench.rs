@@ -63,6 +63,9 @@ fn run_phase(phase: &str, dir: &Path) {
     let files = files_of(dir);
     let start = Instant::now();
     let cpu_start = cpu_secs();
+    // Every phase counts what it reads, as the binary does (see
+    // `poollint_core::allocator`).
+    let purging = poollint_core::allocator::Purging::default();
     let bytes: u64 = match phase {
         "read" => files
             .par_iter()
@@ -78,6 +81,7 @@ fn run_phase(phase: &str, dir: &Path) {
                     .par_iter()
                     .map(|f| {
                         let text = std::fs::read_to_string(f).unwrap_or_default();
+                        purging.read(text.len() as u64);
                         if f.extension().is_some_and(|e| e == "go") {
                             // The Go floor: a bare tree-sitter-go parse.
                             let mut parser = tree_sitter::Parser::new();
@@ -119,6 +123,7 @@ fn run_phase(phase: &str, dir: &Path) {
                 },
                 // As the binary: this process ends after the run.
                 process_ends: true,
+                purging: Some(&purging),
                 ..Default::default()
             };
             let outcome = poollint_core::engine::run_with(inputs, &config, options);
@@ -383,7 +388,7 @@ fn mb(bytes: u64) -> f64 {
 
 fn main() {
     // Every phase (the floor too) with the allocator set as poollint sets it.
-    poollint_core::allocator::keep_freed_pages();
+    poollint_core::allocator::purge_freed_pages_soon();
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("--phase") {
         run_phase(&args[1], Path::new(&args[2]));

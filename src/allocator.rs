@@ -2,11 +2,16 @@
 //! declare mimalloc their global allocator).
 //!
 //! mimalloc hands the pages a thread frees back to the system a while after
-//! (its `purge_delay`, 1 s in mimalloc 3); a run parses file after file, and
+//! (its `purge_delay`, 1 s in mimalloc 3). A run parses file after file, and
 //! every page returned is soon asked for again, faulted in and zeroed by the
-//! kernel: about 4% of a three-workspace run's CPU time, 8% of the registry
-//! tree's. A run is short, so it keeps its freed pages until it ends (peak
-//! memory +7% on the registry tree, within the noise on three-ws).
+//! kernel: with a short delay a run over the registry tree (283 MB of source)
+//! spends 15% more CPU time than one that keeps its freed pages until it
+//! ends. Keeping them costs memory, though, bounded by what parsing the
+//! largest files needs at once (~15 MB per thread): nothing beside a large
+//! tree's source, but on a 21 MB tree (three-ws) it was the difference
+//! between 43 MB and 58 MB at the peak. So a run purges freed pages after a
+//! short delay until it has read [`KEEP_PAGES_AFTER`] bytes of source, and
+//! keeps them from then on ([`Purging`]).
 //!
 //! mimalloc also asks Linux for transparent huge pages on the arena it
 //! reserves before `main`: each first touch then faults in and zeroes 2 MB,
@@ -16,6 +21,7 @@
 //! `main` would come too late (the arena is already advised).
 
 use std::os::raw::{c_int, c_long};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 unsafe extern "C" {
     /// mimalloc's `mi_option_set` (from the `libmimalloc-sys` that the
@@ -37,15 +43,23 @@ const PR_SET_THP_DISABLE: c_int = 41;
 /// mimalloc 2 and 3, `include/mimalloc.h`).
 const MI_OPTION_PURGE_DELAY: c_int = 15;
 
-/// Keep freed pages for the rest of the process (`MIMALLOC_PURGE_DELAY=-1`),
-/// and use no transparent huge pages: call first thing in `main`, where
-/// mimalloc is the global allocator.
-pub fn keep_freed_pages() {
+/// The purge delay until a run has read [`KEEP_PAGES_AFTER`] bytes, in
+/// milliseconds: a file's parse takes about one, so a page freed by one
+/// file is still there for the next few.
+const SHORT_PURGE_DELAY_MS: c_long = 10;
+
+/// Bytes of source after which a run keeps its freed pages: the pages kept
+/// (~30 MB on two threads) are then under the source's size, and the
+/// purges before cost ~2% more CPU time on the registry tree.
+pub const KEEP_PAGES_AFTER: u64 = 32 << 20;
+
+/// Purge freed pages after a short delay, and use no transparent huge
+/// pages: call first thing in `main`, where mimalloc is the global
+/// allocator. [`Purging::read`] keeps them once the run is large.
+pub fn purge_freed_pages_soon() {
     // Names the crate, so that its library is linked wherever this is.
     let _ = mimalloc::MiMalloc;
-    // SAFETY: setting an option is allowed at any time, from any thread;
-    // mimalloc reads this one whenever it considers purging.
-    unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, -1) }
+    set_purge_delay(SHORT_PURGE_DELAY_MS);
     #[cfg(target_os = "linux")]
     {
         let (on, unused): (std::os::raw::c_ulong, std::os::raw::c_ulong) = (1, 0);
@@ -53,6 +67,30 @@ pub fn keep_freed_pages() {
         // later page faults map no huge pages); a failure changes nothing.
         unsafe {
             prctl(PR_SET_THP_DISABLE, on, unused, unused, unused);
+        }
+    }
+}
+
+fn set_purge_delay(ms: c_long) {
+    // SAFETY: setting an option is allowed at any time, from any thread;
+    // mimalloc reads this one whenever it considers purging.
+    unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, ms) }
+}
+
+/// Counts the bytes a run reads, and keeps freed pages from
+/// [`KEEP_PAGES_AFTER`] on (`MIMALLOC_PURGE_DELAY=-1`). Only a run that set
+/// up the allocator ([`purge_freed_pages_soon`]) has one.
+#[derive(Debug, Default)]
+pub struct Purging {
+    read: AtomicU64,
+}
+
+impl Purging {
+    /// `bytes` more of source were read (from any thread).
+    pub fn read(&self, bytes: u64) {
+        let before = self.read.fetch_add(bytes, Ordering::Relaxed);
+        if before < KEEP_PAGES_AFTER && before + bytes >= KEEP_PAGES_AFTER {
+            set_purge_delay(-1);
         }
     }
 }

@@ -291,6 +291,8 @@ fn check(plan: &Plan, config: &Config) -> Result<engine::Outcome, String> {
     for path in &config.packs {
         extra_packs.push(crate::knowledge::packs::load(path)?);
     }
+    // The binaries set up the allocator ([`crate::allocator`]).
+    let purging = crate::allocator::Purging::default();
     let options = engine::RunOptions {
         crates,
         dependencies: crate::workspace::manifest_dependencies(&found.crate_roots),
@@ -305,6 +307,7 @@ fn check(plan: &Plan, config: &Config) -> Result<engine::Outcome, String> {
             _ => None,
         },
         process_ends: true,
+        purging: Some(&purging),
         ..engine::RunOptions::default()
     };
     let mut outcome = engine::run_with(inputs, config, options);

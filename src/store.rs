@@ -431,6 +431,40 @@ pub type FileFilter<'a> = &'a (dyn Fn(usize, &dyn Fn(&KeySet) -> bool) -> bool +
 pub type BodySource<'a> =
     &'a (dyn for<'f> Fn(&[KeySet], Option<FileFilter<'f>>) -> Vec<FileBodies> + Sync);
 
+/// The files `source` gives for `keys` and `filter`, `chunk_files` of them
+/// at a time: a phase that looks at each file once then holds only one
+/// chunk's bodies unpacked (all of a tree's at once were its peak memory).
+/// A first pass only notes which files match (its filter accepts none, so
+/// nothing is unpacked); each chunk is then unpacked, or lowered, in
+/// parallel.
+pub fn in_chunks(
+    chunk_files: usize,
+    source: BodySource<'_>,
+    keys: &[KeySet],
+    filter: FileFilter<'_>,
+    mut each: impl FnMut(Vec<FileBodies>),
+) {
+    let matching = std::sync::Mutex::new(Vec::new());
+    source(
+        keys,
+        Some(&|file, probe| {
+            if filter(file, probe) {
+                matching
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(file);
+            }
+            false
+        }),
+    );
+    let mut matching = matching.into_inner().unwrap_or_else(|e| e.into_inner());
+    matching.sort_unstable();
+    for chunk in matching.chunks(chunk_files.max(1)) {
+        let in_chunk: FileFilter<'_> = &|file, _| chunk.binary_search(&file).is_ok();
+        each(source(keys, Some(in_chunk)));
+    }
+}
+
 /// The unpacked bodies of one file, for a phase.
 pub struct FileBodies {
     pub file: usize,

@@ -4,6 +4,6 @@
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
-    poollint_core::allocator::keep_freed_pages();
+    poollint_core::allocator::purge_freed_pages_soon();
     std::process::exit(poollint_core::cli::main_with(std::env::args_os().collect()));
 }

@@ -297,6 +297,7 @@ pub(super) fn load(
     lowering: Lowering,
     hints: &Hints,
     keep_unpacked: bool,
+    purging: Option<&crate::allocator::Purging>,
 ) -> Loaded {
     let unpacked = OnceLock::new();
     let language = Language::of_path(&input.path)
@@ -320,6 +321,9 @@ pub(super) fn load(
     let mut content = None;
     let (text, facts) = match text {
         Ok(text) => {
+            if let Some(purging) = purging {
+                purging.read(text.len() as u64);
+            }
             let key = cache.map(|_| crate::cache::content_hash(&text));
             content = key;
             let facts = match cache.zip(key).and_then(|(c, key)| c.get(key)) {

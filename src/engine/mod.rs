@@ -108,6 +108,9 @@ pub struct RunOptions<'a> {
     /// needed is left to the exit, not freed one allocation at a time (the
     /// unpacked bodies of a pre-commit run were 2.5% of its CPU time).
     pub process_ends: bool,
+    /// The run set up the allocator ([`crate::allocator`]): it counts the
+    /// bytes it reads, to keep freed pages once it is large.
+    pub purging: Option<&'a crate::allocator::Purging>,
 }
 
 impl Default for RunOptions<'_> {
@@ -121,6 +124,7 @@ impl Default for RunOptions<'_> {
             cache: None,
             lowering: Lowering::Guess,
             process_ends: false,
+            purging: None,
         }
     }
 }
@@ -182,6 +186,7 @@ fn run_in_pool(inputs: Vec<InputFile>, config: &Config, options: &RunOptions<'_>
                 options.lowering,
                 &hints,
                 keep_unpacked,
+                options.purging,
             )
         })
         .collect();
@@ -509,22 +514,15 @@ const FREE_LISTS: &[&str] = &[
 /// The index of every parsed file's items, unpacked a chunk of files at a
 /// time (in parallel) and added in file order.
 fn build_index(loaded: &mut [Loaded]) -> Index {
-    const CHUNK: usize = 256;
     let mut index = Index::default();
-    for (c, chunk) in loaded.chunks_mut(CHUNK).enumerate() {
-        let items: Vec<_> = chunk
-            .par_iter_mut()
-            .map(|l| match &mut l.facts {
-                Ok(facts) => facts.take_items().ok(),
-                Err(_) => None,
-            })
-            .collect();
-        for (i, (l, items)) in chunk.iter().zip(items).enumerate() {
-            if let Some(items) = items {
-                index.add_file_items(c * CHUNK + i, Path::new(&l.name), items);
-            }
+    for (id, l) in loaded.iter_mut().enumerate() {
+        if let Ok(facts) = &mut l.facts
+            && let Ok(items) = facts.take_items()
+        {
+            index.add_file_items(id, Path::new(&l.name), items);
         }
     }
+    index.items_added();
     index
 }
 

@@ -6,7 +6,7 @@ use super::calls::MatchKind;
 use super::{Api, ApiOrigin, Index, ReleaseParam, Role};
 use crate::flow::{self, ABSENT, CallEffect, Origin, RELEASED};
 use crate::ir::{Body, BodyKind, Callee};
-use crate::store::{BodySource, FileBodies};
+use crate::store::{BodySource, FileBodies, in_chunks};
 use rayon::prelude::*;
 use std::collections::HashSet;
 
@@ -30,16 +30,21 @@ pub fn infer(index: &mut Index, source: BodySource<'_>) {
         }
         let keys = index.scoped_call_keys(names.iter().map(String::as_str));
         let shared: &Index = index;
-        let files = source(&[], Some(&|file, probe| keys.matches(shared, file, probe)));
         let fresh_names = fresh.as_ref();
-        let found: Vec<Api> = files
-            .par_iter()
-            .flat_map_iter(|file| {
-                file.bodies
-                    .iter()
-                    .filter_map(move |body| infer_body(shared, body, file, fresh_names))
-            })
-            .collect();
+        let mut found: Vec<Api> = Vec::new();
+        in_chunks(
+            CHUNK,
+            source,
+            &[],
+            &|file, probe| keys.matches(shared, file, probe),
+            |files| {
+                found.par_extend(files.par_iter().flat_map_iter(|file| {
+                    file.bodies
+                        .iter()
+                        .filter_map(move |body| infer_body(shared, body, file, fresh_names))
+                }));
+            },
+        );
         let mut added = HashSet::new();
         for api in found {
             let name = api.name.clone();
@@ -50,6 +55,9 @@ pub fn infer(index: &mut Index, source: BodySource<'_>) {
         fresh = Some(added);
     }
 }
+
+/// Files a chunk of bodies is asked for at a time (see [`in_chunks`]).
+const CHUNK: usize = 32;
 
 fn infer_body(
     index: &Index,

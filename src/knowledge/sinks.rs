@@ -14,7 +14,7 @@
 use super::Index;
 use crate::flow::{self, LeakKind, Origin};
 use crate::ir::{BodyKind, Event, ExitKind, Mode};
-use crate::store::{BodySource, FileFilter, Key, KeySet};
+use crate::store::{BodySource, FileFilter, Key, KeySet, in_chunks};
 use std::collections::{BTreeSet, HashMap};
 
 /// The fallible callees the files that `worth` accepts call, as
@@ -25,25 +25,13 @@ pub fn compute(
     worth: FileFilter<'_>,
 ) -> HashMap<(String, String), u64> {
     let shared: &Index = index;
-    // The last chunk is open-ended: no file id is ever left out.
-    let n = index.file_count().div_ceil(CHUNK).max(1);
-    let chunks: Vec<std::ops::Range<usize>> = (0..n)
-        .map(|c| {
-            c * CHUNK..if c + 1 == n {
-                usize::MAX
-            } else {
-                (c + 1) * CHUNK
-            }
-        })
-        .collect();
     // The crate fns called with a moved argument.
     let mut wanted: BTreeSet<(String, String)> = BTreeSet::new();
-    for chunk in &chunks {
-        let in_chunk: FileFilter<'_> = &|file, probe| chunk.contains(&file) && worth(file, probe);
-        for file in source(&[], Some(in_chunk)) {
+    in_chunks(CHUNK, source, &[], worth, |files| {
+        for file in files {
             wanted_by(shared, &file, &mut wanted);
         }
-    }
+    });
     if wanted.is_empty() {
         return HashMap::new();
     }
@@ -64,17 +52,16 @@ pub fn compute(
         .collect();
     let defines = [KeySet::new(names.iter().map(|n| Key::DefinesFallible(n)))];
     let mut found: HashMap<(String, String), u64> = HashMap::new();
-    for chunk in &chunks {
-        let defines_one: FileFilter<'_> = &|file, probe| {
-            chunk.contains(&file)
-                && owned
-                    .iter()
-                    .any(|(name, owner)| probe(name) && probe(owner))
-        };
-        for file in &source(&defines, Some(defines_one)) {
+    let defines_one: FileFilter<'_> = &|_, probe| {
+        owned
+            .iter()
+            .any(|(name, owner)| probe(name) && probe(owner))
+    };
+    in_chunks(CHUNK, source, &defines, defines_one, |files| {
+        for file in &files {
             sinks_in(shared, file, &wanted, &mut found);
         }
-    }
+    });
     found
 }
 
