@@ -175,6 +175,10 @@ fn run_in_pool(inputs: Vec<InputFile>, config: &Config, options: &RunOptions<'_>
     // A run over a few files of a crate (the others only indexed) keeps
     // bodies unpacked: every phase wants every file of dense pool code.
     let keep_unpacked = inputs.iter().any(|i| !i.reported);
+    if let Some(purging) = options.purging.filter(|_| keep_unpacked) {
+        // Nor is the allocator to give pages back: the run is waited for.
+        purging.keep_from_now();
+    }
     let mut loaded: Vec<Loaded> = inputs
         .into_par_iter()
         .enumerate()
@@ -463,11 +467,13 @@ fn learn(
     timer.mark("wrappers");
     crate::knowledge::guard_types::learn(&mut index, &source);
     crate::knowledge::claims::learn(&mut index, &source);
+    timer.mark("guard types+claims");
     crate::knowledge::summaries::compute(&mut index, &source);
+    timer.mark("summaries");
     crate::knowledge::guards::infer(&mut index, &source);
     let conventions = crate::knowledge::conventions::compute(&index, &source);
     index.set_put_back_by_convention(conventions);
-    timer.mark("summaries");
+    timer.mark("guards+conventions");
     Learnt { index, warnings }
 }
 

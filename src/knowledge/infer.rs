@@ -91,6 +91,14 @@ fn infer_body(
     }) {
         return None;
     }
+    // A wrapper releases a by-value parameter (or `self`), or returns what
+    // an acquire gave it in a result that can carry it (see below): without
+    // either, the flow analysis (most of this phase's time) finds nothing.
+    let takes_by_value =
+        body.params.iter().any(Option::is_some) || matches!(body.receiver, Some((_, true)));
+    if !takes_by_value && !result_may_carry(index, body, file_id) {
+        return None;
+    }
     let calls: Vec<CallEffect> = body.callees.iter().map(effect).collect();
     let res = flow::Resolution {
         borrowing: crate::engine::borrowing(body, index),
@@ -175,6 +183,20 @@ fn infer_body(
         api,
         format!("returns {display}"),
     ))
+}
+
+/// Can the body's result carry a pooled value: not `()` nor `Result<(), E>`,
+/// nor a `bool` or number, unless it calls a handle pool's acquire (its
+/// handles are numbers).
+fn result_may_carry(index: &Index, body: &Body, file: usize) -> bool {
+    match body.returns.as_deref() {
+        None => false,
+        Some(returns) if !super::resolve::is_primitive(returns) => true,
+        Some(_) => body
+            .callees
+            .iter()
+            .any(|c| index.lookup(c, file).is_some_and(|api| api.handle)),
+    }
 }
 
 /// The first call of a release in the body, and its display name.

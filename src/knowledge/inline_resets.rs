@@ -17,6 +17,7 @@ use super::{Index, ReleaseParam, Role};
 use crate::flow::CallEffect;
 use crate::ir::{AssignKind, Body, BodyKind, Event, Mode, PlaceId, Span};
 use crate::store::{BodySource, Key, KeySet};
+use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Calls that take a value off a free list.
@@ -509,111 +510,108 @@ pub fn compute(
             }
         }
     }
-    let find_body = |owner: &str, name: &str| {
-        files.iter().find_map(|f| {
-            f.bodies
-                .iter()
-                .find(|b| {
-                    b.kind == BodyKind::Fn
-                        && b.self_type.as_deref() == Some(owner)
-                        && b.fn_name.as_deref() == Some(name)
-                })
-                .map(|b| (f.file, b))
-        })
-    };
+    // The first method of each (type, name), found once: a scan of every
+    // body per pool made this quadratic in crates of many pools.
+    let mut by_method: HashMap<(&str, &str), (usize, &Body)> = HashMap::new();
+    for f in &files {
+        for b in f.bodies.iter().filter(|b| b.kind == BodyKind::Fn) {
+            if let (Some(owner), Some(name)) = (b.self_type.as_deref(), b.fn_name.as_deref()) {
+                by_method.entry((owner, name)).or_insert((f.file, b));
+            }
+        }
+    }
+    let find_body = |owner: &str, name: &str| by_method.get(&(owner, name)).copied();
     // First what the pool's own paths reset, for every pool; then, in one
     // read of the files that call any of their acquires, what each acquire
     // site sets (a read per pool made this phase quadratic).
-    let mut pending: Vec<(usize, Effects, Vec<&str>)> = Vec::new();
-    for (pi, pool) in pools.iter().enumerate() {
-        let owner = pool.acquire.owner.as_deref().unwrap_or_default();
-        let Some((acquire_file, acquire_body)) = find_body(owner, &pool.acquire.name) else {
-            continue;
-        };
-        // The reuse path: what the acquire does to a value it pops off a
-        // field of `self` (or a lock guard of one).
-        let from_self = derived_from_self(acquire_body);
-        let popped = call_results(acquire_body, |call, recv| {
-            POPS.contains(&acquire_body.callees[call as usize].name.as_str())
-                && recv.as_ref().is_some_and(|r| {
-                    r.places.iter().any(|&(p, _)| {
-                        from_self.contains(&acquire_body.root_of(p))
-                            && acquire_body.receiver.is_none_or(|(s, _)| p != s)
+    // Each pool on its own (in parallel: a crate may have hundreds).
+    let pending: Vec<(usize, Effects, Vec<&str>)> = pools
+        .par_iter()
+        .enumerate()
+        .filter_map(|(pi, pool)| {
+            let owner = pool.acquire.owner.as_deref().unwrap_or_default();
+            let (acquire_file, acquire_body) = find_body(owner, &pool.acquire.name)?;
+            // The reuse path: what the acquire does to a value it pops off a
+            // field of `self` (or a lock guard of one).
+            let from_self = derived_from_self(acquire_body);
+            let popped = call_results(acquire_body, |call, recv| {
+                POPS.contains(&acquire_body.callees[call as usize].name.as_str())
+                    && recv.as_ref().is_some_and(|r| {
+                        r.places.iter().any(|&(p, _)| {
+                            from_self.contains(&acquire_body.root_of(p))
+                                && acquire_body.receiver.is_none_or(|(s, _)| p != s)
+                        })
                     })
-                })
-        });
-        if popped.is_empty() {
-            continue;
-        }
-        let mut paths = effects_on(
-            index,
-            acquire_body,
-            acquire_file,
-            &holders_from(acquire_body, &popped),
-            &pool.ty,
-            &methods,
-        );
-        // The release path: the release fns, and the `Drop` of each guard
-        // that gives a value of the type back.
-        for r in &pool.releases {
-            let Some((release_file, body)) = r.owner.as_deref().and_then(|o| find_body(o, &r.name))
-            else {
-                continue;
-            };
-            let released = match r.role {
-                Role::Release(ReleaseParam::Param(i)) => body.params.get(i).copied().flatten(),
-                Role::Release(ReleaseParam::Receiver) => body.receiver.map(|r| r.0),
-                _ => None,
-            };
-            if let Some(p) = released {
+            });
+            if popped.is_empty() {
+                return None;
+            }
+            let mut paths = effects_on(
+                index,
+                acquire_body,
+                acquire_file,
+                &holders_from(acquire_body, &popped),
+                &pool.ty,
+                &methods,
+            );
+            // The release path: the release fns, and the `Drop` of each guard
+            // that gives a value of the type back.
+            for r in &pool.releases {
+                let Some((release_file, body)) =
+                    r.owner.as_deref().and_then(|o| find_body(o, &r.name))
+                else {
+                    continue;
+                };
+                let released = match r.role {
+                    Role::Release(ReleaseParam::Param(i)) => body.params.get(i).copied().flatten(),
+                    Role::Release(ReleaseParam::Receiver) => body.receiver.map(|r| r.0),
+                    _ => None,
+                };
+                if let Some(p) = released {
+                    paths.merge(effects_on(
+                        index,
+                        body,
+                        release_file,
+                        &holders_from(body, &[p]),
+                        &pool.ty,
+                        &methods,
+                    ));
+                }
+            }
+            let mut drops = 0;
+            for (g, ty, fi, bi, holders) in &give_backs {
+                if *ty != pool.ty || pool.guard.as_ref().is_some_and(|pg| pg != g) {
+                    continue;
+                }
+                let file = &files[*fi];
                 paths.merge(effects_on(
                     index,
-                    body,
-                    release_file,
-                    &holders_from(body, &[p]),
+                    &file.bodies[*bi],
+                    file.file,
+                    holders,
                     &pool.ty,
                     &methods,
                 ));
+                drops += 1;
             }
-        }
-        let mut drops = 0;
-        for (g, ty, fi, bi, holders) in &give_backs {
-            if *ty != pool.ty || pool.guard.as_ref().is_some_and(|pg| pg != g) {
-                continue;
+            if pool.guard.is_some() && drops == 0 || paths.all {
+                return None;
             }
-            let file = &files[*fi];
-            paths.merge(effects_on(
-                index,
-                &file.bodies[*bi],
-                file.file,
-                holders,
-                &pool.ty,
-                &methods,
-            ));
-            drops += 1;
-        }
-        if pool.guard.is_some() && drops == 0 {
-            continue;
-        }
-        if paths.all {
-            continue;
-        }
-        let decl = index.struct_decl(&pool.ty).expect("pooled type declared");
-        let linked = links.get(&pool.ty);
-        let candidates: Vec<&str> = decl
-            .fields
-            .iter()
-            .filter(|f| {
-                !f.keep
-                    && !paths.reset.contains(&f.name)
-                    && !linked.is_some_and(|l| l.contains(&f.name))
-            })
-            .map(|f| f.name.as_str())
-            .collect();
-        if !candidates.is_empty() {
-            pending.push((pi, paths, candidates));
-        }
-    }
+            let decl = index.struct_decl(&pool.ty).expect("pooled type declared");
+            let linked = links.get(&pool.ty);
+            let candidates: Vec<&str> = decl
+                .fields
+                .iter()
+                .filter(|f| {
+                    !f.keep
+                        && !paths.reset.contains(&f.name)
+                        && !linked.is_some_and(|l| l.contains(&f.name))
+                })
+                .map(|f| f.name.as_str())
+                .collect();
+            (!candidates.is_empty()).then_some((pi, paths, candidates))
+        })
+        .collect();
     // Acquire sites: what each sets right after the acquire.
     let mut sites = acquire_sites(index, source, &pools, &pending, &methods);
     let mut out = Vec::new();
@@ -696,39 +694,49 @@ fn acquire_sites(
         .map(|(pi, ..)| pools[*pi].acquire.name.as_str())
         .collect();
     let keys = KeySet::new(names.iter().flat_map(|n| index.call_keys(n)));
-    for file in source(std::slice::from_ref(&keys), None) {
-        for body in &file.bodies {
-            for ev in body.blocks.iter().flat_map(|b| &b.events) {
-                let Event::Call {
-                    call, result, span, ..
-                } = ev
-                else {
-                    continue;
-                };
-                let callee = &body.callees[*call as usize];
-                let Some(api) = index.lookup(callee, file.file) else {
-                    continue;
-                };
-                let Some(&(pi, ..)) = pending
-                    .iter()
-                    .find(|(pi, ..)| std::ptr::eq(api, pools[*pi].acquire))
-                else {
-                    continue;
-                };
-                let pool = &pools[pi];
-                // The acquire's own body is the reuse path, not a site.
-                if body.self_type == pool.acquire.owner
-                    && body.fn_name.as_deref() == Some(pool.acquire.name.as_str())
-                {
-                    continue;
+    // Each pending pool by its acquire (the address of the index's own `Api`).
+    let pending_of: HashMap<usize, usize> = pending
+        .iter()
+        .map(|(pi, ..)| (std::ptr::from_ref(pools[*pi].acquire).addr(), *pi))
+        .collect();
+    // Each file on its own (in parallel), the sites kept in file order.
+    let files = source(std::slice::from_ref(&keys), None);
+    let per_file: Vec<Vec<(usize, Site)>> = files
+        .par_iter()
+        .map(|file| {
+            let mut found = Vec::new();
+            for body in file.bodies.iter() {
+                for ev in body.blocks.iter().flat_map(|b| &b.events) {
+                    let Event::Call {
+                        call, result, span, ..
+                    } = ev
+                    else {
+                        continue;
+                    };
+                    let callee = &body.callees[*call as usize];
+                    let Some(api) = index.lookup(callee, file.file) else {
+                        continue;
+                    };
+                    let Some(&pi) = pending_of.get(&std::ptr::from_ref(api).addr()) else {
+                        continue;
+                    };
+                    let pool = &pools[pi];
+                    // The acquire's own body is the reuse path, not a site.
+                    if body.self_type == pool.acquire.owner
+                        && body.fn_name.as_deref() == Some(pool.acquire.name.as_str())
+                    {
+                        continue;
+                    }
+                    let holders = holders_from(body, &[*result]);
+                    let effects = effects_on(index, body, file.file, &holders, &pool.ty, methods);
+                    found.push((pi, (file.file, body.span, *span, effects)));
                 }
-                let holders = holders_from(body, &[*result]);
-                let effects = effects_on(index, body, file.file, &holders, &pool.ty, methods);
-                out.entry(pi)
-                    .or_default()
-                    .push((file.file, body.span, *span, effects));
             }
-        }
+            found
+        })
+        .collect();
+    for (pi, site) in per_file.into_iter().flatten() {
+        out.entry(pi).or_default().push(site);
     }
     out
 }
