@@ -388,7 +388,7 @@ fn mb(bytes: u64) -> f64 {
 
 fn main() {
     // Every phase (the floor too) with the allocator set as poollint sets it.
-    poollint_core::allocator::purge_freed_pages_soon();
+    poollint_core::allocator::set_up();
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("--phase") {
         run_phase(&args[1], Path::new(&args[2]));

@@ -22,13 +22,18 @@
 //! its peak memory is 50 MB instead of 80 MB. The option `allow_thp` set in
 //! `main` would come too late (the arena is already advised).
 
-use std::os::raw::{c_int, c_long};
+use std::os::raw::{c_int, c_long, c_void};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 unsafe extern "C" {
     /// mimalloc's `mi_option_set` (from the `libmimalloc-sys` that the
     /// `mimalloc` crate links).
     fn mi_option_set(option: c_int, value: c_long);
+    /// mimalloc's C allocation functions, for tree-sitter's C core.
+    fn mi_malloc(size: usize) -> *mut c_void;
+    fn mi_calloc(count: usize, size: usize) -> *mut c_void;
+    fn mi_realloc(ptr: *mut c_void, size: usize) -> *mut c_void;
+    fn mi_free(ptr: *mut c_void);
 }
 
 #[cfg(target_os = "linux")]
@@ -55,13 +60,26 @@ const SHORT_PURGE_DELAY_MS: c_long = 10;
 /// purges before cost ~2% more CPU time on the registry tree.
 pub const KEEP_PAGES_AFTER: u64 = 32 << 20;
 
-/// Purge freed pages after a short delay, and use no transparent huge
-/// pages: call first thing in `main`, where mimalloc is the global
-/// allocator. [`Purging::read`] keeps them once the run is large.
-pub fn purge_freed_pages_soon() {
+/// Set the allocator up for a run: purge freed pages after a short delay
+/// ([`Purging::read`] keeps them once the run is large), use no transparent
+/// huge pages, and give tree-sitter's C core mimalloc too (with glibc's
+/// `malloc` it spent 6% of a Go tree's time allocating). Call first thing in
+/// `main`, where mimalloc is the global allocator, before any parse.
+pub fn set_up() {
     // Names the crate, so that its library is linked wherever this is.
     let _ = mimalloc::MiMalloc;
     set_purge_delay(SHORT_PURGE_DELAY_MS);
+    // SAFETY: the four are one allocator's (mimalloc returns memory aligned
+    // as `malloc`'s, and never null but when out of memory, as `malloc`),
+    // and no tree-sitter object exists yet: this runs before any parse.
+    unsafe {
+        tree_sitter::set_allocator(Some(tree_sitter::Allocator {
+            malloc: mi_malloc,
+            calloc: mi_calloc,
+            realloc: mi_realloc,
+            free: mi_free,
+        }));
+    }
     #[cfg(target_os = "linux")]
     {
         let (on, unused): (std::os::raw::c_ulong, std::os::raw::c_ulong) = (1, 0);
@@ -81,7 +99,7 @@ fn set_purge_delay(ms: c_long) {
 
 /// Counts the bytes a run reads, and keeps freed pages from
 /// [`KEEP_PAGES_AFTER`] on (`MIMALLOC_PURGE_DELAY=-1`). Only a run that set
-/// up the allocator ([`purge_freed_pages_soon`]) has one.
+/// up the allocator ([`set_up`]) has one.
 #[derive(Debug, Default)]
 pub struct Purging {
     read: AtomicU64,

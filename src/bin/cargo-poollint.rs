@@ -6,7 +6,7 @@
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() {
-    poollint_core::allocator::purge_freed_pages_soon();
+    poollint_core::allocator::set_up();
     let mut args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     if args.get(1).is_some_and(|a| a == "poollint") {
         args.remove(1);

@@ -4,6 +4,6 @@
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
-    poollint_core::allocator::purge_freed_pages_soon();
+    poollint_core::allocator::set_up();
     std::process::exit(poollint_core::cli::main_with(std::env::args_os().collect()));
 }
