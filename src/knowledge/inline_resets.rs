@@ -524,94 +524,96 @@ pub fn compute(
     // First what the pool's own paths reset, for every pool; then, in one
     // read of the files that call any of their acquires, what each acquire
     // site sets (a read per pool made this phase quadratic).
-    // Each pool on its own (in parallel: a crate may have hundreds).
-    let pending: Vec<(usize, Effects, Vec<&str>)> = pools
-        .par_iter()
-        .enumerate()
-        .filter_map(|(pi, pool)| {
-            let owner = pool.acquire.owner.as_deref().unwrap_or_default();
-            let (acquire_file, acquire_body) = find_body(owner, &pool.acquire.name)?;
-            // The reuse path: what the acquire does to a value it pops off a
-            // field of `self` (or a lock guard of one).
-            let from_self = derived_from_self(acquire_body);
-            let popped = call_results(acquire_body, |call, recv| {
-                POPS.contains(&acquire_body.callees[call as usize].name.as_str())
-                    && recv.as_ref().is_some_and(|r| {
-                        r.places.iter().any(|&(p, _)| {
-                            from_self.contains(&acquire_body.root_of(p))
-                                && acquire_body.receiver.is_none_or(|(s, _)| p != s)
-                        })
+    let mut pending: Vec<(usize, Effects, Vec<&str>)> = Vec::new();
+    for (pi, pool) in pools.iter().enumerate() {
+        let owner = pool.acquire.owner.as_deref().unwrap_or_default();
+        let Some((acquire_file, acquire_body)) = find_body(owner, &pool.acquire.name) else {
+            continue;
+        };
+        // The reuse path: what the acquire does to a value it pops off a
+        // field of `self` (or a lock guard of one).
+        let from_self = derived_from_self(acquire_body);
+        let popped = call_results(acquire_body, |call, recv| {
+            POPS.contains(&acquire_body.callees[call as usize].name.as_str())
+                && recv.as_ref().is_some_and(|r| {
+                    r.places.iter().any(|&(p, _)| {
+                        from_self.contains(&acquire_body.root_of(p))
+                            && acquire_body.receiver.is_none_or(|(s, _)| p != s)
                     })
-            });
-            if popped.is_empty() {
-                return None;
-            }
-            let mut paths = effects_on(
-                index,
-                acquire_body,
-                acquire_file,
-                &holders_from(acquire_body, &popped),
-                &pool.ty,
-                &methods,
-            );
-            // The release path: the release fns, and the `Drop` of each guard
-            // that gives a value of the type back.
-            for r in &pool.releases {
-                let Some((release_file, body)) =
-                    r.owner.as_deref().and_then(|o| find_body(o, &r.name))
-                else {
-                    continue;
-                };
-                let released = match r.role {
-                    Role::Release(ReleaseParam::Param(i)) => body.params.get(i).copied().flatten(),
-                    Role::Release(ReleaseParam::Receiver) => body.receiver.map(|r| r.0),
-                    _ => None,
-                };
-                if let Some(p) = released {
-                    paths.merge(effects_on(
-                        index,
-                        body,
-                        release_file,
-                        &holders_from(body, &[p]),
-                        &pool.ty,
-                        &methods,
-                    ));
-                }
-            }
-            let mut drops = 0;
-            for (g, ty, fi, bi, holders) in &give_backs {
-                if *ty != pool.ty || pool.guard.as_ref().is_some_and(|pg| pg != g) {
-                    continue;
-                }
-                let file = &files[*fi];
+                })
+        });
+        if popped.is_empty() {
+            continue;
+        }
+        let mut paths = effects_on(
+            index,
+            acquire_body,
+            acquire_file,
+            &holders_from(acquire_body, &popped),
+            &pool.ty,
+            &methods,
+        );
+        // The release path: the release fns, and the `Drop` of each guard
+        // that gives a value of the type back.
+        for r in &pool.releases {
+            let Some((release_file, body)) = r.owner.as_deref().and_then(|o| find_body(o, &r.name))
+            else {
+                continue;
+            };
+            let released = match r.role {
+                Role::Release(ReleaseParam::Param(i)) => body.params.get(i).copied().flatten(),
+                Role::Release(ReleaseParam::Receiver) => body.receiver.map(|r| r.0),
+                _ => None,
+            };
+            if let Some(p) = released {
                 paths.merge(effects_on(
                     index,
-                    &file.bodies[*bi],
-                    file.file,
-                    holders,
+                    body,
+                    release_file,
+                    &holders_from(body, &[p]),
                     &pool.ty,
                     &methods,
                 ));
-                drops += 1;
             }
-            if pool.guard.is_some() && drops == 0 || paths.all {
-                return None;
+        }
+        let mut drops = 0;
+        for (g, ty, fi, bi, holders) in &give_backs {
+            if *ty != pool.ty || pool.guard.as_ref().is_some_and(|pg| pg != g) {
+                continue;
             }
-            let decl = index.struct_decl(&pool.ty).expect("pooled type declared");
-            let linked = links.get(&pool.ty);
-            let candidates: Vec<&str> = decl
-                .fields
-                .iter()
-                .filter(|f| {
-                    !f.keep
-                        && !paths.reset.contains(&f.name)
-                        && !linked.is_some_and(|l| l.contains(&f.name))
-                })
-                .map(|f| f.name.as_str())
-                .collect();
-            (!candidates.is_empty()).then_some((pi, paths, candidates))
-        })
-        .collect();
+            let file = &files[*fi];
+            paths.merge(effects_on(
+                index,
+                &file.bodies[*bi],
+                file.file,
+                holders,
+                &pool.ty,
+                &methods,
+            ));
+            drops += 1;
+        }
+        if pool.guard.is_some() && drops == 0 {
+            continue;
+        }
+        if paths.all {
+            continue;
+        }
+        let decl = index.struct_decl(&pool.ty).expect("pooled type declared");
+        let linked = links.get(&pool.ty);
+        let candidates: Vec<&str> = decl
+            .fields
+            .iter()
+            .filter(|f| {
+                !f.keep
+                    && !paths.reset.contains(&f.name)
+                    && !linked.is_some_and(|l| l.contains(&f.name))
+            })
+            .map(|f| f.name.as_str())
+            .collect();
+        if !candidates.is_empty() {
+            pending.push((pi, paths, candidates));
+        }
+    }
     // Acquire sites: what each sets right after the acquire.
     let mut sites = acquire_sites(index, source, &pools, &pending, &methods);
     let mut out = Vec::new();
