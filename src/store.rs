@@ -505,6 +505,34 @@ mod tests {
     use super::*;
 
     #[test]
+    fn in_chunks_gives_each_matching_file_once_in_order_and_chunk_by_chunk() {
+        // Files 0..10; the filter takes the odd ones; chunks of 2.
+        let unpacked = std::sync::Mutex::new(Vec::new());
+        let source = |keys: &[KeySet], filter: Option<FileFilter<'_>>| -> Vec<FileBodies> {
+            assert!(keys.is_empty());
+            let filter = filter.expect("in_chunks always filters");
+            (0..10)
+                .filter(|&f| filter(f, &|_| true))
+                .map(|file| {
+                    unpacked.lock().unwrap().push(file);
+                    FileBodies {
+                        file,
+                        path: std::path::PathBuf::new(),
+                        bodies: SharedBodies::from(Vec::new()),
+                    }
+                })
+                .collect()
+        };
+        let mut chunks = Vec::new();
+        in_chunks(2, &source, &[], &|f, _| f % 2 == 1, |files| {
+            chunks.push(files.iter().map(|f| f.file).collect::<Vec<_>>());
+        });
+        assert_eq!(chunks, vec![vec![1, 3], vec![5, 7], vec![9]]);
+        // The first pass only looked: every file given was given once.
+        assert_eq!(*unpacked.lock().unwrap(), vec![1, 3, 5, 7, 9]);
+    }
+
+    #[test]
     fn bodies_round_trip_and_are_found_by_their_keys() {
         let facts = crate::frontend::lower_source(
             "impl Pool { fn give(&self, b: Buf) { self.free.push(b); } }\nfn f() { g(); }",
