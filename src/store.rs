@@ -503,6 +503,7 @@ impl<'a> IntoIterator for &'a SharedBodies {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::frontend::Language;
 
     #[test]
     fn in_chunks_gives_each_matching_file_once_in_order_and_chunk_by_chunk() {
@@ -556,23 +557,34 @@ mod tests {
     #[test]
     fn deferred_keys_cover_the_lowered_bodies() {
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures");
-        let mut texts: Vec<String> = crate::discover::walk(std::path::Path::new(dir))
+        let mut texts: Vec<(Language, String)> = crate::discover::walk(std::path::Path::new(dir))
             .iter()
-            .map(|p| std::fs::read_to_string(p).unwrap_or_default())
+            .filter_map(|p| Some((Language::of_path(p)?, std::fs::read_to_string(p).ok()?)))
             .collect();
         assert!(texts.len() > 40);
-        texts.push(
+        texts.push((
+            Language::Rust,
             "impl P { fn f(&self) { Self::get(self); vec![Self::put(b), ::new(1), \
              Vec::<u8>::new(), <T as Tr>::take(x), a.b().c()]; defer!(free(x)); \
              let c = || { async { q.give(r) } }; } }"
                 .to_string(),
-        );
-        let checked = texts.iter().filter(|t| deferred_covers_lowered(t)).count();
-        assert!(
-            checked * 4 > texts.len() * 3,
-            "{checked} of {}",
-            texts.len()
-        );
+        ));
+        texts.push((
+            Language::Go,
+            "package p\nimport (\n\tbp \"github.com/valyala/bytebufferpool\"\n\t\"sync\"\n)\n\
+             func (c *Conn) f(b []byte) {\n\tx := bp.\n\t\tGet()\n\tb = b[:0]\n\t\
+             defer func() { sync.OnceFunc(g)() }()\n\tgo c.größe(x)\n}\n"
+                .to_string(),
+        ));
+        for language in [Language::Rust, Language::Go] {
+            let of = texts.iter().filter(|(l, _)| *l == language);
+            let checked = of
+                .clone()
+                .filter(|(l, t)| deferred_covers_lowered(*l, t))
+                .count();
+            let all = of.count();
+            assert!(checked * 4 > all * 3, "{language:?}: {checked} of {all}");
+        }
     }
 
     /// The same check over a real tree: `POOLLINT_TREE=DIR cargo test --release
@@ -584,9 +596,8 @@ mod tests {
         let files = crate::discover::walk(std::path::Path::new(&dir));
         let checked = files
             .iter()
-            .filter(|p| p.extension().is_some_and(|e| e == "rs"))
-            .filter_map(|p| std::fs::read_to_string(p).ok())
-            .filter(|t| deferred_covers_lowered(t))
+            .filter_map(|p| Some((Language::of_path(p)?, std::fs::read_to_string(p).ok()?)))
+            .filter(|(l, t)| deferred_covers_lowered(*l, t))
             .count();
         eprintln!("{checked} of {} files checked", files.len());
     }
@@ -595,11 +606,11 @@ mod tests {
     /// `frontend::rust::skeleton`) gives the items, fn ranges and skipped
     /// items lowering gives, and keys that cover the lowered bodies'.
     /// `false` if the text does not parse.
-    fn deferred_covers_lowered(text: &str) -> bool {
-        use crate::frontend::{Bodies, parse_source};
+    fn deferred_covers_lowered(language: Language, text: &str) -> bool {
+        use crate::frontend::{Bodies, parse_file};
         let (eager, lazy) = (
-            parse_source(text, Bodies::Lower),
-            parse_source(text, Bodies::Defer),
+            parse_file(language, text, Bodies::Lower),
+            parse_file(language, text, Bodies::Defer),
         );
         // A text that does not parse gives the same error either way.
         let error = |r: &Result<_, crate::frontend::SyntaxError>| {
@@ -608,9 +619,16 @@ mod tests {
                 .map(|e| (e.start, e.end, e.message.clone()))
         };
         assert_eq!(error(&eager), error(&lazy), "{text}");
-        let (Ok(eager), Ok(lazy)) = (eager, lazy) else {
+        let (Ok(mut eager), Ok(mut lazy)) = (eager, lazy) else {
             return false;
         };
+        // A body not lowered leaves which parameters it only looks at to
+        // later (`FnSig::borrowed_later`): the same items otherwise.
+        for (e, l) in eager.items.fns.iter_mut().zip(&mut lazy.items.fns) {
+            assert!(l.borrowed.is_empty() && (e.borrowed.is_empty() || l.borrowed_later));
+            e.borrowed.clear();
+            l.borrowed_later = false;
+        }
         assert_eq!(format!("{:?}", eager.items), format!("{:?}", lazy.items));
         assert_eq!(eager.fn_ranges, lazy.fn_ranges, "{text}");
         // A body that does not parse is noted only where it is parsed.

@@ -21,7 +21,12 @@ pub struct ClosureAcquire {
 /// The closures of a file's bodies that return a raw value they acquired,
 /// looked at only when some body calls a fn that returns its closure's
 /// result.
-pub fn closure_acquires(bodies: &[Body], index: &Index, file: usize) -> Vec<ClosureAcquire> {
+pub fn closure_acquires(
+    bodies: &[Body],
+    index: &Index,
+    file: usize,
+    late: crate::knowledge::LateBorrowed<'_>,
+) -> Vec<ClosureAcquire> {
     let runs_closures = bodies.iter().any(|b| {
         b.callees
             .iter()
@@ -32,7 +37,7 @@ pub fn closure_acquires(bodies: &[Body], index: &Index, file: usize) -> Vec<Clos
     }
     let mut out = Vec::new();
     for body in bodies.iter().filter(|b| b.kind == BodyKind::Closure) {
-        let res = super::resolve(body, index, file);
+        let res = super::resolve(body, index, file, late);
         if res.is_trivial() {
             continue;
         }

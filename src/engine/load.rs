@@ -35,8 +35,9 @@ pub(super) struct Loaded {
     /// The hash of the text ([`crate::cache::content_hash`]), when a cache is
     /// in use.
     pub(super) content: Option<u64>,
-    /// The bodies, if the load deferred them and a phase has since needed them.
-    pub(super) lowered_later: OnceLock<Result<PackedBodies, String>>,
+    /// The bodies, if the load deferred them and a phase has since needed
+    /// them (or their fns' borrowed parameters).
+    pub(super) lowered_later: OnceLock<Result<LoweredLater, String>>,
     /// Keep the bodies unpacked once unpacked (or lowered): a run over a few
     /// files of a crate (the pre-commit case), where every phase wants
     /// every file of dense pool code and memory is no concern.
@@ -65,10 +66,17 @@ impl Loaded {
         if !facts.bodies.is_deferred() {
             return facts.bodies.unpack();
         }
-        let packed = self.lowered_later.get_or_init(|| {
+        self.lower_later()?.bodies.unpack()
+    }
+
+    fn lower_later(&self) -> Result<&LoweredLater, String> {
+        let lowered = self.lowered_later.get_or_init(|| {
             let text = self.text.get()?;
             match parse_guarded(self.language, &text, Bodies::Lower) {
-                Ok(facts) => PackedBodies::pack(&facts.bodies),
+                Ok(facts) => Ok(LoweredLater {
+                    bodies: PackedBodies::pack(&facts.bodies)?,
+                    borrowed: facts.items.fns.iter().map(|f| bits(&f.borrowed)).collect(),
+                }),
                 Err(Unreadable::Syntax { message, .. }) => {
                     Err(format!("the file no longer parses: {message}"))
                 }
@@ -76,8 +84,34 @@ impl Loaded {
                 Err(_) => Err("internal: the file could not be lowered".to_string()),
             }
         });
-        packed.as_ref().map_err(Clone::clone)?.unpack()
+        lowered.as_ref().map_err(Clone::clone)
     }
+
+    /// The borrowed-parameter bits of the file's fn at `fn_index` (among
+    /// its items' fns), for a file whose bodies the load deferred: lowered
+    /// now if no phase has yet. A file that cannot be lowered borrows
+    /// nothing (its arguments count as handed on: precision first).
+    pub(super) fn borrowed_later(&self, fn_index: u32) -> u64 {
+        self.lower_later()
+            .ok()
+            .and_then(|l| l.borrowed.get(fn_index as usize).copied())
+            .unwrap_or(0)
+    }
+}
+
+/// What lowering a deferred file later gives: its bodies, and per fn of its
+/// items the parameters it only looks at ([`crate::knowledge::Sig::borrowed`]).
+pub(super) struct LoweredLater {
+    bodies: PackedBodies,
+    borrowed: Box<[u64]>,
+}
+
+/// Parameter indexes as bits (those from 64 on are never borrowed).
+fn bits(indexes: &[usize]) -> u64 {
+    indexes
+        .iter()
+        .filter(|&&i| i < 64)
+        .fold(0, |m, &i| m | (1 << i))
 }
 
 /// When a file's bodies are lowered to the IR. Only speed depends on it.

@@ -241,6 +241,8 @@ fn run_in_pool(inputs: Vec<InputFile>, config: &Config, options: &RunOptions<'_>
     // Each reported file that can have a finding: unpack, analyse, and keep
     // its text only when the output may show it (a finding, or a suppression
     // comment to apply).
+    let late_of = |file: usize, at: u32| loaded[file].borrowed_later(at);
+    let late: crate::knowledge::LateBorrowed<'_> = &late_of;
     let findable = findable_keys(&index);
     let worth = |file: usize, probe: &dyn Fn(&KeySet) -> bool| {
         loaded[file].reported && findable.matches(&index, file, probe)
@@ -294,7 +296,7 @@ fn run_in_pool(inputs: Vec<InputFile>, config: &Config, options: &RunOptions<'_>
             };
             let mut diagnostics = match &l.facts {
                 Err(d) => vec![d.clone()],
-                Ok(_) => analyze_file(id, l, &text, &index, options.hook),
+                Ok(_) => analyze_file(id, l, &text, &index, late, options.hook),
             };
             diagnostics.extend(recovered);
             let keep = !diagnostics.is_empty() || l.mentions_poollint;
@@ -463,7 +465,8 @@ fn learn(
         .collect();
     crate::knowledge::pools::infer_pools(&mut index, &source, &free_list_types);
     timer.mark("pools");
-    infer::infer(&mut index, &source);
+    let late = |file: usize, at: u32| loaded[file].borrowed_later(at);
+    infer::infer(&mut index, &source, &late);
     timer.mark("wrappers");
     crate::knowledge::guard_types::learn(&mut index, &source);
     crate::knowledge::claims::learn(&mut index, &source);
@@ -702,15 +705,16 @@ fn analyze_file(
     loaded: &Loaded,
     text: &str,
     index: &Index,
+    late: crate::knowledge::LateBorrowed<'_>,
     hook: BodyHook<'_>,
 ) -> Vec<Diagnostic> {
     let result = catch_unwind(AssertUnwindSafe(|| {
         let mut out = Vec::new();
         let bodies = loaded.bodies()?;
-        let closure_acquires = closure_results::closure_acquires(&bodies, index, id);
+        let closure_acquires = closure_results::closure_acquires(&bodies, index, id, late);
         for body in &bodies {
             hook(body);
-            let mut res = resolve(body, index, id);
+            let mut res = resolve(body, index, id, late);
             closure_results::apply(body, index, &closure_acquires, &mut res);
             let facts = flow::analyze(body, &res).unwrap_or_default();
             let cx = RuleContext {

@@ -4,10 +4,10 @@
 
 use crate::flow::{self, CallEffect, Resolution};
 use crate::ir::{Body, Event, PlaceId, PlaceKind};
-use crate::knowledge::Index;
+use crate::knowledge::{Index, LateBorrowed};
 
 /// Resolve a body's calls and the pooled fields of `self` against the index.
-pub fn resolve(body: &Body, index: &Index, file: usize) -> Resolution {
+pub fn resolve(body: &Body, index: &Index, file: usize, late: LateBorrowed<'_>) -> Resolution {
     let mut calls: Vec<CallEffect> = body.callees.iter().map(|c| index.effect(c, file)).collect();
     reset_from_landing_type(body, index, &mut calls);
     crate::knowledge::claims::resolve(body, index, &mut calls);
@@ -23,8 +23,22 @@ pub fn resolve(body: &Body, index: &Index, file: usize) -> Resolution {
         }
     }
     entry_fields.extend(borrowed_entry_fields(body, index));
+    // Which arguments a callee only looks at matters only to the values the
+    // analysis tracks: without any, asking could lower a deferred file for
+    // nothing.
+    let has_values = !entry_fields.is_empty()
+        || calls.iter().any(|c| {
+            matches!(
+                c,
+                CallEffect::Acquire(_) | CallEffect::TakeElement | CallEffect::Release { .. }
+            )
+        });
     let mut res = Resolution {
-        borrowing: borrowing(body, index),
+        borrowing: if has_values {
+            borrowing(body, index, late)
+        } else {
+            Vec::new()
+        },
         calls,
         entry_fields,
         track_params: false,
@@ -129,7 +143,7 @@ pub fn copy_parts(body: &Body, index: &Index) -> Vec<PlaceId> {
 
 /// Per callee, the arguments the callee only looks at (for shared pointers,
 /// [`crate::ir::Mode::Share`]); empty when the body shares none.
-pub fn borrowing(body: &Body, index: &Index) -> Vec<u64> {
+pub fn borrowing(body: &Body, index: &Index, late: LateBorrowed<'_>) -> Vec<u64> {
     let shares = body.blocks.iter().flat_map(|b| &b.events).any(|ev| {
         matches!(ev, crate::ir::Event::Call { args, .. }
             if args.iter().flat_map(|a| &a.places).any(|(_, m)| *m == crate::ir::Mode::Share))
@@ -139,7 +153,7 @@ pub fn borrowing(body: &Body, index: &Index) -> Vec<u64> {
     }
     body.callees
         .iter()
-        .map(|c| index.borrowed_args(c))
+        .map(|c| index.borrowed_args(c, late))
         .collect()
 }
 

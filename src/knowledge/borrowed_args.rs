@@ -3,8 +3,30 @@
 //! Known from the callee's summary, a contract of the standard library
 //! (`io.Reader.Read`), or a lint pack's `borrows = [..]`.
 
-use super::Index;
+use super::{Index, Sig};
 use crate::ir::Callee;
+
+/// The borrowed-parameter bits of a fn whose file the load did not lower
+/// (`frontend::Bodies::Defer`), by (file, position among the file's fns):
+/// the engine lowers the file when first asked. Bit `i` as in
+/// [`Sig::borrowed`].
+pub type LateBorrowed<'a> = &'a (dyn Fn(usize, u32) -> u64 + Sync);
+
+/// For runs or phases where every body asked about was lowered at the load.
+pub const NONE_LATE: LateBorrowed<'static> = &|_, _| 0;
+
+impl Sig {
+    /// Bit `i`: every body declared under this name only looks at parameter
+    /// `i`, those not lowered yet asked of `late`.
+    pub fn borrowed_with(&self, late: LateBorrowed<'_>) -> u64 {
+        self.late.iter().fold(self.borrowed, |bits, &(file, at)| {
+            if bits == 0 {
+                return 0;
+            }
+            bits & late(file as usize, at)
+        })
+    }
+}
 
 /// Methods whose contract forbids keeping what they are given (Go's
 /// `io.Reader`/`io.Writer` family: "implementations must not retain p"),
@@ -37,7 +59,7 @@ impl Index {
     /// The arguments of a call that the callee only looks at (bit `i` for
     /// argument `i`): a fn of the scanned sources whose body neither keeps,
     /// hands on nor releases them.
-    pub fn borrowed_args(&self, callee: &Callee) -> u64 {
+    pub fn borrowed_args(&self, callee: &Callee, late: LateBorrowed<'_>) -> u64 {
         use super::resolve::{Resolved, TypeOrigin};
         if keeps_no_args(callee) {
             return u64::MAX;
@@ -57,7 +79,7 @@ impl Index {
                 .method_owners(&ty.name)
                 .iter()
                 .find_map(|o| self.sig(Some(o), &callee.name))
-                .map_or(0, |s| s.borrowed);
+                .map_or(0, |s| s.borrowed_with(late));
         }
         let own = match (&callee.qualifier, &callee.qualified) {
             (None, _) => true,
@@ -69,7 +91,8 @@ impl Index {
             let path = callee.qualified.as_deref().unwrap_or_default();
             return self.pack_borrows_call(&super::packs::normalize(path), None, &callee.name);
         }
-        self.sig(None, &callee.name).map_or(0, |s| s.borrowed)
+        self.sig(None, &callee.name)
+            .map_or(0, |s| s.borrowed_with(late))
     }
 
     /// Record a pack's `borrows` (`Do`, `HostClient.Do`).

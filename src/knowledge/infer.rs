@@ -16,7 +16,7 @@ use std::collections::HashSet;
 /// API name; each later round only at the callers of the names that gained an
 /// API in the round before. Each round adds at least one API of a crate fn, so
 /// there are at most as many rounds as fns.
-pub fn infer(index: &mut Index, source: BodySource<'_>) {
+pub fn infer(index: &mut Index, source: BodySource<'_>, late: super::LateBorrowed<'_>) {
     // Names that gained an API in the last round (`None` in the first): a body
     // can only change through a call of one of them.
     let mut fresh: Option<HashSet<String>> = None;
@@ -41,7 +41,7 @@ pub fn infer(index: &mut Index, source: BodySource<'_>) {
                 found.par_extend(files.par_iter().flat_map_iter(|file| {
                     file.bodies
                         .iter()
-                        .filter_map(move |body| infer_body(shared, body, file, fresh_names))
+                        .filter_map(move |body| infer_body(shared, body, file, fresh_names, late))
                 }));
             },
         );
@@ -64,6 +64,7 @@ fn infer_body(
     body: &Body,
     file: &FileBodies,
     fresh: Option<&HashSet<String>>,
+    late: super::LateBorrowed<'_>,
 ) -> Option<Api> {
     let file_id = file.file;
     if body.kind != BodyKind::Fn {
@@ -101,7 +102,7 @@ fn infer_body(
     }
     let calls: Vec<CallEffect> = body.callees.iter().map(effect).collect();
     let res = flow::Resolution {
-        borrowing: crate::engine::borrowing(body, index),
+        borrowing: crate::engine::borrowing(body, index, late),
         calls,
         entry_fields: Vec::new(),
         track_params: true,

@@ -105,6 +105,11 @@ pub struct FnSig {
     /// pointers, [`crate::ir::Mode::Share`]).
     #[serde(default)]
     pub borrowed: Vec<usize>,
+    /// The body was not lowered (`Bodies::Defer`): which parameters it only
+    /// looks at is known once it is ([`crate::knowledge::LateBorrowed`]), and
+    /// `borrowed` is empty meanwhile.
+    #[serde(default)]
+    pub borrowed_later: bool,
     /// Parameters (by index) it hands back inside the `Err` it returns
     /// (`Result<(), (ErrorCode, &'static mut [u8])>` for a `&'static mut
     /// [u8]` parameter): on failure the caller has them again.

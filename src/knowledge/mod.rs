@@ -24,7 +24,9 @@ pub mod sinks;
 pub mod summaries;
 
 pub use api::{Api, ApiName, ApiOrigin};
-pub use borrowed_args::{NON_RETAINING_FUNCS, NON_RETAINING_METHODS, keeps_no_args};
+pub use borrowed_args::{
+    LateBorrowed, NON_RETAINING_FUNCS, NON_RETAINING_METHODS, NONE_LATE, keeps_no_args,
+};
 pub use calls::{is_growable, is_nil_growable};
 pub use items::{DeclaredApi, FieldDecl, FileItems, FnSig, ReleaseParam, Role, StructDecl};
 use std::collections::{HashMap, HashSet};
@@ -58,8 +60,13 @@ pub struct Sig {
     pub returns_nothing: bool,
     pub params: TypeNames,
     pub param_names: Box<[Box<str>]>,
-    /// Bit `i`: the body only looks at parameter `i` ([`FnSig::borrowed`]).
+    /// Bit `i`: the body only looks at parameter `i` ([`FnSig::borrowed`]),
+    /// as far as the lowered bodies tell: see [`Sig::borrowed_with`].
     pub borrowed: u64,
+    /// The (file, position among its fns) of each declaration whose body
+    /// was not lowered: its bits are asked for when first needed.
+    #[serde(default)]
+    pub late: Box<[(u32, u32)]>,
     /// Closure-typed parameters: (index, the closure's parameter types).
     pub closure_params: Box<[(u32, TypeNames)]>,
     /// It has a receiver (`self`): called by path, its arguments shift by one.
@@ -267,11 +274,12 @@ impl Index {
         for (ty, target) in items.derefs {
             self.derefs.entry(ty).or_insert(target);
         }
-        for sig in items.fns {
+        for (fn_index, sig) in items.fns.into_iter().enumerate() {
             if sig.returns.is_none()
                 && !sig.returns_nothing
                 && sig.params.len() < 2
                 && sig.borrowed.is_empty()
+                && !sig.borrowed_later
                 && sig.closure_params.is_empty()
                 && sig.hands_back.is_empty()
             {
@@ -297,11 +305,20 @@ impl Index {
                     .into_iter()
                     .map(String::into_boxed_str)
                     .collect(),
-                borrowed: sig
-                    .borrowed
-                    .iter()
-                    .filter(|&&i| i < 64)
-                    .fold(0, |m, &i| m | (1 << i)),
+                // A body not lowered yet adds nothing until asked (`late`).
+                borrowed: if sig.borrowed_later {
+                    u64::MAX
+                } else {
+                    sig.borrowed
+                        .iter()
+                        .filter(|&&i| i < 64)
+                        .fold(0, |m, &i| m | (1 << i))
+                },
+                late: if sig.borrowed_later {
+                    Box::new([(file_id as u32, fn_index as u32)])
+                } else {
+                    Box::new([])
+                },
                 hands_back: sig
                     .hands_back
                     .iter()
@@ -332,6 +349,9 @@ impl Index {
                     } else if let Some(k) = known {
                         // Two bodies: only what both merely look at.
                         k.borrowed &= sig.borrowed;
+                        if !sig.late.is_empty() {
+                            k.late = k.late.iter().chain(&sig.late).copied().collect();
+                        }
                     }
                 }
             }

@@ -12,6 +12,7 @@
 
 mod directives;
 mod fields;
+mod keys;
 mod lower;
 mod state_tests;
 pub mod types;
@@ -91,9 +92,10 @@ pub fn lower_source(text: &str) -> Result<FileFacts, SyntaxError> {
     parse_source(text, Bodies::Lower)
 }
 
-/// Parse one Go file. Its bodies are always lowered: a tree-sitter tree is
-/// cheap to walk once more than to keep, and the scan would cost the same.
-pub fn parse_source(text: &str, _bodies: Bodies) -> Result<FileFacts, SyntaxError> {
+/// Parse one Go file, and lower its bodies or only read their keys off the
+/// tree ([`keys`]). Lowering later parses the text again: the tree is not
+/// kept.
+pub fn parse_source(text: &str, bodies: Bodies) -> Result<FileFacts, SyntaxError> {
     let Some(tree) = parse_tree(text) else {
         return Err(SyntaxError {
             message: "the Go parser gave up on this file".to_string(),
@@ -128,12 +130,22 @@ pub fn parse_source(text: &str, _bodies: Bodies) -> Result<FileFacts, SyntaxErro
             facts.items.packages.push(name);
         }
     }
-    let mut walker = Walker { src: &src, facts };
+    let mut walker = Walker {
+        src: &src,
+        facts,
+        deferred_keys: (bodies == Bodies::Defer).then(Vec::new),
+        qualifiers: if bodies == Bodies::Defer {
+            keys::qualifiers(&src)
+        } else {
+            HashMap::new()
+        },
+    };
     let mut cursor = root.walk();
     for decl in root.named_children(&mut cursor) {
         walker.declaration(decl);
     }
     let mut facts = walker.facts;
+    facts.deferred_keys = walker.deferred_keys;
     for body in &mut facts.bodies {
         body.line = src.line_of(body.span.start as usize) as u32;
     }
@@ -543,6 +555,10 @@ pub struct FuncHeader<'t> {
 struct Walker<'s, 't> {
     src: &'s Src<'t>,
     facts: FileFacts,
+    /// `Some` when the bodies are not lowered: the keys they would hold.
+    deferred_keys: Option<Vec<u32>>,
+    /// For those keys: each import's qualifier ([`keys::qualifiers`]).
+    qualifiers: HashMap<String, String>,
 }
 
 impl<'t> Walker<'_, 't> {
@@ -618,6 +634,11 @@ impl<'t> Walker<'_, 't> {
             return;
         };
         if decl.has_error() {
+            return;
+        }
+        if let Some(keys) = &mut self.deferred_keys {
+            keys::func_keys(decl, &name, owner.as_deref(), src, &self.qualifiers, keys);
+            self.facts.items.fns[sig_index].borrowed_later = true;
             return;
         }
         let header = FuncHeader {
@@ -888,6 +909,7 @@ fn signature(
         param_names: param_names(params, src),
         receiver: None,
         borrowed: Vec::new(),
+        borrowed_later: false,
         hands_back: Vec::new(),
         returns_closure: None,
         closure_params: Vec::new(),

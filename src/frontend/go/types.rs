@@ -167,6 +167,11 @@ impl Imports {
     pub fn path_of(&self, name: &str) -> Option<&str> {
         self.by_name.get(name).map(String::as_str)
     }
+
+    /// Each import's name in the file and its path.
+    pub fn names(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.by_name.iter().map(|(n, p)| (n.as_str(), p.as_str()))
+    }
 }
 
 /// What the index needs of a type expression.
