@@ -58,7 +58,9 @@ pub(super) fn findable_keys(index: &Index) -> Findable {
             types
                 .iter()
                 .map(|t| Key::MethodOf(t))
-                .chain(looked_up.iter().map(|t| Key::TypeArg(t))),
+                .chain(looked_up.iter().map(|t| Key::TypeArg(t)))
+                // A use after a call that may release.
+                .chain(index.may_release_names().map(Key::Calls)),
         ),
         defined: owned
             .iter()

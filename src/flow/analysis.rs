@@ -86,7 +86,10 @@ impl<'a> Analysis<'a> {
                     | CallEffect::BoundsCapacity
                     | CallEffect::Forget { .. }
                     | CallEffect::Disarm
-                    | CallEffect::DropElements => {}
+                    | CallEffect::DropElements
+                    | CallEffect::MayRelease {
+                        use_after: false, ..
+                    } => {}
                     CallEffect::Sink { .. } | CallEffect::HandsBack { .. } => seeds.push(*result),
                     effect @ (CallEffect::TakeElement | CallEffect::Acquire(_)) => {
                         // One value per call site (a loop makes new instances of it).
@@ -120,11 +123,17 @@ impl<'a> Analysis<'a> {
                         // itself, the token slot, once the result says it was taken).
                         seeds.push(*result);
                     }
-                    effect @ CallEffect::Release { .. } => {
+                    effect @ (CallEffect::Release { .. }
+                    | CallEffect::MayRelease {
+                        use_after: true, ..
+                    }) => {
                         let released = effect.target(recv, args);
                         let receiver = matches!(
                             effect,
                             CallEffect::Release {
+                                arg: ReleaseArg::Receiver,
+                                ..
+                            } | CallEffect::MayRelease {
                                 arg: ReleaseArg::Receiver,
                                 ..
                             }

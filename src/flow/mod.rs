@@ -55,13 +55,25 @@ pub enum CallEffect {
     /// Drops every element of such a field in place (`self.pending.clear()`,
     /// `truncate(0)`).
     DropElements,
+    /// Gives the operand back to its pool on some paths, as the callee
+    /// decides (`func (a *Agent) release() { if !a.reuse { ReleaseAgent(a) }
+    /// }`): the caller is rid of it either way (no leak, and a release after
+    /// it is no double release). With `use_after`, a later use is one after
+    /// a release that may have happened (PL002); without, the callee releases
+    /// only on its failing ways out, so a caller that goes on still has it.
+    MayRelease {
+        arg: ReleaseArg,
+        use_after: bool,
+    },
 }
 
 impl CallEffect {
     /// The operand a release or forget acts on.
     pub fn target<'a>(&self, recv: &'a Option<Arg>, args: &'a [Arg]) -> Option<&'a Arg> {
         match self {
-            CallEffect::Release { arg, .. } | CallEffect::Forget { arg } => match arg {
+            CallEffect::Release { arg, .. }
+            | CallEffect::Forget { arg }
+            | CallEffect::MayRelease { arg, .. } => match arg {
                 ReleaseArg::Receiver => recv.as_ref(),
                 ReleaseArg::Arg(i) => args.get(*i),
                 ReleaseArg::Token => None,

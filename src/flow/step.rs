@@ -352,6 +352,15 @@ impl Analysis<'_> {
                         self.release(st, *call, place, *span, &mut facts, resets, bounds);
                     }
                 }
+                if let (Some(arg), CallEffect::MayRelease { use_after, .. }) = (released, effect) {
+                    for &(place, _) in &arg.places {
+                        if use_after {
+                            self.may_release(st, *call, place, *span);
+                        } else {
+                            self.transfer(st, place, arg.span, &mut facts, false);
+                        }
+                    }
+                }
                 if effect == CallEffect::DropElements {
                     self.drop_elements(st, recv, *span, &mut facts);
                 }
@@ -783,7 +792,10 @@ impl Analysis<'_> {
             owned.push(v);
         }
         for v in owned {
+            // After a release that may not have happened (`MayRelease`, which
+            // leaves it `TRANSFERRED` too), this one may be the only one.
             if st.status[v] & RELEASED != 0
+                && st.status[v] & TRANSFERRED == 0
                 && let Some(f) = facts.as_deref_mut()
             {
                 let (start, end) = st.release_site[v];
@@ -803,6 +815,30 @@ impl Analysis<'_> {
                 }
             }
             st.status[v] = RELEASED | (st.status[v] & CONTENT);
+            st.release_site[v] = (span.start, span.end);
+        }
+    }
+
+    /// A call that may give `place`'s value back (`CallEffect::MayRelease`
+    /// with `use_after`): afterwards it may be released (a use is PL002) and
+    /// is no longer the body's to give back. No double release is reported
+    /// at it: whether it released is the callee's to decide.
+    fn may_release(&self, st: &mut State, call: u32, place: PlaceId, span: Span) {
+        let Some(t) = self.t(place) else {
+            return;
+        };
+        let mut owned: Vec<_> = bits_iter(&st.owns[t]).collect();
+        if owned.is_empty() {
+            owned = bits_iter(&st.aliases[t]).collect();
+        }
+        if owned.is_empty()
+            && let Some(&(_, v)) = self.implicit.iter().find(|(k, _)| *k == (call, place))
+        {
+            bit_set(&mut st.owns[t], v);
+            owned.push(v);
+        }
+        for v in owned {
+            st.status[v] = RELEASED | TRANSFERRED | (st.status[v] & CONTENT);
             st.release_site[v] = (span.start, span.end);
         }
     }

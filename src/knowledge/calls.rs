@@ -246,6 +246,9 @@ impl Index {
             if self.is_disarm_call(callee) {
                 return CallEffect::Disarm;
             }
+            if let Some(effect) = self.may_release_effect(callee) {
+                return effect;
+            }
             let sunk = self.sink_mask(callee);
             if sunk != 0 {
                 return CallEffect::Sink { args: sunk };

@@ -31,7 +31,7 @@ pub fn infer(index: &mut Index, source: BodySource<'_>, late: super::LateBorrowe
         let keys = index.scoped_call_keys(names.iter().map(String::as_str));
         let shared: &Index = index;
         let fresh_names = fresh.as_ref();
-        let mut found: Vec<Api> = Vec::new();
+        let mut found: Vec<Inferred> = Vec::new();
         in_chunks(
             CHUNK,
             source,
@@ -46,10 +46,19 @@ pub fn infer(index: &mut Index, source: BodySource<'_>, late: super::LateBorrowe
             },
         );
         let mut added = HashSet::new();
-        for api in found {
-            let name = api.name.clone();
-            if index.add(api) {
-                added.insert(name);
+        for inferred in found {
+            match inferred {
+                Inferred::Api(api) => {
+                    let name = api.name.clone();
+                    if index.add(api) {
+                        added.insert(name);
+                    }
+                }
+                Inferred::MayRelease { owner, name, what } => {
+                    if index.add_may_release(owner.as_deref(), &name, what) {
+                        added.insert(name);
+                    }
+                }
             }
         }
         fresh = Some(added);
@@ -59,13 +68,24 @@ pub fn infer(index: &mut Index, source: BodySource<'_>, late: super::LateBorrowe
 /// Files a chunk of bodies is asked for at a time (see [`in_chunks`]).
 const CHUNK: usize = 32;
 
+/// What a body turns out to be.
+enum Inferred {
+    Api(Api),
+    /// It releases a parameter on some paths ([`super::may_release`]).
+    MayRelease {
+        owner: Option<String>,
+        name: String,
+        what: super::may_release::MayRelease,
+    },
+}
+
 fn infer_body(
     index: &Index,
     body: &Body,
     file: &FileBodies,
     fresh: Option<&HashSet<String>>,
     late: super::LateBorrowed<'_>,
-) -> Option<Api> {
+) -> Option<Inferred> {
     let file_id = file.file;
     if body.kind != BodyKind::Fn {
         return None;
@@ -83,8 +103,12 @@ fn infer_body(
     };
     // Only acquires (returned) and releases (of parameters) make a wrapper:
     // look at the calls that can newly be one before resolving every call.
-    let makes_wrapper =
-        |c: &CallEffect| matches!(c, CallEffect::Acquire(_) | CallEffect::Release { .. });
+    let makes_wrapper = |c: &CallEffect| {
+        matches!(
+            c,
+            CallEffect::Acquire(_) | CallEffect::Release { .. } | CallEffect::MayRelease { .. }
+        )
+    };
     if !body.callees.iter().any(|c| {
         fresh.is_none_or(|names| names.contains(&c.name))
             && index.may_acquire_or_release(&c.name)
@@ -164,11 +188,25 @@ fn infer_body(
             Some(i) => ReleaseParam::Param(i),
             None => ReleaseParam::Receiver,
         });
-        return Some(inferred(
+        return Some(Inferred::Api(inferred(
             role,
             api,
             format!("releases {what} through {display}"),
-        ));
+        )));
+    }
+    // Returns nothing at all: no `returns` type, nor one that carries no
+    // value (`bool`, `error`), as its signature says.
+    let no_results = index
+        .sig(owner.as_deref(), name)
+        .is_some_and(|s| s.returns.is_none() && s.returns_nothing);
+    if released.is_none()
+        && let Some(what) = super::may_release::of_body(body, &facts, &res.calls, no_results)
+    {
+        return Some(Inferred::MayRelease {
+            owner,
+            name: name.clone(),
+            what,
+        });
     }
     let (guard, call) = returned_acquire(&facts)?;
     let api = index.lookup(&body.callees[call as usize], file_id)?;
@@ -179,11 +217,11 @@ fn infer_body(
         return None;
     }
     let display = api.display_name();
-    Some(inferred(
+    Some(Inferred::Api(inferred(
         Role::Acquire { guard },
         api,
         format!("returns {display}"),
-    ))
+    )))
 }
 
 /// Can the body's result carry a pooled value: not `()` nor `Result<(), E>`,

@@ -15,6 +15,7 @@ pub mod guards;
 pub mod infer;
 pub mod inline_resets;
 pub mod items;
+pub mod may_release;
 pub mod packs;
 mod pooled_content;
 pub mod pools;
@@ -179,6 +180,11 @@ pub struct Index {
     /// Fallible callees that drop a by-value argument on some failing path:
     /// (owner, "" for a free fn; name) -> the arguments, as bits.
     sinks: HashMap<(String, String), u64>,
+    /// Fns that release a by-value parameter on some paths only:
+    /// (owner, "" for a free fn; name) -> which, and how ([`may_release`]).
+    may_releases: HashMap<(String, String), may_release::MayRelease>,
+    /// The names of `may_releases`.
+    may_release_names: std::collections::HashSet<String>,
     /// Guard types the code defines (their `Drop` releases), by type.
     guards: HashMap<String, guards::GuardInfo>,
     /// Per file id: the crates its `use` items name.
@@ -537,14 +543,15 @@ impl Index {
 
     /// Could a call of this name be an acquire or a release?
     pub fn may_acquire_or_release(&self, name: &str) -> bool {
-        self.by_name.get(name).is_some_and(|ids| {
-            ids.iter().any(|&i| {
-                matches!(
-                    self.apis[i].role,
-                    Role::Acquire { .. } | Role::Release(_) | Role::Detach
-                )
+        self.is_may_release_name(name)
+            || self.by_name.get(name).is_some_and(|ids| {
+                ids.iter().any(|&i| {
+                    matches!(
+                        self.apis[i].role,
+                        Role::Acquire { .. } | Role::Release(_) | Role::Detach
+                    )
+                })
             })
-        })
     }
 
     /// Every name [`Index::may_acquire_or_release`] is true of.
@@ -597,6 +604,10 @@ impl Index {
         let mut per_pack: HashMap<&str, Vec<crate::store::Key<'_>>> = HashMap::new();
         for name in names {
             let Some((name, ids)) = self.by_name.get_key_value(name) else {
+                // A may-release of the scanned code ([`may_release`]).
+                if let Some(name) = self.may_release_names.get(name) {
+                    everywhere.push(crate::store::Key::Calls(name));
+                }
                 continue;
             };
             let packs: Vec<Option<&str>> = ids.iter().map(|&i| self.apis[i].pack()).collect();

@@ -38,6 +38,14 @@ declare_rule! {
     /// Aliases are followed through locals, not through struct fields or
     /// collections. A value released on one branch and used on another that
     /// cannot follow it is still reported when the branches are not correlated.
+    /// A call of a fn that releases the value on some paths only is a release
+    /// when the fn returns nothing or calls the release on every path
+    /// (`defer a.release()`); one that returns something (a `bool`, an
+    /// `error`) may tell its caller what it did, so a use after it is not
+    /// reported. In Go, `x.Bytes()` and `x.AvailableBuffer()` on a receiver
+    /// whose type the file cannot name (`a := AcquireAgent()` with `Agent`
+    /// declared in another file) are taken for a buffer's, whose result points
+    /// into `x`, not for a call of the package's own method.
     pub struct UseAfterRelease {
         code: "PL002",
         name: "use-after-release",
@@ -72,10 +80,17 @@ pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             Label::new(fact.use_span, label),
         );
         if fact.release_span.start != u32::MAX {
-            d.secondary.push(Label::new(
-                fact.release_span,
-                format!("{name} released here"),
-            ));
+            let label = match may_release_callee(cx, fact.release_span) {
+                Some(callee) => {
+                    d.notes.push(format!(
+                        "`{callee}` gives it back to its pool on some paths, as it decides: \
+                         after the call the value may already be another user's"
+                    ));
+                    format!("{name} may go back to its pool inside `{callee}`")
+                }
+                None => format!("{name} released here"),
+            };
+            d.secondary.push(Label::new(fact.release_span, label));
         }
         d.help = Some(format!(
             "finish every use of {name} (and of {}) before releasing it",
@@ -85,4 +100,23 @@ pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             .push("after release the pool may hand the same object to another user".to_string());
         out.push(d);
     }
+}
+
+/// The name of the call at `span` if it may release (`CallEffect::MayRelease`):
+/// the release a use follows was the callee's to decide.
+fn may_release_callee<'b>(cx: &RuleContext<'b>, span: crate::ir::Span) -> Option<&'b str> {
+    use crate::ir::Event;
+    cx.body
+        .blocks
+        .iter()
+        .flat_map(|b| &b.events)
+        .find_map(|ev| match ev {
+            Event::Call { call, span: s, .. } if *s == span => {
+                let callee = &cx.body.callees[*call as usize];
+                let effect = cx.index.effect(callee, cx.file);
+                matches!(effect, crate::flow::CallEffect::MayRelease { .. })
+                    .then_some(callee.name.as_str())
+            }
+            _ => None,
+        })
 }

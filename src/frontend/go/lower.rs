@@ -53,7 +53,9 @@ const DEAD_END_METHODS: &[&str] = &[
     "Panicln",
 ];
 
-/// Methods whose result points into the receiver's memory.
+/// Methods whose result points into the receiver's memory (those of
+/// `bytes.Buffer`, `bytebufferpool.ByteBuffer`, `bufio.Writer`): not of a
+/// type of the package itself, whose own method says what it does.
 const ALIASING: &[&str] = &["Bytes", "AvailableBuffer"];
 
 /// Fields of well-known pooled types that are slices into the value
@@ -1185,8 +1187,13 @@ impl<'s, 't> Lw<'s, 't> {
                 }
                 let recv_ty = self.type_of(operand);
                 let recv = self.expr(operand);
-                if ALIASING.contains(&method) && ctx == CallCtx::Plain {
+                // A type of the package (no import path): its own method.
+                let own_type = matches!(&recv_ty, Some(TypeRef::Named(ty)) if !ty.contains("::"));
+                if ALIASING.contains(&method) && ctx == CallCtx::Plain && !own_type {
                     let args = self.args(args_node, ctx);
+                    // A receiver whose type the file cannot name (`a :=
+                    // AcquireAgent()`) is taken for a buffer: only the index
+                    // could tell it is the package's own (PL002 Known limits).
                     for a in args {
                         self.read(a.places, span, true);
                     }
