@@ -96,7 +96,7 @@ pub enum TypeRef {
 }
 
 /// A call as written: resolved against the knowledge index after lowering.
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Callee {
     /// The function or method name (last path segment).
     pub name: String,

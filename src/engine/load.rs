@@ -75,7 +75,15 @@ impl Loaded {
             match parse_guarded(self.language, &text, Bodies::Lower) {
                 Ok(facts) => Ok(LoweredLater {
                     bodies: PackedBodies::pack(&facts.bodies)?,
-                    borrowed: facts.items.fns.iter().map(|f| bits(&f.borrowed)).collect(),
+                    borrowed: facts
+                        .items
+                        .fns
+                        .into_iter()
+                        .map(|f| {
+                            let via = crate::knowledge::borrowed_args::via_of(f.borrowed_via);
+                            (bits(&f.borrowed), via)
+                        })
+                        .collect(),
                 }),
                 Err(Unreadable::Syntax { message, .. }) => {
                     Err(format!("the file no longer parses: {message}"))
@@ -91,11 +99,11 @@ impl Loaded {
     /// its items' fns), for a file whose bodies the load deferred: lowered
     /// now if no phase has yet. A file that cannot be lowered borrows
     /// nothing (its arguments count as handed on: precision first).
-    pub(super) fn borrowed_later(&self, fn_index: u32) -> u64 {
+    pub(super) fn borrowed_later(&self, fn_index: u32) -> crate::knowledge::LateSig {
         self.lower_later()
             .ok()
-            .and_then(|l| l.borrowed.get(fn_index as usize).copied())
-            .unwrap_or(0)
+            .and_then(|l| l.borrowed.get(fn_index as usize).cloned())
+            .unwrap_or_default()
     }
 }
 
@@ -103,7 +111,7 @@ impl Loaded {
 /// items the parameters it only looks at ([`crate::knowledge::Sig::borrowed`]).
 pub(super) struct LoweredLater {
     bodies: PackedBodies,
-    borrowed: Box<[u64]>,
+    borrowed: Box<[crate::knowledge::LateSig]>,
 }
 
 /// Parameter indexes as bits (those from 64 on are never borrowed).

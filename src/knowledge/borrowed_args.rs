@@ -6,25 +6,78 @@
 use super::{Index, Sig};
 use crate::ir::Callee;
 
-/// The borrowed-parameter bits of a fn whose file the load did not lower
+/// What a declaration's body says of its parameters: the bits of those it
+/// only looks at, and those it only gives to calls that may only look at
+/// them (`Sig::via`).
+pub type LateSig = (u64, Box<[(u32, Callee, u32)]>);
+
+/// The borrowed parameters of a fn whose file the load did not lower
 /// (`frontend::Bodies::Defer`), by (file, position among the file's fns):
-/// the engine lowers the file when first asked. Bit `i` as in
-/// [`Sig::borrowed`].
-pub type LateBorrowed<'a> = &'a (dyn Fn(usize, u32) -> u64 + Sync);
+/// the engine lowers the file when first asked.
+pub type LateBorrowed<'a> = &'a (dyn Fn(usize, u32) -> LateSig + Sync);
 
-/// For runs or phases where every body asked about was lowered at the load.
-pub const NONE_LATE: LateBorrowed<'static> = &|_, _| 0;
+/// How deep a parameter given on to calls is followed through their own
+/// summaries (`f` gives it to `g`, which gives it to `h`); deeper, or around
+/// a cycle, it counts as kept.
+const VIA_DEPTH: u32 = 4;
 
-impl Sig {
-    /// Bit `i`: every body declared under this name only looks at parameter
-    /// `i`, those not lowered yet asked of `late`.
-    pub fn borrowed_with(&self, late: LateBorrowed<'_>) -> u64 {
-        self.late.iter().fold(self.borrowed, |bits, &(file, at)| {
+/// A signature's `via` entries, from the frontend's (parameters and
+/// arguments past 63 have no bit).
+pub fn via_of(via: Vec<(usize, Callee, u32)>) -> Box<[(u32, Callee, u32)]> {
+    via.into_iter()
+        .filter(|(p, _, at)| *p < 64 && *at < 64)
+        .map(|(p, c, at)| (p as u32, c, at))
+        .collect()
+}
+
+/// Two declarations of one fn: a parameter may be borrowed through calls
+/// only where the other declaration may borrow it too (by its bits or its
+/// own calls); the calls of both must then borrow it.
+pub(super) fn merge_via(a: &Sig, b: &Sig) -> Box<[(u32, Callee, u32)]> {
+    let allows = |s: &Sig, p: u32| s.borrowed & (1 << p) != 0 || s.via.iter().any(|e| e.0 == p);
+    a.via
+        .iter()
+        .filter(|e| allows(b, e.0))
+        .chain(b.via.iter().filter(|e| allows(a, e.0)))
+        .cloned()
+        .collect()
+}
+
+impl Index {
+    /// Bit `i`: every body declared under this signature only looks at
+    /// parameter `i`, those not lowered yet asked of `late`.
+    fn sig_borrowed(&self, sig: &Sig, late: LateBorrowed<'_>, depth: u32) -> u64 {
+        let mut bits = self.decl_borrowed(sig.borrowed, &sig.via, late, depth);
+        for &(file, at) in &sig.late {
             if bits == 0 {
-                return 0;
+                break;
             }
-            bits & late(file as usize, at)
-        })
+            let (own, via) = late(file as usize, at);
+            bits &= self.decl_borrowed(own, &via, late, depth);
+        }
+        bits
+    }
+
+    /// One declaration's bits: its own, and those of parameters every call
+    /// they are given to borrows.
+    fn decl_borrowed(
+        &self,
+        bits: u64,
+        via: &[(u32, Callee, u32)],
+        late: LateBorrowed<'_>,
+        depth: u32,
+    ) -> u64 {
+        let mut through = via.iter().fold(0u64, |m, e| m | (1 << e.0)) & !bits;
+        for (p, callee, at) in via {
+            if through & (1 << p) == 0 {
+                continue;
+            }
+            if depth >= VIA_DEPTH || self.borrowed_args_at(callee, late, depth + 1) & (1 << at) == 0
+            {
+                through &= !(1 << p);
+            }
+        }
+        bits | through
     }
 }
 
@@ -60,6 +113,10 @@ impl Index {
     /// argument `i`): a fn of the scanned sources whose body neither keeps,
     /// hands on nor releases them.
     pub fn borrowed_args(&self, callee: &Callee, late: LateBorrowed<'_>) -> u64 {
+        self.borrowed_args_at(callee, late, 0)
+    }
+
+    fn borrowed_args_at(&self, callee: &Callee, late: LateBorrowed<'_>, depth: u32) -> u64 {
         use super::resolve::{Resolved, TypeOrigin};
         if keeps_no_args(callee) {
             return u64::MAX;
@@ -79,7 +136,7 @@ impl Index {
                 .method_owners(&ty.name)
                 .iter()
                 .find_map(|o| self.sig(Some(o), &callee.name))
-                .map_or(0, |s| s.borrowed_with(late));
+                .map_or(0, |s| self.sig_borrowed(s, late, depth));
         }
         let own = match (&callee.qualifier, &callee.qualified) {
             (None, _) => true,
@@ -92,7 +149,7 @@ impl Index {
             return self.pack_borrows_call(&super::packs::normalize(path), None, &callee.name);
         }
         self.sig(None, &callee.name)
-            .map_or(0, |s| s.borrowed_with(late))
+            .map_or(0, |s| self.sig_borrowed(s, late, depth))
     }
 
     /// Record a pack's `borrows` (`Do`, `HostClient.Do`).

@@ -105,6 +105,11 @@ pub struct FnSig {
     /// pointers, [`crate::ir::Mode::Share`]).
     #[serde(default)]
     pub borrowed: Vec<usize>,
+    /// Parameters the body only gives, as shared pointers, to calls that may
+    /// only look at them in turn: (parameter, call, argument position) for
+    /// each such call. Borrowed if every one of its calls borrows it.
+    #[serde(default)]
+    pub borrowed_via: Vec<(usize, crate::ir::Callee, u32)>,
     /// The body was not lowered (`Bodies::Defer`): which parameters it only
     /// looks at is known once it is ([`crate::knowledge::LateBorrowed`]), and
     /// `borrowed` is empty meanwhile.

@@ -4,7 +4,7 @@
 //! entries and inference, then shared read-only by the parallel analysis.
 
 mod api;
-mod borrowed_args;
+pub mod borrowed_args;
 pub mod calls;
 pub mod claims;
 pub mod config_types;
@@ -26,7 +26,7 @@ pub mod summaries;
 
 pub use api::{Api, ApiName, ApiOrigin};
 pub use borrowed_args::{
-    LateBorrowed, NON_RETAINING_FUNCS, NON_RETAINING_METHODS, NONE_LATE, keeps_no_args,
+    LateBorrowed, LateSig, NON_RETAINING_FUNCS, NON_RETAINING_METHODS, keeps_no_args,
 };
 pub use calls::{is_growable, is_nil_growable};
 pub use items::{DeclaredApi, FieldDecl, FileItems, FnSig, ReleaseParam, Role, StructDecl};
@@ -68,6 +68,10 @@ pub struct Sig {
     /// was not lowered: its bits are asked for when first needed.
     #[serde(default)]
     pub late: Box<[(u32, u32)]>,
+    /// Parameters borrowed if the calls they are given to borrow them too:
+    /// (parameter, call, argument position) ([`FnSig::borrowed_via`]).
+    #[serde(default)]
+    pub via: Box<[(u32, crate::ir::Callee, u32)]>,
     /// Closure-typed parameters: (index, the closure's parameter types).
     pub closure_params: Box<[(u32, TypeNames)]>,
     /// It has a receiver (`self`): called by path, its arguments shift by one.
@@ -285,6 +289,7 @@ impl Index {
                 && !sig.returns_nothing
                 && sig.params.len() < 2
                 && sig.borrowed.is_empty()
+                && sig.borrowed_via.is_empty()
                 && !sig.borrowed_later
                 && sig.closure_params.is_empty()
                 && sig.hands_back.is_empty()
@@ -325,6 +330,7 @@ impl Index {
                 } else {
                     Box::new([])
                 },
+                via: borrowed_args::via_of(sig.borrowed_via),
                 hands_back: sig
                     .hands_back
                     .iter()
@@ -354,6 +360,7 @@ impl Index {
                         *known = None;
                     } else if let Some(k) = known {
                         // Two bodies: only what both merely look at.
+                        k.via = borrowed_args::merge_via(k, &sig);
                         k.borrowed &= sig.borrowed;
                         if !sig.late.is_empty() {
                             k.late = k.late.iter().chain(&sig.late).copied().collect();

@@ -95,7 +95,12 @@ declare_rule! {
     /// only got a copy of a `Copy` handle (`set_address(addr)` before
     /// `free_address(addr)`), and a `?` in between leaks it. A handle copied
     /// into a call and never released afterwards in the body counts as
-    /// handed on, even when the callee only looked at it.
+    /// handed on, even when the callee only looked at it. In Go, a pointer
+    /// given to a fn of the package stays the caller's when that fn only
+    /// looks at it or gives it on to calls that do (a pack's `borrows`,
+    /// `io.ReadFull`, other such fns), followed four calls deep; around a
+    /// cycle, through a func value or an interface method it counts as
+    /// handed on. A fn that releases it on some paths only takes it.
     /// A fallible callee's drop is reported only on a `?` or `return Err`
     /// that follows it in the same body: a failure matched and handled is
     /// not. A value a callee hands back inside `Err(..)` is known from the

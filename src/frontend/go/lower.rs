@@ -213,12 +213,17 @@ pub fn lower_func(src: &Src<'_>, h: &FuncHeader<'_>) -> Vec<Body> {
 }
 
 /// Parameters (by index) that a body only looks at: no event hands them on,
-/// keeps them, or gives them to another call.
-pub fn borrowed_params(body: &Body) -> Vec<usize> {
+/// keeps them, or gives them to another call; and those it only gives, as
+/// shared pointers, to calls that may only look at them in turn: (parameter,
+/// call, argument position) for each such call, which the index judges
+/// ([`crate::knowledge::Sig::via`]).
+pub fn borrowed_params(body: &Body) -> (Vec<usize>, Vec<(usize, Callee, u32)>) {
     let params: Vec<PlaceId> = body.params.iter().map(|p| p.unwrap_or(u32::MAX)).collect();
     let mut escapes = vec![false; params.len()];
+    let mut via: Vec<Vec<(u32, u32)>> = vec![Vec::new(); params.len()];
+    let index_of = |p: PlaceId| params.iter().position(|&q| q == p);
     let mut mark = |p: PlaceId| {
-        if let Some(i) = params.iter().position(|&q| q == p) {
+        if let Some(i) = index_of(p) {
             escapes[i] = true;
         }
     };
@@ -240,9 +245,24 @@ pub fn borrowed_params(body: &Body) -> Vec<usize> {
             } => {
                 let callee = &body.callees[*call as usize];
                 let keeps_none = crate::knowledge::keeps_no_args(callee);
-                for &(p, m) in recv.iter().chain(args).flat_map(|a| &a.places) {
+                for &(p, m) in recv.iter().flat_map(|a| &a.places) {
                     if m != Mode::Borrow && m != Mode::Shared && !keeps_none {
                         mark(p);
+                    }
+                }
+                for (at, arg) in args.iter().enumerate() {
+                    for &(p, m) in &arg.places {
+                        match m {
+                            Mode::Borrow | Mode::Shared => {}
+                            _ if keeps_none => {}
+                            // A named callee may only look at it too.
+                            Mode::Share if !callee.name.is_empty() && at < 64 => {
+                                if let Some(i) = index_of(p) {
+                                    via[i].push((*call, at as u32));
+                                }
+                            }
+                            _ => mark(p),
+                        }
                     }
                 }
             }
@@ -257,9 +277,20 @@ pub fn borrowed_params(body: &Body) -> Vec<usize> {
             mark(*src);
         }
     }
-    (0..params.len())
-        .filter(|&i| params[i] != u32::MAX && !escapes[i])
-        .collect()
+    let kept = |i: &usize| params[*i] != u32::MAX && !escapes[*i];
+    let borrowed = (0..params.len())
+        .filter(kept)
+        .filter(|&i| via[i].is_empty())
+        .collect();
+    let through = (0..params.len())
+        .filter(kept)
+        .flat_map(|i| {
+            via[i]
+                .iter()
+                .map(move |&(call, at)| (i, body.callees[call as usize].clone(), at))
+        })
+        .collect();
+    (borrowed, through)
 }
 
 /// The type a package-level `var x = ..` evidently has (a composite

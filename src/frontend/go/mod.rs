@@ -653,7 +653,10 @@ impl<'t> Walker<'_, 't> {
         };
         let bodies = lower::lower_func(src, &header);
         if let Some(first) = bodies.first() {
-            self.facts.items.fns[sig_index].borrowed = lower::borrowed_params(first);
+            let (borrowed, via) = lower::borrowed_params(first);
+            let sig = &mut self.facts.items.fns[sig_index];
+            sig.borrowed = borrowed;
+            sig.borrowed_via = via;
         }
         self.facts.bodies.extend(bodies);
     }
@@ -909,6 +912,7 @@ fn signature(
         param_names: param_names(params, src),
         receiver: None,
         borrowed: Vec::new(),
+        borrowed_via: Vec::new(),
         borrowed_later: false,
         hands_back: Vec::new(),
         returns_closure: None,

@@ -568,6 +568,7 @@ impl<'a> ItemWalker<'a> {
                 .collect(),
             receiver,
             borrowed: Vec::new(),
+            borrowed_via: Vec::new(),
             borrowed_later: false,
             hands_back: types::handed_back_in_err(sig),
             returns_closure: types::returns_closure_output(sig),
