@@ -237,9 +237,40 @@ fn collect_local_types(root: Node<'_>, src: &mut Src<'_>) {
 /// `*m = T{subj, msg}`), and none grows or keeps its own capacity (`.f =
 /// append(.f, ..)`, `.f = .f[:0]`, `.f = make(..)`). Fields are matched by
 /// name within the file.
+///
+/// Only growable fields (slices, maps, buffers) of the file's top-level
+/// struct types are looked for: PL006, which reads the flag, looks at no
+/// other (a func's own type has no methods, so no reset). A file without one
+/// is not walked, which most files are not.
 fn view_fields(root: Node<'_>, src: &Src<'_>) -> HashSet<(String, String)> {
     // Only a struct type has fields to find.
     if !src.text.contains("struct") {
+        return HashSet::new();
+    }
+    let mut growable: HashSet<(String, String)> = HashSet::new();
+    let mut cursor = root.walk();
+    for decl in root.named_children(&mut cursor) {
+        if decl.kind_name() != "type_declaration" {
+            continue;
+        }
+        let mut c = decl.walk();
+        for spec in decl.named_children(&mut c) {
+            let (Some(name), Some(ty)) = (spec.field(fields::NAME), spec.field(fields::TYPE))
+            else {
+                continue;
+            };
+            if ty.kind_name() != "struct_type" {
+                continue;
+            }
+            for (field, fty) in struct_fields(ty, src) {
+                let core = types::core_name(fty, src, &[]);
+                if core.as_deref().is_some_and(crate::knowledge::is_growable) {
+                    growable.insert((src.text(name).to_string(), field));
+                }
+            }
+        }
+    }
+    if growable.is_empty() {
         return HashSet::new();
     }
     // Field name -> (views seen, owned seen).
@@ -342,6 +373,7 @@ fn view_fields(root: Node<'_>, src: &Src<'_>) -> HashSet<(String, String)> {
             }
         }
     }
+    out.retain(|key| growable.contains(key));
     out
 }
 
