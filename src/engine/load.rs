@@ -242,7 +242,13 @@ impl Hints {
                     && identifiers(text)
                         .any(|ident| self.may_name_api(ident) && self.declared.contains(ident));
         }
-        if ["pool", "Pool", "POOL"].iter().any(|w| text.contains(w)) {
+        // `Get`/`Put` calls: wrapper inference asks for every file that has
+        // them (a pool's methods, or a wrapper's of the same name), and a
+        // Go file lowered later is parsed twice.
+        if ["pool", "Pool", "POOL", ".Get(", ".Put("]
+            .iter()
+            .any(|w| text.contains(w))
+        {
             return true;
         }
         let names = krate
