@@ -81,7 +81,7 @@ impl Loaded {
                         .into_iter()
                         .map(|f| {
                             let via = crate::knowledge::borrowed_args::via_of(f.borrowed_via);
-                            (bits(&f.borrowed), via)
+                            (crate::knowledge::items::index_bits(&f.borrowed), via)
                         })
                         .collect(),
                 }),
@@ -112,14 +112,6 @@ impl Loaded {
 pub(super) struct LoweredLater {
     bodies: PackedBodies,
     borrowed: Box<[crate::knowledge::LateSig]>,
-}
-
-/// Parameter indexes as bits (those from 64 on are never borrowed).
-fn bits(indexes: &[usize]) -> u64 {
-    indexes
-        .iter()
-        .filter(|&&i| i < 64)
-        .fold(0, |m, &i| m | (1 << i))
 }
 
 /// When a file's bodies are lowered to the IR. Only speed depends on it.

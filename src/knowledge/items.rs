@@ -154,3 +154,12 @@ pub struct FileItems {
     /// `(type, target)` for each `impl Deref for Type { type Target = .. }`.
     pub derefs: Vec<(String, String)>,
 }
+
+/// Parameter indexes as bits (`FnSig::borrowed`, `FnSig::hands_back`); those
+/// from 64 on have none.
+pub fn index_bits(indexes: &[usize]) -> u64 {
+    indexes
+        .iter()
+        .filter(|&&i| i < 64)
+        .fold(0, |m, &i| m | (1 << i))
+}

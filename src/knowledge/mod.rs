@@ -320,10 +320,7 @@ impl Index {
                 borrowed: if sig.borrowed_later {
                     u64::MAX
                 } else {
-                    sig.borrowed
-                        .iter()
-                        .filter(|&&i| i < 64)
-                        .fold(0, |m, &i| m | (1 << i))
+                    items::index_bits(&sig.borrowed)
                 },
                 late: if sig.borrowed_later {
                     Box::new([(file_id as u32, fn_index as u32)])
@@ -331,11 +328,7 @@ impl Index {
                     Box::new([])
                 },
                 via: borrowed_args::via_of(sig.borrowed_via),
-                hands_back: sig
-                    .hands_back
-                    .iter()
-                    .filter(|&&i| i < 64)
-                    .fold(0, |m, &i| m | (1 << i)),
+                hands_back: items::index_bits(&sig.hands_back),
                 returns_closure: sig.returns_closure,
                 closure_params: sig
                     .closure_params
