@@ -770,10 +770,7 @@ impl Analysis<'_> {
             self.discharge_part(st, place);
             return;
         };
-        let mut owned: Vec<_> = bits_iter(&st.owns[t]).collect();
-        if owned.is_empty() {
-            owned = bits_iter(&st.aliases[t]).collect();
-        }
+        let mut owned = held_values(st, t);
         if owned.is_empty() && self.is_part(place) && self.discharge_part(st, place) {
             // A field's state is not invented for its owner; a local bound
             // from one goes on to hold what it released (a later use of it
@@ -782,14 +779,8 @@ impl Analysis<'_> {
                 return;
             }
         }
-        if owned.is_empty()
-            && let Some(&(_, v)) = self.implicit.iter().find(|(k, _)| *k == (call, place))
-        {
-            // A new instance (a loop's next key): its history starts here.
-            bit_set(&mut st.owns[t], v);
-            st.status[v] = HELD;
-            st.release_site[v] = (NO_SITE, NO_SITE);
-            owned.push(v);
+        if owned.is_empty() {
+            owned.extend(self.implicit_instance(st, call, t, place));
         }
         for v in owned {
             // After a release that may not have happened (`MayRelease`, which
@@ -827,19 +818,41 @@ impl Analysis<'_> {
         let Some(t) = self.t(place) else {
             return;
         };
-        let mut owned: Vec<_> = bits_iter(&st.owns[t]).collect();
+        let mut owned = held_values(st, t);
         if owned.is_empty() {
-            owned = bits_iter(&st.aliases[t]).collect();
-        }
-        if owned.is_empty()
-            && let Some(&(_, v)) = self.implicit.iter().find(|(k, _)| *k == (call, place))
-        {
-            bit_set(&mut st.owns[t], v);
-            owned.push(v);
+            owned.extend(self.implicit_instance(st, call, t, place));
         }
         for v in owned {
             st.status[v] = RELEASED | TRANSFERRED | (st.status[v] & CONTENT);
             st.release_site[v] = (span.start, span.end);
         }
+    }
+
+    /// The value a release at `call` of `place` gives back when nothing here
+    /// acquired it (`Origin::Implicit`), as a new instance held by `place`
+    /// (a loop's next key): its history starts here.
+    fn implicit_instance(
+        &self,
+        st: &mut State,
+        call: u32,
+        t: usize,
+        place: PlaceId,
+    ) -> Option<usize> {
+        let &(_, v) = self.implicit.iter().find(|(k, _)| *k == (call, place))?;
+        bit_set(&mut st.owns[t], v);
+        st.status[v] = HELD;
+        st.release_site[v] = (NO_SITE, NO_SITE);
+        Some(v)
+    }
+}
+
+/// The values tracked place `t` holds: those it owns, else those it points
+/// into.
+fn held_values(st: &State, t: usize) -> Vec<usize> {
+    let owned: Vec<usize> = bits_iter(&st.owns[t]).collect();
+    if owned.is_empty() {
+        bits_iter(&st.aliases[t]).collect()
+    } else {
+        owned
     }
 }
