@@ -207,6 +207,10 @@ pub enum Event {
         args: Vec<Arg>,
         result: PlaceId,
         span: Span,
+        /// The temps of a Go call's later results, when they are taken
+        /// apart (`n, buf := f()`: `buf`'s): see [`result_place`].
+        #[serde(default)]
+        more_results: Vec<PlaceId>,
     },
     /// `dest` now also owns what `src` owns (`let b = a;`).
     Move {
@@ -330,6 +334,25 @@ pub struct Body {
     /// arguments of `debug_assert!`): a release build skips them.
     #[serde(default)]
     pub debug_only: Vec<(BlockId, BlockId)>,
+    /// The places a `return` fills with a result after the first, and that
+    /// result's position (Go's `return n, buf`: `buf`'s slot and 1): what an
+    /// acquire wrapper gives back in a later result.
+    #[serde(default)]
+    pub later_results: Vec<(PlaceId, u8)>,
+}
+
+/// The position in [`Body::later_results`] of a `return f()` that forwards
+/// every result of `f` in its place.
+pub const FORWARDED: u8 = u8::MAX;
+
+/// Where result `k` of a call lands: its `result` temp for the first, or
+/// when its results are not taken apart (`return f()`), else that result's
+/// temp.
+pub fn result_place(result: PlaceId, more_results: &[PlaceId], k: u8) -> PlaceId {
+    match k {
+        0 => result,
+        k => more_results.get(k as usize - 1).copied().unwrap_or(result),
+    }
 }
 
 /// Is a fn of this impl type, trait and name a `Drop::drop`? (Frontends

@@ -93,7 +93,13 @@ fn reset_from_landing_type(body: &Body, index: &Index, calls: &mut [CallEffect])
         }
     }
     for ev in events() {
-        let Event::Call { call, result, .. } = ev else {
+        let Event::Call {
+            call,
+            result,
+            more_results,
+            ..
+        } = ev
+        else {
             continue;
         };
         if !untyped(&calls[*call as usize]) {
@@ -102,8 +108,9 @@ fn reset_from_landing_type(body: &Body, index: &Index, calls: &mut [CallEffect])
         let CallEffect::Acquire(kind) = &mut calls[*call as usize] else {
             continue;
         };
+        let result = crate::ir::result_place(*result, more_results, kind.result);
         kind.needs_reset = landing
-            .get(result)
+            .get(&result)
             .and_then(|d| body.places[*d as usize].ty.as_ref())
             .and_then(|t| index.resolve_type(t))
             .is_some_and(|t| index.type_has_reset(&t));

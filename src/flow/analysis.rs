@@ -4,7 +4,7 @@
 use super::places::{field_descendants, handle_params, part_sources, track_places};
 use super::state::{State, bit_get, bit_set, bits_clear, bits_iter};
 use super::*;
-use crate::ir::PlaceKind;
+use crate::ir::{PlaceKind, result_place};
 
 /// The analysis of one body under one resolution.
 pub(super) struct Analysis<'a> {
@@ -74,6 +74,7 @@ impl<'a> Analysis<'a> {
                     args,
                     result,
                     span,
+                    more_results,
                 } = ev
                 else {
                     continue;
@@ -121,7 +122,11 @@ impl<'a> Analysis<'a> {
                         }
                         // The result holds it (a count is held by the body
                         // itself, the token slot, once the result says it was taken).
-                        seeds.push(*result);
+                        let k = match effect {
+                            CallEffect::Acquire(kind) => kind.result,
+                            _ => 0,
+                        };
+                        seeds.push(result_place(*result, more_results, k));
                     }
                     effect @ (CallEffect::Release { .. }
                     | CallEffect::MayRelease {
@@ -416,6 +421,15 @@ impl<'a> Analysis<'a> {
             st.status[v] = TRANSFERRED | (st.status[v] & CONTENT);
             if returned && let Some(f) = facts.as_deref_mut() {
                 f.returned.insert(v);
+                let position = match self.body.later_results.iter().find(|(p, _)| *p == place) {
+                    None => 0,
+                    Some(&(_, crate::ir::FORWARDED)) => match self.values[v].origin {
+                        Origin::Acquire { kind, .. } => kind.result,
+                        _ => 0,
+                    },
+                    Some(&(_, k)) => k,
+                };
+                f.returned_at.insert((v, position));
             }
         }
         if self.body.places[place as usize].kind == PlaceKind::Temp {

@@ -101,6 +101,8 @@ pub struct AcquireKind {
     /// until a release of its pool gives one back, and it leaks only on the
     /// ways out that fail (`?`, `return Err(..)`).
     pub counter: bool,
+    /// Which of the call's results carries the value ([`crate::ir::result_place`]).
+    pub result: u8,
 }
 
 impl AcquireKind {
@@ -301,6 +303,9 @@ pub struct Facts {
     pub released: BTreeSet<ValueId>,
     /// Values that may leave the body through `return` or its tail.
     pub returned: BTreeSet<ValueId>,
+    /// Each returned value with the position of the result it leaves in
+    /// (0 but for a Go func's later results: [`crate::ir::Body::later_results`]).
+    pub returned_at: BTreeSet<(ValueId, u8)>,
     /// The possible states of each value where the body exits.
     pub exit_states: Vec<u8>,
     /// Blocks visited to reach the fixed point (a bounded multiple of the

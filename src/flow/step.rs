@@ -4,7 +4,7 @@
 use super::analysis::Analysis;
 use super::state::{State, bit_get, bit_set, bits_clear, bits_iter};
 use super::*;
-use crate::ir::{DropKind, Mode, PlaceKind};
+use crate::ir::{DropKind, Mode, PlaceKind, result_place};
 
 /// Calls that look an entry up only to report whether it is there: asking
 /// again after a removal is safe.
@@ -247,6 +247,7 @@ impl Analysis<'_> {
                 args,
                 result,
                 span,
+                more_results,
             } => {
                 let effect = self.res.calls[*call as usize];
                 let released = effect.target(recv, args);
@@ -306,7 +307,7 @@ impl Analysis<'_> {
                                 self.check_use(st, place, arg.span, &mut facts)
                             }
                             Mode::Move => self.transfer(st, place, arg.span, &mut facts, false),
-                            Mode::Share if kept => {
+                            Mode::Share if kept && !self.copied_into_call(st, *call, place) => {
                                 self.transfer(st, place, arg.span, &mut facts, false)
                             }
                             Mode::Shared | Mode::Share => {
@@ -381,7 +382,7 @@ impl Analysis<'_> {
                         bit_set(&mut st.owns[t], v);
                     }
                     // The result carries it too: a failed call took nothing.
-                    if let Some(t) = self.t(*result) {
+                    if let Some(t) = self.t(result_place(*result, more_results, kind.result)) {
                         bits_clear(&mut st.owns[t]);
                         bit_set(&mut st.owns[t], v);
                     }

@@ -52,6 +52,7 @@ fn early_return_leaks_and_release_path_does_not() {
                         args: vec![],
                         result: 0,
                         span: span(1),
+                        more_results: Vec::new(),
                     },
                     Event::Move {
                         dest: 1,
@@ -82,6 +83,7 @@ fn early_return_leaks_and_release_path_does_not() {
                         }],
                         result: 2,
                         span: span(3),
+                        more_results: Vec::new(),
                     },
                     Event::Exit {
                         kind: ExitKind::End,
@@ -101,6 +103,7 @@ fn early_return_leaks_and_release_path_does_not() {
         returns_wrapped: false,
         type_args: Vec::new(),
         debug_only: Vec::new(),
+        later_results: Vec::new(),
     };
     let res = Resolution {
         calls: vec![

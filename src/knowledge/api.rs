@@ -117,6 +117,10 @@ pub struct Api {
     /// `sync.Pool`): a value a body never releases nor hands back on any
     /// path is a missed reuse, not a leak (PL001/PL003 stay silent).
     pub collected: bool,
+    /// Which result carries the value: a Go func's later result (`func
+    /// alloc() (int, []byte)` gives its buffer in result 1); 0 otherwise.
+    #[serde(default)]
+    pub result: u8,
 }
 
 impl Api {

@@ -372,6 +372,7 @@ impl Index {
             needs_reset: !guard && returns.is_some_and(|t| self.type_has_reset(t)),
             growable: !guard && returns.is_some_and(is_growable),
             counter: !guard && self.counts(api),
+            result: api.result,
         }
     }
 
@@ -385,7 +386,10 @@ impl Index {
         }
         let sig = self.sig(api.owner.as_deref(), &api.name);
         match api.role {
-            Role::Acquire { guard: false } => sig.is_some_and(|s| s.returns_nothing),
+            // (A later result carries the value: the first says nothing.)
+            Role::Acquire { guard: false } => {
+                api.result == 0 && sig.is_some_and(|s| s.returns_nothing)
+            }
             // A release without parameters that counts: of a pool whose
             // acquires count, or a method of the pool's own type (a lock's
             // `unlock(&self)` gives back what the pool lent, not itself).

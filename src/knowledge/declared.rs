@@ -62,6 +62,7 @@ impl Index {
                     module,
                     boxes,
                     collected: pool.collected,
+                    result: 0,
                 });
             }
         }

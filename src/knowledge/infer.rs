@@ -135,12 +135,17 @@ fn infer_body(
         acquire_spans: Vec::new(),
     };
     let facts = flow::analyze(body, &res)?;
-    let inferred = |role, wrapped: &Api, via: String| Api {
+    let inferred = |role, wrapped: &Api, via: String, result: u8| Api {
         role,
         owner: owner.clone(),
         name: name.clone(),
         has_receiver: Some(body.receiver.is_some()),
-        returns: body.returns.clone(),
+        // A later result's type is the wrapped API's (the body's names
+        // only the first).
+        returns: match result {
+            0 => body.returns.clone(),
+            _ => wrapped.returns.clone(),
+        },
         handle: wrapped.handle,
         counter: wrapped.counter,
         pool: wrapped.pool.clone(),
@@ -154,6 +159,7 @@ fn infer_body(
         module: None,
         boxes: false,
         collected: wrapped.collected,
+        result,
     };
     // A release first: a fn that takes a value and gives it back is a
     // release even if it also returns something.
@@ -192,6 +198,7 @@ fn infer_body(
             role,
             api,
             format!("releases {what} through {display}"),
+            0,
         )));
     }
     // Returns nothing at all: no `returns` type, nor one that carries no
@@ -208,19 +215,27 @@ fn infer_body(
             what,
         });
     }
-    let (guard, call) = returned_acquire(&facts)?;
+    let (guard, call, result) = returned_acquire(&facts)?;
     let api = index.lookup(&body.callees[call as usize], file_id)?;
     // The result must be able to carry the value: not `()`, `Result<(), E>`,
-    // nor a `bool` or number (but a handle is a number).
-    let returns = body.returns.as_deref()?;
-    if !api.handle && super::resolve::is_primitive(returns) {
-        return None;
+    // nor a `bool` or number (but a handle is a number). A later result
+    // is typed by what the acquire gives.
+    if result == 0 {
+        let returns = body.returns.as_deref()?;
+        if !api.handle && super::resolve::is_primitive(returns) {
+            return None;
+        }
     }
     let display = api.display_name();
+    let via = match result {
+        0 => format!("returns {display}"),
+        k => format!("returns {display} as result {k}"),
+    };
     Some(Inferred::Api(inferred(
         Role::Acquire { guard },
         api,
-        format!("returns {display}"),
+        via,
+        result,
     )))
 }
 
@@ -228,6 +243,9 @@ fn infer_body(
 /// nor a `bool` or number, unless it calls a handle pool's acquire (its
 /// handles are numbers).
 fn result_may_carry(index: &Index, body: &Body, file: usize) -> bool {
+    if !body.later_results.is_empty() {
+        return true;
+    }
     match body.returns.as_deref() {
         None => false,
         Some(returns) if !super::resolve::is_primitive(returns) => true,
@@ -247,17 +265,21 @@ fn releasing_call<'i>(index: &'i Index, body: &Body, file: usize) -> Option<(&'i
     })
 }
 
-/// `Some((guard, call))` when the body returns a value that came from an
-/// acquire (`call` is one such acquire); a guard only if every returned
-/// value is one.
-fn returned_acquire(facts: &flow::Facts) -> Option<(bool, u32)> {
-    let mut acquires = facts
-        .returned
-        .iter()
-        .filter_map(|&v| match facts.values[v].origin {
-            Origin::Acquire { kind, call, .. } => Some((kind.guard, call)),
-            _ => None,
-        });
+/// `Some((guard, call, result))` when the body returns a value that came
+/// from an acquire (`call` is one such acquire) in result `result`; a guard
+/// only if every returned value is one. Acquired values returned in more
+/// than one position say nothing.
+fn returned_acquire(facts: &flow::Facts) -> Option<(bool, u32, u8)> {
+    let mut acquires =
+        facts
+            .returned_at
+            .iter()
+            .filter_map(|&(v, position)| match facts.values[v].origin {
+                Origin::Acquire { kind, call, .. } => Some((kind.guard, call, position)),
+                _ => None,
+            });
     let first = acquires.next()?;
-    Some(acquires.fold(first, |(all, call), (g, _)| (all && g, call)))
+    acquires.try_fold(first, |(all, call, position), (g, _, p)| {
+        (p == position).then_some((all && g, call, position))
+    })
 }

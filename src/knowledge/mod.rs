@@ -249,6 +249,7 @@ impl Index {
                 module: None,
                 boxes: false,
                 collected: false,
+                result: 0,
             });
         }
         for s in items.structs {
@@ -850,6 +851,7 @@ mod tests {
             module: None,
             boxes: false,
             collected: false,
+            result: 0,
         }
     }
 

@@ -183,6 +183,7 @@ pub fn infer_pools(index: &mut Index, source: BodySource<'_>, free_list_types: &
                 module: None,
                 boxes: false,
                 collected: false,
+                result: 0,
             };
             let fields = c.fields.join("`, `");
             let element_param = body.params.iter().position(|p| {
@@ -303,6 +304,7 @@ fn infer_guards(
                 module: None,
                 boxes: false,
                 collected: false,
+                result: 0,
             });
         }
     }

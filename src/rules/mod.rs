@@ -161,14 +161,17 @@ impl RuleContext<'_> {
 
     /// The first named place an acquired value is moved into (`buf` in `let buf = pool.get()`).
     pub fn home_of(&self, v: ValueId) -> Option<u32> {
-        let Origin::Acquire { call, .. } = self.facts.values[v].origin else {
+        let Origin::Acquire { call, kind, .. } = self.facts.values[v].origin else {
             return None;
         };
         let events = || self.body.blocks.iter().flat_map(|b| &b.events);
         let mut place = events().find_map(|ev| match ev {
             Event::Call {
-                call: c, result, ..
-            } if *c == call => Some(*result),
+                call: c,
+                result,
+                more_results,
+                ..
+            } if *c == call => Some(crate::ir::result_place(*result, more_results, kind.result)),
             _ => None,
         })?;
         // Follow temps (`Some(pool.get())`, `if .. { pool.get() }`) to a named place.

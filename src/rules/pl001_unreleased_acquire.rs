@@ -100,7 +100,16 @@ declare_rule! {
     /// looks at it or gives it on to calls that do (a pack's `borrows`,
     /// `io.ReadFull`, other such fns), followed four calls deep; around a
     /// cycle, through a func value or an interface method it counts as
-    /// handed on. A fn that releases it on some paths only takes it.
+    /// handed on, unless the body puts it back after the call on every way
+    /// out that does not fail: a callee that kept it would see it reused,
+    /// so it was only lent (`dec.DecompressWithBuf(src, dst)` then
+    /// `pool.Put(dst)`), and a failing way out in between leaks it. A put
+    /// back on failure only (`if err := q.Push(buf); err != nil {
+    /// pool.Put(buf) }`) proves nothing. A fn that releases it on some
+    /// paths only takes it. A Go func that hands out a pooled value in a
+    /// later result (`return n, pool.Get(n)`, or named results) is an
+    /// acquire of that result, so `n, buf := alloc()` owes `buf`; one that
+    /// returns it in different results on different paths is not inferred.
     /// A fallible callee's drop is reported only on a `?` or `return Err`
     /// that follows it in the same body: a failure matched and handled is
     /// not. A value a callee hands back inside `Err(..)` is known from the

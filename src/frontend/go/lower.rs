@@ -26,8 +26,8 @@ use super::types::{self, Shape};
 use super::{FuncHeader, Src};
 use crate::frontend::rust::builder::{Builder, LocalInfo};
 use crate::ir::{
-    Arg, AssignKind, BlockId, Body, BodyKind, Callee, Event, ExitKind, Mode, PlaceId, PlaceKind,
-    Span, TypeRef,
+    Arg, AssignKind, BlockId, Body, BodyKind, Callee, Event, ExitKind, FORWARDED, Mode, PlaceId,
+    PlaceKind, Span, TypeRef,
 };
 use std::collections::HashMap;
 use tree_sitter::Node;
@@ -543,6 +543,10 @@ impl<'s, 't> Lw<'s, 't> {
                 let name = self.text(n);
                 named.push(self.declare(name, info, shape));
             }
+        }
+        for (i, &p) in named.iter().enumerate().skip(1) {
+            let position = i.min(FORWARDED as usize - 1) as u8;
+            self.b.body.later_results.push((p, position));
         }
         if !named.is_empty() {
             self.named_results = Some(named);
@@ -1531,7 +1535,11 @@ impl<'s, 't> Lw<'s, 't> {
             let ty = self.type_of(*r);
             let shape = self.shape_of(*r);
             let op = self.expr(*r);
+            let later = self.take_results_apart(&op, left.len() - 1);
             values.push((op, ty, shape, Some(*r)));
+            for temp in later {
+                values.push((vec![(temp, Mode::Move)], None, Shape::Unknown, None));
+            }
             for r in right.iter().skip(1) {
                 let op = self.expr(*r);
                 self.read(op, span, true);
@@ -1571,6 +1579,29 @@ impl<'s, 't> Lw<'s, 't> {
                 self.pairs.insert(*flag, values);
             }
         }
+    }
+
+    /// `n, buf := f()`: the later results of the call whose value `op`
+    /// is get temps of their own, so that an acquire wrapper's value in a
+    /// later result (`return n, pool.Get(n)`) lands in the name that takes
+    /// it (see [`crate::ir::result_place`]). Nothing for what is not a call.
+    fn take_results_apart(&mut self, op: &Op, later: usize) -> Vec<PlaceId> {
+        let [(temp, Mode::Move)] = op.as_slice() else {
+            return Vec::new();
+        };
+        let block = self.b.cur as usize;
+        let Some(at) = self.b.body.blocks[block]
+            .events
+            .iter()
+            .rposition(|e| matches!(e, Event::Call { result, .. } if result == temp))
+        else {
+            return Vec::new();
+        };
+        let temps: Vec<PlaceId> = (0..later).map(|_| self.b.temp()).collect();
+        if let Event::Call { more_results, .. } = &mut self.b.body.blocks[block].events[at] {
+            more_results.clone_from(&temps);
+        }
+        temps
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -2588,6 +2619,7 @@ impl<'s, 't> Lw<'s, 't> {
         }
         let mut out: Vec<(PlaceId, Span)> = Vec::new();
         let named = self.named_results.clone();
+        let n_results = results.len();
         for (i, (op, vspan, field)) in results.into_iter().enumerate() {
             let slot = match named.as_ref().and_then(|n| n.get(i)) {
                 Some(&p) => p,
@@ -2596,6 +2628,16 @@ impl<'s, 't> Lw<'s, 't> {
                     self.b.unscoped_local(&name, LocalInfo::default())
                 }
             };
+            // `return f()` in a func of several results forwards all of
+            // `f`'s, each in its place.
+            let position = if i == 0 && n_results == 1 && self.result_count > 1 {
+                FORWARDED
+            } else {
+                i.min(FORWARDED as usize - 1) as u8
+            };
+            if position > 0 && !self.b.body.later_results.iter().any(|&(p, _)| p == slot) {
+                self.b.body.later_results.push((slot, position));
+            }
             if named.is_some() && !op.iter().any(|&(p, _)| p == slot) {
                 // `return nil, err` overwrites the named result.
                 self.b.emit(Event::Assign {

@@ -78,6 +78,7 @@ impl Builder {
             returns_wrapped: false,
             type_args: Vec::new(),
             debug_only: Vec::new(),
+            later_results: Vec::new(),
         };
         Builder {
             body,
@@ -374,6 +375,7 @@ impl Builder {
             args,
             result,
             span,
+            more_results: Vec::new(),
         });
     }
 
