@@ -27,11 +27,8 @@ fn units(rule_dir: &Path) -> Vec<(String, Vec<PathBuf>)> {
     for path in entries {
         let name = path.strip_prefix(FIXTURES).unwrap().display().to_string();
         if path.is_dir() {
-            let mut files: Vec<PathBuf> = std::fs::read_dir(&path)
-                .unwrap()
-                .map(|e| e.unwrap().path())
-                .filter(|p| is_source(p))
-                .collect();
+            let mut files = Vec::new();
+            sources_below(&path, &mut files);
             files.sort();
             units.push((name, files));
         } else if is_source(&path) {
@@ -39,6 +36,19 @@ fn units(rule_dir: &Path) -> Vec<(String, Vec<PathBuf>)> {
         }
     }
     units
+}
+
+/// The source files of a folder unit, its sub-folders' too (the packages
+/// of a Go module).
+fn sources_below(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            sources_below(&path, out);
+        } else if is_source(&path) {
+            out.push(path);
+        }
+    }
 }
 
 /// `(file, line) -> codes` from `//~ CODE CODE` markers.
@@ -96,10 +106,11 @@ fn run_outcome_with(
     // A folder unit may carry its config (`poollint.toml`) and its manifest
     // (`Cargo.toml`, or `go.mod` for Go: the crate's or module's name and
     // dependencies activate lint packs).
-    let folder = files
-        .first()
-        .and_then(|f| f.parent())
-        .filter(|d| d.parent().and_then(|p| p.parent()) == Some(Path::new(FIXTURES)));
+    let folder = files.first().and_then(|f| {
+        f.parent()?
+            .ancestors()
+            .find(|d| d.parent().and_then(|p| p.parent()) == Some(Path::new(FIXTURES)))
+    });
     let config_file = folder
         .map(|d| d.join("poollint.toml"))
         .filter(|p| p.is_file());

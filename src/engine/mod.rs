@@ -524,6 +524,8 @@ const FREE_LISTS: &[&str] = &[
 /// time (in parallel) and added in file order.
 fn build_index(loaded: &mut [Loaded]) -> Index {
     let mut index = Index::default();
+    let (file_namespaces, names) = namespaces(loaded);
+    index.set_namespaces(file_namespaces, names);
     for (id, l) in loaded.iter_mut().enumerate() {
         if let Ok(facts) = &mut l.facts
             && let Ok(items) = facts.take_items()
@@ -635,6 +637,25 @@ impl PackScopes {
             masked,
         }
     }
+}
+
+/// Each file's namespace where the files of a folder are one (a Go
+/// package: its folder, within its module), and each namespace's name.
+fn namespaces(loaded: &[Loaded]) -> (Vec<Option<u32>>, Vec<String>) {
+    let mut ids: HashMap<(Option<usize>, &Path), u32> = HashMap::new();
+    let mut names = Vec::new();
+    let file_namespaces = loaded
+        .iter()
+        .map(|l| {
+            let dir = l.path.parent()?;
+            let name = l.language.namespace_name(dir)?;
+            Some(*ids.entry((l.krate, dir)).or_insert_with(|| {
+                names.push(name);
+                names.len() as u32 - 1
+            }))
+        })
+        .collect();
+    (file_namespaces, names)
 }
 
 /// Per file, the crates it imports; where the files of a folder are one

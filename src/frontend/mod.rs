@@ -46,6 +46,16 @@ impl Language {
         }
     }
 
+    /// The name other namespaces call a folder's namespace by (Go: the
+    /// package name its import path gives, `mgo` for `gopkg.in/mgo.v2`);
+    /// `None` where a folder is no namespace.
+    pub fn namespace_name(self, dir: &std::path::Path) -> Option<String> {
+        match self {
+            Language::Rust => None,
+            Language::Go => Some(go::types::default_package_name(&dir.to_string_lossy())),
+        }
+    }
+
     /// How the rules' messages put things in this language.
     pub fn wording(self) -> &'static crate::wording::Wording {
         match self {

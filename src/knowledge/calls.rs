@@ -63,6 +63,7 @@ impl Index {
                         || (a.module.is_some() && callee.qualifier.is_some()))
                     && a.pack().is_none_or(|p| self.pack_active(p, file))
                     && module_matches(a, callee, common)
+                    && self.visible_from(a, file, callee.qualifier.as_deref())
             })
             .map(|a| (a, MatchKind::Resolved))
     }
@@ -153,7 +154,12 @@ impl Index {
         match api.origin {
             // The user named the type (`AtomicUsize::fetch_add` included).
             ApiOrigin::Config { .. } => true,
-            _ => matches!(ty.origin, TypeOrigin::Local | TypeOrigin::Unknown),
+            // A type of this namespace, or one it cannot name: the methods
+            // of another package's type of the same name are not its.
+            _ => {
+                matches!(ty.origin, TypeOrigin::Local | TypeOrigin::Unknown)
+                    && self.visible_from(api, file, None)
+            }
         }
     }
 

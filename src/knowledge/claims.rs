@@ -92,7 +92,7 @@ fn pools_undone_in(
     if let (Some("Drop"), "drop", Some(ty)) = (body.trait_name.as_deref(), name, &body.self_type) {
         return guard_pools.get(ty).cloned().unwrap_or_default();
     }
-    match index.api_for(body.self_type.as_deref(), name) {
+    match index.owned(body.self_type.as_deref(), name) {
         Some(api) if matches!(api.role, Role::Release(_)) => pool_of(api).into_iter().collect(),
         _ => Vec::new(),
     }
@@ -143,7 +143,7 @@ pub fn resolve(body: &Body, index: &Index, calls: &mut [CallEffect]) {
 
 /// The claim fields of the pool `body` is an acquire of, if any.
 fn acquire_claim_fields<'i>(index: &'i Index, body: &Body) -> Option<&'i [String]> {
-    let api = index.api_for(body.self_type.as_deref(), body.fn_name.as_deref()?)?;
+    let api = index.owned(body.self_type.as_deref(), body.fn_name.as_deref()?)?;
     if !matches!(api.role, Role::Acquire { .. }) {
         return None;
     }

@@ -84,7 +84,7 @@ fn count_group(
     // A body that is itself an acquire wrapper hands its value on.
     let wrapper = group[0].fn_name.as_deref().is_some_and(|n| {
         index
-            .api_for(group[0].self_type.as_deref(), n)
+            .api_for(group[0].self_type.as_deref(), n, file)
             .is_some_and(|a| matches!(a.role, Role::Acquire { .. }))
     });
     if wrapper {

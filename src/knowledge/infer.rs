@@ -92,7 +92,7 @@ fn infer_body(
     }
     let name = body.fn_name.as_ref()?;
     let owner = body.self_type.clone().or_else(|| body.trait_name.clone());
-    if index.api_for(owner.as_deref(), name).is_some() {
+    if index.api_for(owner.as_deref(), name, file_id).is_some() {
         return None;
     }
     // Only calls matched through their types (or free fns) spread: a match

@@ -218,6 +218,13 @@ pub struct Index {
     claim_fields: HashMap<String, Vec<String>>,
     /// Go test files (`_test.go`), by file id.
     go_test_files: HashSet<usize>,
+    /// Per file id: its namespace where the files of a folder are one (a
+    /// Go package), as an index into `namespace_names`; `None` elsewhere.
+    /// A fn of the scanned code is named by its bare name only inside its
+    /// namespace: two packages' `getBuffer` are two fns.
+    file_namespaces: Vec<Option<u32>>,
+    /// Per namespace: the name a qualified call uses (`logfmt.GetBuffer()`).
+    namespace_names: Vec<String>,
 }
 
 impl Index {
@@ -467,6 +474,41 @@ impl Index {
         }
     }
 
+    /// Where the files of a folder are one namespace: each file's
+    /// namespace (by file id) and each namespace's name. Told before the
+    /// files' items are added.
+    pub fn set_namespaces(&mut self, file_namespaces: Vec<Option<u32>>, names: Vec<String>) {
+        self.file_namespaces = file_namespaces;
+        self.namespace_names = names;
+    }
+
+    /// The namespace of a file, if its folder is one.
+    fn namespace(&self, file: Option<usize>) -> Option<u32> {
+        file.and_then(|f| self.file_namespaces.get(f).copied().flatten())
+    }
+
+    /// Can two APIs be the same fn: not when the scanned code declares
+    /// them in two namespaces.
+    fn same_namespace(&self, a: Option<usize>, b: Option<usize>) -> bool {
+        match (self.namespace(a), self.namespace(b)) {
+            (Some(x), Some(y)) => x == y,
+            _ => true,
+        }
+    }
+
+    /// Can a call in `file` name this API: one of a namespace (a Go
+    /// package's fn) only from its own files by its bare name, or through
+    /// the package's name (`qualifier`); any other from anywhere.
+    pub(crate) fn visible_from(&self, api: &Api, file: usize, qualifier: Option<&str>) -> bool {
+        let Some(ns) = self.namespace(api.file) else {
+            return true;
+        };
+        match qualifier {
+            Some(q) => self.namespace_names.get(ns as usize).map(String::as_str) == Some(q),
+            None => self.namespace(Some(file)) == Some(ns),
+        }
+    }
+
     /// Add an API unless one with the same owner and name is already known from
     /// a source that takes precedence (attribute > config > pack > inference).
     /// Two lint packs may each declare `Pool::get`: both are kept, each
@@ -480,9 +522,19 @@ impl Index {
         let owners = self.by_owner.entry(api.name.clone()).or_default();
         let owner = api.owner.clone().unwrap_or_default();
         let ids = owners.entry(owner).or_default();
-        let conflicts = |other: &Api| match (other.pack(), api.pack()) {
-            (Some(a), Some(b)) => a == b,
-            _ => true,
+        // (Fields, not `self.namespace`: `ids` borrows `by_owner`.)
+        let namespaces = &self.file_namespaces;
+        let namespace = |f: Option<usize>| f.and_then(|f| namespaces.get(f).copied().flatten());
+        let conflicts = |other: &Api| {
+            let packs = match (other.pack(), api.pack()) {
+                (Some(a), Some(b)) => a == b,
+                _ => true,
+            };
+            let namespaces = match (namespace(other.file), namespace(api.file)) {
+                (Some(x), Some(y)) => x == y,
+                _ => true,
+            };
+            packs && namespaces
         };
         if let Some(&existing) = ids.iter().find(|&&i| conflicts(&self.apis[i])) {
             if self.apis[existing].precedence() <= api.precedence() {
@@ -745,7 +797,7 @@ impl Index {
                 .reset_pairs
                 .contains(&(owner.to_string(), name.to_string()))
             || self
-                .api_for(Some(owner), name)
+                .owned(Some(owner), name)
                 .is_some_and(|a| a.role == Role::Reset)
     }
 
@@ -787,8 +839,9 @@ impl Index {
         self.claim_fields.get(pool).map(Vec::as_slice)
     }
 
-    pub fn api_for(&self, owner: Option<&str>, name: &str) -> Option<&Api> {
-        self.owned(owner, name)
+    pub fn api_for(&self, owner: Option<&str>, name: &str, file: usize) -> Option<&Api> {
+        self.owned_all(owner, name)
+            .find(|a| self.same_namespace(a.file, Some(file)))
     }
 
     pub fn is_reset_name(&self, name: &str) -> bool {

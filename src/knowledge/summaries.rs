@@ -238,7 +238,7 @@ fn release_summary(
 ) -> Option<ReleaseSummary> {
     let name = body.fn_name.as_ref()?;
     let owner = body.self_type.clone().or_else(|| body.trait_name.clone());
-    let api = index.api_for(owner.as_deref(), name)?;
+    let api = index.api_for(owner.as_deref(), name, file)?;
     let Role::Release(param) = api.role else {
         return None;
     };

@@ -143,11 +143,11 @@ impl RuleContext<'_> {
         let body = self.body;
         let name = body.fn_name.as_deref()?;
         let owner = body.self_type.as_deref().or(body.trait_name.as_deref());
-        let api = self.index.api_for(owner, name).or_else(|| {
+        let api = self.index.api_for(owner, name, self.file).or_else(|| {
             // A trait's declared release, implemented here.
             body.trait_name
                 .as_deref()
-                .and_then(|t| self.index.api_for(Some(t), name))
+                .and_then(|t| self.index.api_for(Some(t), name, self.file))
         })?;
         match api.role {
             Role::Release(ReleaseParam::Param(i)) => body.params.get(i).copied().flatten(),

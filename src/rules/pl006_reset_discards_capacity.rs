@@ -86,7 +86,7 @@ fn reset_target(cx: &RuleContext<'_>) -> Option<(PlaceId, String)> {
         return Some((receiver, ty.clone()));
     }
     let owner = body.self_type.as_deref().or(body.trait_name.as_deref());
-    let api = cx.index.api_for(owner, name)?;
+    let api = cx.index.api_for(owner, name, cx.file)?;
     let i = match api.role {
         Role::Release(ReleaseParam::Param(i)) => i,
         // A method that gives its receiver back (`pm.returnToPool()`).
