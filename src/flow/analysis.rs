@@ -36,6 +36,10 @@ pub(super) struct Analysis<'a> {
     /// cb.inner.borrow_mut()`) -> the entry values of its fields: each
     /// binding (a loop's next element) views data with a history of its own.
     pub(super) rebinds: std::collections::HashMap<PlaceId, Vec<(PlaceId, ValueId)>>,
+    /// An untracked field -> the tracked places that only ever alias
+    /// through it (`out := enc.buf`): overwriting the field (`enc.buf =
+    /// make(..)`) leaves them pointing at memory the owner no longer has.
+    pub(super) field_views: std::collections::HashMap<PlaceId, Vec<usize>>,
 }
 
 impl<'a> Analysis<'a> {
@@ -207,6 +211,7 @@ impl<'a> Analysis<'a> {
                 rebinds.entry(parent).or_default().push((place, v));
             }
         }
+        let field_views = field_views(body, &tracked);
         Analysis {
             body,
             res,
@@ -222,6 +227,7 @@ impl<'a> Analysis<'a> {
             part_src,
             copied_args: super::released_later::copied_into_calls(body, &res.calls),
             rebinds,
+            field_views,
         }
     }
 
@@ -254,14 +260,16 @@ impl<'a> Analysis<'a> {
         // `None`: not reached (yet). Unreached blocks cost no state.
         let mut ins: Vec<Option<State>> = vec![None; n];
         ins[self.body.entry as usize] = Some(self.entry_state());
-        let mut queued = vec![false; n];
-        let mut work = std::collections::VecDeque::new();
-        work.push_back(self.body.entry as usize);
-        queued[self.body.entry as usize] = true;
+        // Blocks are visited in reverse postorder, so that a join is
+        // stepped once all its forward predecessors have reached it: the
+        // steps that drop a value (`Unreached`, `Vanish`) are not monotone,
+        // and a join stepped early would keep a state no path has.
+        let rank = reverse_postorder(self.body);
+        let mut work = std::collections::BTreeSet::new();
+        work.insert((rank[self.body.entry as usize], self.body.entry as usize));
         let mut visits = 0;
-        while let Some(b) = work.pop_front() {
+        while let Some((_, b)) = work.pop_first() {
             visits += 1;
-            queued[b] = false;
             let Some(mut st) = ins[b].clone() else {
                 continue;
             };
@@ -277,9 +285,8 @@ impl<'a> Analysis<'a> {
                         true
                     }
                 };
-                if changed && !queued[s] {
-                    queued[s] = true;
-                    work.push_back(s);
+                if changed {
+                    work.insert((rank[s], s));
                 }
             }
         }
@@ -500,4 +507,68 @@ impl<'a> Analysis<'a> {
             }
         }
     }
+}
+
+/// The tracked places each untracked field is the one source of aliases
+/// of (every `Alias` into the place is of that field).
+fn field_views(
+    body: &Body,
+    tracked: &[Option<usize>],
+) -> std::collections::HashMap<PlaceId, Vec<usize>> {
+    let mut source: std::collections::HashMap<usize, Option<PlaceId>> = Default::default();
+    for ev in body.blocks.iter().flat_map(|b| &b.events) {
+        if let Event::Alias { dest, of, .. } = ev
+            && let Some(d) = tracked[*dest as usize]
+        {
+            let field = (body.places[*of as usize].kind == PlaceKind::Field
+                && tracked[*of as usize].is_none())
+            .then_some(*of);
+            source
+                .entry(d)
+                .and_modify(|s| {
+                    if *s != field {
+                        *s = None;
+                    }
+                })
+                .or_insert(field);
+        }
+    }
+    let mut views: std::collections::HashMap<PlaceId, Vec<usize>> = Default::default();
+    for (d, field) in source {
+        if let Some(field) = field {
+            views.entry(field).or_default().push(d);
+        }
+    }
+    views
+}
+
+/// Each block's position in a reverse postorder of the CFG from its entry
+/// (blocks the entry does not reach come last).
+fn reverse_postorder(body: &Body) -> Vec<usize> {
+    let n = body.blocks.len();
+    let mut post = Vec::with_capacity(n);
+    let mut seen = vec![false; n];
+    // (block, next successor to look at)
+    let mut stack = vec![(body.entry as usize, 0)];
+    seen[body.entry as usize] = true;
+    while let Some((b, i)) = stack.last_mut() {
+        let b = *b;
+        match body.blocks[b].succs.get(*i) {
+            Some(&s) => {
+                *i += 1;
+                if !std::mem::replace(&mut seen[s as usize], true) {
+                    stack.push((s as usize, 0));
+                }
+            }
+            None => {
+                post.push(b);
+                stack.pop();
+            }
+        }
+    }
+    let mut rank = vec![n; n];
+    for (i, &b) in post.iter().rev().enumerate() {
+        rank[b] = i;
+    }
+    rank
 }

@@ -452,6 +452,9 @@ impl Analysis<'_> {
                 {
                     st.disarmed[g] = true;
                 }
+                for &d in self.field_views.get(place).into_iter().flatten() {
+                    bits_clear(&mut st.aliases[d]);
+                }
                 let Some(t) = self.t(*place) else {
                     self.forget_fields(st, *place);
                     return;

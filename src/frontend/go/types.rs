@@ -46,6 +46,13 @@ impl Shape {
         matches!(self, Shape::Slice | Shape::Value | Shape::Scalar)
     }
 
+    /// A field value that may point into memory its pooled owner reuses (a
+    /// slice's array, a map, a pointee): not an interface, func or channel,
+    /// which a reset lets go of rather than reuses.
+    pub fn may_point_into_owner(self) -> bool {
+        matches!(self, Shape::Pointer | Shape::Slice | Shape::Map)
+    }
+
     /// A value that points at shared memory (copying it shares what it points to).
     pub fn is_reference(self) -> bool {
         matches!(
