@@ -35,7 +35,7 @@ pub fn resolve(body: &Body, index: &Index, file: usize, late: LateBorrowed<'_>) 
         });
     let mut res = Resolution {
         borrowing: if has_values {
-            borrowing(body, index, late)
+            borrowing(body, index, file, late)
         } else {
             Vec::new()
         },
@@ -150,7 +150,7 @@ pub fn copy_parts(body: &Body, index: &Index) -> Vec<PlaceId> {
 
 /// Per callee, the arguments the callee only looks at (for shared pointers,
 /// [`crate::ir::Mode::Share`]); empty when the body shares none.
-pub fn borrowing(body: &Body, index: &Index, late: LateBorrowed<'_>) -> Vec<u64> {
+pub fn borrowing(body: &Body, index: &Index, file: usize, late: LateBorrowed<'_>) -> Vec<u64> {
     let shares = body.blocks.iter().flat_map(|b| &b.events).any(|ev| {
         matches!(ev, crate::ir::Event::Call { args, .. }
             if args.iter().flat_map(|a| &a.places).any(|(_, m)| *m == crate::ir::Mode::Share))
@@ -160,7 +160,7 @@ pub fn borrowing(body: &Body, index: &Index, late: LateBorrowed<'_>) -> Vec<u64>
     }
     body.callees
         .iter()
-        .map(|c| index.borrowed_args(c, late))
+        .map(|c| index.borrowed_args(c, file, late))
         .collect()
 }
 

@@ -47,13 +47,19 @@ impl Index {
     /// Bit `i`: every body declared under this signature only looks at
     /// parameter `i`, those not lowered yet asked of `late`.
     fn sig_borrowed(&self, sig: &Sig, late: LateBorrowed<'_>, depth: u32) -> u64 {
-        let mut bits = self.decl_borrowed(sig.borrowed, &sig.via, late, depth);
+        // The calls of its body are made from its own namespace (one, or
+        // none known when two packages declare it: their calls say nothing).
+        let from = match *sig.namespaces {
+            [n] => Some(n),
+            _ => None,
+        };
+        let mut bits = self.decl_borrowed(sig.borrowed, &sig.via, from, late, depth);
         for &(file, at) in &sig.late {
             if bits == 0 {
                 break;
             }
             let (own, via) = late(file as usize, at);
-            bits &= self.decl_borrowed(own, &via, late, depth);
+            bits &= self.decl_borrowed(own, &via, from, late, depth);
         }
         bits
     }
@@ -64,6 +70,7 @@ impl Index {
         &self,
         bits: u64,
         via: &[(u32, Callee, u32)],
+        from: Option<u32>,
         late: LateBorrowed<'_>,
         depth: u32,
     ) -> u64 {
@@ -72,7 +79,8 @@ impl Index {
             if through & (1 << p) == 0 {
                 continue;
             }
-            if depth >= VIA_DEPTH || self.borrowed_args_at(callee, late, depth + 1) & (1 << at) == 0
+            if depth >= VIA_DEPTH
+                || self.borrowed_args_at(callee, from, late, depth + 1) & (1 << at) == 0
             {
                 through &= !(1 << p);
             }
@@ -112,11 +120,19 @@ impl Index {
     /// The arguments of a call that the callee only looks at (bit `i` for
     /// argument `i`): a fn of the scanned sources whose body neither keeps,
     /// hands on nor releases them.
-    pub fn borrowed_args(&self, callee: &Callee, late: LateBorrowed<'_>) -> u64 {
-        self.borrowed_args_at(callee, late, 0)
+    pub fn borrowed_args(&self, callee: &Callee, file: usize, late: LateBorrowed<'_>) -> u64 {
+        self.borrowed_args_at(callee, self.namespace_of_file(file), late, 0)
     }
 
-    fn borrowed_args_at(&self, callee: &Callee, late: LateBorrowed<'_>, depth: u32) -> u64 {
+    /// [`Index::borrowed_args`] of a call made from namespace `from`: a
+    /// signature of another namespace's fn of the same name says nothing.
+    fn borrowed_args_at(
+        &self,
+        callee: &Callee,
+        from: Option<u32>,
+        late: LateBorrowed<'_>,
+        depth: u32,
+    ) -> u64 {
         use super::resolve::{Resolved, TypeOrigin};
         if keeps_no_args(callee) {
             return u64::MAX;
@@ -136,6 +152,7 @@ impl Index {
                 .method_owners(&ty.name)
                 .iter()
                 .find_map(|o| self.sig(Some(o), &callee.name))
+                .filter(|s| self.sig_visible(s, from, None))
                 .map_or(0, |s| self.sig_borrowed(s, late, depth));
         }
         let own = match (&callee.qualifier, &callee.qualified) {
@@ -149,6 +166,7 @@ impl Index {
             return self.pack_borrows_call(&super::packs::normalize(path), None, &callee.name);
         }
         self.sig(None, &callee.name)
+            .filter(|s| self.sig_visible(s, from, callee.qualifier.as_deref()))
             .map_or(0, |s| self.sig_borrowed(s, late, depth))
     }
 

@@ -126,7 +126,7 @@ fn infer_body(
     }
     let calls: Vec<CallEffect> = body.callees.iter().map(effect).collect();
     let res = flow::Resolution {
-        borrowing: crate::engine::borrowing(body, index, late),
+        borrowing: crate::engine::borrowing(body, index, file_id, late),
         calls,
         entry_fields: Vec::new(),
         track_params: true,

@@ -81,6 +81,10 @@ pub struct Sig {
     /// It returns what its closure parameter `i` returns ([`FnSig::returns_closure`]).
     #[serde(default)]
     pub returns_closure: Option<u32>,
+    /// The namespaces (Go packages) that declare it; empty where files are
+    /// no namespaces. A call names it only from, or through, one of them.
+    #[serde(default)]
+    pub namespaces: Box<[u32]>,
 }
 
 /// One owner's signatures by name (`None`: declared more than once,
@@ -304,13 +308,21 @@ impl Index {
             {
                 continue;
             }
+            let name = sig.name.clone().into_boxed_str();
+            let has_receiver = sig.receiver.is_some();
+            let namespaces: Box<[u32]> = self
+                .file_namespaces
+                .get(file_id)
+                .copied()
+                .flatten()
+                .into_iter()
+                .collect();
             let by_name = self
                 .sigs
                 .entry(sig.owner.unwrap_or_default().into_boxed_str())
                 .or_default();
-            let name = sig.name.into_boxed_str();
-            let has_receiver = sig.receiver.is_some();
             let sig = Sig {
+                namespaces,
                 has_receiver,
                 returns: sig.returns.map(String::into_boxed_str),
                 returns_nothing: sig.returns_nothing,
@@ -363,6 +375,11 @@ impl Index {
                         // Two bodies: only what both merely look at.
                         k.via = borrowed_args::merge_via(k, &sig);
                         k.borrowed &= sig.borrowed;
+                        if let Some(&n) = sig.namespaces.first()
+                            && !k.namespaces.contains(&n)
+                        {
+                            k.namespaces = k.namespaces.iter().chain([&n]).copied().collect();
+                        }
                         if !sig.late.is_empty() {
                             k.late = k.late.iter().chain(&sig.late).copied().collect();
                         }
@@ -494,6 +511,31 @@ impl Index {
             (Some(x), Some(y)) => x == y,
             _ => true,
         }
+    }
+
+    /// Can a call from namespace `from` (by its bare name) or through the
+    /// package name `qualifier` name a fn of this signature?
+    pub(crate) fn sig_visible(
+        &self,
+        sig: &Sig,
+        from: Option<u32>,
+        qualifier: Option<&str>,
+    ) -> bool {
+        if sig.namespaces.is_empty() {
+            return true;
+        }
+        match qualifier {
+            Some(q) => sig
+                .namespaces
+                .iter()
+                .any(|&n| self.namespace_names.get(n as usize).map(String::as_str) == Some(q)),
+            None => from.is_some_and(|n| sig.namespaces.contains(&n)),
+        }
+    }
+
+    /// The namespace of a file, for [`Index::sig_visible`].
+    pub(crate) fn namespace_of_file(&self, file: usize) -> Option<u32> {
+        self.namespace(Some(file))
     }
 
     /// Can a call in `file` name this API: one of a namespace (a Go
@@ -773,6 +815,15 @@ impl Index {
 
     pub fn struct_decl(&self, name: &str) -> Option<&StructDecl> {
         self.structs.get(name)
+    }
+
+    /// The struct a bare type name means in `file`: not one of another
+    /// namespace (another Go package's `Context` struct says nothing of
+    /// this package's `Context` interface).
+    pub fn struct_decl_in(&self, name: &str, file: usize) -> Option<&StructDecl> {
+        self.structs
+            .get(name)
+            .filter(|s| self.same_namespace(Some(s.file), Some(file)))
     }
 
     pub fn is_pooled(&self, ty: &str) -> bool {

@@ -268,10 +268,11 @@ impl RuleContext<'_> {
             |a: &&crate::knowledge::Api| matches!(a.role, crate::knowledge::Role::Release(_));
         // A method of the same owner, on the same receiver.
         if let Some(owner) = &acquire.owner {
-            let release =
-                self.index.apis().iter().filter(is_release).find(|a| {
-                    a.owner.as_deref() == Some(owner.as_str()) && a.pool == acquire.pool
-                })?;
+            let release = self.index.apis().iter().filter(is_release).find(|a| {
+                a.owner.as_deref() == Some(owner.as_str())
+                    && a.pool == acquire.pool
+                    && self.index.visible_from(a, self.file, None)
+            })?;
             let recv = self
                 .body
                 .blocks
@@ -291,6 +292,8 @@ impl RuleContext<'_> {
             .iter()
             .filter(is_release)
             .filter(|a| a.owner.is_none() && a.pool == acquire.pool)
+            // One this file can call by its bare name (its own package's).
+            .filter(|a| self.index.visible_from(a, self.file, None))
             .max_by_key(|a| {
                 let takes = self
                     .index

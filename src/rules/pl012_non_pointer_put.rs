@@ -57,7 +57,7 @@ pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             a.non_pointer
                 || a.value_of
                     .as_deref()
-                    .is_some_and(|t| cx.index.struct_decl(t).is_some())
+                    .is_some_and(|t| cx.index.struct_decl_in(t, cx.file).is_some())
         };
         if !args.iter().any(non_pointer) {
             continue;
