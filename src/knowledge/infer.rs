@@ -45,6 +45,13 @@ pub fn infer(index: &mut Index, source: BodySource<'_>, late: super::LateBorrowe
                 }));
             },
         );
+        if std::env::var_os("POOLLINT_TIMINGS").is_some() {
+            eprintln!(
+                "poollint:   wrappers round: {} names, {} found",
+                names.len(),
+                found.len()
+            );
+        }
         let mut added = HashSet::new();
         for inferred in found {
             match inferred {
