@@ -96,6 +96,10 @@ type SigsOf = HashMap<Box<str>, Option<Box<Sig>>>;
 pub struct ScopedKeys {
     pub everywhere: crate::store::KeySet,
     pub per_pack: Vec<(String, crate::store::KeySet)>,
+    /// Names whose every API is one of the scanned code's namespaces (Go
+    /// packages): only their files, or files importing a package of that
+    /// name, can call them.
+    pub per_namespace: Vec<(Vec<u32>, crate::store::KeySet)>,
 }
 
 impl ScopedKeys {
@@ -111,10 +115,16 @@ impl ScopedKeys {
                 .per_pack
                 .iter()
                 .any(|(pack, keys)| index.pack_active(pack, file) && probe(keys))
+            || self
+                .per_namespace
+                .iter()
+                .any(|(namespaces, keys)| index.may_name(namespaces, file) && probe(keys))
     }
 
     pub fn is_empty(&self) -> bool {
-        self.everywhere.is_empty() && self.per_pack.iter().all(|(_, k)| k.is_empty())
+        self.everywhere.is_empty()
+            && self.per_pack.iter().all(|(_, k)| k.is_empty())
+            && self.per_namespace.iter().all(|(_, k)| k.is_empty())
     }
 }
 
@@ -538,6 +548,35 @@ impl Index {
         self.namespace(Some(file))
     }
 
+    /// Can `file` call a fn of one of these namespaces: it is in one, or it
+    /// imports a path with a segment of that name (`gopkg.in/mgo.v2` for
+    /// `mgo`: a filter, so more is fine).
+    pub(crate) fn may_name(&self, namespaces: &[u32], file: usize) -> bool {
+        if self
+            .namespace(Some(file))
+            .is_some_and(|n| namespaces.contains(&n))
+        {
+            return true;
+        }
+        let Some(imports) = self.file_imports.get(file) else {
+            return false;
+        };
+        namespaces.iter().any(|&n| {
+            let Some(name) = self.namespace_names.get(n as usize) else {
+                return false;
+            };
+            let name = packs::normalize(name);
+            imports.iter().any(|path| {
+                path.split('/').any(|segment| {
+                    segment == name
+                        || segment
+                            .strip_prefix(name.as_str())
+                            .is_some_and(|rest| rest.starts_with('.'))
+                })
+            })
+        })
+    }
+
     /// Can a call in `file` name this API: one of a namespace (a Go
     /// package's fn) only from its own files by its bare name, or through
     /// the package's name (`qualifier`); any other from anywhere.
@@ -697,6 +736,7 @@ impl Index {
     pub fn scoped_call_keys<'n>(&self, names: impl IntoIterator<Item = &'n str>) -> ScopedKeys {
         let mut everywhere: Vec<crate::store::Key<'_>> = Vec::new();
         let mut per_pack: HashMap<&str, Vec<crate::store::Key<'_>>> = HashMap::new();
+        let mut per_namespace: HashMap<Vec<u32>, Vec<crate::store::Key<'_>>> = HashMap::new();
         for name in names {
             let Some((name, ids)) = self.by_name.get_key_value(name) else {
                 // A may-release of the scanned code ([`may_release`]).
@@ -705,6 +745,25 @@ impl Index {
                 }
                 continue;
             };
+            let namespaces: Option<Vec<u32>> = ids
+                .iter()
+                .map(|&i| {
+                    let api = &self.apis[i];
+                    if api.pack().is_some() || matches!(api.origin, ApiOrigin::Config { .. }) {
+                        return None;
+                    }
+                    self.namespace(api.file)
+                })
+                .collect();
+            if let Some(mut namespaces) = namespaces {
+                namespaces.sort_unstable();
+                namespaces.dedup();
+                per_namespace
+                    .entry(namespaces)
+                    .or_default()
+                    .extend(self.call_keys(name));
+                continue;
+            }
             let packs: Vec<Option<&str>> = ids.iter().map(|&i| self.apis[i].pack()).collect();
             if packs.iter().any(Option::is_none) {
                 everywhere.extend(self.call_keys(name));
@@ -722,9 +781,15 @@ impl Index {
             .map(|(p, keys)| (p.to_string(), crate::store::KeySet::new(keys)))
             .collect();
         per_pack.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut per_namespace: Vec<(Vec<u32>, crate::store::KeySet)> = per_namespace
+            .into_iter()
+            .map(|(n, keys)| (n, crate::store::KeySet::new(keys)))
+            .collect();
+        per_namespace.sort_by(|a, b| a.0.cmp(&b.0));
         ScopedKeys {
             everywhere: crate::store::KeySet::new(everywhere),
             per_pack,
+            per_namespace,
         }
     }
 
