@@ -11,7 +11,7 @@
 
 use super::{Api, Index, Role};
 use crate::ir::{Body, BodyKind, Callee, Event};
-use crate::store::{BodySource, KeySet};
+use crate::store::{BodySource, in_chunks};
 use std::collections::{HashMap, HashSet};
 
 /// A convention: at least one call site puts the value back, and no more
@@ -23,14 +23,21 @@ fn is_convention(puts: usize, forgets: usize) -> bool {
 /// Which pool a call of a collected acquire takes from: the API, and for a
 /// method of the pool's own type (`bufPool.Get()`) the receiver as written,
 /// so each `sync.Pool` variable or field keeps its own convention.
-pub type PoolSite = (Option<String>, String, Option<String>);
+/// Last, the namespace of the call (a Go package): two packages' `bufPool`
+/// variables, or `getBuffer` wrappers, are two pools with two habits.
+pub type PoolSite = (Option<String>, String, Option<String>, Option<u32>);
 
-pub fn site_key(api: &Api, callee: &Callee) -> PoolSite {
+pub fn site_key(index: &Index, api: &Api, callee: &Callee, file: usize) -> PoolSite {
     let instance = callee
         .is_method
         .then(|| callee.receiver_type.as_ref().map(|t| format!("{t:?}")))
         .flatten();
-    (api.owner.clone(), api.name.clone(), instance)
+    (
+        api.owner.clone(),
+        api.name.clone(),
+        instance,
+        index.namespace_of_file(file),
+    )
 }
 
 /// The call sites of collected acquires that put the value back by
@@ -44,11 +51,36 @@ pub fn compute(index: &Index, source: BodySource<'_>) -> HashSet<PoolSite> {
     if acquires.is_empty() {
         return HashSet::new();
     }
-    let keys = KeySet::new(acquires.iter().flat_map(|a| index.call_keys(&a.name)));
+    let keys = index.scoped_call_keys(acquires.iter().map(|a| a.name.as_str()));
     // Per pool: (sites in bodies that also put a value back into it, sites
     // in bodies that put none back).
     let mut counts: HashMap<PoolSite, (usize, usize)> = HashMap::new();
-    for file in source(std::slice::from_ref(&keys), None) {
+    // A chunk of files at a time: the bodies of every file that calls `Get`
+    // are too many to hold at once in a large tree.
+    in_chunks(
+        CHUNK,
+        source,
+        &[],
+        &|file, probe| keys.matches(index, file, probe),
+        |files| count_files(index, &files, &acquires, &mut counts),
+    );
+    counts
+        .into_iter()
+        .filter(|(_, (puts, forgets))| is_convention(*puts, *forgets))
+        .map(|(key, _)| key)
+        .collect()
+}
+
+/// Files a chunk of bodies is asked for at a time (see [`in_chunks`]).
+const CHUNK: usize = 256;
+
+fn count_files(
+    index: &Index,
+    files: &[crate::store::FileBodies],
+    acquires: &[&Api],
+    counts: &mut HashMap<PoolSite, (usize, usize)>,
+) {
+    for file in files {
         // A fn and the closures lowered from it (they follow it) are one
         // group: a value taken in a closure goes back in the deferred func
         // of the fn around it.
@@ -61,14 +93,9 @@ pub fn compute(index: &Index, source: BodySource<'_>) -> HashSet<PoolSite> {
             }
         }
         for group in groups {
-            count_group(index, &group, file.file, &acquires, &mut counts);
+            count_group(index, &group, file.file, acquires, counts);
         }
     }
-    counts
-        .into_iter()
-        .filter(|(_, (puts, forgets))| is_convention(*puts, *forgets))
-        .map(|(key, _)| key)
-        .collect()
 }
 
 /// Count the call sites of collected acquires in one fn and its closures:
@@ -116,11 +143,11 @@ fn count_group(
             if !acquires.iter().any(|a| std::ptr::eq(*a, api)) {
                 continue;
             }
-            let key = site_key(api, callee);
+            let key = site_key(index, api, callee, file);
             let puts = known.iter().any(|(c, r)| {
                 matches!(r.role, Role::Release(_))
                     && r.pool == api.pool
-                    && (key.2.is_none() || site_key(r, c).2 == key.2)
+                    && (key.2.is_none() || site_key(index, r, c, file).2 == key.2)
             });
             let entry = counts.entry(key).or_default();
             if puts {

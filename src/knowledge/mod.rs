@@ -982,9 +982,14 @@ impl Index {
     /// Do the module's call sites of this acquire, on this pool, put the
     /// value back by convention (so one that lets it go is a leak, even for
     /// a pool the runtime reclaims)?
-    pub fn put_back_by_convention(&self, api: &Api, callee: &crate::ir::Callee) -> bool {
+    pub fn put_back_by_convention(
+        &self,
+        api: &Api,
+        callee: &crate::ir::Callee,
+        file: usize,
+    ) -> bool {
         self.put_back_by_convention
-            .contains(&conventions::site_key(api, callee))
+            .contains(&conventions::site_key(self, api, callee, file))
     }
 
     /// The type an alias stands for (a few levels deep), or the name itself.

@@ -218,7 +218,7 @@ impl RuleContext<'_> {
         let callee = &self.body.callees[call as usize];
         self.index
             .lookup(callee, self.file)
-            .is_some_and(|api| api.collected && !self.index.put_back_by_convention(api, callee))
+            .is_some_and(|api| api.collected && !self.index.put_back_by_convention(api, callee, self.file))
             && !self.facts.released.contains(&v)
             && !self.facts.returned.contains(&v)
     }
