@@ -216,10 +216,9 @@ impl RuleContext<'_> {
             return false;
         };
         let callee = &self.body.callees[call as usize];
-        self.index
-            .lookup(callee, self.file)
-            .is_some_and(|api| api.collected && !self.index.put_back_by_convention(api, callee, self.file))
-            && !self.facts.released.contains(&v)
+        self.index.lookup(callee, self.file).is_some_and(|api| {
+            api.collected && !self.index.put_back_by_convention(api, callee, self.file)
+        }) && !self.facts.released.contains(&v)
             && !self.facts.returned.contains(&v)
     }
 
