@@ -531,15 +531,21 @@ impl Index {
         from: Option<u32>,
         qualifier: Option<&str>,
     ) -> bool {
-        if sig.namespaces.is_empty() {
+        self.reaches(&sig.namespaces, from, qualifier)
+    }
+
+    /// Can a call from namespace `from`, or through the package name
+    /// `qualifier`, name a fn declared in `namespaces` (none: declared
+    /// where files are no namespaces, so anywhere)?
+    fn reaches(&self, namespaces: &[u32], from: Option<u32>, qualifier: Option<&str>) -> bool {
+        if namespaces.is_empty() {
             return true;
         }
         match qualifier {
-            Some(q) => sig
-                .namespaces
+            Some(q) => namespaces
                 .iter()
                 .any(|&n| self.namespace_names.get(n as usize).map(String::as_str) == Some(q)),
-            None => from.is_some_and(|n| sig.namespaces.contains(&n)),
+            None => from.is_some_and(|n| namespaces.contains(&n)),
         }
     }
 
@@ -581,13 +587,8 @@ impl Index {
     /// package's fn) only from its own files by its bare name, or through
     /// the package's name (`qualifier`); any other from anywhere.
     pub(crate) fn visible_from(&self, api: &Api, file: usize, qualifier: Option<&str>) -> bool {
-        let Some(ns) = self.namespace(api.file) else {
-            return true;
-        };
-        match qualifier {
-            Some(q) => self.namespace_names.get(ns as usize).map(String::as_str) == Some(q),
-            None => self.namespace(Some(file)) == Some(ns),
-        }
+        let declared = self.namespace(api.file);
+        self.reaches(declared.as_slice(), self.namespace(Some(file)), qualifier)
     }
 
     /// Add an API unless one with the same owner and name is already known from
