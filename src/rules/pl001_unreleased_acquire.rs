@@ -152,11 +152,11 @@ declare_rule! {
     /// path, a failing exit that does not is reported (the `serialise` that
     /// puts its buffer back after a successful write and drops it when the
     /// write fails). A bare `return` of a named `err` is not a failing exit.
-    /// A size check lets a value go only at the acquire, on the pooled local
-    /// itself (`if cap(*bp) < n`): one at the release that reads a view of
-    /// it (`fields := (*p)[:0]` .. `if cap(fields) < 1024 { pool.Put(p) }`,
-    /// protobuf's scratch buffers) is not understood, and the way out where
-    /// the view grew too big is reported.
+    /// A cap on what is kept lets a value go past it: a view of the pooled
+    /// value checked against a number or a package constant (`fields :=
+    /// (*p)[:0]` .. `if cap(fields) < 1024 { pool.Put(p) }`, protobuf's
+    /// scratch buffers). Checked against a local (a size wanted), or on
+    /// the pooled local itself, it is the acquire's too-small check above.
     /// In Go, a value given to a constructor (`bufio.NewWriter(w)`, a func
     /// named `New` or `NewX`) is wrapped, not handed on: the caller still
     /// owes it back.

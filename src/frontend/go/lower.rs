@@ -2008,6 +2008,15 @@ impl<'s, 't> Lw<'s, 't> {
                                     return;
                                 }
                             };
+                        // `if cap(fields) < 1024 { pool.Put(p) }`, where
+                        // `fields` views `p`: a number caps what is kept, and
+                        // past it the pooled value is let go on purpose.
+                        let bound = if self.sized_place(l).is_some() { r } else { l };
+                        // (A number, or a name of the package: `maxSize`.)
+                        let constant = bound.kind_name() == "int_literal"
+                            || (bound.kind_name() == "identifier"
+                                && self.b.lookup(self.text(bound)).is_none());
+                        let capped = constant.then(|| self.view_owner(sized)).flatten();
                         let value = self.expr(node);
                         self.read(value, self.span(node), true);
                         let (small, big) = if small_when_yes { (yes, no) } else { (no, yes) };
@@ -2020,6 +2029,9 @@ impl<'s, 't> Lw<'s, 't> {
                         let big_b = self.b.new_block();
                         self.b.edge(from, big_b);
                         self.b.cur = big_b;
+                        if let Some(owner) = capped {
+                            self.b.emit(Event::Vanish { place: owner });
+                        }
                         self.b.goto(big);
                         return;
                     }
@@ -2054,6 +2066,28 @@ impl<'s, 't> Lw<'s, 't> {
         self.read(op, self.span(node), true);
         self.b.edge(self.b.cur, yes);
         self.b.edge(self.b.cur, no);
+    }
+
+    /// The place a local only ever views (`fields := (*p)[:0]`: `p`): one
+    /// alias into it and nothing moved into it, so far in the body.
+    fn view_owner(&self, view: PlaceId) -> Option<PlaceId> {
+        if self.b.body.places[view as usize].kind != PlaceKind::Local {
+            return None;
+        }
+        let mut owner = None;
+        for ev in self.b.body.blocks.iter().flat_map(|b| &b.events) {
+            match ev {
+                // A second alias, or a value moved in: not a view of one.
+                Event::Alias { dest, of, .. } if *dest == view && owner.replace(*of).is_some() => {
+                    return None;
+                }
+                Event::Move { dest, .. } | Event::Take { dest, .. } if *dest == view => {
+                    return None;
+                }
+                _ => {}
+            }
+        }
+        owner
     }
 
     /// `x` in `len(x)`, `cap(x)`, `len(*x)`, `cap(*x)` (the builtins, not
