@@ -61,34 +61,7 @@ for pkg in "${pkgs[@]}"; do
   total_ms=$((total_ms + ms))
   npkgs=$((npkgs + 1))
   # Every finding must be a reviewed real defect.
-  python3 - "$out/$pkg.json" "$true_list" <<'PY' || unexpected=$((unexpected + 1))
-import json, sys
-known = set()
-try:
-    for line in open(sys.argv[2]):
-        line = line.split("#", 1)[0].strip()
-        if line:
-            known.add(line.split("gocode/src/", 1)[-1])
-except FileNotFoundError:
-    pass
-bad = 0
-for line in open(sys.argv[1]):
-    line = line.strip()
-    if not line.startswith("{"):
-        continue
-    d = json.loads(line)
-    code = d.get("code")
-    code = code.get("code") if isinstance(code, dict) else code
-    code = (code or "").split("::")[-1]
-    spans = d.get("spans") or [{}]
-    # Paths relative to the Go source root, wherever the script runs from.
-    path = (spans[0].get('file_name') or "").split("gocode/src/", 1)[-1]
-    key = f"{path}:{spans[0].get('line_start')} {code}"
-    if key not in known:
-        print(f"  unreviewed: {key}: {d.get('message')}")
-        bad += 1
-sys.exit(1 if bad else 0)
-PY
+  python3 "$repo/scripts/go-precision-check.py" "$out/$pkg.json" "$true_list" || unexpected=$((unexpected + 1))
 done
 printf '%-50s %7d %8.2f %8d\n' "total ($npkgs packages)" "$total_files" "$(echo "$total_ms/1000" | bc -l)" "$total_findings"
 [ "$unexpected" -eq 0 ]

@@ -30,27 +30,4 @@ end=$(date +%s%N)
 findings=$(grep -c '"code"' "$out/root.json" || true)
 printf '%s: %d .go files, %.2f s, %d findings\n' "$root" "$files" \
   "$(echo "($end - $start)/1000000000" | bc -l)" "$findings"
-python3 - "$out/root.json" "$true_list" <<'PY'
-import json, sys
-known = set()
-for line in open(sys.argv[2]):
-    line = line.split("#", 1)[0].strip()
-    if line:
-        known.add(line.split("gocode/src/", 1)[-1])
-bad = 0
-for line in open(sys.argv[1]):
-    line = line.strip()
-    if not line.startswith("{"):
-        continue
-    d = json.loads(line)
-    code = d.get("code")
-    code = code.get("code") if isinstance(code, dict) else code
-    code = (code or "").split("::")[-1]
-    spans = d.get("spans") or [{}]
-    path = (spans[0].get('file_name') or "").split("gocode/src/", 1)[-1]
-    key = f"{path}:{spans[0].get('line_start')} {code}"
-    if key not in known:
-        print(f"  unreviewed: {key}: {d.get('message')}")
-        bad += 1
-sys.exit(1 if bad else 0)
-PY
+python3 "$repo/scripts/go-precision-check.py" "$out/root.json" "$true_list"

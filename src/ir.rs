@@ -116,6 +116,22 @@ pub struct Callee {
     pub claim: Option<ClaimOp>,
 }
 
+impl Callee {
+    /// A call by its bare name, with no arguments and nothing known of a
+    /// receiver's type (a synthetic call: `truncate`, Go's `recover()`).
+    pub fn bare(name: &str, is_method: bool) -> Callee {
+        Callee {
+            name: name.to_string(),
+            qualifier: None,
+            qualified: None,
+            receiver_type: None,
+            is_method,
+            arg_count: 0,
+            claim: None,
+        }
+    }
+}
+
 /// A claim on a field, or its undo, as the syntax says: `+=`, `fetch_add`,
 /// `swap(true, ..)`, `compare_exchange(false, true, ..)` claim; `-=`,
 /// `fetch_sub`, `store(false, ..)`, `swap(false, ..)` undo. Whether the

@@ -14,15 +14,7 @@ fn place(name: &str, kind: PlaceKind) -> Place {
 }
 
 fn callee() -> Callee {
-    Callee {
-        name: "f".into(),
-        qualifier: None,
-        qualified: None,
-        receiver_type: None,
-        is_method: false,
-        arg_count: 0,
-        claim: None,
-    }
+    Callee::bare("f", false)
 }
 
 /// `let buf = acquire(); if c { return; } release(buf);`

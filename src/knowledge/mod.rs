@@ -241,6 +241,16 @@ pub struct Index {
     namespace_names: Vec<String>,
 }
 
+/// Are two declarations (by file) in one namespace, or in files that are
+/// in none (then they may be the same fn)?
+fn same_namespace(file_namespaces: &[Option<u32>], a: Option<usize>, b: Option<usize>) -> bool {
+    let of = |f: Option<usize>| f.and_then(|f| file_namespaces.get(f).copied().flatten());
+    match (of(a), of(b)) {
+        (Some(x), Some(y)) => x == y,
+        _ => true,
+    }
+}
+
 impl Index {
     /// Add one file's items (files in id order: the first definition of a
     /// struct, alias or static name wins).
@@ -517,10 +527,7 @@ impl Index {
     /// Can two APIs be the same fn: not when the scanned code declares
     /// them in two namespaces.
     fn same_namespace(&self, a: Option<usize>, b: Option<usize>) -> bool {
-        match (self.namespace(a), self.namespace(b)) {
-            (Some(x), Some(y)) => x == y,
-            _ => true,
-        }
+        same_namespace(&self.file_namespaces, a, b)
     }
 
     /// Can a call from namespace `from` (by its bare name) or through the
@@ -604,19 +611,14 @@ impl Index {
         let owners = self.by_owner.entry(api.name.clone()).or_default();
         let owner = api.owner.clone().unwrap_or_default();
         let ids = owners.entry(owner).or_default();
-        // (Fields, not `self.namespace`: `ids` borrows `by_owner`.)
+        // (The field, not `self.same_namespace`: `ids` borrows `by_owner`.)
         let namespaces = &self.file_namespaces;
-        let namespace = |f: Option<usize>| f.and_then(|f| namespaces.get(f).copied().flatten());
         let conflicts = |other: &Api| {
             let packs = match (other.pack(), api.pack()) {
                 (Some(a), Some(b)) => a == b,
                 _ => true,
             };
-            let namespaces = match (namespace(other.file), namespace(api.file)) {
-                (Some(x), Some(y)) => x == y,
-                _ => true,
-            };
-            packs && namespaces
+            packs && same_namespace(namespaces, other.file, api.file)
         };
         if let Some(&existing) = ids.iter().find(|&&i| conflicts(&self.apis[i])) {
             if self.apis[existing].precedence() <= api.precedence() {

@@ -1380,16 +1380,8 @@ impl<'s, 't> Lw<'s, 't> {
             // Kept as a call: a test that recovers provokes misuse on
             // purpose (see the rules' `recovers`).
             "recover" => {
-                let callee = Callee {
-                    name: "recover".to_string(),
-                    qualifier: None,
-                    qualified: None,
-                    receiver_type: None,
-                    is_method: false,
-                    arg_count: 0,
-                    claim: None,
-                };
-                self.b.call(callee, None, Vec::new(), span);
+                self.b
+                    .call(Callee::bare("recover", false), None, Vec::new(), span);
                 Some(Op::new())
             }
             "panic" => {
@@ -1416,15 +1408,7 @@ impl<'s, 't> Lw<'s, 't> {
     /// A call the IR knows as a method of its operand (`x.truncate()` for
     /// `x = x[:0]`, `x.cap()` for `cap(x)`).
     fn method_shaped(&mut self, name: &str, op: Op, recv_span: Span, span: Span) {
-        let callee = Callee {
-            name: name.to_string(),
-            qualifier: None,
-            qualified: None,
-            receiver_type: None,
-            is_method: true,
-            arg_count: 0,
-            claim: None,
-        };
+        let callee = Callee::bare(name, true);
         let recv = Arg {
             places: op.into_iter().map(|(p, _)| (p, Mode::Borrow)).collect(),
             span: recv_span,
