@@ -553,7 +553,7 @@ fn explain_apis(out: &mut dyn Write, outcome: &engine::Outcome) {
             out,
             "  {:<32} {:<22} {}",
             api.display_name(),
-            role_name(api.role, api.handle),
+            role_name(api.role, api.handle, index.counts(api)),
             api.origin
         );
     }
@@ -606,7 +606,7 @@ fn explain_apis(out: &mut dyn Write, outcome: &engine::Outcome) {
             out,
             "  {:<32} {:<22} {}",
             api.display_name(),
-            role_name(api.role, api.handle),
+            role_name(api.role, api.handle, index.counts(api)),
             api.origin
         );
     }
@@ -652,9 +652,11 @@ fn level_name(level: Level) -> &'static str {
     }
 }
 
-fn role_name(role: crate::knowledge::Role, handle: bool) -> String {
+fn role_name(role: crate::knowledge::Role, handle: bool, counts: bool) -> String {
     use crate::knowledge::{ReleaseParam, Role};
     match role {
+        Role::Acquire { guard: false } if counts => "acquire (count)".into(),
+        Role::Release(_) if counts => "release (count)".into(),
         Role::Acquire { guard: false } if handle => "acquire (handle)".into(),
         Role::Acquire { guard: false } => "acquire".into(),
         Role::Acquire { guard: true } => "acquire (guard)".into(),

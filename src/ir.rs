@@ -398,6 +398,25 @@ impl Body {
             .any(|&(start, end)| (start..end).contains(&block))
     }
 
+    /// Does every way from the entry to the exit pass an event `is_it`?
+    pub fn every_way_passes(&self, is_it: impl Fn(&Event) -> bool) -> bool {
+        let mut seen = vec![false; self.blocks.len()];
+        let mut stack = vec![self.entry];
+        while let Some(b) = stack.pop() {
+            if std::mem::replace(&mut seen[b as usize], true) {
+                continue;
+            }
+            if b == self.exit {
+                return false;
+            }
+            let block = &self.blocks[b as usize];
+            if !block.events.iter().any(&is_it) {
+                stack.extend(&block.succs);
+            }
+        }
+        true
+    }
+
     /// `self` or the place a field path starts from.
     pub fn root_of(&self, mut place: PlaceId) -> PlaceId {
         while let Some(parent) = self.places[place as usize].parent {

@@ -40,6 +40,9 @@ pub(super) struct Analysis<'a> {
     /// through it (`out := enc.buf`): overwriting the field (`enc.buf =
     /// make(..)`) leaves them pointing at memory the owner no longer has.
     pub(super) field_views: std::collections::HashMap<PlaceId, Vec<usize>>,
+    /// In a guard's own method: the receiver's index in
+    /// `Resolution::guard_locals` (see `own_guard`).
+    pub(super) own_guard: Option<usize>,
 }
 
 impl<'a> Analysis<'a> {
@@ -228,6 +231,7 @@ impl<'a> Analysis<'a> {
             copied_args: super::released_later::copied_into_calls(body, &res.calls),
             rebinds,
             field_views,
+            own_guard: Self::own_guard(body, res),
         }
     }
 
@@ -238,6 +242,7 @@ impl<'a> Analysis<'a> {
             status: vec![ABSENT; self.values.len()],
             release_site: vec![(NO_SITE, NO_SITE); self.values.len()],
             disarmed: vec![false; self.res.guard_locals.len()],
+            own_guard_release: (NO_SITE, NO_SITE),
         };
         for (v, value) in self.values.iter().enumerate() {
             let place = match value.origin {
@@ -314,6 +319,12 @@ impl<'a> Analysis<'a> {
             facts
                 .double_releases
                 .retain(|d| dominance.certainly_follows(d.first, d.span));
+        }
+        if !facts.armed_guard_exits.is_empty() {
+            let dominance = super::dominance::Dominance::new(self.body);
+            facts
+                .armed_guard_exits
+                .retain(|d| dominance.certainly_leaves(d.release, d.exit));
         }
         facts
     }

@@ -94,6 +94,8 @@ pub struct Dominance {
     postdom: Vec<Option<usize>>,
     /// (span of a call, block, index of the event in its block)
     calls: Vec<(Span, usize, usize)>,
+    /// The same for the ways out (`Event::Exit`).
+    exits: Vec<(Span, usize, usize)>,
 }
 
 impl Dominance {
@@ -112,35 +114,57 @@ impl Dominance {
         }
         let dom = immediate_dominators(&succs, &preds, body.entry as usize);
         let postdom = immediate_dominators(&preds, &succs, body.exit as usize);
-        let calls = body
-            .blocks
-            .iter()
-            .enumerate()
-            .flat_map(|(b, block)| {
-                block
-                    .events
-                    .iter()
-                    .enumerate()
-                    .filter_map(move |(i, ev)| match ev {
-                        Event::Call { span, .. } => Some((*span, b, i)),
-                        _ => None,
-                    })
-            })
-            .collect();
+        let sites = |exits: bool| -> Vec<(Span, usize, usize)> {
+            body.blocks
+                .iter()
+                .enumerate()
+                .flat_map(|(b, block)| {
+                    block
+                        .events
+                        .iter()
+                        .enumerate()
+                        .filter_map(move |(i, ev)| match ev {
+                            Event::Call { span, .. } if !exits => Some((*span, b, i)),
+                            Event::Exit { span, .. } if exits => Some((*span, b, i)),
+                            _ => None,
+                        })
+                })
+                .collect()
+        };
         Dominance {
             dom,
             postdom,
-            calls,
+            calls: sites(false),
+            exits: sites(true),
         }
     }
 
     /// Every place a call of this span is emitted: one, or one per exit
     /// for a deferred call (lowered at each way out).
     fn positions(&self, span: Span) -> impl Iterator<Item = (usize, usize)> + '_ {
-        self.calls
+        Self::at(&self.calls, span)
+    }
+
+    fn at(sites: &[(Span, usize, usize)], span: Span) -> impl Iterator<Item = (usize, usize)> + '_ {
+        sites
             .iter()
             .filter(move |(s, _, _)| *s == span)
             .map(|&(_, b, i)| (b, i))
+    }
+
+    /// Does every way to the way out at `exit` pass the release at
+    /// `release`? (A release on one branch and a way out after the join are
+    /// a path the data may rule out.)
+    pub fn certainly_leaves(&self, release: Span, exit: Span) -> bool {
+        self.positions(release).any(|(b1, i1)| {
+            Self::at(&self.exits, exit).any(|(b2, i2)| {
+                if b1 == b2 {
+                    i1 < i2
+                } else {
+                    dominates(&self.dom, b1, b2)
+                }
+            })
+        })
     }
 
     /// Is the release at `second` certain to follow one at `first` on some

@@ -266,6 +266,19 @@ pub struct DoubleRelease {
     pub first: Span,
 }
 
+/// A count given back in a guard's own method while the guard was armed,
+/// and a way out that leaves it armed: the guard's `Drop` gives the count
+/// back again ([`own_guard`]).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ArmedGuardExit {
+    /// The receiver, the guard.
+    pub guard: PlaceId,
+    /// The field its `Drop` checks (`self.in_txn`).
+    pub arm_field: PlaceId,
+    pub release: Span,
+    pub exit: Span,
+}
+
 /// `mem::forget` and friends: a value (or an untracked place) whose destructor never runs.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Forgotten {
@@ -295,6 +308,7 @@ pub struct Facts {
     pub uses_after_release: BTreeSet<UseAfterRelease>,
     pub abandons: BTreeSet<Abandon>,
     pub double_releases: BTreeSet<DoubleRelease>,
+    pub armed_guard_exits: BTreeSet<ArmedGuardExit>,
     pub held_across_await: BTreeSet<HeldAcrossAwait>,
     pub forgotten: BTreeSet<Forgotten>,
     pub released_unreset: BTreeSet<ReleaseSite>,
@@ -335,6 +349,7 @@ const NO_SITE: u32 = u32::MAX;
 mod analysis;
 pub mod debug_only;
 mod dominance;
+mod own_guard;
 mod places;
 mod released_later;
 mod state;
@@ -351,7 +366,7 @@ pub fn analyze(body: &Body, res: &Resolution) -> Option<Facts> {
         return None;
     }
     let mut a = Analysis::new(body, res);
-    if a.values.is_empty() {
+    if a.values.is_empty() && a.own_guard.is_none() {
         return untracked_forgets(body, res);
     }
     Some(a.run())

@@ -11,6 +11,9 @@ pub(super) struct State {
     pub release_site: Vec<(u32, u32)>,
     /// Per guard local (`Resolution::guard_locals`): may it be disarmed here?
     pub disarmed: Vec<bool>,
+    /// In a guard's own method: a count given back while the guard was
+    /// surely armed and not disarmed since (start, end; `NO_SITE` if none).
+    pub own_guard_release: (u32, u32),
 }
 
 pub(super) fn bit_set(bits: &mut [u64], i: usize) {
@@ -53,7 +56,12 @@ impl State {
             changed |= *b && !*a;
             *a |= b;
         }
-        for (a, b) in self.release_site.iter_mut().zip(&other.release_site) {
+        for (a, b) in self
+            .release_site
+            .iter_mut()
+            .chain(std::iter::once(&mut self.own_guard_release))
+            .zip(other.release_site.iter().chain([&other.own_guard_release]))
+        {
             changed |= *b < *a;
             *a = (*a).min(*b);
         }

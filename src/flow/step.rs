@@ -325,27 +325,27 @@ impl Analysis<'_> {
                 if effect == CallEffect::Disarm {
                     for &(place, _) in recv.iter().flat_map(|r| &r.places) {
                         if let Some(g) = self.guard_index(place) {
-                            st.disarmed[g] = true;
+                            self.disarm(st, g);
                         }
                     }
                 }
                 if let (Some(arg), CallEffect::Forget { .. }) = (released, effect) {
                     for &(place, _) in &arg.places {
                         if let Some(g) = self.guard_index(place) {
-                            st.disarmed[g] = true;
+                            self.disarm(st, g);
                         }
                         self.forget(st, &place, span, facts.as_deref_mut());
                     }
                 }
-                if let (
-                    Some(t),
-                    CallEffect::Release {
-                        arg: ReleaseArg::Token,
-                        ..
-                    },
-                ) = (self.token_slot, effect)
+                if let CallEffect::Release {
+                    arg: ReleaseArg::Token,
+                    ..
+                } = effect
                 {
-                    self.give_back_count(st, t, *span);
+                    if let Some(t) = self.token_slot {
+                        self.give_back_count(st, t, *span);
+                    }
+                    self.count_given_back(st, *span);
                 }
                 if let (Some(arg), CallEffect::Release { resets, bounds, .. }) = (released, effect)
                 {
@@ -450,7 +450,7 @@ impl Analysis<'_> {
                     .iter()
                     .position(|g| g.arm_fields.contains(place))
                 {
-                    st.disarmed[g] = true;
+                    self.disarm(st, g);
                 }
                 for &d in self.field_views.get(place).into_iter().flatten() {
                     bits_clear(&mut st.aliases[d]);
@@ -617,6 +617,9 @@ impl Analysis<'_> {
                 }
             }
             Event::Exit { kind, span, drops } => {
+                if let Some(f) = facts.as_deref_mut() {
+                    self.leave_own_guard(st, drops, *span, f);
+                }
                 // A guard in scope that is surely still armed gives the counts
                 // back as it drops.
                 let covered = drops

@@ -386,7 +386,7 @@ impl Index {
     /// declared `kind = "counter"`, an acquire whose result cannot carry a
     /// value (`()`, `Result<(), E>`), or a release without parameters of a
     /// pool whose acquires count?
-    fn counts(&self, api: &Api) -> bool {
+    pub fn counts(&self, api: &Api) -> bool {
         if api.counter {
             return true;
         }
@@ -400,16 +400,27 @@ impl Index {
             // acquires count, or a method of the pool's own type (a lock's
             // `unlock(&self)` gives back what the pool lent, not itself).
             Role::Release(_) => {
+                if api.pool.is_none() {
+                    return false;
+                }
+                let mut acquires = self
+                    .apis()
+                    .iter()
+                    .filter(|a| a.pool == api.pool && matches!(a.role, Role::Acquire { .. }))
+                    .peekable();
+                // A pool that only ever counts hands out no value to take
+                // back: its release's arguments are amounts and flags
+                // (`wal_insert_end(force_commit)`).
+                if acquires.peek().is_some() && acquires.clone().all(|a| self.counts(a)) {
+                    return true;
+                }
                 sig.is_some_and(|s| s.params.is_empty())
-                    && api.pool.is_some()
-                    && self.apis().iter().any(|a| {
-                        a.pool == api.pool
-                            && matches!(a.role, Role::Acquire { .. })
-                            && (a.owner.is_some() && a.owner == api.owner
-                                || !matches!(a.role, Role::Acquire { guard: true })
-                                    && self
-                                        .sig(a.owner.as_deref(), &a.name)
-                                        .is_some_and(|s| s.returns_nothing))
+                    && acquires.any(|a| {
+                        a.owner.is_some() && a.owner == api.owner
+                            || !matches!(a.role, Role::Acquire { guard: true })
+                                && self
+                                    .sig(a.owner.as_deref(), &a.name)
+                                    .is_some_and(|s| s.returns_nothing)
                     })
             }
             _ => false,

@@ -1,11 +1,12 @@
 //! Wrapper inference: a fn whose return value comes from an acquire is an
 //! acquire; a fn that releases a by-value parameter (or its receiver) on every
-//! path is a release. Computed to a fixed point over the crate's bodies.
+//! path is a release, and so is one that gives a count back on every path.
+//! Computed to a fixed point over the crate's bodies.
 
 use super::calls::MatchKind;
 use super::{Api, ApiOrigin, Index, ReleaseParam, Role};
 use crate::flow::{self, ABSENT, CallEffect, Origin, RELEASED};
-use crate::ir::{Body, BodyKind, Callee};
+use crate::ir::{Body, BodyKind, Callee, Event};
 use crate::store::{BodySource, FileBodies, in_chunks};
 use rayon::prelude::*;
 use std::collections::HashSet;
@@ -123,6 +124,9 @@ fn infer_body(
     }) {
         return None;
     }
+    if let Some(api) = gives_back_a_count(index, body, file, &effect) {
+        return Some(api);
+    }
     // A wrapper releases a by-value parameter (or `self`), or returns what
     // an acquire gave it in a result that can carry it (see below): without
     // either, the flow analysis (most of this phase's time) finds nothing.
@@ -142,31 +146,8 @@ fn infer_body(
         acquire_spans: Vec::new(),
     };
     let facts = flow::analyze(body, &res)?;
-    let inferred = |role, wrapped: &Api, via: String, result: u8| Api {
-        role,
-        owner: owner.clone(),
-        name: name.clone(),
-        has_receiver: Some(body.receiver.is_some()),
-        // A later result's type is the wrapped API's (the body's names
-        // only the first).
-        returns: match result {
-            0 => body.returns.clone(),
-            _ => wrapped.returns.clone(),
-        },
-        handle: wrapped.handle,
-        counter: wrapped.counter,
-        pool: wrapped.pool.clone(),
-        origin: ApiOrigin::Inferred {
-            path: file.path.clone(),
-            line: body.line as usize,
-            via,
-        },
-        file: Some(file_id),
-        declared_arg: None,
-        module: None,
-        boxes: false,
-        collected: wrapped.collected,
-        result,
+    let inferred = |role, wrapped: &Api, via: String, result: u8| {
+        wrapper_api(body, file, role, wrapped, via, result)
     };
     // A release first: a fn that takes a value and gives it back is a
     // release even if it also returns something.
@@ -244,6 +225,88 @@ fn infer_body(
         via,
         result,
     )))
+}
+
+/// A fn that gives a count back on every way through it, and takes none
+/// (`fn end(&mut self, c: bool) -> Result<()> { self.conn.wal_insert_end(c)?;
+/// self.in_txn = false; Ok(()) }`): a release of the same counting pool.
+fn gives_back_a_count(
+    index: &Index,
+    body: &Body,
+    file: &FileBodies,
+    effect: &impl Fn(&Callee) -> CallEffect,
+) -> Option<Inferred> {
+    if body.is_drop() {
+        return None;
+    }
+    let effects: Vec<CallEffect> = body.callees.iter().map(effect).collect();
+    let counting = |e: &CallEffect| {
+        matches!(
+            e,
+            CallEffect::Release {
+                arg: flow::ReleaseArg::Token,
+                ..
+            }
+        )
+    };
+    if !effects.iter().any(counting)
+        || effects.iter().any(|e| matches!(e, CallEffect::Acquire(_)))
+        || !body.every_way_passes(
+            |ev| matches!(ev, Event::Call { call, .. } if counting(&effects[*call as usize])),
+        )
+    {
+        return None;
+    }
+    let (wrapped, display) = releasing_call(index, body, file.file)?;
+    let api = wrapper_api(
+        body,
+        file,
+        Role::Release(ReleaseParam::Receiver),
+        wrapped,
+        format!("gives a count back through {display}"),
+        0,
+    );
+    Some(Inferred::Api(Api {
+        counter: true,
+        ..api
+    }))
+}
+
+/// The API a wrapper body is, made from the API it wraps.
+fn wrapper_api(
+    body: &Body,
+    file: &FileBodies,
+    role: Role,
+    wrapped: &Api,
+    via: String,
+    result: u8,
+) -> Api {
+    Api {
+        role,
+        owner: body.self_type.clone().or_else(|| body.trait_name.clone()),
+        name: body.fn_name.clone().unwrap_or_default(),
+        has_receiver: Some(body.receiver.is_some()),
+        // A later result's type is the wrapped API's (the body's names
+        // only the first).
+        returns: match result {
+            0 => body.returns.clone(),
+            _ => wrapped.returns.clone(),
+        },
+        handle: wrapped.handle,
+        counter: wrapped.counter,
+        pool: wrapped.pool.clone(),
+        origin: ApiOrigin::Inferred {
+            path: file.path.clone(),
+            line: body.line as usize,
+            via,
+        },
+        file: Some(file.file),
+        declared_arg: None,
+        module: None,
+        boxes: false,
+        collected: wrapped.collected,
+        result,
+    }
 }
 
 /// Can the body's result carry a pooled value: not `()` nor `Result<(), E>`,

@@ -7,6 +7,12 @@ declare_rule! {
     /// Finds a pooled value released twice on one path: directly, or through
     /// an alias of it (an `Rc`/`Arc` clone, a `Copy` handle or slab key).
     ///
+    /// A guard type's own method is checked against the guard's `Drop`: when
+    /// the `Drop` gives a count back while a field is set (`if self.in_txn
+    /// { .. }`), a method that gives the count back itself and then clears
+    /// that field must clear it before every way out. A `?` in between
+    /// leaves the guard armed, and its `Drop` gives the count back again.
+    ///
     /// ## Why is this bad
     /// After the first release the pool may already have handed the value to
     /// someone else. The second release puts it in the free list again, so two
@@ -29,9 +35,11 @@ declare_rule! {
     ///
     /// ## Known limits
     /// Out of reach: state carried across calls (a release in one method and
-    /// another in the type's `Drop` that a flag should have disarmed: the
-    /// embassy ring reader's `reset_buf`), enum state machines and tasks that
-    /// never run.
+    /// another in the type's `Drop` that a flag should have disarmed, when the
+    /// method never sets the flag at all: the embassy ring reader's
+    /// `reset_buf`), enum state machines and tasks that never run. A guard's
+    /// own method is checked only for its receiver, and only at a way out
+    /// that every path to it reaches through the release.
     /// Paths are not correlated: releases under `if a` and `if !a` are
     /// reported as one path, unless the structure makes the second release
     /// certain after the first (it dominates it, or every way on reaches
@@ -67,6 +75,33 @@ pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             "the pool may have handed the value to another user after the first release"
                 .to_string(),
         );
+        out.push(d);
+    }
+    armed_guard_exits(cx, out);
+}
+
+/// A guard's own method gives its count back and leaves before clearing
+/// the field its `Drop` checks: the `Drop` gives the count back again.
+fn armed_guard_exits(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+    let ty = cx.body.self_type.as_deref().unwrap_or("the guard");
+    for fact in &cx.facts.armed_guard_exits {
+        let field = &cx.body.places[fact.arm_field as usize].name;
+        let mut d = cx.diagnostic(
+            &DoubleRelease::INFO,
+            format!("the count `{ty}` holds is released twice"),
+            Label::new(
+                fact.exit,
+                format!("leaves with `{field}` still set, so `{ty}`'s `Drop` releases it again"),
+            ),
+        );
+        d.secondary
+            .push(Label::new(fact.release, "first released here"));
+        d.help = Some(format!(
+            "clear `{field}` before leaving: keep the result, clear the field, then return the error"
+        ));
+        d.notes.push(format!(
+            "`{ty}`'s `Drop` gives the count back while `{field}` is set"
+        ));
         out.push(d);
     }
 }
