@@ -558,3 +558,91 @@ fn check_mixed(dir: &Path, paths: &[&str]) {
     assert!(files.iter().any(|f| f.ends_with(rs)), "{files:?}");
     assert!(files.iter().any(|f| f.ends_with(go)), "{files:?}");
 }
+
+/// fasthttp's own package: `AcquireRequest` over a `sync.Pool`, and a fn
+/// that leaks the request when `WriteTo` fails.
+const FASTHTTP_OWN: &str = r#"package fasthttp
+
+import (
+	"io"
+	"sync"
+)
+
+type Request struct{ body []byte }
+
+var requestPool sync.Pool
+
+func AcquireRequest() *Request {
+	v := requestPool.Get()
+	if v == nil {
+		return &Request{}
+	}
+	return v.(*Request)
+}
+
+func ReleaseRequest(req *Request) {
+	req.body = req.body[:0]
+	requestPool.Put(req)
+}
+
+func postURL(w io.WriterTo, dst io.Writer) error {
+	req := AcquireRequest()
+	if _, err := w.WriteTo(dst); err != nil {
+		return err
+	}
+	ReleaseRequest(req)
+	return nil
+}
+"#;
+
+/// A module that uses fasthttp: its lint pack applies there, and leaks the
+/// request on the early return.
+const FASTHTTP_USER: &str = r#"package app
+
+import "github.com/valyala/fasthttp"
+
+func get(fail bool) error {
+	req := fasthttp.AcquireRequest()
+	if fail {
+		return nil
+	}
+	fasthttp.ReleaseRequest(req)
+	return nil
+}
+"#;
+
+/// A library's own lint pack does not apply inside it, and must not hide
+/// what the library's own code teaches either: run at a root holding both
+/// fasthttp and a module that imports it (so the pack is loaded), the leak
+/// inside fasthttp is found through its inferred `AcquireRequest`, and the
+/// one in the importer through the pack.
+#[test]
+fn a_library_under_its_own_pack_keeps_its_inferred_apis() {
+    let dir = tempfile::tempdir().unwrap();
+    let own = dir.path().join("fasthttp");
+    let user = dir.path().join("app");
+    std::fs::create_dir_all(&own).unwrap();
+    std::fs::create_dir_all(&user).unwrap();
+    std::fs::write(
+        own.join("go.mod"),
+        "module github.com/valyala/fasthttp\n\ngo 1.21\n",
+    )
+    .unwrap();
+    std::fs::write(own.join("client.go"), FASTHTTP_OWN).unwrap();
+    std::fs::write(
+        user.join("go.mod"),
+        "module example.com/app\n\ngo 1.21\n\nrequire github.com/valyala/fasthttp v1.50.0\n",
+    )
+    .unwrap();
+    std::fs::write(user.join("get.go"), FASTHTTP_USER).unwrap();
+    for paths in [&["."][..], &["fasthttp"][..]] {
+        let out = poollint(dir.path(), paths);
+        let text = stdout(&out);
+        assert!(text.contains("client.go:26:"), "{paths:?}: {text}");
+        assert_eq!(
+            paths == ["."],
+            text.contains("get.go:6:"),
+            "{paths:?}: {text}"
+        );
+    }
+}

@@ -608,25 +608,25 @@ impl Index {
         {
             self.reset_owners.insert(owner.clone());
         }
-        let owners = self.by_owner.entry(api.name.clone()).or_default();
         let owner = api.owner.clone().unwrap_or_default();
-        let ids = owners.entry(owner).or_default();
-        // (The field, not `self.same_namespace`: `ids` borrows `by_owner`.)
-        let namespaces = &self.file_namespaces;
-        let conflicts = |other: &Api| {
-            let packs = match (other.pack(), api.pack()) {
-                (Some(a), Some(b)) => a == b,
-                _ => true,
-            };
-            packs && same_namespace(namespaces, other.file, api.file)
-        };
-        if let Some(&existing) = ids.iter().find(|&&i| conflicts(&self.apis[i])) {
+        let existing = self
+            .by_owner
+            .get(&api.name)
+            .and_then(|owners| owners.get(&owner))
+            .and_then(|ids| {
+                ids.iter()
+                    .copied()
+                    .find(|&i| self.same_api(&self.apis[i], &api))
+            });
+        if let Some(existing) = existing {
             if self.apis[existing].precedence() <= api.precedence() {
                 return false;
             }
             self.apis[existing] = api;
             return true;
         }
+        let owners = self.by_owner.entry(api.name.clone()).or_default();
+        let ids = owners.entry(owner).or_default();
         ids.push(self.apis.len());
         self.by_name
             .entry(api.name.clone())
@@ -634,6 +634,20 @@ impl Index {
             .push(self.apis.len());
         self.apis.push(api);
         true
+    }
+
+    /// Do two APIs of one name and owner name the same fn for some file: two
+    /// packs' never do, nor two packages', nor a pack's and a fn of a
+    /// package the pack does not apply to (the pack's own: fasthttp's
+    /// `AcquireRequest`, inferred inside fasthttp, is not the pack's).
+    fn same_api(&self, a: &Api, b: &Api) -> bool {
+        let packs = match (a.pack(), b.pack()) {
+            (Some(x), Some(y)) => x == y,
+            (Some(p), None) => b.file.is_none_or(|f| self.pack_active(p, f)),
+            (None, Some(p)) => a.file.is_none_or(|f| self.pack_active(p, f)),
+            (None, None) => true,
+        };
+        packs && self.same_namespace(a.file, b.file)
     }
 
     /// The API `owner::name` (`owner` `None`: a free fn), the user's or
@@ -959,8 +973,10 @@ impl Index {
     }
 
     pub fn api_for(&self, owner: Option<&str>, name: &str, file: usize) -> Option<&Api> {
-        self.owned_all(owner, name)
-            .find(|a| self.same_namespace(a.file, Some(file)))
+        self.owned_all(owner, name).find(|a| {
+            self.same_namespace(a.file, Some(file))
+                && a.pack().is_none_or(|p| self.pack_active(p, file))
+        })
     }
 
     pub fn is_reset_name(&self, name: &str) -> bool {
