@@ -236,10 +236,6 @@ fn gives_back_a_count(
     file: &FileBodies,
     effect: &impl Fn(&Callee) -> CallEffect,
 ) -> Option<Inferred> {
-    if body.is_drop() {
-        return None;
-    }
-    let effects: Vec<CallEffect> = body.callees.iter().map(effect).collect();
     let counting = |e: &CallEffect| {
         matches!(
             e,
@@ -249,8 +245,17 @@ fn gives_back_a_count(
             }
         )
     };
-    if !effects.iter().any(counting)
-        || effects.iter().any(|e| matches!(e, CallEffect::Acquire(_)))
+    // Counting pools are rare: look at the calls of a release's name first.
+    if body.is_drop()
+        || !body
+            .callees
+            .iter()
+            .any(|c| index.may_acquire_or_release(&c.name) && counting(&effect(c)))
+    {
+        return None;
+    }
+    let effects: Vec<CallEffect> = body.callees.iter().map(effect).collect();
+    if effects.iter().any(|e| matches!(e, CallEffect::Acquire(_)))
         || !body.every_way_passes(
             |ev| matches!(ev, Event::Call { call, .. } if counting(&effects[*call as usize])),
         )
