@@ -1045,9 +1045,18 @@ impl<'s, 't> Lw<'s, 't> {
                     }
                 }
                 match node.field(fields::OPERAND) {
+                    // A slice of a named value views it; a slice of a
+                    // value nothing else names (`pool.Get().([]byte)[:n]`)
+                    // is that value: the same backing array, and its only
+                    // handle from here on.
                     Some(o) => {
                         let op = self.expr(o);
-                        op.into_iter().map(|(p, _)| (p, Mode::Borrow)).collect()
+                        op.into_iter()
+                            .map(|(p, mode)| {
+                                let temp = self.b.body.places[p as usize].kind == PlaceKind::Temp;
+                                (p, if temp { mode } else { Mode::Borrow })
+                            })
+                            .collect()
                     }
                     None => Op::new(),
                 }
