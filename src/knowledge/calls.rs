@@ -416,7 +416,10 @@ impl Index {
                 }
                 sig.is_some_and(|s| s.params.is_empty())
                     && acquires.any(|a| {
-                        a.owner.is_some() && a.owner == api.owner
+                        // (The same type: another package's `Decoder` is not.)
+                        a.owner.is_some()
+                            && a.owner == api.owner
+                            && self.same_namespace(a.file, api.file)
                             || !matches!(a.role, Role::Acquire { guard: true })
                                 && self
                                     .sig(a.owner.as_deref(), &a.name)
