@@ -277,6 +277,8 @@ pub struct ArmedGuardExit {
     pub arm_field: PlaceId,
     pub release: Span,
     pub exit: Span,
+    /// The way out is a failing one (`?`, `return Err(..)`).
+    pub fails: bool,
 }
 
 /// `mem::forget` and friends: a value (or an untracked place) whose destructor never runs.

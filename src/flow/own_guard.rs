@@ -15,9 +15,34 @@ use super::analysis::Analysis;
 use super::state::State;
 use super::*;
 
+/// The places a release event gives back: its value, or the amounts a
+/// counter's release is passed (`window.release(self.unacked)`).
+fn released_places<'e>(ev: &'e Event, res: &Resolution) -> impl Iterator<Item = PlaceId> + 'e {
+    let given: &[Arg] = match ev {
+        Event::Call {
+            call, recv, args, ..
+        } => match res.calls[*call as usize] {
+            CallEffect::Release {
+                arg: ReleaseArg::Token,
+                ..
+            } => args,
+            effect @ CallEffect::Release { .. } => effect
+                .target(recv, args)
+                .map(std::slice::from_ref)
+                .unwrap_or_default(),
+            _ => &[],
+        },
+        _ => &[],
+    };
+    given
+        .iter()
+        .flat_map(|arg| arg.places.iter().map(|&(p, _)| p))
+}
+
 impl Analysis<'_> {
     /// The guard local that is the body's receiver, when the body is one of
-    /// the guard's own methods (not its `Drop`) and sets an arm field.
+    /// the guard's own methods (not its `Drop`) and sets an arm field, or
+    /// gives back the amount an arm field holds (`pop_done(self.i)`).
     pub(super) fn own_guard(body: &Body, res: &Resolution) -> Option<usize> {
         if body.kind != crate::ir::BodyKind::Fn || body.is_drop() {
             return None;
@@ -25,12 +50,22 @@ impl Analysis<'_> {
         let (receiver, _) = body.receiver?;
         let g = res.guard_locals.iter().position(|g| g.place == receiver)?;
         let arm_fields = &res.guard_locals[g].arm_fields;
-        let sets_arm_field = body
-            .blocks
-            .iter()
-            .flat_map(|b| &b.events)
-            .any(|ev| matches!(ev, Event::Assign { place, .. } if arm_fields.contains(place)));
-        sets_arm_field.then_some(g)
+        let minds_arm_field = body.blocks.iter().flat_map(|b| &b.events).any(|ev| {
+            matches!(ev, Event::Assign { place, .. } if arm_fields.contains(place))
+                || released_places(ev, res).any(|p| arm_fields.contains(&p))
+        });
+        minds_arm_field.then_some(g)
+    }
+
+    /// A release of `place`: when it is an arm field of the body's own
+    /// guard, what it counts is given back (`pop_done(self.i)`), and the
+    /// `Drop` gives it back again unless the field is cleared.
+    pub(super) fn arm_field_given_back(&self, st: &mut State, place: PlaceId, span: Span) {
+        if let Some(g) = self.own_guard
+            && self.res.guard_locals[g].arm_fields.contains(&place)
+        {
+            self.count_given_back(st, span);
+        }
     }
 
     /// Guard `g` is (or may be) disarmed: its `Drop` will not release.
@@ -58,6 +93,7 @@ impl Analysis<'_> {
         st: &State,
         drops: &[PlaceId],
         span: Span,
+        fails: bool,
         facts: &mut Facts,
     ) {
         let Some(g) = self.own_guard else {
@@ -76,6 +112,7 @@ impl Analysis<'_> {
             arm_field,
             release: Span { start, end },
             exit: span,
+            fails,
         });
     }
 }

@@ -350,6 +350,7 @@ impl Analysis<'_> {
                 if let (Some(arg), CallEffect::Release { resets, bounds, .. }) = (released, effect)
                 {
                     for &(place, _) in &arg.places {
+                        self.arm_field_given_back(st, place, *span);
                         self.release(st, *call, place, *span, &mut facts, resets, bounds);
                     }
                 }
@@ -618,7 +619,8 @@ impl Analysis<'_> {
             }
             Event::Exit { kind, span, drops } => {
                 if let Some(f) = facts.as_deref_mut() {
-                    self.leave_own_guard(st, drops, *span, f);
+                    let fails = matches!(kind, ExitKind::Try | ExitKind::Fail);
+                    self.leave_own_guard(st, drops, *span, fails, f);
                 }
                 // A guard in scope that is surely still armed gives the counts
                 // back as it drops.

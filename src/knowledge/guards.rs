@@ -31,9 +31,6 @@ pub fn infer(index: &mut Index, source: BodySource<'_>) {
     }
     let shared: &Index = index;
     let query = [KeySet::new([Key::Implements("Drop")])];
-    // The `Drop` itself must name them: a file's other bodies call `take`,
-    // `remove` or `clear` far more often than a guard does.
-    let released_in_drop = KeySet::new(releases.iter().map(|n| Key::InDrop(n)));
     let undoes = KeySet::new(super::claims::UNDOS.iter().map(|n| Key::InDrop(n)));
     // ... on a claim field (`store` and `swap` are in most `Drop`s).
     let claim_fields = KeySet::new(
@@ -42,24 +39,38 @@ pub fn infer(index: &mut Index, source: BodySource<'_>) {
             .into_iter()
             .map(|(_, field)| Key::InDrop(field)),
     );
+    // Or it calls one of its own type's methods that names one
+    // (`if self.i > 0 { self.reset_buf() }`, where `reset_buf` gives the
+    // bytes back): the file then calls a release in some body.
     let files = source(
         &query,
         Some(&|file, probe| {
-            calls.matches(shared, file, probe) && probe(&released_in_drop)
-                || claims && probe(&undoes) && probe(&claim_fields)
+            calls.matches(shared, file, probe) || claims && probe(&undoes) && probe(&claim_fields)
         }),
     );
     let mut guards: HashMap<String, GuardInfo> = HashMap::new();
     for file in &files {
+        let calls_a_release = |body: &Body| {
+            body.blocks.iter().flat_map(|b| &b.events).any(|ev| {
+                matches!(ev, Event::Call { call, .. }
+                    if matches!(shared.effect(&body.callees[*call as usize], file.file), CallEffect::Release { .. }))
+            })
+        };
         for body in &file.bodies {
             let Some(ty) = body.self_type.as_ref().filter(|_| body.is_drop()) else {
                 continue;
             };
-            let releases = body.blocks.iter().flat_map(|b| &b.events).any(|ev| {
-                matches!(ev, Event::Call { call, .. }
-                    if matches!(shared.effect(&body.callees[*call as usize], file.file), CallEffect::Release { .. }))
-            }) || super::claims::undoes_a_claim(shared, body);
-            if releases {
+            let gives_back = calls_a_release(body)
+                || super::claims::undoes_a_claim(shared, body)
+                || own_methods_called(body).any(|name| {
+                    file.bodies.iter().any(|m| {
+                        m.self_type.as_ref() == Some(ty)
+                            && m.fn_name.as_deref() == Some(name)
+                            && !m.is_drop()
+                            && calls_a_release(m)
+                    })
+                });
+            if gives_back {
                 guards.entry(ty.clone()).or_default().arm_fields = fields_read(body);
             }
         }
@@ -86,6 +97,24 @@ pub fn infer(index: &mut Index, source: BodySource<'_>) {
         }
     }
     index.add_guards(guards);
+}
+
+/// The methods `body` calls on its own receiver (`self.reset_buf()`).
+fn own_methods_called(body: &Body) -> impl Iterator<Item = &str> {
+    let receiver = body.receiver.map(|(r, _)| r);
+    body.blocks
+        .iter()
+        .flat_map(|b| &b.events)
+        .filter_map(move |ev| match ev {
+            Event::Call {
+                call,
+                recv: Some(recv),
+                ..
+            } if receiver.is_some() && recv.places.iter().any(|&(p, _)| Some(p) == receiver) => {
+                Some(body.callees[*call as usize].name.as_str())
+            }
+            _ => None,
+        })
 }
 
 /// The fields of `self` the body reads (a condition such as `if self.armed`).

@@ -12,6 +12,10 @@ declare_rule! {
     /// { .. }`), a method that gives the count back itself and then clears
     /// that field must clear it before every way out. A `?` in between
     /// leaves the guard armed, and its `Drop` gives the count back again.
+    /// The same holds when the field is the amount itself: a method that
+    /// gives back what `self.i` counts (`ring.pop_done(self.i)`), where the
+    /// `Drop` does so while `self.i > 0` (directly or through that method),
+    /// must clear `self.i` before it leaves.
     ///
     /// ## Why is this bad
     /// After the first release the pool may already have handed the value to
@@ -36,8 +40,9 @@ declare_rule! {
     /// ## Known limits
     /// Out of reach: state carried across calls (a release in one method and
     /// another in the type's `Drop` that a flag should have disarmed, when the
-    /// method never sets the flag at all: the embassy ring reader's
-    /// `reset_buf`), enum state machines and tasks that never run. A guard's
+    /// method neither sets the flag nor gives back the amount it holds), enum
+    /// state machines and tasks that never run. A `Drop` that releases
+    /// through its own method is followed one call deep, within its file. A guard's
     /// own method is checked only for its receiver, and only at a way out
     /// that every path to it reaches through the release.
     /// Paths are not correlated: releases under `if a` and `if !a` are
@@ -96,9 +101,13 @@ fn armed_guard_exits(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         );
         d.secondary
             .push(Label::new(fact.release, "first released here"));
-        d.help = Some(format!(
-            "clear `{field}` before leaving: keep the result, clear the field, then return the error"
-        ));
+        d.help = Some(if fact.fails {
+            format!(
+                "clear `{field}` before leaving: keep the result, clear the field, then return the error"
+            )
+        } else {
+            format!("clear `{field}` right after releasing what it counts")
+        });
         d.notes.push(format!(
             "`{ty}`'s `Drop` gives the count back while `{field}` is set"
         ));

@@ -19,10 +19,12 @@ pub fn iter<'a, 'b>(reader: &'b mut Reader<'a>) -> ReaderIterator<'a, 'b> {
 impl<'a, 'b> ReaderIterator<'a, 'b> {
     fn reset_buf(&mut self) {
         self.reader.pop_done(self.i);
+        // `i` still counts the bytes just given back: `Drop` (`i > 0`) gives
+        // them back again
 
         let (data, len) = self.reader.pop_buf();
         self.buf = unsafe { slice::from_raw_parts_mut(data, len) };
-    }
+    } //~ PL005
 }
 
 impl<'a, 'b> Iterator for ReaderIterator<'a, 'b> {
@@ -45,7 +47,7 @@ impl<'a, 'b> Drop for ReaderIterator<'a, 'b> {
         if self.i > 0 {
             // `i` still counts the bytes the last `reset_buf` gave back: they are
             // given back again, and the read index runs past the write index
-            self.reset_buf(); //~ PL005
+            self.reset_buf();
         }
     }
 }
