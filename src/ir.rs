@@ -246,6 +246,15 @@ pub enum Event {
         of: PlaceId,
         span: Span,
     },
+    /// A `for` loop's turn binds `element` afresh to the next element of
+    /// the collection at `of` (`for &k in self.keys.iter()`); a draining
+    /// loop (`self.keys.drain(..)`) takes it out of the collection.
+    Element {
+        element: PlaceId,
+        of: PlaceId,
+        drains: bool,
+        span: Span,
+    },
     /// The values of `place` leave this body (returned, moved into a call, stored).
     Transfer {
         place: PlaceId,

@@ -43,10 +43,15 @@ pub(super) struct Analysis<'a> {
     /// In a guard's own method: the receiver's index in
     /// `Resolution::guard_locals` (see `own_guard`).
     pub(super) own_guard: Option<usize>,
+    /// Element places of `for` loops -> their loop, and the collections
+    /// the loops iterate (see `element_releases`).
+    pub(super) element_loops: HashMap<PlaceId, super::element_releases::ElementLoop>,
+    pub(super) element_collections: Vec<PlaceId>,
 }
 
 impl<'a> Analysis<'a> {
     pub(super) fn new(body: &'a Body, res: &'a Resolution) -> Self {
+        let (element_loops, element_collections) = super::element_releases::element_loops(body);
         let mut values = Vec::new();
         let mut call_value = vec![None; body.callees.len()];
         let mut implicit = Vec::new();
@@ -232,6 +237,8 @@ impl<'a> Analysis<'a> {
             rebinds,
             field_views,
             own_guard: Self::own_guard(body, res),
+            element_loops,
+            element_collections,
         }
     }
 
@@ -243,6 +250,7 @@ impl<'a> Analysis<'a> {
             release_site: vec![(NO_SITE, NO_SITE); self.values.len()],
             disarmed: vec![false; self.res.guard_locals.len()],
             own_guard_release: (NO_SITE, NO_SITE),
+            element_marks: vec![super::element_releases::NO_MARK; self.element_collections.len()],
         };
         for (v, value) in self.values.iter().enumerate() {
             let place = match value.origin {
@@ -319,6 +327,12 @@ impl<'a> Analysis<'a> {
             facts
                 .double_releases
                 .retain(|d| dominance.certainly_follows(d.first, d.span));
+        }
+        if !facts.double_released_elements.is_empty() {
+            let dominance = super::dominance::Dominance::new(self.body);
+            facts
+                .double_released_elements
+                .retain(|d| dominance.every_turn_reaches(d.first_loop, d.first));
         }
         if !facts.armed_guard_exits.is_empty() {
             let dominance = super::dominance::Dominance::new(self.body);

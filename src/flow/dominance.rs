@@ -96,6 +96,9 @@ pub struct Dominance {
     calls: Vec<(Span, usize, usize)>,
     /// The same for the ways out (`Event::Exit`).
     exits: Vec<(Span, usize, usize)>,
+    /// The same for `for` loops' element bindings (`Event::Element`, by
+    /// the loop's iterable).
+    elements: Vec<(Span, usize, usize)>,
 }
 
 impl Dominance {
@@ -114,18 +117,28 @@ impl Dominance {
         }
         let dom = immediate_dominators(&succs, &preds, body.entry as usize);
         let postdom = immediate_dominators(&preds, &succs, body.exit as usize);
-        let sites = |exits: bool| -> Vec<(Span, usize, usize)> {
+        #[derive(PartialEq)]
+        enum Site {
+            Call,
+            Exit,
+            Element,
+        }
+        let sites = |kind: Site| -> Vec<(Span, usize, usize)> {
             body.blocks
                 .iter()
                 .enumerate()
                 .flat_map(|(b, block)| {
+                    let kind = &kind;
                     block
                         .events
                         .iter()
                         .enumerate()
                         .filter_map(move |(i, ev)| match ev {
-                            Event::Call { span, .. } if !exits => Some((*span, b, i)),
-                            Event::Exit { span, .. } if exits => Some((*span, b, i)),
+                            Event::Call { span, .. } if *kind == Site::Call => Some((*span, b, i)),
+                            Event::Exit { span, .. } if *kind == Site::Exit => Some((*span, b, i)),
+                            Event::Element { span, .. } if *kind == Site::Element => {
+                                Some((*span, b, i))
+                            }
                             _ => None,
                         })
                 })
@@ -134,8 +147,9 @@ impl Dominance {
         Dominance {
             dom,
             postdom,
-            calls: sites(false),
-            exits: sites(true),
+            calls: sites(Site::Call),
+            exits: sites(Site::Exit),
+            elements: sites(Site::Element),
         }
     }
 
@@ -162,6 +176,20 @@ impl Dominance {
                     i1 < i2
                 } else {
                     dominates(&self.dom, b1, b2)
+                }
+            })
+        })
+    }
+
+    /// Does every turn of the loop over `iterable` reach the release at
+    /// `release` (every way on from its element binding passes it)?
+    pub fn every_turn_reaches(&self, iterable: Span, release: Span) -> bool {
+        Self::at(&self.elements, iterable).all(|(b1, i1)| {
+            self.positions(release).any(|(b2, i2)| {
+                if b1 == b2 {
+                    i1 < i2
+                } else {
+                    dominates(&self.postdom, b2, b1)
                 }
             })
         })

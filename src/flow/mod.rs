@@ -9,7 +9,7 @@
 //! their values over when moved.
 
 use crate::ir::{Arg, AssignKind, Body, Event, ExitKind, PlaceId, Span};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 /// What a call does, once the knowledge index has resolved its callee.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -281,6 +281,19 @@ pub struct ArmedGuardExit {
     pub fails: bool,
 }
 
+/// Two loops over one collection release its elements: the first walked it
+/// without taking them out ([`element_releases`]).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct DoubleReleasedElements {
+    /// The collection (`self.keys`).
+    pub collection: PlaceId,
+    /// The first loop's release of its element, and that loop's iterable.
+    pub first: Span,
+    pub first_loop: Span,
+    /// The second release.
+    pub span: Span,
+}
+
 /// `mem::forget` and friends: a value (or an untracked place) whose destructor never runs.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Forgotten {
@@ -311,6 +324,7 @@ pub struct Facts {
     pub abandons: BTreeSet<Abandon>,
     pub double_releases: BTreeSet<DoubleRelease>,
     pub armed_guard_exits: BTreeSet<ArmedGuardExit>,
+    pub double_released_elements: BTreeSet<DoubleReleasedElements>,
     pub held_across_await: BTreeSet<HeldAcrossAwait>,
     pub forgotten: BTreeSet<Forgotten>,
     pub released_unreset: BTreeSet<ReleaseSite>,
@@ -351,6 +365,7 @@ const NO_SITE: u32 = u32::MAX;
 mod analysis;
 pub mod debug_only;
 mod dominance;
+mod element_releases;
 mod own_guard;
 mod places;
 mod released_later;

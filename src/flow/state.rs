@@ -14,6 +14,10 @@ pub(super) struct State {
     /// In a guard's own method: a count given back while the guard was
     /// surely armed and not disarmed since (start, end; `NO_SITE` if none).
     pub own_guard_release: (u32, u32),
+    /// Per collection a `for` loop iterates: the first release of an
+    /// element by a loop that left it there (start, end, element place;
+    /// `NO_MARK` if none, or if the collection changed since).
+    pub element_marks: Vec<(u32, u32, u32)>,
 }
 
 pub(super) fn bit_set(bits: &mut [u64], i: usize) {
@@ -62,6 +66,10 @@ impl State {
             .chain(std::iter::once(&mut self.own_guard_release))
             .zip(other.release_site.iter().chain([&other.own_guard_release]))
         {
+            changed |= *b < *a;
+            *a = (*a).min(*b);
+        }
+        for (a, b) in self.element_marks.iter_mut().zip(&other.element_marks) {
             changed |= *b < *a;
             *a = (*a).min(*b);
         }

@@ -240,6 +240,7 @@ impl Analysis<'_> {
     }
 
     pub(super) fn step(&self, st: &mut State, ev: &Event, mut facts: Option<&mut Facts>) {
+        self.collections_changed(st, ev);
         match ev {
             Event::Call {
                 call,
@@ -351,6 +352,7 @@ impl Analysis<'_> {
                 {
                     for &(place, _) in &arg.places {
                         self.arm_field_given_back(st, place, *span);
+                        self.element_released(st, place, *span, &mut facts);
                         self.release(st, *call, place, *span, &mut facts, resets, bounds);
                     }
                 }
@@ -602,6 +604,7 @@ impl Analysis<'_> {
                     st.status[v] = ABSENT;
                 }
             }
+            Event::Element { .. } => {}
             Event::Await { span } => {
                 if let Some(f) = facts {
                     for (v, value) in self.values.iter().enumerate() {

@@ -17,6 +17,12 @@ declare_rule! {
     /// `Drop` does so while `self.i > 0` (directly or through that method),
     /// must clear `self.i` before it leaves.
     ///
+    /// Two loops over one collection that both release its elements are a
+    /// double release when the first leaves them in it (`for &k in
+    /// self.keys.iter() { slab.remove(k) }`, later `for k in
+    /// self.keys.drain(..) { .. }`) and nothing changes the collection in
+    /// between.
+    ///
     /// ## Why is this bad
     /// After the first release the pool may already have handed the value to
     /// someone else. The second release puts it in the free list again, so two
@@ -83,6 +89,37 @@ pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         out.push(d);
     }
     armed_guard_exits(cx, out);
+    double_released_elements(cx, out);
+}
+
+/// Two loops over one collection release its elements; the first left them
+/// in it.
+fn double_released_elements(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+    let mut seen = BTreeSet::new();
+    for fact in &cx.facts.double_released_elements {
+        if !seen.insert(fact.span) {
+            continue;
+        }
+        let collection = &cx.body.places[fact.collection as usize].name;
+        let mut d = cx.diagnostic(
+            &DoubleRelease::INFO,
+            format!("the elements of `{collection}` are released twice"),
+            Label::new(fact.span, "released again here"),
+        );
+        d.secondary
+            .push(Label::new(fact.first, "first released here, every turn"));
+        d.secondary.push(Label::new(
+            fact.first_loop,
+            format!("this loop leaves them in `{collection}`"),
+        ));
+        d.help = Some(format!(
+            "release each element once: take them out of `{collection}` as the first loop releases them, or clear it after that loop"
+        ));
+        d.notes.push(
+            "the pool may have handed each one to another user after the first release".to_string(),
+        );
+        out.push(d);
+    }
 }
 
 /// A guard's own method gives its count back and leaves before clearing

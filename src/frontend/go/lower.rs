@@ -2185,11 +2185,22 @@ impl<'s, 't> Lw<'s, 't> {
             let declares = r
                 .field(fields::LEFT)
                 .is_some_and(|_| self.text(r).contains(":="));
+            // What each turn binds is an element of the ranged collection
+            // (a slice's index is one too, harmlessly: nothing releases it).
+            let of = r.field(fields::RIGHT).and_then(|c| Some((self.place_of(c)?, self.span(c))));
             for l in self.lhs_list(r, fields::LEFT) {
                 if declares && l.kind_name() == "identifier" {
                     let name = self.text(l);
                     if name != "_" {
-                        self.declare(name, None, Shape::Unknown);
+                        let element = self.declare(name, None, Shape::Unknown);
+                        if let Some((of, span)) = of {
+                            self.b.emit(Event::Element {
+                                element,
+                                of,
+                                drains: false,
+                                span,
+                            });
+                        }
                     }
                 } else if let Some(p) = self.place_of(l) {
                     let span = self.span(l);

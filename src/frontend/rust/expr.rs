@@ -61,8 +61,16 @@ impl<'f> Lowerer<'f> {
             }
             Expr::RawAddr(r) => self.expr(&r.expr).borrowed(),
             Expr::Unary(u) => {
-                // `*p` reads through `p`; the value it yields is a copy, not an alias.
+                // `*p` reads through `p`; the value it yields is a copy, not an
+                // alias. A copy of a loop's element is that element (`for k in
+                // &self.keys { slab.remove(*k) }`).
                 let op = self.expr(&u.expr);
+                if let [(place, _)] = op.places[..]
+                    && matches!(u.op, syn::UnOp::Deref(_))
+                    && self.loop_elements.contains(&place)
+                {
+                    return Operand::one(place, Mode::Move);
+                }
                 self.read(op, span);
                 Operand::default()
             }

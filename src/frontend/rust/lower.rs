@@ -185,6 +185,9 @@ pub struct Lowerer<'f> {
     /// The element type of a parameter a `for` loop may iterate
     /// (`bufs: &[CommandBuffer]`, `I: IntoIterator<Item = &'a T>`).
     pub elements: HashMap<PlaceId, TypeRef>,
+    /// The names `for` loops bind to a collection's elements (see
+    /// [`Event::Element`]): `*k` of one is that element, copied.
+    pub loop_elements: std::collections::HashSet<PlaceId>,
 }
 
 /// Information about the fn being lowered.
@@ -220,6 +223,7 @@ pub fn lower_fn(
         result_parts: Default::default(),
         views: Default::default(),
         elements: Default::default(),
+        loop_elements: Default::default(),
     };
     lw.b.body.fn_name = Some(sig.ident.to_string());
     lw.b.body.self_type = header.self_type.clone();
@@ -709,6 +713,7 @@ impl<'f> Lowerer<'f> {
                 } else {
                     self.declare_pattern_names(pat);
                 }
+                self.elements_bound(pat, iter, per_turn);
             }
         }
         self.b.cur = body_start;
@@ -776,6 +781,7 @@ impl<'f> Lowerer<'f> {
             result_parts: Default::default(),
             views: Default::default(),
             elements: Default::default(),
+            loop_elements: Default::default(),
         };
         inner.b.body.self_type = self.self_type.clone();
         inner.b.depth = self.b.depth;
@@ -902,6 +908,48 @@ fn is_cfg_gated(stmt: &Stmt) -> bool {
         },
     };
     attrs.iter().any(|a| a.path().is_ident("cfg"))
+}
+
+impl Lowerer<'_> {
+    /// The names a `for` pattern binds each turn are elements of the
+    /// collection it iterates, when that is a place (`self.keys`, `&ids`,
+    /// `map.values()`, `v.iter().copied()`, `v.drain(..)`).
+    fn elements_bound(&mut self, pat: &Pat, iter: &Expr, drains: bool) {
+        let Some(of) = iterated_place(iter).and_then(|e| self.place_of(e)) else {
+            return;
+        };
+        let span = self.cx.expr(iter);
+        for element in self.pattern_places(pat) {
+            self.loop_elements.insert(element);
+            self.b.emit(Event::Element {
+                element,
+                of,
+                drains,
+                span,
+            });
+        }
+    }
+}
+
+/// The collection an iterable walks: `&self.keys`, `keys.iter().copied()`,
+/// `map.values()`, `v.drain(..)` name `self.keys`, `keys`, `map`, `v`.
+fn iterated_place(iter: &Expr) -> Option<&Expr> {
+    match iter {
+        Expr::Reference(r) => iterated_place(&r.expr),
+        Expr::Paren(p) => iterated_place(&p.expr),
+        Expr::MethodCall(m)
+            if (m.args.is_empty()
+                && matches!(
+                    m.method.to_string().as_str(),
+                    "iter" | "into_iter" | "copied" | "cloned" | "values" | "keys"
+                ))
+                || m.method == "drain" =>
+        {
+            iterated_place(&m.receiver)
+        }
+        Expr::Path(_) | Expr::Field(_) => Some(iter),
+        _ => None,
+    }
 }
 
 /// Is the iterable a draining method call (`v.drain(..)`), whose elements

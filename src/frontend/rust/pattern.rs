@@ -70,6 +70,16 @@ impl<'f> Lowerer<'f> {
         }
     }
 
+    /// The places of the names `pat` binds, once they are declared.
+    pub fn pattern_places(&mut self, pat: &Pat) -> Vec<PlaceId> {
+        let mut names = Vec::new();
+        collect_names(pat, &mut names);
+        names
+            .iter()
+            .filter_map(|id| self.b.lookup(&id.ident.to_string()))
+            .collect()
+    }
+
     /// Bind `op` to the names of `pat` on the edge where the pattern matched.
     pub fn bind(&mut self, op: Operand, pat: &Pat, info: LocalInfo, span: Span) {
         if result_variant(pat) == Some("Ok") {
