@@ -166,6 +166,10 @@ pub struct Index {
     /// every API of a common name (`get`, `new`).
     by_owner: HashMap<String, HashMap<String, Vec<usize>>>,
     structs: HashMap<String, StructDecl>,
+    /// Later declarations of a struct name `structs` already holds (another
+    /// package's `Server`, in a tree of several): a field only they declare
+    /// is still known.
+    shadowed_structs: HashMap<String, Vec<StructDecl>>,
     /// type -> traits it implements
     traits_of: HashMap<String, Vec<String>>,
     statics: HashMap<String, String>,
@@ -287,9 +291,14 @@ impl Index {
             if let Some(reset) = &s.reset {
                 self.reset_names.insert(reset.clone());
             }
-            if !self.structs.contains_key(&s.name) {
-                self.structs
-                    .insert(s.name.clone(), StructDecl { file: file_id, ..s });
+            let decl = StructDecl { file: file_id, ..s };
+            if self.structs.contains_key(&decl.name) {
+                self.shadowed_structs
+                    .entry(decl.name.clone())
+                    .or_default()
+                    .push(decl);
+            } else {
+                self.structs.insert(decl.name.clone(), decl);
             }
         }
         for (ty, tr) in items.trait_impls {
@@ -416,6 +425,7 @@ impl Index {
             by_name.shrink_to_fit();
         }
         self.structs.shrink_to_fit();
+        self.shadowed_structs.shrink_to_fit();
     }
 
     /// Is `root` a scanned crate, or a package path under a scanned module's

@@ -462,13 +462,42 @@ impl Index {
         };
         let mut ty = name;
         for _ in 0..4 {
-            let decl = self.structs.get(&ty)?;
-            if let Some(f) = decl.fields.iter().find(|f| f.name == field) {
-                return Some((decl, f));
+            if let Some(found) = self.declared_field(&ty, field) {
+                return found;
             }
             ty = super::types_base(self.derefs.get(&ty)?).to_string();
         }
         None
+    }
+
+    /// The declaration of `field` in a struct named `ty`: among every
+    /// struct of that name (several packages may each declare a `Server`),
+    /// those that have the field must agree on what it holds. `None` when
+    /// none has it; `Some(None)` when they disagree.
+    #[allow(clippy::type_complexity)]
+    fn declared_field(
+        &self,
+        ty: &str,
+        field: &str,
+    ) -> Option<Option<(&super::StructDecl, &super::FieldDecl)>> {
+        let first = self.structs.get(ty)?;
+        let mut found: Option<(&super::StructDecl, &super::FieldDecl)> = None;
+        for decl in
+            std::iter::once(first).chain(self.shadowed_structs.get(ty).into_iter().flatten())
+        {
+            let Some(f) = decl.fields.iter().find(|f| f.name == field) else {
+                continue;
+            };
+            match found {
+                None => found = Some((decl, f)),
+                Some((d, g))
+                    if g.core == f.core
+                        && g.collection == f.collection
+                        && d.generics == decl.generics => {}
+                Some(_) => return Some(None),
+            }
+        }
+        found.map(Some)
     }
 
     fn method_result(&self, base: &TypeRef, method: &str, depth: usize) -> Resolved {

@@ -2187,7 +2187,9 @@ impl<'s, 't> Lw<'s, 't> {
                 .is_some_and(|_| self.text(r).contains(":="));
             // What each turn binds is an element of the ranged collection
             // (a slice's index is one too, harmlessly: nothing releases it).
-            let of = r.field(fields::RIGHT).and_then(|c| Some((self.place_of(c)?, self.span(c))));
+            let of = r
+                .field(fields::RIGHT)
+                .and_then(|c| Some((self.place_of(c)?, self.span(c))));
             for l in self.lhs_list(r, fields::LEFT) {
                 if declares && l.kind_name() == "identifier" {
                     let name = self.text(l);
