@@ -875,9 +875,11 @@ impl<'s, 't> Lw<'s, 't> {
             | "true"
             | "false"
             | "binary_expression" => Shape::Scalar,
-            "type_conversion_expression" => node.field(fields::TYPE).map_or(Shape::Unknown, |t| {
-                types::shape_of(t, self.src, &self.generics)
-            }),
+            "type_conversion_expression" | "type_assertion_expression" => {
+                node.field(fields::TYPE).map_or(Shape::Unknown, |t| {
+                    types::shape_of(t, self.src, &self.generics)
+                })
+            }
             "call_expression" => {
                 let Some(f) = node.field(fields::FUNCTION) else {
                     return Shape::Unknown;
