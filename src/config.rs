@@ -70,6 +70,12 @@ pub struct PoolDecl {
     /// they fail (`Fiber::new`): `Fiber::new(stack, n)?` loses `stack` on `Err`.
     #[serde(default)]
     pub fallible_sinks: Vec<String>,
+    /// Callees (of other crates) that hand the value they are given back
+    /// inside the `Err` they return when they fail (a channel's
+    /// `Sender::send` when the receiver is gone): `let _ = tx.send(v)`
+    /// drops `v` there, `if let Err(e) = tx.send(v)` gets it back.
+    #[serde(default)]
+    pub hands_back: Vec<String>,
     /// The releases take the value as an interface (Go's `sync.Pool.Put`):
     /// a non-pointer argument is copied to the heap on every release (PL012).
     #[serde(default)]
@@ -253,6 +259,7 @@ fn describe(text: &str, line: Option<usize>, message: &str) -> (Option<usize>, S
             "kind",
             "unless-called",
             "fallible-sinks",
+            "hands-back",
             "packs",
             "per-file-ignores",
             "pooled",

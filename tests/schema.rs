@@ -151,6 +151,7 @@ pooled = ["Msg"]
 keep = ["Msg.id"]
 detach-field = ["PoolConnection.live"]
 fallible-sinks = ["Fiber::new"]
+hands-back = ["Sender::send"]
 
 [per-file-ignores]
 "tests/**" = ["PL010", "manual-release", "all"]

@@ -482,14 +482,32 @@ impl Index {
         self.sink_args(owner.as_deref(), &callee.name) & CONFIGURED_SINK
     }
 
-    /// The arguments (bits) a callee of the crate hands back inside the
-    /// `Err` it returns, as its signature spells them.
+    /// The arguments (bits) a callee hands back inside the `Err` it
+    /// returns: a callee of the crate, as its signature spells them; a
+    /// method of another crate's type the config names (`Sender::send`),
+    /// every argument. A type the crate declares itself is never the other
+    /// crate's, whatever its name.
     fn hands_back_mask(&self, callee: &Callee) -> u64 {
-        let Some(((owner, name), shift)) = self.callee_fn(callee) else {
+        if let Some(((owner, name), shift)) = self.callee_fn(callee) {
+            let owner = (!owner.is_empty()).then_some(owner.as_str());
+            return self.sig(owner, &name).map_or(0, |s| s.hands_back << shift);
+        }
+        if !callee.is_method {
             return 0;
+        }
+        let external = match callee.receiver_type.as_ref().map(|t| self.resolve(t)) {
+            Some(super::resolve::Resolved::Type(super::resolve::TypeId { name, origin }))
+                if origin != super::resolve::TypeOrigin::Local =>
+            {
+                name
+            }
+            _ => return 0,
         };
-        let owner = (!owner.is_empty()).then_some(owner.as_str());
-        self.sig(owner, &name).map_or(0, |s| s.hands_back << shift)
+        if self.hands_back_configured(&external, &callee.name) {
+            CONFIGURED_SINK
+        } else {
+            0
+        }
     }
 
     /// A method of a guard type the code defines that disarms it.

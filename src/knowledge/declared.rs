@@ -27,12 +27,15 @@ impl Index {
                     Some(r.arg().cloned()),
                 )
             }));
+            let callee_key = |path: &String| match path.rsplit_once("::") {
+                Some((owner, name)) => (types_base(owner).to_string(), name.to_string()),
+                None => (String::new(), path.clone()),
+            };
             for sink in &pool.fallible_sinks {
-                let (owner, name) = match sink.rsplit_once("::") {
-                    Some((path, name)) => (types_base(path).to_string(), name.to_string()),
-                    None => (String::new(), sink.clone()),
-                };
-                self.add_sinks([((owner, name), calls::CONFIGURED_SINK)]);
+                self.add_sinks([(callee_key(sink), calls::CONFIGURED_SINK)]);
+            }
+            for callee in &pool.hands_back {
+                self.add_hands_back(callee_key(callee));
             }
             entries.extend(names(&pool.detach, Role::Detach));
             entries.extend(names(&pool.reset, Role::Reset));

@@ -202,6 +202,9 @@ pub struct Index {
     /// Fallible callees that drop a by-value argument on some failing path:
     /// (owner, "" for a free fn; name) -> the arguments, as bits.
     sinks: HashMap<(String, String), u64>,
+    /// Callees of other crates that hand their arguments back inside the
+    /// `Err` they return (config `hands-back`): (owner, name).
+    hands_back: std::collections::HashSet<(String, String)>,
     /// Fns that release a by-value parameter on some paths only:
     /// (owner, "" for a free fn; name) -> which, and how ([`may_release`]).
     may_releases: HashMap<(String, String), may_release::MayRelease>,
@@ -872,6 +875,19 @@ impl Index {
         for (key, mask) in sinks {
             *self.sinks.entry(key).or_default() |= mask;
         }
+    }
+
+    pub fn add_hands_back(&mut self, key: (String, String)) {
+        self.hands_back.insert(key);
+    }
+
+    /// Does the configured callee `owner::name` of another crate hand its
+    /// arguments back inside its `Err`?
+    pub(crate) fn hands_back_configured(&self, owner: &str, name: &str) -> bool {
+        !self.hands_back.is_empty()
+            && self
+                .hands_back
+                .contains(&(owner.to_string(), name.to_string()))
     }
 
     pub(crate) fn sinks_empty(&self) -> bool {

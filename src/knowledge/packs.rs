@@ -55,6 +55,7 @@ const BUILTIN: &[(&str, &str)] = &[
         "crossbeam-queue",
         include_str!("../../lints/crossbeam-queue.toml"),
     ),
+    ("channels", include_str!("../../lints/channels.toml")),
     // Go: the standard library's sync.Pool, and pools of well-known modules.
     ("go-sync", include_str!("../../lints/go-sync.toml")),
     (
