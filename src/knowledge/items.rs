@@ -78,6 +78,20 @@ pub struct StructDecl {
     pub file: usize,
 }
 
+impl StructDecl {
+    /// Do both declare the same fields, of the same types, under the same
+    /// generic parameters (what field resolution reads of them)?
+    pub fn same_fields(&self, other: &StructDecl) -> bool {
+        self.generics == other.generics
+            && self.fields.len() == other.fields.len()
+            && self
+                .fields
+                .iter()
+                .zip(&other.fields)
+                .all(|(a, b)| a.name == b.name && a.core == b.core && a.collection == b.collection)
+    }
+}
+
 /// A fn or method as its signature declares it.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct FnSig {

@@ -295,11 +295,16 @@ impl Index {
                 self.reset_names.insert(reset.clone());
             }
             let decl = StructDecl { file: file_id, ..s };
-            if self.structs.contains_key(&decl.name) {
-                self.shadowed_structs
-                    .entry(decl.name.clone())
-                    .or_default()
-                    .push(decl);
+            if let Some(first) = self.structs.get(&decl.name) {
+                // Another version of the same crate (a registry holds many)
+                // declares the same fields: nothing new to keep.
+                let shadowed = self.shadowed_structs.entry(decl.name.clone()).or_default();
+                if !std::iter::once(first)
+                    .chain(shadowed.iter())
+                    .any(|d| d.same_fields(&decl))
+                {
+                    shadowed.push(decl);
+                }
             } else {
                 self.structs.insert(decl.name.clone(), decl);
             }
