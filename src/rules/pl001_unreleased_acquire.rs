@@ -113,10 +113,15 @@ declare_rule! {
     /// A fallible callee's drop is reported only on a `?` or `return Err`
     /// that follows it in the same body: a failure matched and handled is
     /// not. A value a callee hands back inside `Err(..)` is known from the
-    /// callee's signature only (a parameter's type spelled inside the error
-    /// type); its discard through a `map_err(|_| ..)` closure or through
-    /// `.ok()` in a returned expression is not seen; state carried across calls, enum state
-    /// machines and tasks that never run are out of reach. Destructuring
+    /// callee's signature (a parameter's type spelled inside the error
+    /// type), or, for another crate's callee, from a pack or the config
+    /// (`hands-back`: the channel sends), and only where the receiver's type
+    /// is known to be that crate's; its discard through a `map_err(|_| ..)`
+    /// closure or through `.ok()` in a returned expression is not seen. A
+    /// value a send delivered is handed on, even when its receiver lives in
+    /// a future that may be dropped before it is polled (cancellation).
+    /// State carried across calls, enum state machines and tasks that never
+    /// run are out of reach. Destructuring
     /// (`let Outer { conn, .. } = o`, match arms, tuples held in a local or
     /// returned by a call: `let (pool, conn) = lease.detach()`) binds parts:
     /// releasing or handing on a part discharges the value, a part of a
