@@ -24,6 +24,16 @@ const PASSTHROUGH: &[&str] = &[
     "wrap_err",
 ];
 
+/// A closure whose first parameter binds a name (`|e| ..`, not `|_| ..`).
+fn takes_the_error(arg: &Expr) -> bool {
+    let Expr::Closure(c) = arg else {
+        return false;
+    };
+    c.inputs
+        .first()
+        .is_some_and(|p| !super::pattern::binds_nothing(p))
+}
+
 /// Methods whose result points into the receiver.
 const ALIASING: &[&str] = &[
     "as_ptr",
@@ -210,8 +220,14 @@ impl<'f> Lowerer<'f> {
                 let op = self.expr(a);
                 self.read(op, span);
             }
-            // A failure panics: the way on is the success edge.
-            if matches!(name.as_str(), "unwrap" | "expect") {
+            // A failure panics: the way on is the success edge. A closure
+            // that names the error (`unwrap_or_else(|e| ..)`, `map_err(|e|
+            // ..)`) takes what came back inside it: the caller's to handle,
+            // not dropped here (`|_|` drops it).
+            if matches!(name.as_str(), "unwrap" | "expect")
+                || matches!(name.as_str(), "unwrap_or_else" | "map_err")
+                    && m.args.first().is_some_and(takes_the_error)
+            {
                 self.unwrapped(&recv);
             }
             return recv;
