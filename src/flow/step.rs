@@ -55,12 +55,15 @@ impl Analysis<'_> {
     /// `bus.write(buf)` where the callee hands `buf` back inside its `Err`:
     /// the result holds it, on the failing side only (an `Unwrapped` way on
     /// has it no more; a discarded result drops it).
+    /// The call is recorded as the value's site: a discarded `Err` is
+    /// reported there, not where the temporaries drop.
     fn hand_back(
         &self,
         st: &mut State,
         place: PlaceId,
         result: PlaceId,
         span: Span,
+        call: Span,
         facts: &mut Option<&mut Facts>,
     ) {
         let Some(moved) = self.move_to_result(st, place, result, span, facts, HELD | IN_ERR) else {
@@ -71,6 +74,7 @@ impl Analysis<'_> {
             .expect("move_to_result found the place tracked");
         for v in moved {
             st.owns[t][v / 64] &= !(1 << (v % 64));
+            st.release_site[v] = (call.start, call.end);
         }
     }
 
@@ -301,7 +305,7 @@ impl Analysis<'_> {
                                 self.sink(st, place, *result, arg.span, &mut facts)
                             }
                             Mode::Move if handed_back => {
-                                self.hand_back(st, place, *result, arg.span, &mut facts)
+                                self.hand_back(st, place, *result, arg.span, *span, &mut facts)
                             }
                             _ if consumed => self.transfer(st, place, arg.span, &mut facts, false),
                             Mode::Move if copied || self.copied_into_call(st, *call, place) => {
@@ -522,7 +526,12 @@ impl Analysis<'_> {
                             } else {
                                 LeakKind::Discarded
                             },
-                            span: *span,
+                            span: match st.release_site[v] {
+                                (start, end) if st.status[v] & IN_ERR != 0 && start != NO_SITE => {
+                                    Span { start, end }
+                                }
+                                _ => *span,
+                            },
                             place: *place,
                         });
                     });

@@ -34,6 +34,10 @@ fn takes_the_error(arg: &Expr) -> bool {
         .is_some_and(|p| !super::pattern::binds_nothing(p))
 }
 
+/// Methods of `Option`/`Result` that only look at their receiver (`&self`):
+/// a temporary they are called on still holds its value, and drops it.
+const QUERIES: &[&str] = &["is_ok", "is_err", "is_some", "is_none"];
+
 /// Methods whose result points into the receiver.
 const ALIASING: &[&str] = &[
     "as_ptr",
@@ -279,7 +283,9 @@ impl<'f> Lowerer<'f> {
                 let temp = self.b.body.places[p as usize].kind == PlaceKind::Temp;
                 (
                     p,
-                    if (temp && mode == Mode::Move) || consuming {
+                    if (temp && mode == Mode::Move && !QUERIES.contains(&name.as_str()))
+                        || consuming
+                    {
                         Mode::Move
                     } else if view && !temp {
                         Mode::Shared
