@@ -2189,10 +2189,14 @@ impl<'s, 't> Lw<'s, 't> {
                 .is_some_and(|_| self.text(r).contains(":="));
             // What each turn binds is an element of the ranged collection
             // (a slice's index is one too, harmlessly: nothing releases it).
+            // Only with two names: a channel takes one, and ranging over it
+            // takes the values out (a second range finds none).
+            let names = self.lhs_list(r, fields::LEFT);
             let of = r
                 .field(fields::RIGHT)
+                .filter(|_| names.len() == 2)
                 .and_then(|c| Some((self.place_of(c)?, self.span(c))));
-            for l in self.lhs_list(r, fields::LEFT) {
+            for l in names {
                 if declares && l.kind_name() == "identifier" {
                     let name = self.text(l);
                     if name != "_" {

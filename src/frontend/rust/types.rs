@@ -102,6 +102,9 @@ impl TypeScope {
 
     fn import(&mut self, local: String, prefix: &[String], name: &str) {
         let qualified = match prefix.first().map(String::as_str) {
+            // `use crossbeam_channel as cb;`: a crate, under another name
+            // (read as `extern crate .. as ..` is).
+            None if local != name => format!("{name}::"),
             None | Some("crate" | "self" | "super") => name.to_string(),
             Some(root) => join_root(root, name),
         };
