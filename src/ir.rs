@@ -435,6 +435,12 @@ impl Body {
     }
 
     /// The field path below the root (`["msg"]` for `self.msg`).
+    /// `place`, then what it is a field of, out to its root (`a.b.c`,
+    /// `a.b`, `a`).
+    pub fn place_and_owners(&self, place: PlaceId) -> impl Iterator<Item = PlaceId> + '_ {
+        std::iter::successors(Some(place), |p| self.places[*p as usize].parent)
+    }
+
     pub fn field_path(&self, mut place: PlaceId) -> Vec<&str> {
         let mut path = Vec::new();
         while let Some(parent) = self.places[place as usize].parent {

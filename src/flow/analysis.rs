@@ -356,8 +356,7 @@ impl<'a> Analysis<'a> {
 
     /// A reset or a capacity check of `place` (or of what it is a field of).
     pub(super) fn clear_content(&self, st: &mut State, place: PlaceId, bits: u8) {
-        let owner = std::iter::successors(Some(place), |p| self.body.places[*p as usize].parent)
-            .find_map(|p| self.t(p));
+        let owner = self.body.place_and_owners(place).find_map(|p| self.t(p));
         if let Some(t) = owner {
             for v in bits_iter(&st.owns[t]).collect::<Vec<_>>() {
                 st.status[v] &= !bits;

@@ -117,39 +117,35 @@ impl Dominance {
         }
         let dom = immediate_dominators(&succs, &preds, body.entry as usize);
         let postdom = immediate_dominators(&preds, &succs, body.exit as usize);
-        #[derive(PartialEq)]
-        enum Site {
-            Call,
-            Exit,
-            Element,
-        }
-        let sites = |kind: Site| -> Vec<(Span, usize, usize)> {
+        // Where each event with a span `site` picks out is: (span, block, index).
+        let sites = |site: fn(&Event) -> Option<Span>| -> Vec<(Span, usize, usize)> {
             body.blocks
                 .iter()
                 .enumerate()
                 .flat_map(|(b, block)| {
-                    let kind = &kind;
                     block
                         .events
                         .iter()
                         .enumerate()
-                        .filter_map(move |(i, ev)| match ev {
-                            Event::Call { span, .. } if *kind == Site::Call => Some((*span, b, i)),
-                            Event::Exit { span, .. } if *kind == Site::Exit => Some((*span, b, i)),
-                            Event::Element { span, .. } if *kind == Site::Element => {
-                                Some((*span, b, i))
-                            }
-                            _ => None,
-                        })
+                        .filter_map(move |(i, ev)| site(ev).map(|span| (span, b, i)))
                 })
                 .collect()
         };
         Dominance {
             dom,
             postdom,
-            calls: sites(Site::Call),
-            exits: sites(Site::Exit),
-            elements: sites(Site::Element),
+            calls: sites(|ev| match ev {
+                Event::Call { span, .. } => Some(*span),
+                _ => None,
+            }),
+            exits: sites(|ev| match ev {
+                Event::Exit { span, .. } => Some(*span),
+                _ => None,
+            }),
+            elements: sites(|ev| match ev {
+                Event::Element { span, .. } => Some(*span),
+                _ => None,
+            }),
         }
     }
 

@@ -80,7 +80,8 @@ pub(super) fn element_loops(body: &Body) -> (HashMap<PlaceId, ElementLoop>, Vec<
 impl Analysis<'_> {
     /// The loop whose element `place` is, or is a field of.
     fn element_loop(&self, place: PlaceId) -> Option<(PlaceId, ElementLoop)> {
-        std::iter::successors(Some(place), |p| self.body.places[*p as usize].parent)
+        self.body
+            .place_and_owners(place)
             .find_map(|p| self.element_loops.get(&p).map(|l| (p, *l)))
     }
 
@@ -123,9 +124,7 @@ impl Analysis<'_> {
         }
         let changed = |st: &mut State, place: PlaceId| {
             for (i, &c) in self.element_collections.iter().enumerate() {
-                let within =
-                    std::iter::successors(Some(c), |p| self.body.places[*p as usize].parent)
-                        .any(|p| p == place);
+                let within = self.body.place_and_owners(c).any(|p| p == place);
                 if within {
                     st.element_marks[i] = NO_MARK;
                 }

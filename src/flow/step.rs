@@ -761,8 +761,7 @@ impl Analysis<'_> {
     /// may take or release the pooled fields under it: stay silent about them.
     fn havoc_fields(&self, st: &mut State, place: PlaceId) {
         for &(q, t) in &self.tracked_places {
-            let under = std::iter::successors(Some(q), |p| self.body.places[*p as usize].parent)
-                .any(|p| p == place);
+            let under = self.body.place_and_owners(q).any(|p| p == place);
             if !under {
                 continue;
             }
