@@ -248,11 +248,14 @@ pub enum Event {
     },
     /// A `for` loop's turn binds `element` afresh to the next element of
     /// the collection at `of` (`for &k in self.keys.iter()`); a draining
-    /// loop (`self.keys.drain(..)`) takes it out of the collection.
+    /// loop (`self.keys.drain(..)`) takes it out of the collection; a
+    /// `mutable` one (`self.slots.iter_mut()`, `&mut v`) binds a view of
+    /// the slot, through which the loop may overwrite what it holds.
     Element {
         element: PlaceId,
         of: PlaceId,
         drains: bool,
+        mutable: bool,
         span: Span,
     },
     /// The values of `place` leave this body (returned, moved into a call, stored).

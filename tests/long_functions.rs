@@ -48,6 +48,7 @@ fn a_20000_line_function_converges_in_a_bounded_number_of_passes() {
         let res = Resolution {
             calls,
             entry_fields: Vec::new(),
+            element_views: Vec::new(),
             track_params: false,
             guard_locals: Vec::new(),
             borrowing: Vec::new(),

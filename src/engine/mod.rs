@@ -474,6 +474,7 @@ fn learn(
     crate::knowledge::summaries::compute(&mut index, &source);
     timer.mark("summaries");
     crate::knowledge::guards::infer(&mut index, &source);
+    crate::knowledge::counted_fields::infer(&mut index, &source);
     let conventions = crate::knowledge::conventions::compute(&index, &source);
     index.set_put_back_by_convention(conventions);
     timer.mark("guards+conventions");

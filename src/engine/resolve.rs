@@ -23,10 +23,12 @@ pub fn resolve(body: &Body, index: &Index, file: usize, late: LateBorrowed<'_>) 
         }
     }
     entry_fields.extend(borrowed_entry_fields(body, index));
+    let element_views = element_views(body, index);
     // Which arguments a callee only looks at matters only to the values the
     // analysis tracks: without any, asking could lower a deferred file for
     // nothing.
     let has_values = !entry_fields.is_empty()
+        || !element_views.is_empty()
         || calls.iter().any(|c| {
             matches!(
                 c,
@@ -41,6 +43,7 @@ pub fn resolve(body: &Body, index: &Index, file: usize, late: LateBorrowed<'_>) 
         },
         calls,
         entry_fields,
+        element_views,
         track_params: false,
         guard_locals: guard_locals(body, index),
         copy_parts: Vec::new(),
@@ -120,19 +123,6 @@ fn reset_from_landing_type(body: &Body, index: &Index, calls: &mut [CallEffect])
 /// The parts of values (field places, and locals bound from a field) whose
 /// type is known to be `Copy`: a primitive, or a `Copy` type of the crate.
 pub fn copy_parts(body: &Body, index: &Index) -> Vec<PlaceId> {
-    fn type_of(body: &Body, p: PlaceId, depth: usize) -> Option<crate::ir::TypeRef> {
-        let place = &body.places[p as usize];
-        match (place.kind, place.parent) {
-            (PlaceKind::Field, Some(parent)) if depth < 8 => {
-                let member = place.name.rsplit('.').next().unwrap_or(&place.name);
-                Some(crate::ir::TypeRef::FieldOf(
-                    Box::new(type_of(body, parent, depth + 1)?),
-                    member.to_string(),
-                ))
-            }
-            _ => place.ty.clone(),
-        }
-    }
     let is_copy = |name: &str| {
         (crate::knowledge::resolve::is_primitive(name) && !matches!(name, "error" | "any"))
             || index.is_copy(name)
@@ -141,11 +131,90 @@ pub fn copy_parts(body: &Body, index: &Index) -> Vec<PlaceId> {
     (0..body.places.len() as PlaceId)
         .filter(|&p| body.places[p as usize].kind == PlaceKind::Field || parts.contains_key(&p))
         .filter(|&p| {
-            type_of(body, p, 0)
+            place_type(body, p, 0)
                 .and_then(|t| index.resolve_type(&t))
                 .is_some_and(|name| is_copy(&name))
         })
         .collect()
+}
+
+/// The type of a place: its own, or for a field the member of its owner's
+/// type (`self.stack.stack`: field `stack` of field `stack` of `Self`).
+fn place_type(body: &Body, p: PlaceId, depth: usize) -> Option<crate::ir::TypeRef> {
+    let place = &body.places[p as usize];
+    match (place.kind, place.parent) {
+        (PlaceKind::Field, Some(parent)) if depth < 8 => Some(crate::ir::TypeRef::FieldOf(
+            Box::new(place_type(body, parent, depth + 1)?),
+            member_name(place).to_string(),
+        )),
+        _ => place.ty.clone(),
+    }
+}
+
+/// The last segment of a field place's name (`stack` of `self.stack`).
+fn member_name(place: &crate::ir::Place) -> &str {
+    place.name.rsplit('.').next().unwrap_or(&place.name)
+}
+
+/// The elements a loop binds as mutable views of the slots of a field
+/// whose values hold something to give back (`for slot in
+/// self.stack.stack.iter_mut()`, a field of `PageStack` holding pooled
+/// values or values with a count taken): each turn starts with the slot's
+/// value, which an overwrite through the view (`*slot = None`) abandons.
+/// Not when a call earlier in the body was handed the collection or what
+/// holds it (`self.unpin_all()`): it may have emptied the slots.
+fn element_views(body: &Body, index: &Index) -> Vec<PlaceId> {
+    let events = || body.blocks.iter().flat_map(|b| &b.events);
+    let mut out = Vec::new();
+    for ev in events() {
+        let Event::Element {
+            element,
+            of,
+            mutable: true,
+            drains: false,
+            span,
+        } = *ev
+        else {
+            continue;
+        };
+        let handed_before = events().any(|ev| match ev {
+            Event::Call {
+                recv,
+                args,
+                span: at,
+                ..
+            } => {
+                at.start < span.start
+                    && recv
+                        .iter()
+                        .chain(args)
+                        .flat_map(|a| &a.places)
+                        .any(|&(p, _)| {
+                            body.place_and_owners(of).any(|o| o == p)
+                                || body.place_and_owners(p).any(|o| o == of)
+                        })
+            }
+            _ => false,
+        });
+        if handed_before {
+            continue;
+        }
+        let field = &body.places[of as usize];
+        let (PlaceKind::Field, Some(owner)) = (field.kind, field.parent) else {
+            continue;
+        };
+        let Some(owner_type) = place_type(body, owner, 0).and_then(|t| index.resolve_type(&t))
+        else {
+            continue;
+        };
+        let member = member_name(field);
+        if index.field_holds_pooled(&owner_type, member)
+            || index.field_holds_counts(&owner_type, member)
+        {
+            out.push(element);
+        }
+    }
+    out
 }
 
 /// Per callee, the arguments the callee only looks at (for shared pointers,

@@ -56,7 +56,7 @@ impl<'a> Analysis<'a> {
         let mut call_value = vec![None; body.callees.len()];
         let mut implicit = Vec::new();
         let mut seeds: Vec<PlaceId> = Vec::new();
-        for &place in &res.entry_fields {
+        for &place in res.entry_fields.iter().chain(&res.element_views) {
             values.push(Value {
                 origin: Origin::EntryField { place },
             });
@@ -218,6 +218,12 @@ impl<'a> Analysis<'a> {
             {
                 rebinds.entry(parent).or_default().push((place, v));
             }
+            // A loop's view of a slot views the next slot each turn.
+            if let Origin::EntryField { place } = value.origin
+                && res.element_views.contains(&place)
+            {
+                rebinds.entry(place).or_default().push((place, v));
+            }
         }
         let field_views = field_views(body, &tracked);
         Analysis {
@@ -254,6 +260,8 @@ impl<'a> Analysis<'a> {
         };
         for (v, value) in self.values.iter().enumerate() {
             let place = match value.origin {
+                // A loop's element view holds its value from its binding on.
+                Origin::EntryField { place } if self.res.element_views.contains(&place) => None,
                 Origin::EntryField { place } => Some(place),
                 Origin::Param { index: Some(i) } => self.body.params[i],
                 Origin::Param { index: None } => self.body.receiver.map(|r| r.0),

@@ -50,10 +50,14 @@ pub(super) fn element_loops(body: &Body) -> (HashMap<PlaceId, ElementLoop>, Vec<
     let mut loops = HashMap::new();
     let mut collections: Vec<PlaceId> = Vec::new();
     for ev in body.blocks.iter().flat_map(|b| &b.events) {
+        // A loop through mutable views of the slots may empty them as it
+        // goes (`if let Some(p) = slot.take()`): a later loop need not find
+        // the same elements.
         if let Event::Element {
             element,
             of,
             drains,
+            mutable: false,
             span,
         } = *ev
         {

@@ -134,6 +134,10 @@ pub struct Resolution {
     pub calls: Vec<CallEffect>,
     /// Field places of `self` whose declared type holds a pooled value on entry.
     pub entry_fields: Vec<PlaceId>,
+    /// Elements a loop binds as mutable views of a field's slots that hold
+    /// something to give back: each turn they start with the slot's value,
+    /// and going out of scope leaves it in the slot.
+    pub element_views: Vec<PlaceId>,
     /// Give by-value parameters and a by-value receiver an entry value (for inference).
     pub track_params: bool,
     /// Locals of a guard type the code defines (its `Drop` releases): while
@@ -162,6 +166,7 @@ pub struct GuardLocal {
 impl Resolution {
     pub fn is_trivial(&self) -> bool {
         self.entry_fields.is_empty()
+            && self.element_views.is_empty()
             && !self.track_params
             && self.calls.iter().all(|c| *c == CallEffect::Unknown)
     }

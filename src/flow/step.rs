@@ -159,6 +159,34 @@ impl Analysis<'_> {
         }
     }
 
+    /// A loop's view of a slot goes out of scope: the slot keeps what the
+    /// view held (`mem::replace(slot, fresh)` stored `fresh` there).
+    fn slot_keeps(st: &mut State, held: &[ValueId]) {
+        for &v in held {
+            if st.status[v] & HELD != 0 {
+                st.status[v] = TRANSFERRED | (st.status[v] & CONTENT);
+            }
+        }
+    }
+
+    /// Does `place` hold the value of a slot of counted storage, bound
+    /// through a loop's view of the slot ([`Resolution::element_views`])?
+    fn holds_stored_count(&self, st: &State, place: PlaceId) -> bool {
+        if self.res.element_views.is_empty() {
+            return false;
+        }
+        let Some(t) = self.t(place) else {
+            return false;
+        };
+        bits_iter(&st.owns[t])
+            .chain(bits_iter(&st.aliases[t]))
+            .any(|v| {
+                st.status[v] & HELD != 0
+                    && matches!(self.values[v].origin,
+                    Origin::EntryField { place } if self.res.element_views.contains(&place))
+            })
+    }
+
     /// The values a field held on entry that it still holds.
     fn held_entry_values(&self, st: &State, place: PlaceId) -> Vec<ValueId> {
         let Some(t) = self.t(place) else {
@@ -351,6 +379,13 @@ impl Analysis<'_> {
                         self.give_back_count(st, t, *span);
                     }
                     self.count_given_back(st, *span);
+                    // The count a value out of counted storage carries,
+                    // given back on its behalf (`page.try_unpin()`).
+                    for &(place, _) in recv.iter().flat_map(|r| &r.places) {
+                        if self.holds_stored_count(st, place) {
+                            self.release(st, *call, place, *span, &mut facts, false, false);
+                        }
+                    }
                 }
                 if let (Some(arg), CallEffect::Release { resets, bounds, .. }) = (released, effect)
                 {
@@ -503,6 +538,10 @@ impl Analysis<'_> {
                 let Some(t) = self.t(*place) else { return };
                 let owned: Vec<_> = bits_iter(&st.owns[t]).collect();
                 bits_clear(&mut st.owns[t]);
+                if self.res.element_views.contains(place) {
+                    Self::slot_keeps(st, &owned);
+                    return;
+                }
                 if let Some(f) = facts {
                     self.report_orphans(st, &owned, |v| {
                         if self.abandoned_not_leaked(v, *place) {
@@ -613,7 +652,7 @@ impl Analysis<'_> {
                     st.status[v] = ABSENT;
                 }
             }
-            Event::Element { .. } => {}
+            Event::Element { element, .. } => self.rebind_view(st, *element),
             Event::Await { span } => {
                 if let Some(f) = facts {
                     for (v, value) in self.values.iter().enumerate() {
@@ -660,9 +699,14 @@ impl Analysis<'_> {
                 let mut owned: Vec<(ValueId, PlaceId)> = Vec::new();
                 for &p in drops {
                     if let Some(t) = self.t(p) {
-                        owned.extend(bits_iter(&st.owns[t]).map(|v| (v, p)));
+                        let held: Vec<ValueId> = bits_iter(&st.owns[t]).collect();
                         bits_clear(&mut st.owns[t]);
                         bits_clear(&mut st.aliases[t]);
+                        if self.res.element_views.contains(&p) {
+                            Self::slot_keeps(st, &held);
+                        } else {
+                            owned.extend(held.into_iter().map(|v| (v, p)));
+                        }
                     }
                 }
                 owned.sort_unstable();

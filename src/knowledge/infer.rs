@@ -140,6 +140,7 @@ fn infer_body(
         borrowing: crate::engine::borrowing(body, index, file_id, late),
         calls,
         entry_fields: Vec::new(),
+        element_views: Vec::new(),
         track_params: true,
         guard_locals: Vec::new(),
         copy_parts: crate::engine::copy_parts(body, index),

@@ -9,6 +9,7 @@ pub mod calls;
 pub mod claims;
 pub mod config_types;
 pub mod conventions;
+pub mod counted_fields;
 mod declared;
 pub mod guard_types;
 pub mod guards;
@@ -212,6 +213,9 @@ pub struct Index {
     may_release_names: std::collections::HashSet<String>,
     /// Guard types the code defines (their `Drop` releases), by type.
     guards: HashMap<String, guards::GuardInfo>,
+    /// Fields whose stored values each carry a count (type, field):
+    /// [`counted_fields`].
+    counted_fields: std::collections::HashSet<(String, String)>,
     /// Per file id: the crates its `use` items name.
     file_imports: Vec<Vec<String>>,
     /// (type, method) taking `self` by value, and the names of all such methods.
@@ -915,6 +919,32 @@ impl Index {
     /// What is known of a guard type the code defines.
     pub fn guard_info(&self, ty: &str) -> Option<&guards::GuardInfo> {
         self.guards.get(ty)
+    }
+
+    /// The guard types the code defines ([`guards::infer`]).
+    pub fn guard_type_names(&self) -> std::collections::HashSet<String> {
+        self.guards.keys().cloned().collect()
+    }
+
+    /// Record the fields whose values carry a count ([`counted_fields::infer`]).
+    pub fn add_counted_fields(&mut self, fields: Vec<(String, String)>) {
+        self.counted_fields.extend(fields);
+    }
+
+    /// Does each value stored in field `field` of `ty` carry a count that
+    /// must be given back before the value goes?
+    pub fn field_holds_counts(&self, ty: &str, field: &str) -> bool {
+        !self.counted_fields.is_empty()
+            && self
+                .counted_fields
+                .contains(&(ty.to_string(), field.to_string()))
+    }
+
+    /// Does `ty` declare a field `field`?
+    pub fn declares_field(&self, ty: &str, field: &str) -> bool {
+        self.structs
+            .get(ty)
+            .is_some_and(|s| s.fields.iter().any(|f| f.name == field))
     }
 
     /// Types inferred to be guards (their `Drop` releases).

@@ -132,6 +132,7 @@ fn sinks_in(
                 .map(|c| shared.effect(c, file.file))
                 .collect(),
             entry_fields: Vec::new(),
+            element_views: Vec::new(),
             track_params: true,
             guard_locals: Vec::new(),
             borrowing: Vec::new(),

@@ -24,6 +24,14 @@ declare_rule! {
     /// type map (`let data = user_data.get_mut::<SurfaceData>().unwrap()`,
     /// `downcast_mut::<T>()`) is stored data like `self`, and so is a `&mut
     /// T` parameter: their fields held their pooled values on entry.
+    /// A loop through mutable views of such a field's slots (`for slot in
+    /// self.bufs.iter_mut()`, `values_mut()`, `&mut self.bufs`) starts each
+    /// turn with the slot's value, and `*slot = None` drops it; so does a
+    /// field whose values each carry a count (a counter pool's acquire on
+    /// the value, `page.pin()`): one that a method of its type fills after
+    /// taking the count, and empties giving it back, where the type's `Drop`
+    /// gives back what is left (turso's page stack). The field may belong to
+    /// another type (`self.stack.stack`).
     ///
     /// ## Why is this bad
     /// The old value is dropped without going back to its pool. The pool never
@@ -66,7 +74,12 @@ declare_rule! {
     /// takes from a parameter whose type names them (`bufs: &[CommandBuffer]`,
     /// `I: IntoIterator<Item = &'a CommandBuffer>`), afresh in each turn;
     /// an element of a collection held in a field or a local is not known
-    /// to hold anything on entry, nor is a field of a temporary view
+    /// to hold anything on entry unless a loop binds a mutable view of it
+    /// (`iter_mut()`, `values_mut()`, `&mut`; not through `enumerate()` or
+    /// other adapters), and that view is unknown again after it is handed
+    /// to a call (`if slot.is_some()`), as is every slot when the collection
+    /// or what holds it went to a call earlier in the body
+    /// (`self.unpin_all()`); nor is a field of a temporary view
     /// (`cb.inner.borrow_mut().token = None`). A field holds a pooled value
     /// when its type mentions a pooled type, or an enum or struct of the
     /// crate that carries one (two levels deep) and has no `Drop` of its
@@ -162,6 +175,14 @@ pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                     "the elements of {place} are of a pooled type: one taken out is owed back to its pool"
                 ));
             }
+            Origin::EntryField { place: view } => d.notes.push(match slots_viewed(cx, view) {
+                Some(field) => format!(
+                    "{place} views one slot of `{field}` per turn: what that field holds is pooled, or carries a count its type took when storing it and gives back when the value leaves"
+                ),
+                None => format!(
+                    "the declared type of {place} holds a pooled type, and nothing earlier in this method took or released its value"
+                ),
+            }),
             _ => d.notes.push(format!(
                 "the declared type of {place} holds a pooled type, and nothing earlier in this method took or released its value"
             )),
@@ -176,6 +197,24 @@ pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         }
         out.push(d);
     }
+}
+
+/// The collection whose slots a loop's mutable view `element` walks
+/// (`for slot in self.stack.stack.iter_mut()`).
+fn slots_viewed<'b>(cx: &RuleContext<'b>, element: PlaceId) -> Option<&'b str> {
+    cx.body
+        .blocks
+        .iter()
+        .flat_map(|b| &b.events)
+        .find_map(|ev| match *ev {
+            Event::Element {
+                element: e,
+                of,
+                mutable: true,
+                ..
+            } if e == element => Some(cx.body.places[of as usize].name.as_str()),
+            _ => None,
+        })
 }
 
 /// `x = None` -> `if let Some(old) = x.take() { pool.put(old); }`, when the

@@ -2206,6 +2206,7 @@ impl<'s, 't> Lw<'s, 't> {
                                 element,
                                 of,
                                 drains: false,
+                                mutable: false,
                                 span,
                             });
                         }

@@ -915,7 +915,8 @@ impl Lowerer<'_> {
     /// collection it iterates, when that is a place (`self.keys`, `&ids`,
     /// `map.values()`, `v.iter().copied()`, `v.drain(..)`).
     fn elements_bound(&mut self, pat: &Pat, iter: &Expr, drains: bool) {
-        let Some(of) = iterated_place(iter).and_then(|e| self.place_of(e)) else {
+        let mut mutable = false;
+        let Some(of) = iterated_place(iter, &mut mutable).and_then(|e| self.place_of(e)) else {
             return;
         };
         let span = self.cx.expr(iter);
@@ -925,6 +926,7 @@ impl Lowerer<'_> {
                 element,
                 of,
                 drains,
+                mutable,
                 span,
             });
         }
@@ -932,11 +934,16 @@ impl Lowerer<'_> {
 }
 
 /// The collection an iterable walks: `&self.keys`, `keys.iter().copied()`,
-/// `map.values()`, `v.drain(..)` name `self.keys`, `keys`, `map`, `v`.
-fn iterated_place(iter: &Expr) -> Option<&Expr> {
+/// `map.values()`, `v.drain(..)`, `self.slots.iter_mut()` name `self.keys`,
+/// `keys`, `map`, `v`, `self.slots`; `mutable` is set when the elements are
+/// mutable views of the slots (`iter_mut()`, `values_mut()`, `&mut v`).
+fn iterated_place<'e>(iter: &'e Expr, mutable: &mut bool) -> Option<&'e Expr> {
     match iter {
-        Expr::Reference(r) => iterated_place(&r.expr),
-        Expr::Paren(p) => iterated_place(&p.expr),
+        Expr::Reference(r) => {
+            *mutable |= r.mutability.is_some();
+            iterated_place(&r.expr, mutable)
+        }
+        Expr::Paren(p) => iterated_place(&p.expr, mutable),
         Expr::MethodCall(m)
             if (m.args.is_empty()
                 && matches!(
@@ -945,7 +952,14 @@ fn iterated_place(iter: &Expr) -> Option<&Expr> {
                 ))
                 || m.method == "drain" =>
         {
-            iterated_place(&m.receiver)
+            iterated_place(&m.receiver, mutable)
+        }
+        Expr::MethodCall(m)
+            if m.args.is_empty()
+                && matches!(m.method.to_string().as_str(), "iter_mut" | "values_mut") =>
+        {
+            *mutable = true;
+            iterated_place(&m.receiver, mutable)
         }
         Expr::Path(_) | Expr::Field(_) => Some(iter),
         _ => None,
