@@ -24,6 +24,7 @@ pub fn resolve(body: &Body, index: &Index, file: usize, late: LateBorrowed<'_>) 
     }
     entry_fields.extend(borrowed_entry_fields(body, index));
     let element_views = element_views(body, index);
+    let locked_maps = locked_maps(body, index);
     // Which arguments a callee only looks at matters only to the values the
     // analysis tracks: without any, asking could lower a deferred file for
     // nothing.
@@ -44,6 +45,7 @@ pub fn resolve(body: &Body, index: &Index, file: usize, late: LateBorrowed<'_>) 
         calls,
         entry_fields,
         element_views,
+        locked_maps,
         track_params: false,
         guard_locals: guard_locals(body, index),
         copy_parts: Vec::new(),
@@ -212,6 +214,26 @@ fn element_views(body: &Body, index: &Index) -> Vec<PlaceId> {
             || index.field_holds_counts(&owner_type, member)
         {
             out.push(element);
+        }
+    }
+    out
+}
+
+/// The map fields behind a lock that hold pooled values, where the body
+/// takes their lock more than once (see [`crate::flow::RelockedInsert`]).
+fn locked_maps(body: &Body, index: &Index) -> Vec<PlaceId> {
+    let mut out = Vec::new();
+    for p in flow::relocked_fields(body) {
+        let place = &body.places[p as usize];
+        let Some(owner) = place.parent else {
+            continue;
+        };
+        let Some(owner_type) = place_type(body, owner, 0).and_then(|t| index.resolve_type(&t))
+        else {
+            continue;
+        };
+        if index.locked_map_holds_pooled(&owner_type, member_name(place)) {
+            out.push(p);
         }
     }
     out

@@ -138,6 +138,9 @@ pub struct Resolution {
     /// something to give back: each turn they start with the slot's value,
     /// and going out of scope leaves it in the slot.
     pub element_views: Vec<PlaceId>,
+    /// Map fields behind a lock whose values hold pooled values (`pools:
+    /// RwLock<HashMap<u64, PoolNode<Conn>>>`): see [`relocked_inserts`].
+    pub locked_maps: Vec<PlaceId>,
     /// Give by-value parameters and a by-value receiver an entry value (for inference).
     pub track_params: bool,
     /// Locals of a guard type the code defines (its `Drop` releases): while
@@ -167,6 +170,7 @@ impl Resolution {
     pub fn is_trivial(&self) -> bool {
         self.entry_fields.is_empty()
             && self.element_views.is_empty()
+            && self.locked_maps.is_empty()
             && !self.track_params
             && self.calls.iter().all(|c| *c == CallEffect::Unknown)
     }
@@ -299,6 +303,19 @@ pub struct DoubleReleasedElements {
     pub span: Span,
 }
 
+/// An `insert` into a map of pooled values, under a lock, of a key looked
+/// up under an earlier lock and not again under this one: an entry added
+/// in between is displaced and dropped ([`relocked_inserts`]).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct RelockedInsert {
+    /// The map field (`self.pools`).
+    pub map: PlaceId,
+    /// The lookup under the earlier lock.
+    pub lookup: Span,
+    /// The insert.
+    pub span: Span,
+}
+
 /// `mem::forget` and friends: a value (or an untracked place) whose destructor never runs.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Forgotten {
@@ -330,6 +347,7 @@ pub struct Facts {
     pub double_releases: BTreeSet<DoubleRelease>,
     pub armed_guard_exits: BTreeSet<ArmedGuardExit>,
     pub double_released_elements: BTreeSet<DoubleReleasedElements>,
+    pub relocked_inserts: Vec<RelockedInsert>,
     pub held_across_await: BTreeSet<HeldAcrossAwait>,
     pub forgotten: BTreeSet<Forgotten>,
     pub released_unreset: BTreeSet<ReleaseSite>,
@@ -373,6 +391,8 @@ mod dominance;
 mod element_releases;
 mod own_guard;
 mod places;
+mod relocked_inserts;
+pub use relocked_inserts::relocked_fields;
 mod released_later;
 mod state;
 mod step;
@@ -388,10 +408,16 @@ pub fn analyze(body: &Body, res: &Resolution) -> Option<Facts> {
         return None;
     }
     let mut a = Analysis::new(body, res);
-    if a.values.is_empty() && a.own_guard.is_none() {
-        return untracked_forgets(body, res);
+    let mut facts = if a.values.is_empty() && a.own_guard.is_none() {
+        untracked_forgets(body, res)
+    } else {
+        Some(a.run())
+    };
+    let relocked = relocked_inserts::find(body, &res.locked_maps);
+    if !relocked.is_empty() {
+        facts.get_or_insert_default().relocked_inserts = relocked;
     }
-    Some(a.run())
+    facts
 }
 /// With nothing tracked, the only facts are the `forget`s (of guard-typed locals).
 fn untracked_forgets(body: &Body, res: &Resolution) -> Option<Facts> {

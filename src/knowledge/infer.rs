@@ -141,6 +141,7 @@ fn infer_body(
         calls,
         entry_fields: Vec::new(),
         element_views: Vec::new(),
+        locked_maps: Vec::new(),
         track_params: true,
         guard_locals: Vec::new(),
         copy_parts: crate::engine::copy_parts(body, index),

@@ -40,11 +40,43 @@ impl Index {
             .is_some_and(|f| f.mentions.iter().any(|m| self.holds_pooled(m, DEPTH)))
     }
 
-    /// A pooled type, or an aggregate of this crate that carries one in a
-    /// field or variant and has no `Drop` (a `Drop` may give it back, as a
-    /// guard's does): dropping it drops the pooled value.
+    /// Is field `field` of `ty` a map behind a lock (`RwLock<HashMap<u64,
+    /// PoolNode<Conn>>>`) whose values hold pooled values, or values a pool
+    /// API hands out?
+    pub fn locked_map_holds_pooled(&self, ty: &str, field: &str) -> bool {
+        let Some(decl) = self.structs.get(ty) else {
+            return false;
+        };
+        let Some(f) = decl.fields.iter().find(|f| f.name == field) else {
+            return false;
+        };
+        let is_map = f.core.as_deref().is_some_and(|c| {
+            let last = c.rsplit("::").next().unwrap_or(c);
+            matches!(last, "HashMap" | "BTreeMap" | "IndexMap")
+        });
+        let locked = f
+            .mentions
+            .iter()
+            .any(|m| matches!(m.as_str(), "Mutex" | "RwLock"));
+        let handed_out = |t: &str| {
+            self.is_pooled(t)
+                || self.apis().iter().any(|a| {
+                    matches!(a.role, super::Role::Acquire { .. }) && a.returns.as_deref() == Some(t)
+                })
+        };
+        is_map && locked && f.mentions.iter().any(|m| self.holds(m, DEPTH, &handed_out))
+    }
+
+    /// A pooled type: see [`Self::holds`].
     fn holds_pooled(&self, ty: &str, depth: usize) -> bool {
-        if self.is_pooled(ty) {
+        self.holds(ty, depth, &|t| self.is_pooled(t))
+    }
+
+    /// A type `leaf` accepts, or an aggregate of this crate that carries one
+    /// in a field or variant and has no `Drop` (a `Drop` may give it back,
+    /// as a guard's does): dropping it drops that value.
+    fn holds(&self, ty: &str, depth: usize, leaf: &dyn Fn(&str) -> bool) -> bool {
+        if leaf(ty) {
             return true;
         }
         if depth == 0 || self.has_drop(ty) {
@@ -57,7 +89,7 @@ impl Index {
             && decl.fields.iter().any(|f| {
                 f.mentions
                     .iter()
-                    .any(|m| m != ty && self.holds_pooled(m, depth - 1))
+                    .any(|m| m != ty && self.holds(m, depth - 1, leaf))
             })
     }
 

@@ -133,6 +133,7 @@ fn sinks_in(
                 .collect(),
             entry_fields: Vec::new(),
             element_views: Vec::new(),
+            locked_maps: Vec::new(),
             track_params: true,
             guard_locals: Vec::new(),
             borrowing: Vec::new(),

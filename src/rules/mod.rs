@@ -12,6 +12,7 @@ mod pl001_debug_only;
 mod pl001_unreleased_acquire;
 mod pl002_use_after_release;
 mod pl003_abandoned_on_reassign;
+mod pl003_relocked_insert;
 mod pl004_forgotten_guard;
 mod pl005_double_release;
 mod pl006_reset_discards_capacity;
@@ -354,6 +355,7 @@ pub fn check_body(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
     }
     if !test {
         pl003_abandoned_on_reassign::check(cx, out);
+        pl003_relocked_insert::check(cx, out);
     }
     pl004_forgotten_guard::check(cx, out);
     if !provokes_misuse {

@@ -32,6 +32,12 @@ declare_rule! {
     /// taking the count, and empties giving it back, where the type's `Drop`
     /// gives back what is left (turso's page stack). The field may belong to
     /// another type (`self.stack.stack`).
+    /// A map behind a lock whose values hold pooled values (`pools:
+    /// RwLock<HashMap<u64, Node>>`) loses an entry when a key looked up
+    /// under one lock (`self.pools.read()`) is inserted under another
+    /// (`self.pools.write()`) without a second lookup, and the displaced
+    /// value `insert` returns is dropped: another thread may have added the
+    /// key in between (pingora's in-use pool).
     ///
     /// ## Why is this bad
     /// The old value is dropped without going back to its pool. The pool never
@@ -60,6 +66,12 @@ declare_rule! {
     /// the value back to is a guess.
     ///
     /// ## Known limits
+    /// A lock's second taking is seen only through `lock`, `read`,
+    /// `write` (and their `try_` forms, through `unwrap`/`expect`) on a
+    /// field of a `Mutex`/`RwLock` around a `HashMap`, `BTreeMap` or
+    /// `IndexMap`; Go's explicit `Lock`/`Unlock` pairs, `DashMap` and maps
+    /// behind other locks are not followed, and an insert with no earlier
+    /// lookup of its key in the body is not reported (the key may be new).
     /// Out of reach: state carried across calls (a field emptied by a helper
     /// method before the overwrite), enum state machines (a state enum whose
     /// variant says the field was already given back) and tasks that never
