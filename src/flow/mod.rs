@@ -392,6 +392,7 @@ mod element_releases;
 mod own_guard;
 mod places;
 mod relocked_inserts;
+mod slot_views;
 pub use relocked_inserts::relocked_fields;
 mod released_later;
 mod state;

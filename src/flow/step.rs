@@ -159,34 +159,6 @@ impl Analysis<'_> {
         }
     }
 
-    /// A loop's view of a slot goes out of scope: the slot keeps what the
-    /// view held (`mem::replace(slot, fresh)` stored `fresh` there).
-    fn slot_keeps(st: &mut State, held: &[ValueId]) {
-        for &v in held {
-            if st.status[v] & HELD != 0 {
-                st.status[v] = TRANSFERRED | (st.status[v] & CONTENT);
-            }
-        }
-    }
-
-    /// Does `place` hold the value of a slot of counted storage, bound
-    /// through a loop's view of the slot ([`Resolution::element_views`])?
-    fn holds_stored_count(&self, st: &State, place: PlaceId) -> bool {
-        if self.res.element_views.is_empty() {
-            return false;
-        }
-        let Some(t) = self.t(place) else {
-            return false;
-        };
-        bits_iter(&st.owns[t])
-            .chain(bits_iter(&st.aliases[t]))
-            .any(|v| {
-                st.status[v] & HELD != 0
-                    && matches!(self.values[v].origin,
-                    Origin::EntryField { place } if self.res.element_views.contains(&place))
-            })
-    }
-
     /// The values a field held on entry that it still holds.
     fn held_entry_values(&self, st: &State, place: PlaceId) -> Vec<ValueId> {
         let Some(t) = self.t(place) else {
@@ -379,13 +351,7 @@ impl Analysis<'_> {
                         self.give_back_count(st, t, *span);
                     }
                     self.count_given_back(st, *span);
-                    // The count a value out of counted storage carries,
-                    // given back on its behalf (`page.try_unpin()`).
-                    for &(place, _) in recv.iter().flat_map(|r| &r.places) {
-                        if self.holds_stored_count(st, place) {
-                            self.release(st, *call, place, *span, &mut facts, false, false);
-                        }
-                    }
+                    self.stored_count_given_back(st, *call, recv, *span, &mut facts);
                 }
                 if let (Some(arg), CallEffect::Release { resets, bounds, .. }) = (released, effect)
                 {
@@ -820,7 +786,7 @@ impl Analysis<'_> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn release(
+    pub(super) fn release(
         &self,
         st: &mut State,
         call: u32,

@@ -9,14 +9,15 @@
 //! A field `f` of a type `T` is taken to hold counted values when all hold:
 //! - `T` is a guard type the code defines (its `Drop` releases: see
 //!   [`super::guards`]), so the type owns what its fields carry;
-//! - a method of `T` other than its `Drop` takes a count (a counter
-//!   acquire: `page.pin()`);
+//! - a method of `T` other than its `Drop` takes a count on a value (a
+//!   counter acquire with the value as receiver: `page.pin()`) and then
+//!   stores the value;
 //! - a method of `T` releases a value that came out of `self.f` (bound by
 //!   a loop over it, taken, moved or borrowed from it).
 
 use super::Index;
 use crate::flow::{CallEffect, ReleaseArg};
-use crate::ir::{Body, Event, PlaceId, PlaceKind};
+use crate::ir::{Body, Event, PlaceId, PlaceKind, Span};
 use crate::store::{BodySource, Key, KeySet};
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -40,14 +41,25 @@ pub fn infer(index: &mut Index, source: BodySource<'_>) {
             };
             for ev in body.blocks.iter().flat_map(|b| &b.events) {
                 let Event::Call {
-                    call, recv, args, ..
+                    call,
+                    recv,
+                    args,
+                    span,
+                    ..
                 } = ev
                 else {
                     continue;
                 };
                 let effect = shared.effect(&body.callees[*call as usize], file.file);
                 match effect {
-                    CallEffect::Acquire(kind) if kind.counter && !body.is_drop() => {
+                    CallEffect::Acquire(kind)
+                        if kind.counter
+                            && !body.is_drop()
+                            && recv
+                                .iter()
+                                .flat_map(|r| &r.places)
+                                .any(|&(p, _)| stored_after(body, p, *span)) =>
+                    {
                         counts_taken.insert(ty);
                     }
                     CallEffect::Release { arg, .. } => {
@@ -75,6 +87,16 @@ pub fn infer(index: &mut Index, source: BodySource<'_>) {
         .filter(|(ty, f)| shared.declares_field(ty, f))
         .collect();
     index.add_counted_fields(counted);
+}
+
+/// Is the value at `place` stored after `span` (`self.stack[i] =
+/// Some(page)` after `page.pin()`): moved out of the body, not returned?
+fn stored_after(body: &Body, place: PlaceId, span: Span) -> bool {
+    body.places[place as usize].kind == PlaceKind::Local
+        && body.blocks.iter().flat_map(|b| &b.events).any(|ev| {
+            matches!(ev, Event::Transfer { place: p, span: at, returned: false }
+                if *p == place && at.start > span.start)
+        })
 }
 
 /// The field of `self` a released place's value came out of, followed back
