@@ -29,7 +29,7 @@ use std::path::{Path, PathBuf};
 
 /// Bumped when the layout of [`StoredFacts`] or of the index changes without
 /// a version change.
-const SCHEMA: u32 = 19;
+const SCHEMA: u32 = 20;
 
 pub struct FactsCache {
     dir: PathBuf,

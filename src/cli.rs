@@ -596,6 +596,21 @@ fn explain_apis(out: &mut dyn Write, outcome: &engine::Outcome) {
             let _ = writeln!(out, "  {field:<32} {:<22} pool `{pool}`", "claim");
         }
     }
+    // Collection fields guards give back to, popped inline by their pools.
+    let lists = index.guard_free_lists();
+    if !lists.is_empty() {
+        let _ = writeln!(out, "guard free lists ({}):", lists.len());
+        for l in lists {
+            let _ = writeln!(
+                out,
+                "  {:<32} {:<22} `{}`'s `Drop` gives back to it; taken by `{}`",
+                format!("{}.{}", l.owner, l.field),
+                "free list",
+                l.guard,
+                l.takers.join("`, `")
+            );
+        }
+    }
     let _ = writeln!(
         out,
         "standard-library leaks, always known and not counted ({}):",

@@ -18,6 +18,13 @@ pub(super) fn findable_keys(index: &Index) -> Findable {
         .iter()
         .cloned()
         .chain(index.types_with_reset())
+        // Methods that may take values off a guard's free list.
+        .chain(
+            index
+                .guard_free_lists()
+                .iter()
+                .flat_map(|l| l.takers.iter().cloned()),
+        )
         .collect();
     // A release's body, or an acquire's, is known by its name and owner
     // (`api_for(owner, name)`): `remove` alone is defined in most files.

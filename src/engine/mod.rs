@@ -470,6 +470,7 @@ fn learn(
     timer.mark("wrappers");
     crate::knowledge::guard_types::learn(&mut index, &source);
     crate::knowledge::claims::learn(&mut index, &source);
+    crate::knowledge::guard_free_lists::learn(&mut index, &source);
     timer.mark("guard types+claims");
     crate::knowledge::summaries::compute(&mut index, &source);
     timer.mark("summaries");

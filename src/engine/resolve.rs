@@ -11,6 +11,7 @@ pub fn resolve(body: &Body, index: &Index, file: usize, late: LateBorrowed<'_>) 
     let mut calls: Vec<CallEffect> = body.callees.iter().map(|c| index.effect(c, file)).collect();
     reset_from_landing_type(body, index, &mut calls);
     crate::knowledge::claims::resolve(body, index, &mut calls);
+    crate::knowledge::guard_free_lists::resolve(body, index, &mut calls);
     let mut entry_fields = Vec::new();
     if let (Some((receiver, _)), Some(self_type)) = (body.receiver, &body.self_type) {
         for (p, place) in body.places.iter().enumerate() {

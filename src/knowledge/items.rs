@@ -58,6 +58,10 @@ pub struct FieldDecl {
     /// `nil` throws no pooled capacity away.
     #[serde(default)]
     pub view: bool,
+    /// For a tuple field (`Arc<(Mutex<InnerPool>, Condvar)>`), the core of
+    /// each element (`.0` is an `InnerPool`).
+    #[serde(default)]
+    pub tuple: Vec<Option<String>>,
 }
 
 #[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]

@@ -11,6 +11,7 @@ pub mod config_types;
 pub mod conventions;
 pub mod counted_fields;
 mod declared;
+pub mod guard_free_lists;
 pub mod guard_types;
 pub mod guards;
 pub mod infer;
@@ -216,6 +217,9 @@ pub struct Index {
     /// Fields whose stored values each carry a count (type, field):
     /// [`counted_fields`].
     counted_fields: std::collections::HashSet<(String, String)>,
+    /// Collection fields guards give their values back to:
+    /// [`guard_free_lists`].
+    guard_free_lists: Vec<guard_free_lists::GuardFreeList>,
     /// Per file id: the crates its `use` items name.
     file_imports: Vec<Vec<String>>,
     /// (type, method) taking `self` by value, and the names of all such methods.
@@ -938,6 +942,16 @@ impl Index {
             && self
                 .counted_fields
                 .contains(&(ty.to_string(), field.to_string()))
+    }
+
+    /// Record the free lists guards give back to ([`guard_free_lists::learn`]).
+    pub fn add_guard_free_lists(&mut self, lists: Vec<guard_free_lists::GuardFreeList>) {
+        self.guard_free_lists.extend(lists);
+    }
+
+    /// The free lists guards give back to.
+    pub fn guard_free_lists(&self) -> &[guard_free_lists::GuardFreeList] {
+        &self.guard_free_lists
     }
 
     /// Does `ty` declare a field `field`?

@@ -19,7 +19,7 @@ use crate::ir::{Body, BodyKind, Event, PlaceId, PlaceKind, TypeRef};
 use crate::store::{BodySource, FileBodies, Key, KeySet};
 use std::collections::{BTreeSet, HashMap};
 
-const POPS: &[&str] = &[
+pub(super) const POPS: &[&str] = &[
     "pop",
     "pop_front",
     "pop_back",
@@ -28,7 +28,7 @@ const POPS: &[&str] = &[
     "try_pop",
     "steal",
 ];
-const PUSHES: &[&str] = &[
+pub(super) const PUSHES: &[&str] = &[
     "push",
     "push_back",
     "push_front",
@@ -48,7 +48,7 @@ fn poolish(name: &str) -> bool {
 /// For every place, the named place it was derived from (through moves,
 /// aliases and method-call results: `self.free.lock().unwrap()` comes from
 /// `self.free`).
-fn derived_from(body: &Body) -> Vec<PlaceId> {
+pub(super) fn derived_from(body: &Body) -> Vec<PlaceId> {
     let mut origin: Vec<PlaceId> = (0..body.places.len() as PlaceId).collect();
     for ev in body.blocks.iter().flat_map(|b| &b.events) {
         let (dest, src) = match ev {
@@ -72,7 +72,7 @@ fn derived_from(body: &Body) -> Vec<PlaceId> {
 }
 
 /// The first-level field of `self` a place comes from.
-fn self_field(body: &Body, origin: &[PlaceId], place: PlaceId) -> Option<String> {
+pub(super) fn self_field(body: &Body, origin: &[PlaceId], place: PlaceId) -> Option<String> {
     let (receiver, _) = body.receiver?;
     let p = origin[place as usize];
     if body.root_of(p) != receiver || p == receiver {

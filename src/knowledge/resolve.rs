@@ -314,7 +314,10 @@ impl Index {
                     .map(|t| super::types_base(t).to_string())
                     .collect(),
             ),
-            TypeRef::FieldOf(base, field) => match self.field_type(base, field, depth) {
+            TypeRef::FieldOf(base, field) => match self
+                .field_type(base, field, depth)
+                .or_else(|| self.tuple_element(base, field, depth))
+            {
                 Some(core) => self.named(&core),
                 // `bus: &'a B` of `struct S<'a, B: Bus<'a>>`: known by its bounds.
                 None => self
@@ -431,6 +434,18 @@ impl Index {
             return None;
         }
         Some(core)
+    }
+
+    /// `(self.inner).0` of a field `inner: Arc<(Mutex<InnerPool>, Condvar)>`:
+    /// the declared tuple's element (`InnerPool`).
+    fn tuple_element(&self, base: &TypeRef, index: &str, depth: usize) -> Option<String> {
+        let i: usize = index.parse().ok()?;
+        let TypeRef::FieldOf(owner, field) = base else {
+            return None;
+        };
+        let (decl, f) = self.field_decl(owner, field, depth + 1)?;
+        let core = f.tuple.get(i)?.clone()?;
+        (!decl.generics.contains(&core)).then_some(core)
     }
 
     /// The trait bounds the declaring type puts on a field whose type is

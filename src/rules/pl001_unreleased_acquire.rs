@@ -79,6 +79,14 @@ declare_rule! {
     /// acquires, a way out that fails before the claim is undone or the guard
     /// is built is reported at the claim.
     ///
+    /// A pool may keep its idle values in a field it pops inline: when a
+    /// guard's `Drop` pushes the value it wraps onto a collection field
+    /// (`pool.idle.push_back(self.conn.take().unwrap())`), a pop off that
+    /// field in a method of the guard-acquire's type takes a value owed back
+    /// until it is wrapped in the guard, pushed back, or counted out of a
+    /// claim field (`self.count.fetch_sub(1, ..)`); a way out that fails
+    /// before is reported at the pop.
+    ///
     /// A value moved into a *fallible callee* is lost when the callee fails
     /// and the body leaves with `?`: the crate's own fns are summarised (a
     /// by-value parameter dropped on some `Err` path), and callees of other
@@ -87,7 +95,12 @@ declare_rule! {
     /// ## Known limits
     /// Claim fields are matched by the field's name inside the pool's own
     /// acquires only: a claim made by a helper the acquire calls, a `+= n`
-    /// on a local copy of the count, or Go's `n++` are not seen.
+    /// on a local copy of the count, or Go's `n++` are not seen. A pop off
+    /// a guard's free list is owed back only in the methods of the
+    /// guard-acquire's type, only on ways out that fail (a method may drop an
+    /// idle value on purpose), and only when the field is known by its
+    /// declared type (a tuple's element too: `(self.inner).0`); a guard
+    /// whose list holds a type parameter teaches nothing.
     /// Paths are not correlated: a value released under `if a` and used under
     /// a second `if a` may be reported. A value moved into a call that is not a
     /// known release or fallible callee counts as handed on (not a leak),
@@ -237,13 +250,18 @@ pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             Origin::Element { span, place, .. } => (span, Some(place)),
             _ => continue,
         };
-        let counter =
-            matches!(cx.facts.values[v].origin, Origin::Acquire { kind, .. } if kind.counter);
-        // A claim on a field (`self.n += 1`, `s.busy.swap(true, ..)`).
-        let claimed = match cx.facts.values[v].origin {
-            Origin::Acquire { call, .. } => cx.body.callees[call as usize].claim.as_ref(),
+        let callee = match cx.facts.values[v].origin {
+            Origin::Acquire { call, .. } => Some(&cx.body.callees[call as usize]),
             _ => None,
         };
+        // A value popped off the free list a guard gives back to.
+        let free_list = callee
+            .zip(cx.body.self_type.as_deref())
+            .and_then(|(c, ty)| cx.index.free_list_called(ty, c));
+        let counter = free_list.is_none()
+            && matches!(cx.facts.values[v].origin, Origin::Acquire { kind, .. } if kind.counter);
+        // A claim on a field (`self.n += 1`, `s.busy.swap(true, ..)`).
+        let claimed = callee.and_then(|c| c.claim.as_ref());
         let name = match claimed {
             Some(op) => format!("the claim on `{}`", op.field),
             None if counter => "the count".to_string(),
@@ -256,7 +274,9 @@ pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         } else {
             "pooled value is acquired and never released".to_string()
         };
-        let taken_from = taken_from.map(|p| format!("`{}`", cx.body.places[p as usize].name));
+        let taken_from = taken_from
+            .map(|p| format!("`{}`", cx.body.places[p as usize].name))
+            .or_else(|| free_list.map(|l| format!("`{}.{}`", l.owner, l.field)));
         let primary = match &taken_from {
             Some(field) => format!("taken out of {field} here"),
             None if claimed.is_some() => "claimed here".to_string(),
@@ -276,7 +296,15 @@ pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         }
         let hint = cx.release_hint(v, &name);
         d.help = Some((cx.wording.release_on_every_path)(&name, hint.as_deref()));
-        if let Some(field) = &taken_from {
+        if let Some(l) = free_list {
+            let counted = cx.index.claim_fields(&l.pool).map_or(String::new(), |f| {
+                format!(", or counted out of `{}`", f.join("`, `"))
+            });
+            d.notes.push(format!(
+                "`{}`'s `Drop` gives its value back to `{}.{}`: one taken off it is owed back until it is wrapped in a `{}`, put back{counted}",
+                l.guard, l.owner, l.field, l.guard,
+            ));
+        } else if let Some(field) = &taken_from {
             d.notes.push(format!(
                 "the elements of {field} are of a pooled type: one taken out is owed back to its pool"
             ));

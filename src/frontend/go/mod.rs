@@ -758,6 +758,7 @@ impl<'t> Walker<'_, 't> {
                 core: info.core,
                 mentions: info.mentions,
                 span: (decl_node.start_byte(), decl_node.end_byte()),
+                tuple: Vec::new(),
             });
         }
         let mut decl_out = StructDecl {

@@ -364,6 +364,7 @@ impl<'a> ItemWalker<'a> {
             collection: types::collection(&f.ty, &self.cx.types),
             span: (span.start as usize, span.end as usize),
             view: false,
+            tuple: types::tuple_cores(&f.ty, &self.cx.types),
         }
     }
 

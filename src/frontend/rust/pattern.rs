@@ -161,6 +161,24 @@ impl<'f> Lowerer<'f> {
                     self.bind_part(base, &i.to_string(), elem, span);
                 }
             }
+            // A borrowed tuple (`let (inner_pool, condvar) = &*self.inner`):
+            // its names view its parts, typed as the tuple's elements.
+            Pat::Tuple(t) if info.ty.is_some() => {
+                for (i, elem) in t.elems.iter().enumerate() {
+                    match elem {
+                        Pat::Ident(id) if id.subpat.is_none() && !is_constant_ident(id) => {
+                            let ty = info
+                                .ty
+                                .clone()
+                                .map(|ty| TypeRef::FieldOf(Box::new(ty), i.to_string()));
+                            let info = LocalInfo { ty, shared: false };
+                            self.b.declare(&id.ident.to_string(), info);
+                        }
+                        other => self.declare_pattern_names(other),
+                    }
+                }
+                self.consume(op, span, false);
+            }
             other => {
                 // Destructuring we do not follow: the value is taken apart here.
                 self.declare_pattern_names(other);

@@ -453,6 +453,29 @@ pub fn collection(ty: &Type, scope: &TypeScope) -> Option<(String, String)> {
     }
 }
 
+/// `Arc<(Mutex<InnerPool>, Condvar)>` gives `[Some("InnerPool"), Some("Condvar")]`:
+/// the core of each element of a tuple behind references and pointers, for
+/// `(self.inner).0` and `let (a, b) = &*self.inner`. Empty for other types.
+pub fn tuple_cores(ty: &Type, scope: &TypeScope) -> Vec<Option<String>> {
+    match ty {
+        Type::Reference(r) => tuple_cores(&r.elem, scope),
+        Type::Paren(p) => tuple_cores(&p.elem, scope),
+        Type::Tuple(t) => t.elems.iter().map(|e| core_name(e, scope, None)).collect(),
+        Type::Path(p) => {
+            let Some(seg) = p.path.segments.last() else {
+                return Vec::new();
+            };
+            match first_type_arg(&seg.arguments) {
+                Some(inner) if WRAPPERS.contains(&seg.ident.to_string().as_str()) => {
+                    tuple_cores(inner, scope)
+                }
+                _ => Vec::new(),
+            }
+        }
+        _ => Vec::new(),
+    }
+}
+
 /// Is the outermost type (behind references) an `Rc` or `Arc`?
 pub fn is_shared_pointer(ty: &Type) -> bool {
     match ty {
