@@ -50,6 +50,7 @@ fn a_20000_line_function_converges_in_a_bounded_number_of_passes() {
             entry_fields: Vec::new(),
             element_views: Vec::new(),
             locked_maps: Vec::new(),
+            returned_future: None,
             track_params: false,
             guard_locals: Vec::new(),
             borrowing: Vec::new(),

@@ -47,6 +47,7 @@ pub fn resolve(body: &Body, index: &Index, file: usize, late: LateBorrowed<'_>) 
         entry_fields,
         element_views,
         locked_maps,
+        returned_future: returned_future(body, index),
         track_params: false,
         guard_locals: guard_locals(body, index),
         copy_parts: Vec::new(),
@@ -218,6 +219,23 @@ fn element_views(body: &Body, index: &Index) -> Vec<PlaceId> {
         }
     }
     out
+}
+
+/// The type of the future the body returns, when a caller may drop it
+/// before it is polled with a value in its channel: a type the code
+/// defines that implements `Future`, keeps a channel's `Receiver`, and has
+/// no `Drop` (see [`crate::flow::ParkedSend`]).
+fn returned_future(body: &Body, index: &Index) -> Option<String> {
+    let ty = body.returns.as_deref()?;
+    if body.returns_wrapped || !index.implements(ty, "Future") || index.implements(ty, "Drop") {
+        return None;
+    }
+    let keeps_receiver = index
+        .struct_decl(ty)?
+        .fields
+        .iter()
+        .any(|f| f.mentions.iter().any(|m| m == "Receiver"));
+    keeps_receiver.then(|| ty.to_string())
 }
 
 /// The map fields behind a lock that hold pooled values, where the body

@@ -141,6 +141,9 @@ pub struct Resolution {
     /// Map fields behind a lock whose values hold pooled values (`pools:
     /// RwLock<HashMap<u64, PoolNode<Conn>>>`): see [`relocked_inserts`].
     pub locked_maps: Vec<PlaceId>,
+    /// The body returns a future that may be dropped before it is polled
+    /// with what its channel holds (see [`parked_sends`]): its type.
+    pub returned_future: Option<String>,
     /// Give by-value parameters and a by-value receiver an entry value (for inference).
     pub track_params: bool,
     /// Locals of a guard type the code defines (its `Drop` releases): while
@@ -316,6 +319,19 @@ pub struct RelockedInsert {
     pub span: Span,
 }
 
+/// A pooled value sent on a channel the body made, whose receiver the
+/// returned future keeps ([`parked_sends`]).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ParkedSend {
+    /// The place sent.
+    pub value: PlaceId,
+    /// The acquire it came from, and the send.
+    pub acquire: Span,
+    pub send: Span,
+    /// The channel's receiving end.
+    pub receiver: PlaceId,
+}
+
 /// `mem::forget` and friends: a value (or an untracked place) whose destructor never runs.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Forgotten {
@@ -348,6 +364,7 @@ pub struct Facts {
     pub armed_guard_exits: BTreeSet<ArmedGuardExit>,
     pub double_released_elements: BTreeSet<DoubleReleasedElements>,
     pub relocked_inserts: Vec<RelockedInsert>,
+    pub parked_sends: Vec<ParkedSend>,
     pub held_across_await: BTreeSet<HeldAcrossAwait>,
     pub forgotten: BTreeSet<Forgotten>,
     pub released_unreset: BTreeSet<ReleaseSite>,
@@ -390,6 +407,7 @@ pub mod debug_only;
 mod dominance;
 mod element_releases;
 mod own_guard;
+mod parked_sends;
 mod places;
 mod relocked_inserts;
 mod slot_views;
@@ -417,6 +435,10 @@ pub fn analyze(body: &Body, res: &Resolution) -> Option<Facts> {
     let relocked = relocked_inserts::find(body, &res.locked_maps);
     if !relocked.is_empty() {
         facts.get_or_insert_default().relocked_inserts = relocked;
+    }
+    let parked = parked_sends::find(body, res);
+    if !parked.is_empty() {
+        facts.get_or_insert_default().parked_sends = parked;
     }
     facts
 }

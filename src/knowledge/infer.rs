@@ -142,6 +142,7 @@ fn infer_body(
         entry_fields: Vec::new(),
         element_views: Vec::new(),
         locked_maps: Vec::new(),
+        returned_future: None,
         track_params: true,
         guard_locals: Vec::new(),
         copy_parts: crate::engine::copy_parts(body, index),

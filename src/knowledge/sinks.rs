@@ -134,6 +134,7 @@ fn sinks_in(
             entry_fields: Vec::new(),
             element_views: Vec::new(),
             locked_maps: Vec::new(),
+            returned_future: None,
             track_params: true,
             guard_locals: Vec::new(),
             borrowing: Vec::new(),

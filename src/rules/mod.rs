@@ -9,6 +9,7 @@ use crate::knowledge::{Index, ReleaseParam, Role};
 
 mod pl000_unreadable_source;
 mod pl001_debug_only;
+mod pl001_parked_in_future;
 mod pl001_unreleased_acquire;
 mod pl002_use_after_release;
 mod pl003_abandoned_on_reassign;
@@ -345,6 +346,7 @@ pub fn check_body(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
     let test = cx.index.is_go_test_file(cx.file);
     if !test {
         pl001_unreleased_acquire::check(cx, out);
+        pl001_parked_in_future::check(cx, out);
     }
     // A test that recovers from a panic (a deferred `recover()`) misuses
     // the value on purpose: the library's guard against that is what it

@@ -87,6 +87,13 @@ declare_rule! {
     /// claim field (`self.count.fetch_sub(1, ..)`); a way out that fails
     /// before is reported at the pop.
     ///
+    /// A value sent on a channel the body made, whose receiver the body
+    /// returns inside a future of its own (`let (send, recv) =
+    /// oneshot::channel(); send.send(id); OpenUni { recv }`), waits there
+    /// until the future is polled: a caller that drops the future first (a
+    /// `select!` arm that lost, a timeout) drops the value with the channel.
+    /// It is reported at the acquire, unless the future's type has a `Drop`.
+    ///
     /// A value moved into a *fallible callee* is lost when the callee fails
     /// and the body leaves with `?`: the crate's own fns are summarised (a
     /// by-value parameter dropped on some `Err` path), and callees of other
@@ -131,8 +138,13 @@ declare_rule! {
     /// (`hands-back`: the channel sends), and only where the receiver's type
     /// is known to be that crate's; its discard through a `map_err(|_| ..)`
     /// closure or through `.ok()` in a returned expression is not seen. A
-    /// value a send delivered is handed on, even when its receiver lives in
-    /// a future that may be dropped before it is polled (cancellation).
+    /// value a send delivered is handed on; only one sent on a channel the
+    /// body made (`oneshot`, `mpsc`, `crossbeam_channel`, `flume`,
+    /// `async_channel`, `kanal`), whose receiver goes into the future the
+    /// body returns (a type of the crate implementing `Future`, keeping a
+    /// `Receiver`, with no `Drop`), is seen to be lost when that future is
+    /// dropped unpolled: a receiver kept in a future nested in another type,
+    /// an `async fn`'s own future, or a task spawned and then aborted are not.
     /// State carried across calls, enum state machines and tasks that never
     /// run are out of reach. Destructuring
     /// (`let Outer { conn, .. } = o`, match arms, tuples held in a local or
