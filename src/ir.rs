@@ -403,6 +403,11 @@ impl Body {
             )
     }
 
+    /// The type a `Drop::drop` drops (`T` of `impl Drop for T`).
+    pub fn dropped_type(&self) -> Option<&str> {
+        self.self_type.as_deref().filter(|_| self.is_drop())
+    }
+
     /// Does `block` run only in debug builds?
     pub fn is_debug_only(&self, block: BlockId) -> bool {
         self.debug_only

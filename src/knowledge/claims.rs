@@ -89,7 +89,7 @@ fn pools_undone_in(
     let Some(name) = body.fn_name.as_deref() else {
         return Vec::new();
     };
-    if let (Some("Drop"), "drop", Some(ty)) = (body.trait_name.as_deref(), name, &body.self_type) {
+    if let Some(ty) = body.dropped_type() {
         return guard_pools.get(ty).cloned().unwrap_or_default();
     }
     match index.owned(body.self_type.as_deref(), name) {

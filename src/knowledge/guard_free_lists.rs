@@ -59,11 +59,7 @@ pub fn learn(index: &mut Index, source: BodySource<'_>) {
     let mut found: Vec<GuardFreeList> = Vec::new();
     for input in &source(&[pushes], Some(filter)) {
         for body in &input.bodies {
-            let (Some(ty), Some("Drop"), Some("drop")) = (
-                &body.self_type,
-                body.trait_name.as_deref(),
-                body.fn_name.as_deref(),
-            ) else {
+            let Some(ty) = body.dropped_type() else {
                 continue;
             };
             let Some(acquires) = guards.get(ty) else {
@@ -72,12 +68,12 @@ pub fn learn(index: &mut Index, source: BodySource<'_>) {
             for (owner, field) in lists_given_back_to(index, body, ty) {
                 for (pool, taker) in acquires {
                     match found.iter_mut().find(|l| {
-                        &l.guard == ty && &l.pool == pool && l.owner == owner && l.field == field
+                        l.guard == ty && &l.pool == pool && l.owner == owner && l.field == field
                     }) {
                         Some(l) if !l.takers.contains(taker) => l.takers.push(taker.clone()),
                         Some(_) => {}
                         None => found.push(GuardFreeList {
-                            guard: ty.clone(),
+                            guard: ty.to_string(),
                             pool: pool.clone(),
                             takers: vec![taker.clone()],
                             owner: owner.clone(),

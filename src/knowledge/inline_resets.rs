@@ -456,14 +456,11 @@ pub fn compute(
     let mut give_backs: Vec<(String, String, usize, usize, Vec<PlaceId>)> = Vec::new();
     for (fi, file) in files.iter().enumerate() {
         for (bi, body) in file.bodies.iter().enumerate() {
-            if let (Some(g), Some("Drop"), Some("drop")) = (
-                &body.self_type,
-                body.trait_name.as_deref(),
-                body.fn_name.as_deref(),
-            ) && guards.contains(g)
-                && let Some((ty, holders)) = drop_give_back(index, g, body, file.file)
+            if let Some(g) = body.dropped_type().map(str::to_string)
+                && guards.contains(&g)
+                && let Some((ty, holders)) = drop_give_back(index, &g, body, file.file)
             {
-                give_backs.push((g.clone(), ty, fi, bi, holders));
+                give_backs.push((g, ty, fi, bi, holders));
             }
         }
     }

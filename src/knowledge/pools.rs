@@ -256,11 +256,7 @@ fn infer_guards(
         Some(&|file, probe| calls.matches(shared, file, probe) && probe(&released_in_drop)),
     ) {
         for body in &input.bodies {
-            let (Some(ty), Some("Drop"), Some("drop")) = (
-                &body.self_type,
-                body.trait_name.as_deref(),
-                body.fn_name.as_deref(),
-            ) else {
+            let Some(ty) = body.dropped_type() else {
                 continue;
             };
             let releases = body.blocks.iter().flat_map(|b| &b.events).any(|ev| {
@@ -268,7 +264,7 @@ fn infer_guards(
                     if matches!(index.effect(&body.callees[*call as usize], input.file), CallEffect::Release { .. }))
             });
             if releases {
-                guard_types.push(ty.clone());
+                guard_types.push(ty.to_string());
             }
         }
     }
