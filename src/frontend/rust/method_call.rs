@@ -165,6 +165,26 @@ fn wraps_parameter(c: &syn::ExprClosure) -> bool {
     wraps(&c.body, &param.ident, &mut mentions) && mentions > 0
 }
 
+/// A constructor named in place of a closure that wraps its one argument:
+/// `map(Box::new)`, `map(Some)`, `map(Arc::new)`, and a tuple struct or
+/// variant (`map(HeapIndex)`, `map(Slot::Taken)`), spelled with a capital.
+fn wrapping_ctor_path(p: &syn::ExprPath) -> bool {
+    if p.qself.is_some() {
+        return false;
+    }
+    let segs: Vec<String> = p
+        .path
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
+    let Some(last) = segs.last() else {
+        return false;
+    };
+    let qualifier = segs.len().checked_sub(2).map(|i| segs[i].as_str());
+    super::type_of::is_wrapping_ctor(qualifier, last) || last.starts_with(char::is_uppercase)
+}
+
 fn wraps(e: &Expr, param: &syn::Ident, mentions: &mut usize) -> bool {
     match e {
         Expr::Path(p) if p.qself.is_none() => {
@@ -363,6 +383,7 @@ impl<'f> Lowerer<'f> {
         let keeps = if WRAPPING_COMBINATORS.contains(&method.as_str()) {
             match &m.args.iter().collect::<Vec<_>>()[..] {
                 [Expr::Closure(c)] => wraps_parameter(c),
+                [Expr::Path(p)] => wrapping_ctor_path(p),
                 _ => false,
             }
         } else {
