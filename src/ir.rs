@@ -323,6 +323,15 @@ pub enum BodyKind {
     AsyncBlock,
 }
 
+/// A scope guard built in a body: the place its value lands in (the guard
+/// call's result, or a hidden local for `defer!`), and the calls its
+/// closure makes when it drops.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ScopeGuard {
+    pub place: PlaceId,
+    pub on_drop: Vec<Callee>,
+}
+
 /// One analysable body: a fn, a closure or an async block.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Body {
@@ -362,6 +371,10 @@ pub struct Body {
     /// arguments of `debug_assert!`): a release build skips them.
     #[serde(default)]
     pub debug_only: Vec<(BlockId, BlockId)>,
+    /// Scope guards the body builds (`let g = scopeguard::guard(v, |v|
+    /// ..)`, `defer! { .. }`): what runs when each drops.
+    #[serde(default)]
+    pub scope_guards: Vec<ScopeGuard>,
     /// The places a `return` fills with a result after the first, and that
     /// result's position (Go's `return n, buf`: `buf`'s slot and 1): what an
     /// acquire wrapper gives back in a later result.

@@ -49,7 +49,7 @@ pub fn resolve(body: &Body, index: &Index, file: usize, late: LateBorrowed<'_>) 
         locked_maps,
         returned_future: returned_future(body, index),
         track_params: false,
-        guard_locals: guard_locals(body, index),
+        guard_locals: guard_locals(body, index, file),
         copy_parts: Vec::new(),
         acquire_spans: Vec::new(),
     };
@@ -274,9 +274,49 @@ pub fn borrowing(body: &Body, index: &Index, file: usize, late: LateBorrowed<'_>
         .collect()
 }
 
-/// The locals of a guard type the code defines, and their arm fields' places.
-pub fn guard_locals(body: &Body, index: &Index) -> Vec<flow::GuardLocal> {
+/// The locals holding a scope guard whose closure gives back to a pool
+/// (`let g = scopeguard::guard((), |_| limits.decrement_count())`, or the
+/// hidden local of a `defer!`): while armed, they cover every way out.
+fn scope_guard_locals(body: &Body, index: &Index, file: usize) -> Vec<flow::GuardLocal> {
     let mut out = Vec::new();
+    for guard in &body.scope_guards {
+        let releases = guard
+            .on_drop
+            .iter()
+            .any(|c| matches!(index.effect(c, file), CallEffect::Release { .. }));
+        if !releases {
+            continue;
+        }
+        // The guard call's result lands in the local `let` binds it to.
+        let place = if body.places[guard.place as usize].kind == PlaceKind::Local {
+            Some(guard.place)
+        } else {
+            body.blocks
+                .iter()
+                .flat_map(|b| &b.events)
+                .find_map(|ev| match *ev {
+                    Event::Move { dest, src, .. }
+                        if src == guard.place
+                            && body.places[dest as usize].kind == PlaceKind::Local =>
+                    {
+                        Some(dest)
+                    }
+                    _ => None,
+                })
+        };
+        if let Some(place) = place {
+            out.push(flow::GuardLocal {
+                place,
+                arm_fields: Vec::new(),
+            });
+        }
+    }
+    out
+}
+
+/// The locals of a guard type the code defines, and their arm fields' places.
+pub fn guard_locals(body: &Body, index: &Index, file: usize) -> Vec<flow::GuardLocal> {
+    let mut out = scope_guard_locals(body, index, file);
     for (p, place) in body.places.iter().enumerate() {
         if place.kind != PlaceKind::Local {
             continue;

@@ -328,7 +328,8 @@ impl Analysis<'_> {
                     }
                 }
                 if effect == CallEffect::Disarm {
-                    for &(place, _) in recv.iter().flat_map(|r| &r.places) {
+                    // On the guard (`g.keep()`), or with it (`Undo::into_inner(g)`).
+                    for &(place, _) in recv.iter().chain(args.first()).flat_map(|r| &r.places) {
                         if let Some(g) = self.guard_index(place) {
                             self.disarm(st, g);
                         }

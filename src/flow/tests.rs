@@ -95,6 +95,7 @@ fn early_return_leaks_and_release_path_does_not() {
         returns_wrapped: false,
         type_args: Vec::new(),
         debug_only: Vec::new(),
+        scope_guards: Vec::new(),
         later_results: Vec::new(),
     };
     let res = Resolution {

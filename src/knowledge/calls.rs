@@ -511,14 +511,31 @@ impl Index {
     }
 
     /// A method of a guard type the code defines that disarms it.
+    /// Called on the guard (`g.keep()`) or with it (`Undo::into_inner(g)`).
     fn is_disarm_call(&self, callee: &Callee) -> bool {
-        callee.is_method
-            && callee
+        // `ScopeGuard::into_inner(g)`: scopeguard's own disarm.
+        if !callee.is_method
+            && callee.name == "into_inner"
+            && callee.qualifier.as_deref() == Some("ScopeGuard")
+        {
+            return true;
+        }
+        let ty = if callee.is_method {
+            callee
                 .receiver_type
                 .as_ref()
                 .and_then(|t| self.resolve_type(t))
-                .and_then(|t| self.guard_info(&t))
-                .is_some_and(|g| g.disarm_methods.contains(&callee.name))
+        } else {
+            callee
+                .qualified
+                .as_deref()
+                .or(callee.qualifier.as_deref())
+                .map(|q| self.canon(q))
+                .filter(|t| t.origin == super::resolve::TypeOrigin::Local)
+                .map(|t| t.name)
+        };
+        ty.and_then(|t| self.guard_info(&t))
+            .is_some_and(|g| g.disarm_methods.contains(&callee.name))
     }
 
     /// A call of a type's declared reset method, or of a method named like one.

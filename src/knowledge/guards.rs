@@ -90,13 +90,45 @@ pub fn infer(index: &mut Index, source: BodySource<'_>) {
                 continue;
             };
             if body.trait_name.as_deref() != Some("Drop")
-                && fields_set(body).iter().any(|f| info.arm_fields.contains(f))
+                && (fields_set(body, ty)
+                    .iter()
+                    .any(|f| info.arm_fields.contains(f))
+                    || forgets_itself(body, ty))
             {
                 info.disarm_methods.insert(name.clone());
             }
         }
     }
     index.add_guards(guards);
+}
+
+/// The places holding a method's own value: its receiver, and parameters
+/// of its own type (`fn into_inner(g: Self)`).
+fn own_places(body: &Body, ty: &str) -> Vec<u32> {
+    let own_type = Some(crate::ir::TypeRef::Named(ty.to_string()));
+    body.receiver
+        .map(|(r, _)| r)
+        .into_iter()
+        .chain(
+            body.params
+                .iter()
+                .flatten()
+                .copied()
+                .filter(|&p| body.places[p as usize].ty == own_type),
+        )
+        .collect()
+}
+
+/// A method of a guard type that forgets its own value taken by value
+/// (`fn into_inner(g: Self) -> T { .. mem::forget(g); .. }`, as
+/// `ScopeGuard::into_inner` does): its `Drop` never runs.
+fn forgets_itself(body: &Body, ty: &str) -> bool {
+    let own = own_places(body, ty);
+    body.blocks.iter().flat_map(|b| &b.events).any(|ev| {
+        matches!(ev, Event::Call { call, args, .. }
+            if body.callees[*call as usize].name == "forget"
+                && args.first().is_some_and(|a| a.places.iter().any(|(p, _)| own.contains(p))))
+    })
 }
 
 /// The methods `body` calls on its own receiver (`self.reset_buf()`).
@@ -125,12 +157,25 @@ fn fields_read(body: &Body) -> BTreeSet<String> {
     })
 }
 
-/// The fields of `self` the body assigns.
-fn fields_set(body: &Body) -> BTreeSet<String> {
-    self_fields(body, |ev| match ev {
-        Event::Assign { place, .. } => Some(*place),
-        _ => None,
-    })
+/// The fields of its own value the body assigns (`self.armed = false`,
+/// `g.armed = false` in `fn into_inner(mut g: Self)`).
+fn fields_set(body: &Body, ty: &str) -> BTreeSet<String> {
+    let own = own_places(body, ty);
+    body.blocks
+        .iter()
+        .flat_map(|b| &b.events)
+        .filter_map(|ev| match ev {
+            Event::Assign { place, .. } => Some(*place),
+            _ => None,
+        })
+        .filter(|&p| {
+            body.places[p as usize].kind == PlaceKind::Field
+                && body.places[p as usize]
+                    .parent
+                    .is_some_and(|q| own.contains(&q))
+        })
+        .filter_map(|p| body.field_path(p).first().map(|s| s.to_string()))
+        .collect()
 }
 
 fn self_fields(body: &Body, place_of: impl Fn(&Event) -> Option<u32>) -> BTreeSet<String> {

@@ -69,7 +69,13 @@ declare_rule! {
     /// `decrement_count()`, a pool of `kind = "counter"`): a count taken and
     /// not given back on a failing way out (`?`, `return Err`, `return None`)
     /// is reported at the acquire, unless a local guard whose `Drop` gives it
-    /// back is armed there.
+    /// back is armed there: a type of the crate's, or a scope guard whose
+    /// closure gives it back (`scopeguard::guard(l, |l|
+    /// l.decrement_count())`, `guard_on_success`, `defer! { .. }`). A disarm
+    /// hands it back to the body: a flag the `Drop` checks set again
+    /// (`g.armed = false`), a method that does so, the type's own method that
+    /// forgets it (`Undo::into_inner(g)`), `ScopeGuard::into_inner(g)`, or
+    /// `mem::forget(g)`.
     ///
     /// So are claims on a field of a pool that counts or flags its slots
     /// (`internals.num_conns += 1`, `self.count.fetch_add(1, ..)`,

@@ -78,6 +78,7 @@ impl Builder {
             returns_wrapped: false,
             type_args: Vec::new(),
             debug_only: Vec::new(),
+            scope_guards: Vec::new(),
             later_results: Vec::new(),
         };
         Builder {

@@ -2,7 +2,7 @@
 //! wrapping constructors, conversions, and the `mem` functions that move a
 //! value out of a place.
 
-use super::lower::{ClosureHint, Lowerer, Operand};
+use super::lower::{ClosureHint, Lowerer, Nested, Operand};
 use super::type_of::is_wrapping_ctor;
 use crate::ir::{Arg, Callee, DropKind, Event, Mode};
 use syn::Expr;
@@ -102,7 +102,18 @@ impl<'f> Lowerer<'f> {
             arg_count: args.len(),
             claim: None,
         };
+        let guard_closure = match &c.args.iter().collect::<Vec<_>>()[..] {
+            [_, Expr::Closure(f)] if is_scope_guard(&callee, &self.cx.types, &p.path) => Some(f),
+            _ => None,
+        };
         let result = self.b.call(callee, None, args, span);
+        if let Some(f) = guard_closure {
+            let on_drop = self.deferred_calls(Nested::Expr(&f.body));
+            self.b.body.scope_guards.push(crate::ir::ScopeGuard {
+                place: result,
+                on_drop,
+            });
+        }
         Operand::one(result, Mode::Move)
     }
 
@@ -164,4 +175,18 @@ impl<'f> Lowerer<'f> {
         }
         out
     }
+}
+
+/// `scopeguard::guard(v, |v| ..)` (or `guard_on_success`, or either
+/// imported): a guard that runs its closure when it drops, on every way out
+/// but a panic (`guard_on_unwind` runs only then).
+fn is_scope_guard(callee: &Callee, types: &super::types::TypeScope, path: &syn::Path) -> bool {
+    if !matches!(callee.name.as_str(), "guard" | "guard_on_success") {
+        return false;
+    }
+    let module = match &callee.qualified {
+        Some(q) => q.clone(),
+        None => types.qualify(path, None).unwrap_or_default(),
+    };
+    module == "scopeguard" || module.starts_with("scopeguard::")
 }

@@ -858,6 +858,40 @@ impl<'f> Lowerer<'f> {
         Operand::default()
     }
 
+    /// The calls code run later makes (a scope guard's closure, a
+    /// `defer!`'s statements), lowered aside: they run when the guard
+    /// drops, so only what they call is kept, not a body to analyse.
+    pub fn deferred_calls(&mut self, code: Nested<'_>) -> Vec<crate::ir::Callee> {
+        let outer = self.b.visible_names();
+        let span = self.b.body.span;
+        let mut inner = Lowerer {
+            cx: self.cx,
+            b: Builder::new(BodyKind::Closure, String::new(), span, Some(outer)),
+            self_type: self.self_type.clone(),
+            generics: self.generics.clone(),
+            nested: Vec::new(),
+            items: Vec::new(),
+            closure_param: None,
+            result_parts: Default::default(),
+            views: Default::default(),
+            elements: Default::default(),
+            loop_elements: Default::default(),
+        };
+        inner.b.depth = self.b.depth;
+        inner.b.push_scope();
+        let op = match code {
+            Nested::Block(b) => inner.block(b),
+            Nested::Expr(e) => inner.expr(e),
+        };
+        inner.read(op, span);
+        self.too_deep_from(&inner);
+        let mut calls = std::mem::take(&mut inner.b.body.callees);
+        for nested in std::mem::take(&mut inner.nested) {
+            calls.extend(nested.callees);
+        }
+        calls
+    }
+
     fn too_deep_from(&mut self, inner: &Lowerer<'_>) {
         self.b.too_deep |= inner.b.too_deep;
     }

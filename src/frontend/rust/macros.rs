@@ -63,6 +63,22 @@ impl<'f> Lowerer<'f> {
                         returned: false,
                     });
                 }
+                // A hidden local holds the guard to the end of the scope,
+                // giving back a count its statements give back.
+                if let Ok(stmts) = m.parse_body_with(syn::Block::parse_within) {
+                    let block = syn::Block {
+                        brace_token: syn::token::Brace {
+                            span: *m.delimiter.span(),
+                        },
+                        stmts,
+                    };
+                    let on_drop = self.deferred_calls(super::lower::Nested::Block(&block));
+                    let place = self.b.declare("<defer>", Default::default());
+                    self.b
+                        .body
+                        .scope_guards
+                        .push(crate::ir::ScopeGuard { place, on_drop });
+                }
                 Operand::default()
             }
             ("vec", Some(args)) => {

@@ -4,7 +4,7 @@
 
 use super::lower::{ClosureHint, Lowerer, Operand};
 use super::type_of::typed_lookup;
-use crate::ir::{Arg, Callee, Event, Mode, PlaceKind, TypeRef};
+use crate::ir::{Arg, Callee, Event, Mode, PlaceId, PlaceKind, TypeRef};
 use syn::Expr;
 
 /// Methods that hand their receiver's value through (`Option<Buf>` -> `Buf`).
@@ -459,7 +459,10 @@ impl<'f> Lowerer<'f> {
             if matches!(a, Expr::Closure(_)) {
                 self.closure_param = Some(hint(i as u32));
             }
-            let op = self.expr(a);
+            let op = match self.moved_out_of_box(a) {
+                Some(place) => Operand::one(place, Mode::Move),
+                None => self.expr(a),
+            };
             self.closure_param = None;
             out.push(Arg {
                 places: op.places,
@@ -469,5 +472,19 @@ impl<'f> Lowerer<'f> {
             });
         }
         out
+    }
+
+    /// `pool.put(*b)`: an argument that dereferences a local by value moves
+    /// out of it (a `Box<Buf>` taken out of an `Option<Box<Buf>>` field), or
+    /// copies what it points at (a `Copy` handle): either way the callee
+    /// gets the value the local holds, as for a loop's element.
+    fn moved_out_of_box(&mut self, a: &Expr) -> Option<PlaceId> {
+        let Expr::Unary(u) = a else { return None };
+        if !matches!(u.op, syn::UnOp::Deref(_)) {
+            return None;
+        }
+        let Expr::Path(p) = &*u.expr else { return None };
+        let place = self.b.lookup(&p.path.get_ident()?.to_string())?;
+        (self.b.body.places[place as usize].kind == PlaceKind::Local).then_some(place)
     }
 }
