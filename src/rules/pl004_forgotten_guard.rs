@@ -55,6 +55,11 @@ declare_rule! {
     /// obligation is followed instead (PL001).
     /// A path of the guard's own `Drop` that drops the taken-out value (a
     /// broken connection closed) is the guard's decision, not a finding.
+    /// Out of reach: state carried across calls (a guard one method stores
+    /// and another forgets), enum state machines (a variant holding the
+    /// guard, forgotten with the enum) and tasks that never run (a guard
+    /// moved into a future dropped unpolled is dropped, not forgotten, and
+    /// is no finding).
     pub struct ForgottenGuard {
         code: "PL004",
         name: "forgotten-guard",
