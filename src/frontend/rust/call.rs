@@ -3,7 +3,7 @@
 //! value out of a place.
 
 use super::lower::{ClosureHint, Lowerer, Nested, Operand};
-use super::type_of::is_wrapping_ctor;
+use super::type_of::{is_wrapping_ctor, path_name};
 use crate::ir::{Arg, Callee, DropKind, Event, Mode};
 use syn::Expr;
 
@@ -29,20 +29,10 @@ impl<'f> Lowerer<'f> {
             let result = self.b.call(callee, None, args, span);
             return Operand::one(result, Mode::Move);
         };
-        let segs: Vec<String> = p
-            .path
-            .segments
-            .iter()
-            .map(|s| s.ident.to_string())
-            .collect();
-        let name = segs.last().cloned().unwrap_or_default();
-        let qualifier = segs.len().checked_sub(2).map(|i| {
-            let q = &segs[i];
-            if q == "Self" {
-                self.self_type.clone().unwrap_or_else(|| q.clone())
-            } else {
-                q.clone()
-            }
+        let (qualifier, name) = path_name(&p.path).unwrap_or_default();
+        let qualifier = qualifier.map(|q| match (q.as_str(), &self.self_type) {
+            ("Self", Some(ty)) => ty.clone(),
+            _ => q,
         });
         let in_mem = matches!(qualifier.as_deref(), Some("mem") | None);
         match (qualifier.as_deref(), name.as_str()) {

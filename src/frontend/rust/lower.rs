@@ -760,7 +760,6 @@ impl<'f> Lowerer<'f> {
         params: &[&Pat],
         body: Nested<'_>,
     ) -> Operand {
-        let outer = self.b.visible_names();
         let name = format!(
             "{} in {}",
             if kind == BodyKind::Closure {
@@ -770,21 +769,7 @@ impl<'f> Lowerer<'f> {
             },
             self.b.body.name
         );
-        let mut inner = Lowerer {
-            cx: self.cx,
-            b: Builder::new(kind, name, span, Some(outer)),
-            self_type: self.self_type.clone(),
-            generics: self.generics.clone(),
-            nested: Vec::new(),
-            items: Vec::new(),
-            closure_param: None,
-            result_parts: Default::default(),
-            views: Default::default(),
-            elements: Default::default(),
-            loop_elements: Default::default(),
-        };
-        inner.b.body.self_type = self.self_type.clone();
-        inner.b.depth = self.b.depth;
+        let mut inner = self.child(kind, name, span);
         let hint = self.closure_param.take();
         for (i, p) in params.iter().enumerate() {
             let ty = hint.as_ref().and_then(|h| h.param(i));
@@ -862,22 +847,8 @@ impl<'f> Lowerer<'f> {
     /// `defer!`'s statements), lowered aside: they run when the guard
     /// drops, so only what they call is kept, not a body to analyse.
     pub fn deferred_calls(&mut self, code: Nested<'_>) -> Vec<crate::ir::Callee> {
-        let outer = self.b.visible_names();
         let span = self.b.body.span;
-        let mut inner = Lowerer {
-            cx: self.cx,
-            b: Builder::new(BodyKind::Closure, String::new(), span, Some(outer)),
-            self_type: self.self_type.clone(),
-            generics: self.generics.clone(),
-            nested: Vec::new(),
-            items: Vec::new(),
-            closure_param: None,
-            result_parts: Default::default(),
-            views: Default::default(),
-            elements: Default::default(),
-            loop_elements: Default::default(),
-        };
-        inner.b.depth = self.b.depth;
+        let mut inner = self.child(BodyKind::Closure, String::new(), span);
         inner.b.push_scope();
         let op = match code {
             Nested::Block(b) => inner.block(b),
@@ -890,6 +861,28 @@ impl<'f> Lowerer<'f> {
             calls.extend(nested.callees);
         }
         calls
+    }
+
+    /// A lowerer for code nested in this body (a closure, an async block,
+    /// a scope guard's deferred code), seeing this body's names.
+    fn child(&self, kind: BodyKind, name: String, span: Span) -> Lowerer<'f> {
+        let outer = self.b.visible_names();
+        let mut inner = Lowerer {
+            cx: self.cx,
+            b: Builder::new(kind, name, span, Some(outer)),
+            self_type: self.self_type.clone(),
+            generics: self.generics.clone(),
+            nested: Vec::new(),
+            items: Vec::new(),
+            closure_param: None,
+            result_parts: Default::default(),
+            views: Default::default(),
+            elements: Default::default(),
+            loop_elements: Default::default(),
+        };
+        inner.b.body.self_type = self.self_type.clone();
+        inner.b.depth = self.b.depth;
+        inner
     }
 
     fn too_deep_from(&mut self, inner: &Lowerer<'_>) {

@@ -169,20 +169,12 @@ fn wraps_parameter(c: &syn::ExprClosure) -> bool {
 /// `map(Box::new)`, `map(Some)`, `map(Arc::new)`, and a tuple struct or
 /// variant (`map(HeapIndex)`, `map(Slot::Taken)`), spelled with a capital.
 fn wrapping_ctor_path(p: &syn::ExprPath) -> bool {
-    if p.qself.is_some() {
-        return false;
-    }
-    let segs: Vec<String> = p
-        .path
-        .segments
-        .iter()
-        .map(|s| s.ident.to_string())
-        .collect();
-    let Some(last) = segs.last() else {
+    let Some((qualifier, name)) = super::type_of::path_name(&p.path).filter(|_| p.qself.is_none())
+    else {
         return false;
     };
-    let qualifier = segs.len().checked_sub(2).map(|i| segs[i].as_str());
-    super::type_of::is_wrapping_ctor(qualifier, last) || last.starts_with(char::is_uppercase)
+    super::type_of::is_wrapping_ctor(qualifier.as_deref(), &name)
+        || name.starts_with(char::is_uppercase)
 }
 
 fn wraps(e: &Expr, param: &syn::Ident, mentions: &mut usize) -> bool {

@@ -46,6 +46,14 @@ fn turbofish_type(m: &syn::ExprMethodCall) -> Option<&syn::Type> {
     }
 }
 
+/// A call path's last segment and the one before it (`(Some("Box"),
+/// "new")` of `std::boxed::Box::new`).
+pub(super) fn path_name(path: &syn::Path) -> Option<(Option<String>, String)> {
+    let mut segs = path.segments.iter().rev().map(|s| s.ident.to_string());
+    let name = segs.next()?;
+    Some((segs.next(), name))
+}
+
 /// Constructors that wrap their argument: the result owns what the argument owned.
 pub(super) fn is_wrapping_ctor(qualifier: Option<&str>, name: &str) -> bool {
     matches!(
@@ -125,25 +133,18 @@ impl<'f> Lowerer<'f> {
                 if p.qself.is_some() {
                     return info;
                 }
-                let segs: Vec<String> = p
-                    .path
-                    .segments
-                    .iter()
-                    .map(|s| s.ident.to_string())
-                    .collect();
-                let Some(f) = segs.last() else { return info };
-                let q = segs.len().checked_sub(2).map(|i| segs[i].as_str());
+                let Some((q, f)) = path_name(&p.path) else {
+                    return info;
+                };
+                let q = q.as_deref();
                 if matches!(q, Some("Rc" | "Arc")) {
                     info.shared = true;
                 }
-                if is_wrapping_ctor(q, f) {
+                if is_wrapping_ctor(q, &f) {
                     let inner = c.args.first().map(|a| self.type_of(a)).unwrap_or_default();
                     info.ty = inner.ty;
                 } else {
-                    info.ty = Some(TypeRef::CallResult(
-                        self.qualified_prefix(&p.path),
-                        f.clone(),
-                    ));
+                    info.ty = Some(TypeRef::CallResult(self.qualified_prefix(&p.path), f));
                 }
             }
             Expr::Struct(s) => {
