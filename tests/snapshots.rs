@@ -116,3 +116,59 @@ fn f(pool: &Pool) {
 "#;
     insta::assert_snapshot!(render("vm.rs", src));
 }
+
+#[test]
+fn pl001_parked_in_a_returned_future() {
+    let src = r#"pub struct Ids;
+impl Ids {
+    #[poollint::acquire]
+    pub fn open_id(&self) -> Option<u64> { None }
+}
+pub struct Opening { recv: futures::channel::oneshot::Receiver<u64> }
+impl std::future::Future for Opening {
+    type Output = u64;
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<u64> { Poll::Pending }
+}
+impl Ids {
+    pub fn open(&self) -> Opening {
+        let (send, recv) = futures::channel::oneshot::channel();
+        if let Some(id) = self.open_id() {
+            let _ = send.send(id);
+        }
+        Opening { recv }
+    }
+}
+"#;
+    insta::assert_snapshot!(render("open.rs", src));
+}
+
+#[test]
+fn pl001_taken_off_a_guards_free_list() {
+    let src = r#"use std::collections::VecDeque;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+pub struct Conn;
+fn check(_: &Conn) -> Result<(), E> { Ok(()) }
+struct Idle { conns: VecDeque<Conn> }
+#[derive(Clone)]
+pub struct Pool { idle: Arc<Mutex<Idle>>, count: Arc<AtomicUsize> }
+pub struct PooledConn { pool: Pool, conn: Option<Conn> }
+impl Drop for PooledConn {
+    fn drop(&mut self) {
+        match self.conn.take() {
+            Some(c) => self.pool.idle.lock().unwrap().conns.push_back(c),
+            None => { self.pool.count.fetch_sub(1, Ordering::SeqCst); }
+        }
+    }
+}
+impl Pool {
+    #[poollint::acquire(guard)]
+    pub fn get(&self) -> Result<PooledConn, E> {
+        let conn = self.idle.lock().unwrap().conns.pop_front().ok_or(E)?;
+        check(&conn)?;
+        Ok(PooledConn { pool: self.clone(), conn: Some(conn) })
+    }
+}
+"#;
+    insta::assert_snapshot!(render("pool.rs", src));
+}

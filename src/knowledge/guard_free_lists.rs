@@ -91,7 +91,7 @@ pub fn learn(index: &mut Index, source: BodySource<'_>) {
 /// value taken out of one of its own fields onto, when the element type is
 /// the type that field wraps (`conn: Option<Conn>` onto `VecDeque<Conn>`).
 fn lists_given_back_to(index: &Index, drop: &Body, guard: &str) -> Vec<(String, String)> {
-    let origin = derived_from(drop);
+    let origin = derived_from(drop, true);
     let wraps = |field: &str| {
         index
             .struct_decl(guard)

@@ -47,8 +47,9 @@ fn poolish(name: &str) -> bool {
 
 /// For every place, the named place it was derived from (through moves,
 /// aliases and method-call results: `self.free.lock().unwrap()` comes from
-/// `self.free`).
-pub(super) fn derived_from(body: &Body) -> Vec<PlaceId> {
+/// `self.free`). With `through_locals`, a local bound from one comes from it
+/// too (`Some(c) => push(c)` of `match self.conn.take()`).
+pub(super) fn derived_from(body: &Body, through_locals: bool) -> Vec<PlaceId> {
     let mut origin: Vec<PlaceId> = (0..body.places.len() as PlaceId).collect();
     for ev in body.blocks.iter().flat_map(|b| &b.events) {
         let (dest, src) = match ev {
@@ -64,7 +65,8 @@ pub(super) fn derived_from(body: &Body) -> Vec<PlaceId> {
             },
             _ => continue,
         };
-        if body.places[dest as usize].kind == PlaceKind::Temp {
+        let kind = body.places[dest as usize].kind;
+        if kind == PlaceKind::Temp || (through_locals && kind == PlaceKind::Local) {
             origin[dest as usize] = origin[src as usize];
         }
     }
@@ -146,7 +148,7 @@ pub fn infer_pools(index: &mut Index, source: BodySource<'_>, free_list_types: &
         let mut acquires = Vec::new();
         let mut releases = Vec::new();
         for &(input, body) in methods.get(c.pool.as_str()).into_iter().flatten() {
-            let origin = derived_from(body);
+            let origin = derived_from(body, false);
             let on_free_list = |recv: &Option<crate::ir::Arg>| {
                 recv.as_ref()
                     .and_then(|r| r.places.first())

@@ -113,7 +113,10 @@ declare_rule! {
     /// guard-acquire's type, only on ways out that fail (a method may drop an
     /// idle value on purpose), and only when the field is known by its
     /// declared type (a tuple's element too: `(self.inner).0`); a guard
-    /// whose list holds a type parameter teaches nothing.
+    /// whose list holds a type parameter teaches nothing. A scope guard is
+    /// seen only when built by `scopeguard::guard`/`guard_on_success` with
+    /// its closure written in place, or by `defer!`; `guard_on_unwind` runs
+    /// only when panicking and covers nothing.
     /// Paths are not correlated: a value released under `if a` and used under
     /// a second `if a` may be reported. A value moved into a call that is not a
     /// known release or fallible callee counts as handed on (not a leak),
@@ -321,6 +324,10 @@ pub fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             d.notes.push(format!(
                 "`{}`'s `Drop` gives its value back to `{}.{}`: one taken off it is owed back until it is wrapped in a `{}`, put back{counted}",
                 l.guard, l.owner, l.field, l.guard,
+            ));
+            d.help = Some(format!(
+                "wrap {name} in a `{}` before the first way out that fails, or give it back on that way (put back{counted})",
+                l.guard
             ));
         } else if let Some(field) = &taken_from {
             d.notes.push(format!(
