@@ -36,6 +36,16 @@ pub(super) fn handle_params(body: &Body, released: impl Iterator<Item = PlaceId>
 
 /// The places that can ever hold a tracked value: the seeds and everything
 /// values flow to from them. Everything else is left out of the state.
+/// Forgets that return what they forget (`Box::leak`, `Rc::into_raw`,
+/// `Arc::into_raw`): a raw value whose result the body keeps is handed on
+/// to it, not forgotten.
+pub(super) fn returns_what_it_leaks(callee: &crate::ir::Callee) -> bool {
+    matches!(
+        (callee.qualifier.as_deref(), callee.name.as_str()),
+        (Some("Box"), "leak") | (Some("Rc" | "Arc"), "into_raw")
+    )
+}
+
 pub(super) fn track_places(
     body: &Body,
     seeds: &[PlaceId],
@@ -48,6 +58,14 @@ pub(super) fn track_places(
             match ev {
                 Event::Move { dest, src, .. } | Event::Take { dest, src, .. } => {
                     flows_to[*src as usize].push(*dest)
+                }
+                // `Box::leak(b)` kept: the result may own what `b` did.
+                Event::Call {
+                    call, args, result, ..
+                } if returns_what_it_leaks(&body.callees[*call as usize]) => {
+                    for &(p, _) in args.iter().flat_map(|a| &a.places) {
+                        flows_to[p as usize].push(*result);
+                    }
                 }
                 Event::Alias { dest, of, .. } => {
                     // A pointer into `buf.0` (or into `data` of `let (data,

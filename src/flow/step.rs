@@ -340,7 +340,9 @@ impl Analysis<'_> {
                         if let Some(g) = self.guard_index(place) {
                             self.disarm(st, g);
                         }
-                        self.forget(st, &place, span, facts.as_deref_mut());
+                        if !self.leak_kept(st, *call, place, *result) {
+                            self.forget(st, &place, span, facts.as_deref_mut());
+                        }
                     }
                 }
                 if let CallEffect::Release {
@@ -756,6 +758,50 @@ impl Analysis<'_> {
                 st.status[v] = (st.status[v] & !HELD) | TRANSFERRED;
             }
         }
+    }
+
+    /// `NonNull::from(Box::leak(b))`: a leak whose result the body keeps
+    /// hands a raw value on to that result, as `Box::into_raw` does (the
+    /// pointer may still go back to the pool). A guard is forgotten all the
+    /// same: its `Drop` never runs.
+    fn leak_kept(&self, st: &mut State, call: u32, place: PlaceId, result: PlaceId) -> bool {
+        let returns_it = super::places::returns_what_it_leaks(&self.body.callees[call as usize]);
+        let (Some(t), Some(r)) = (self.t(place), self.t(result)) else {
+            return false;
+        };
+        let owned: Vec<ValueId> = bits_iter(&st.owns[t]).collect();
+        if !returns_it
+            || owned.is_empty()
+            || owned.iter().any(|&v| self.values[v].is_guard())
+            || !self.result_kept(result)
+        {
+            return false;
+        }
+        bits_clear(&mut st.owns[r]);
+        for v in owned {
+            bit_set(&mut st.owns[r], v);
+        }
+        bits_clear(&mut st.owns[t]);
+        true
+    }
+
+    /// Is a call's result moved, handed on or used as an argument (not
+    /// only dropped at the end of its statement)?
+    fn result_kept(&self, result: PlaceId) -> bool {
+        self.body
+            .blocks
+            .iter()
+            .flat_map(|b| &b.events)
+            .any(|ev| match ev {
+                Event::Move { src, .. } | Event::Take { src, .. } => *src == result,
+                Event::Alias { of, .. } => *of == result,
+                Event::Transfer { place, .. } => *place == result,
+                Event::Call { recv, args, .. } => recv
+                    .iter()
+                    .chain(args)
+                    .any(|a| a.places.iter().any(|&(p, _)| p == result)),
+                _ => false,
+            })
     }
 
     /// `place` goes out of scope or is overwritten: what its fields held is

@@ -100,6 +100,11 @@ declare_rule! {
     /// `select!` arm that lost, a timeout) drops the value with the channel.
     /// It is reported at the acquire, unless the future's type has a `Drop`.
     ///
+    /// A raw value passed to `mem::forget`, `Box::leak` or `Rc/Arc::into_raw`
+    /// never goes back, unless the body keeps what `Box::leak` or `into_raw`
+    /// returns (`NonNull::from(Box::leak(b))`): that pointer owes it back,
+    /// as `Box::into_raw`'s does.
+    ///
     /// A value moved into a *fallible callee* is lost when the callee fails
     /// and the body leaves with `?`: the crate's own fns are summarised (a
     /// by-value parameter dropped on some `Err` path), and callees of other
