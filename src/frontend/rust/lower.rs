@@ -207,24 +207,17 @@ pub fn lower_fn(
     block: &Block,
 ) -> (Vec<Body>, Vec<syn::Item>) {
     let sig = header.sig;
-    let mut lw = Lowerer {
+    let mut lw = Lowerer::new(
         cx,
-        b: Builder::new(
+        Builder::new(
             BodyKind::Fn,
             header.display.clone(),
             cx.span_of(&sig.ident),
             None,
         ),
-        self_type: header.self_type.clone(),
-        generics: std::rc::Rc::new(header.generics.clone()),
-        nested: Vec::new(),
-        items: Vec::new(),
-        closure_param: None,
-        result_parts: Default::default(),
-        views: Default::default(),
-        elements: Default::default(),
-        loop_elements: Default::default(),
-    };
+        header.self_type.clone(),
+        std::rc::Rc::new(header.generics.clone()),
+    );
     lw.b.body.fn_name = Some(sig.ident.to_string());
     lw.b.body.self_type = header.self_type.clone();
     lw.b.body.trait_name = header.trait_name.clone();
@@ -863,15 +856,18 @@ impl<'f> Lowerer<'f> {
         calls
     }
 
-    /// A lowerer for code nested in this body (a closure, an async block,
-    /// a scope guard's deferred code), seeing this body's names.
-    fn child(&self, kind: BodyKind, name: String, span: Span) -> Lowerer<'f> {
-        let outer = self.b.visible_names();
-        let mut inner = Lowerer {
-            cx: self.cx,
-            b: Builder::new(kind, name, span, Some(outer)),
-            self_type: self.self_type.clone(),
-            generics: self.generics.clone(),
+    /// A lowerer of a body with nothing lowered yet.
+    fn new(
+        cx: &'f FileCx<'f>,
+        b: Builder,
+        self_type: Option<String>,
+        generics: std::rc::Rc<Vec<(String, Vec<String>)>>,
+    ) -> Lowerer<'f> {
+        Lowerer {
+            cx,
+            b,
+            self_type,
+            generics,
             nested: Vec::new(),
             items: Vec::new(),
             closure_param: None,
@@ -879,7 +875,19 @@ impl<'f> Lowerer<'f> {
             views: Default::default(),
             elements: Default::default(),
             loop_elements: Default::default(),
-        };
+        }
+    }
+
+    /// A lowerer for code nested in this body (a closure, an async block,
+    /// a scope guard's deferred code), seeing this body's names.
+    fn child(&self, kind: BodyKind, name: String, span: Span) -> Lowerer<'f> {
+        let outer = self.b.visible_names();
+        let mut inner = Lowerer::new(
+            self.cx,
+            Builder::new(kind, name, span, Some(outer)),
+            self.self_type.clone(),
+            self.generics.clone(),
+        );
         inner.b.body.self_type = self.self_type.clone();
         inner.b.depth = self.b.depth;
         inner
