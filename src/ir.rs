@@ -416,6 +416,22 @@ impl Body {
             )
     }
 
+    /// Where call `call` is written and the place its result lands in.
+    pub fn call_site(&self, call: CallId) -> Option<(Span, PlaceId)> {
+        self.blocks
+            .iter()
+            .flat_map(|b| &b.events)
+            .find_map(|ev| match ev {
+                Event::Call {
+                    call: c,
+                    span,
+                    result,
+                    ..
+                } if *c == call => Some((*span, *result)),
+                _ => None,
+            })
+    }
+
     /// The type a `Drop::drop` drops (`T` of `impl Drop for T`).
     pub fn dropped_type(&self) -> Option<&str> {
         self.self_type.as_deref().filter(|_| self.is_drop())

@@ -109,7 +109,7 @@ pub(super) fn find(body: &Body, res: &Resolution) -> Vec<ParkedSend> {
             if kind.guard || kind.handle || kind.counter {
                 continue;
             }
-            let Some(acquired_at) = call_span(body, acquire) else {
+            let Some((acquired_at, _)) = body.call_site(acquire) else {
                 continue;
             };
             out.push(ParkedSend {
@@ -157,15 +157,4 @@ fn paired_receiver(body: &Body, defs: &[Def], sender: PlaceId) -> Option<PlaceId
             .iter()
             .position(|p| p.parent == Some(tuple) && p.name.ends_with(".1"))? as PlaceId;
     (0..body.places.len() as PlaceId).find(|&p| defs[p as usize] == Def::Place(second))
-}
-
-/// Where a call is written.
-fn call_span(body: &Body, call: u32) -> Option<crate::ir::Span> {
-    body.blocks
-        .iter()
-        .flat_map(|b| &b.events)
-        .find_map(|ev| match ev {
-            Event::Call { call: c, span, .. } if *c == call => Some(*span),
-            _ => None,
-        })
 }

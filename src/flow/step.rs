@@ -230,17 +230,7 @@ impl Analysis<'_> {
 
     /// The place a call's result lands in.
     fn call_result(&self, call: u32) -> PlaceId {
-        self.body
-            .blocks
-            .iter()
-            .flat_map(|b| &b.events)
-            .find_map(|ev| match ev {
-                Event::Call {
-                    call: c, result, ..
-                } if *c == call => Some(*result),
-                _ => None,
-            })
-            .unwrap_or(0)
+        self.body.call_site(call).map_or(0, |(_, result)| result)
     }
 
     pub(super) fn step(&self, st: &mut State, ev: &Event, mut facts: Option<&mut Facts>) {
